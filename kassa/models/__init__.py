@@ -1,0 +1,17 @@
+"""Peewee models and the database. Import models from here."""
+from kassa.models.articles import VAT_RATES, Article
+from kassa.models.base import BaseModel, utcnow
+from kassa.models.company import SEND_MODES, Company
+from kassa.models.customers import Customer, CustomerCategory, note_means_pagero
+from kassa.models.database import db
+from kassa.models.invoices import AuditEvent, ImmutableInvoiceError, Invoice, InvoiceLine, NumberSeries
+from kassa.models.sales import PAYMENT_METHODS, Payment, Sale, SaleLine
+from kassa.models.schema import MODELS, SCHEMA_VERSION, SchemaVersion, ensure_schema
+from kassa.models.transmissions import FINAL_STATES, InterestRequest, Transmission
+
+__all__ = [
+    "VAT_RATES", "Article", "BaseModel", "utcnow", "SEND_MODES", "Company", "Customer", "CustomerCategory",
+    "note_means_pagero", "db", "AuditEvent", "ImmutableInvoiceError", "Invoice", "InvoiceLine", "NumberSeries",
+    "PAYMENT_METHODS", "Payment", "Sale", "SaleLine", "MODELS", "SCHEMA_VERSION", "SchemaVersion",
+    "ensure_schema", "FINAL_STATES", "InterestRequest", "Transmission",
+]

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import peewee
+
+from kassa.models.base import BaseModel, utcnow
+from kassa.models.customers import Customer
+from kassa.models.fields import JsonField, MoneyField, ScaledDecimalField
+from kassa.models.sales import Sale
+
+
+class ImmutableInvoiceError(Exception):
+    """An issued invoice, its lines and its audit log cannot be changed or deleted."""
+
+    def __init__(self, message: str = "En utfärdad faktura kan inte ändras eller tas bort. Gör en kreditfaktura."):
+        super().__init__(message)
+
+
+class NumberSeries(BaseModel):
+    """An unbroken series; the row is locked while a number is taken."""
+
+    name = peewee.CharField(primary_key=True)
+    next_number = peewee.BigIntegerField(default=1)
+
+
+class Invoice(BaseModel):
+    """An issued invoice or credit note, immutable once written.
+
+    Seller and buyer are snapshots (dicts) as they were when issued, so a later edit of
+    the company or the customer does not change an issued invoice. Only the fields in
+    MUTABLE_FIELDS may change afterwards (the database enforces it with triggers).
+    """
+
+    MUTABLE_FIELDS = ("status", "delivery", "printed_at")
+
+    number = peewee.BigIntegerField(unique=True)
+    kind = peewee.CharField(default="invoice")  # invoice | credit_note
+    credited_invoice = peewee.ForeignKeyField("self", null=True, backref="credit_notes")
+    customer = peewee.ForeignKeyField(Customer, backref="invoices")
+    sale = peewee.ForeignKeyField(Sale, null=True, backref="invoices")
+    issue_date = peewee.DateField()
+    due_date = peewee.DateField()
+    delivery_date = peewee.DateField(null=True)
+    currency = peewee.CharField(default="SEK")
+    seller = JsonField()
+    buyer = JsonField()
+    buyer_reference = peewee.CharField(default="")
+    ocr = peewee.CharField(index=True)
+    payment_terms = peewee.CharField(default="")
+    line_extension = MoneyField()
+    charge_total = MoneyField(default=Decimal("0.00"))
+    tax_exclusive = MoneyField()
+    tax_total = MoneyField()
+    tax_inclusive = MoneyField()
+    rounding = MoneyField(default=Decimal("0.00"))
+    payable = MoneyField()
+    vat_breakdown = JsonField()  # [{"rate", "category", "taxable", "tax"}] as strings
+    id_check_kind = peewee.CharField(default="")
+    id_check_number = peewee.CharField(default="")
+    claim_reference = peewee.CharField(default="")
+    bonus_earned = MoneyField(default=Decimal("0.00"))
+    manual = peewee.BooleanField(default=False)
+    till = peewee.CharField(default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+    # Mutable after issue:
+    status = peewee.CharField(default="issued")  # issued | credited | partly_credited
+    delivery = peewee.CharField(default="")  # "" | paper | e_invoice
+    printed_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("kind", "number"), False),)
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == "credit_note"
+
+    @property
+    def item_lines(self):
+        return [line for line in self.lines.order_by(InvoiceLine.position) if line.kind == "item"]
+
+    def save(self, *args, **kwargs):
+        if self._pk is not None and not kwargs.get("force_insert"):
+            only = kwargs.get("only")
+            names = {f.name if hasattr(f, "name") else f for f in only} if only else None
+            if names is None or not names <= set(self.MUTABLE_FIELDS):
+                raise ImmutableInvoiceError()
+        return super().save(*args, **kwargs)
+
+    def delete_instance(self, *args, **kwargs):
+        raise ImmutableInvoiceError()
+
+    def __str__(self) -> str:
+        return f"{'Kreditfaktura' if self.is_credit_note else 'Faktura'} {self.number}"
+
+
+class InvoiceLine(BaseModel):
+    """A line of an issued invoice. Amounts are excl. VAT, as EN 16931 has them."""
+
+    invoice = peewee.ForeignKeyField(Invoice, backref="lines")
+    position = peewee.IntegerField()
+    kind = peewee.CharField(default="item")  # item | fee (the invoice fee, a document-level charge)
+    article_number = peewee.CharField(default="")
+    description = peewee.CharField()
+    quantity = ScaledDecimalField(3)
+    unit = peewee.CharField(default="EA")
+    gross_price = ScaledDecimalField(4)  # unit price excl. VAT before discount
+    discount_percent = ScaledDecimalField(2, default=Decimal("0.00"))
+    net_price = ScaledDecimalField(4)  # unit price excl. VAT after discount
+    line_amount = MoneyField()  # excl. VAT
+    vat_rate = peewee.IntegerField()
+    vat_category = peewee.CharField(default="S")  # S standard, E exempt (0 %)
+    credited_line = peewee.ForeignKeyField("self", null=True, backref="credits")
+
+    class Meta:
+        indexes = ((("invoice", "position"), True),)
+
+    def save(self, *args, **kwargs):
+        if self._pk is not None and not kwargs.get("force_insert"):
+            raise ImmutableInvoiceError()
+        return super().save(*args, **kwargs)
+
+    def delete_instance(self, *args, **kwargs):
+        raise ImmutableInvoiceError()
+
+
+class AuditEvent(BaseModel):
+    """Append-only: what happened to an invoice, when, and where."""
+
+    invoice = peewee.ForeignKeyField(Invoice, backref="events")
+    at = peewee.DateTimeField(default=utcnow, index=True)
+    event = peewee.CharField()  # issued, printed, queued, uploaded, delivered, …
+    message = peewee.TextField(default="")
+    actor = peewee.CharField(default="")  # till or process
+
+    def save(self, *args, **kwargs):
+        if self._pk is not None and not kwargs.get("force_insert"):
+            raise ImmutableInvoiceError("Händelseloggen kan inte ändras.")
+        return super().save(*args, **kwargs)
+
+    def delete_instance(self, *args, **kwargs):
+        raise ImmutableInvoiceError("Händelseloggen kan inte ändras.")

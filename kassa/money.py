@@ -1,0 +1,224 @@
+"""Money, VAT and totals, as EN 16931 computes them.
+
+Amounts are `Decimal` rounded half-up to öre per line. VAT is computed per rate on the
+sum of the line amounts (and charges) of that rate, so the totals rules of the e-invoice
+(BR-CO-10..17) hold to the öre. Prices entered with VAT are converted so that the total
+with VAT is the one the cashier typed, wherever an öre allows it.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+ORE = Decimal("0.01")
+KRONA = Decimal("1")
+PRICE_QUANTUM = Decimal("0.0001")
+ZERO = Decimal("0.00")
+NBSP = "\u00a0"  # keeps "1 234,50" on one line
+
+
+def to_decimal(value) -> Decimal:
+    if isinstance(value, float):
+        raise TypeError("money must be Decimal or str, not float")
+    return Decimal(value)
+
+
+def round_ore(value: Decimal) -> Decimal:
+    return to_decimal(value).quantize(ORE, rounding=ROUND_HALF_UP)
+
+
+def round_price(value: Decimal) -> Decimal:
+    return to_decimal(value).quantize(PRICE_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def round_krona(value: Decimal) -> Decimal:
+    """Öresavrundning to whole kronor, half up."""
+    return to_decimal(value).quantize(KRONA, rounding=ROUND_HALF_UP).quantize(ORE)
+
+
+def vat_category(rate: int) -> str:
+    """S for the standard rates; E (exempt) for 0 %."""
+    return "S" if rate else "E"
+
+
+def format_sek(amount: Decimal) -> str:
+    """Swedish form: 1 234,50 (no currency sign)."""
+    q = round_ore(amount)
+    sign = "-" if q < 0 else ""
+    whole, _, frac = f"{abs(q):.2f}".partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return sign + NBSP.join(groups) + "," + frac
+
+
+@dataclass
+class LineInput:
+    """A line as the cashier enters it."""
+
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    vat_rate: int
+    price_includes_vat: bool = False
+    discount_percent: Decimal = ZERO
+    unit: str = "EA"
+    article_number: str = ""
+    credited_line_id: int | None = None
+
+    def __post_init__(self):
+        self.quantity = to_decimal(self.quantity)
+        self.unit_price = to_decimal(self.unit_price)
+        self.discount_percent = to_decimal(self.discount_percent)
+
+
+@dataclass
+class ComputedLine:
+    kind: str  # item | fee
+    description: str
+    quantity: Decimal
+    unit: str
+    gross_price: Decimal  # excl. VAT, before discount
+    discount_percent: Decimal
+    net_price: Decimal  # excl. VAT, after discount
+    line_amount: Decimal  # excl. VAT
+    vat_rate: int
+    article_number: str = ""
+    credited_line_id: int | None = None
+
+    @property
+    def vat_category(self) -> str:
+        return vat_category(self.vat_rate)
+
+
+@dataclass
+class VatSubtotal:
+    rate: int
+    taxable: Decimal
+    tax: Decimal
+
+    @property
+    def category(self) -> str:
+        return vat_category(self.rate)
+
+    def as_dict(self) -> dict:
+        return {"rate": self.rate, "category": self.category, "taxable": str(self.taxable), "tax": str(self.tax)}
+
+
+@dataclass
+class Totals:
+    lines: list[ComputedLine]
+    vat: list[VatSubtotal]
+    line_extension: Decimal
+    charge_total: Decimal
+    tax_exclusive: Decimal
+    tax_total: Decimal
+    tax_inclusive: Decimal
+    rounding: Decimal
+    payable: Decimal
+    fee_lines: list[ComputedLine] = field(default_factory=list)
+
+
+def _allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """Split `total` (öre) in proportion to `weights`, the parts summing exactly to `total`."""
+    if not weights:
+        return []
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        parts = [ZERO] * len(weights)
+        parts[0] = total
+        return parts
+    parts = [round_ore(total * w / weight_sum) for w in weights]
+    diff = total - sum(parts)
+    # Put the öre left over on the largest weight, so small lines keep their exact share.
+    biggest = max(range(len(weights)), key=lambda i: abs(weights[i]))
+    parts[biggest] += diff
+    return parts
+
+
+def _net_from_gross(gross_sum: Decimal, rate: int) -> Decimal:
+    """The net amount whose VAT, rounded, brings it back to `gross_sum` where an öre allows it."""
+    factor = Decimal(100 + rate) / 100
+    candidate = round_ore(gross_sum / factor)
+    for n in (candidate, candidate - ORE, candidate + ORE):
+        if n + round_ore(n * rate / 100) == gross_sum:
+            return n
+    return candidate
+
+
+def compute_lines(inputs: list[LineInput]) -> list[ComputedLine]:
+    computed: list[ComputedLine | None] = [None] * len(inputs)
+    incl_by_rate: dict[int, list[int]] = defaultdict(list)
+    for i, line in enumerate(inputs):
+        factor = (100 - line.discount_percent) / 100
+        if line.price_includes_vat:
+            incl_by_rate[line.vat_rate].append(i)
+            continue
+        net_price = round_price(line.unit_price * factor)
+        computed[i] = ComputedLine(
+            "item", line.description, line.quantity, line.unit, round_price(line.unit_price),
+            line.discount_percent, net_price, round_ore(line.quantity * line.unit_price * factor),
+            line.vat_rate, line.article_number, line.credited_line_id,
+        )
+    for rate, indexes in incl_by_rate.items():
+        vat_factor = Decimal(100 + rate) / 100
+        gross_amounts = [
+            round_ore(inputs[i].quantity * inputs[i].unit_price * (100 - inputs[i].discount_percent) / 100)
+            for i in indexes
+        ]
+        nets = _allocate(_net_from_gross(sum(gross_amounts, ZERO), rate), gross_amounts)
+        for i, net in zip(indexes, nets):
+            line = inputs[i]
+            gross_price = round_price(line.unit_price / vat_factor)
+            net_price = round_price(net / line.quantity) if line.quantity else round_price(
+                gross_price * (100 - line.discount_percent) / 100
+            )
+            computed[i] = ComputedLine(
+                "item", line.description, line.quantity, line.unit, gross_price, line.discount_percent,
+                net_price, net, rate, line.article_number, line.credited_line_id,
+            )
+    return computed  # type: ignore[return-value]
+
+
+def split_fee(fee: Decimal, lines: list[ComputedLine]) -> list[ComputedLine]:
+    """The invoice fee, its VAT following the main supply: one part per rate, in proportion."""
+    fee = round_ore(fee)
+    if fee <= 0 or not lines:
+        return []
+    base: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        base[line.vat_rate] += line.line_amount
+    rates = sorted((r for r in base if base[r] > 0), reverse=True) or [max(base)]
+    parts = _allocate(fee, [base[r] for r in rates])
+    return [
+        ComputedLine("fee", "Fakturaavgift", Decimal("1.000"), "EA", part, ZERO, part, part, rate)
+        for rate, part in zip(rates, parts)
+        if part
+    ]
+
+
+def compute_totals(
+    inputs: list[LineInput] | None = None,
+    *,
+    lines: list[ComputedLine] | None = None,
+    fee: Decimal = ZERO,
+    fee_lines: list[ComputedLine] | None = None,
+    round_to_krona: bool = False,
+) -> Totals:
+    """Totals of an invoice or a receipt. Pass `inputs` (entered lines) or already computed `lines`."""
+    items = lines if lines is not None else compute_lines(inputs or [])
+    fees = fee_lines if fee_lines is not None else split_fee(fee, items)
+    taxable: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for line in items + fees:
+        taxable[line.vat_rate] += line.line_amount
+    vat = [VatSubtotal(rate, taxable[rate], round_ore(taxable[rate] * rate / 100)) for rate in sorted(taxable, reverse=True)]
+    line_extension = sum((line.line_amount for line in items), ZERO)
+    charge_total = sum((line.line_amount for line in fees), ZERO)
+    tax_exclusive = line_extension + charge_total
+    tax_total = sum((v.tax for v in vat), ZERO)
+    tax_inclusive = tax_exclusive + tax_total
+    rounding = (round_krona(tax_inclusive) - tax_inclusive) if round_to_krona else ZERO
+    return Totals(items, vat, line_extension, charge_total, tax_exclusive, tax_total, tax_inclusive,
+                  rounding, tax_inclusive + rounding, fees)
