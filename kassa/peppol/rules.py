@@ -1,0 +1,398 @@
+"""The official validation of UBL documents: a rule pack of schema and Schematron rules.
+
+A rule pack is a directory the user installs (``kassa rules install``) or points to with
+KASSA_RULES_DIR. It holds three parts, each in a folder named after its release, found by
+pattern so that a new release is a new pack and never a code change:
+
+- ``ubl-<version>-xsd/maindoc/UBL-Invoice-*.xsd`` and ``UBL-CreditNote-*.xsd``: the schemas,
+  run with lxml and chosen by the document's root namespace;
+- ``cen-<version>/EN16931-UBL-validation.xslt``: the CEN EN 16931 rules, compiled Schematron;
+- ``peppol-<version>/PEPPOL-EN16931-UBL.xslt``: the Peppol BIS Billing 3.0 rules.
+
+The XSLTs are XSLT 2.0, so they run with SaxonC (saxonche). Compiling them takes about a
+second, so each pack compiles once per process, on first use or from ``warm_up()`` (which the
+application calls from a background thread), and keeps the executables. Per validation the
+document is parsed once by lxml (schema) and once by Saxon (both rule sets), and the SVRL
+reports are read with lxml.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from kassa import config
+from kassa.peppol.rule_texts import explain
+
+NOT_INSTALLED_MESSAGE = (
+    "Den officiella valideringen (regelpaketet) är inte installerad, så e-fakturor kontrolleras "
+    "bara med Kassas egna kontroller innan de skickas. Installera regelpaketet med "
+    "”kassa rules install KÄLLA”, där KÄLLA är en mapp eller zip-fil med UBL 2.1-schemana, "
+    "CEN EN 16931-reglerna och Peppol BIS Billing 3.0-reglerna (mappar som ubl-2.1-xsd, "
+    "cen-1.3.16 och peppol-3.0.21), eller peka ut en sådan mapp med miljövariabeln KASSA_RULES_DIR."
+)
+
+UBL_NAMESPACES = {
+    "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2": "Invoice",
+    "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2": "CreditNote",
+}
+_SVRL = "{http://purl.oclc.org/dsdl/svrl}"
+_SVRL_TAGS = (_SVRL + "failed-assert", _SVRL + "successful-report")
+
+# Kind -> (folder pattern with the version as group 1, files inside that folder).
+_PARTS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
+    "ubl": (re.compile(r"^ubl-(\d+(?:\.\d+)*)-xsd$"), ("maindoc/UBL-Invoice-*.xsd", "maindoc/UBL-CreditNote-*.xsd")),
+    "cen": (re.compile(r"^cen-(\d+(?:\.\d+)*)$"), ("EN16931-UBL-validation.xslt",)),
+    "peppol": (re.compile(r"^peppol-(\d+(?:\.\d+)*)$"), ("PEPPOL-EN16931-UBL.xslt",)),
+}
+PART_TITLES = {"ubl": "UBL-scheman", "cen": "CEN EN 16931-regler", "peppol": "Peppol BIS Billing 3.0-regler"}
+
+# SHA-256 pins of the known releases, one file per release folder (data, not code).
+PINS_DIR = Path(__file__).resolve().parents[2] / "resources" / "rulepacks"
+
+
+class RulePackError(Exception):
+    """The rule pack is missing, incomplete or cannot be compiled. ``str()`` is Swedish."""
+
+
+class DocumentError(ValueError):
+    """The document is not XML and cannot be validated. ``str()`` is Swedish."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    flag: str  # 'fatal' | 'warning'
+    location: str
+    text: str
+    explanation_sv: str | None
+    source: str  # 'xsd' | 'cen' | 'peppol'
+
+    @property
+    def is_fatal(self) -> bool:
+        return self.flag == "fatal"
+
+    def line(self) -> str:
+        """The one-line form of ``kassa validate``: ``RULE-ID flag location: text``."""
+        return f"{self.rule_id} {self.flag} {self.location}: {self.text}"
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "rule_id": self.rule_id,
+            "flag": self.flag,
+            "location": self.location,
+            "text": self.text,
+            "explanation_sv": self.explanation_sv,
+            "source": self.source,
+        }
+
+
+def has_fatal(findings: list[Finding]) -> bool:
+    return any(f.is_fatal for f in findings)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
+def find_parts(root: Path) -> dict[str, list[tuple[str, Path]]]:
+    """Every release folder of each kind under ``root``: kind -> [(version, folder)], newest first."""
+    found: dict[str, list[tuple[str, Path]]] = {kind: [] for kind in _PARTS}
+    if not root.is_dir():
+        return found
+    for child in root.iterdir():
+        for kind, (pattern, _) in _PARTS.items():
+            m = pattern.match(child.name)
+            if m and child.is_dir():
+                found[kind].append((m.group(1), child))
+    for versions in found.values():
+        versions.sort(key=lambda v: _version_key(v[0]), reverse=True)
+    return found
+
+
+def _one_file(folder: Path, pattern: str) -> Path | None:
+    matches = sorted(folder.glob(pattern))
+    return matches[0] if len(matches) == 1 else None
+
+
+@dataclass
+class _Compiled:
+    schemas: dict[str, etree.XMLSchema]  # root namespace -> schema
+    cen: object  # saxonche PyXsltExecutable
+    peppol: object
+    seconds: dict[str, float]
+
+
+@dataclass
+class RulePack:
+    """One rule pack on disk; compiles lazily, once, and validates documents."""
+
+    root: Path
+    versions: dict[str, str]  # kind -> version, e.g. {'ubl': '2.1', 'cen': '1.3.16', 'peppol': '3.0.21'}
+    folders: dict[str, Path]
+    schema_files: dict[str, Path]  # root namespace -> maindoc xsd
+    cen_xslt: Path
+    peppol_xslt: Path
+    _compiled: _Compiled | None = field(default=None, repr=False)
+    _compile_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Saxon executables and lxml schemas keep per-run state, so one validation runs at a time.
+    _run_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def load(cls, root: Path) -> RulePack:
+        """Find the parts of the pack in ``root`` (nothing is compiled yet)."""
+        root = Path(root)
+        if not root.is_dir():
+            raise RulePackError(f"Regelpaketet finns inte: mappen {root} saknas. {NOT_INSTALLED_MESSAGE}")
+        parts = find_parts(root)
+        versions: dict[str, str] = {}
+        folders: dict[str, Path] = {}
+        files: dict[str, list[Path]] = {}
+        for kind, (_, patterns) in _PARTS.items():
+            if not parts[kind]:
+                raise RulePackError(
+                    f"Regelpaketet i {root} är ofullständigt: {PART_TITLES[kind]} saknas "
+                    f"(en mapp som {_example_folder(kind)}). {NOT_INSTALLED_MESSAGE}"
+                )
+            version, folder = parts[kind][0]  # the newest release of each kind
+            found = [_one_file(folder, p) for p in patterns]
+            missing = [p for p, f in zip(patterns, found) if f is None]
+            if missing:
+                raise RulePackError(
+                    f"Regelpaketet i {root} är ofullständigt: {', '.join(missing)} saknas i {folder.name}. "
+                    "Installera om paketet med ”kassa rules install KÄLLA”."
+                )
+            versions[kind], folders[kind], files[kind] = version, folder, found  # type: ignore[assignment]
+        invoice_xsd, creditnote_xsd = files["ubl"]
+        namespaces = {doc: ns for ns, doc in UBL_NAMESPACES.items()}
+        return cls(
+            root=root,
+            versions=versions,
+            folders=folders,
+            schema_files={namespaces["Invoice"]: invoice_xsd, namespaces["CreditNote"]: creditnote_xsd},
+            cen_xslt=files["cen"][0],
+            peppol_xslt=files["peppol"][0],
+        )
+
+    def describe(self) -> str:
+        return f"UBL {self.versions['ubl']}, CEN {self.versions['cen']}, Peppol {self.versions['peppol']}"
+
+    @property
+    def is_compiled(self) -> bool:
+        return self._compiled is not None
+
+    def warm_up(self) -> dict[str, float]:
+        """Compile everything now (safe from any thread); returns the seconds each part took."""
+        return self._ensure_compiled().seconds
+
+    def _ensure_compiled(self) -> _Compiled:
+        compiled = self._compiled
+        if compiled is not None:
+            return compiled
+        with self._compile_lock:
+            if self._compiled is None:
+                self._compiled = self._compile()
+            return self._compiled
+
+    def _compile(self) -> _Compiled:
+        seconds: dict[str, float] = {}
+        start = time.perf_counter()
+        try:
+            schemas = {ns: etree.XMLSchema(file=str(path)) for ns, path in self.schema_files.items()}
+        except (etree.XMLSchemaParseError, etree.XMLSyntaxError, OSError) as exc:
+            raise RulePackError(
+                f"UBL-schemana i {self.folders['ubl']} kunde inte läsas ({exc}). "
+                "Installera om regelpaketet med ”kassa rules install KÄLLA”."
+            ) from exc
+        seconds["xsd"] = time.perf_counter() - start
+        xslt = _saxon().new_xslt30_processor()
+        executables = {}
+        for kind, path in (("cen", self.cen_xslt), ("peppol", self.peppol_xslt)):
+            start = time.perf_counter()
+            try:
+                executables[kind] = xslt.compile_stylesheet(stylesheet_file=str(path))
+            except Exception as exc:  # saxonche raises its own PySaxonApiError
+                raise RulePackError(
+                    f"Reglerna i {path} kunde inte kompileras ({' '.join(str(exc).split())}). "
+                    "Installera om regelpaketet med ”kassa rules install KÄLLA”."
+                ) from exc
+            seconds[kind] = time.perf_counter() - start
+        return _Compiled(schemas=schemas, cen=executables["cen"], peppol=executables["peppol"], seconds=seconds)
+
+    def validate(self, xml: bytes) -> list[Finding]:
+        """Every finding of schema, CEN and Peppol rules, in that order.
+
+        Raises DocumentError when ``xml`` is not XML, RulePackError when the pack cannot compile.
+        """
+        compiled = self._ensure_compiled()
+        with self._run_lock:
+            tree = _parse(xml)
+            root = tree.getroot()
+            namespace = etree.QName(root).namespace
+            schema = compiled.schemas.get(namespace or "")
+            if schema is None:
+                return [_xsd_finding(
+                    f"/{root.tag}",
+                    f"The root element {root.tag} is neither a UBL 2.1 Invoice nor a CreditNote.",
+                )]
+            findings = []
+            if not schema.validate(tree):
+                findings = [_xsd_finding(f"{e.path} (rad {e.line})", e.message) for e in schema.error_log]
+            node = _saxon().parse_xml(xml_text=_as_text(xml, tree))
+            findings += _svrl_findings(compiled.cen.transform_to_string(xdm_node=node), "cen")
+            findings += _svrl_findings(compiled.peppol.transform_to_string(xdm_node=node), "peppol")
+            return findings
+
+    def check_pins(self) -> list[str]:
+        """Swedish problems found checking the pack's files against the project's pins; [] if all match."""
+        return verify_pins(self.root, [folder.name for folder in self.folders.values()])
+
+
+def _example_folder(kind: str) -> str:
+    return {"ubl": "ubl-2.1-xsd", "cen": "cen-1.3.16", "peppol": "peppol-3.0.21"}[kind]
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+
+
+def _parse(xml: bytes) -> etree._ElementTree:
+    if isinstance(xml, str):
+        xml = xml.encode("utf-8")
+    try:
+        tree = etree.ElementTree(etree.fromstring(xml, _PARSER))
+    except etree.XMLSyntaxError as exc:
+        raise DocumentError(f"Filen är inte giltig XML: {exc}") from None
+    if tree.docinfo.doctype:
+        # A DOCTYPE could make Saxon read other files; UBL documents never carry one.
+        raise DocumentError("Filen innehåller en DOCTYPE-deklaration, vilket en UBL-faktura inte får ha.")
+    return tree
+
+
+def _as_text(xml: bytes, tree: etree._ElementTree) -> str:
+    """The document as text for Saxon, whose parse_xml takes a string."""
+    if isinstance(xml, str):
+        return xml
+    encoding = (tree.docinfo.encoding or "UTF-8").upper()
+    if encoding in ("UTF-8", "UTF8"):
+        return xml.decode("utf-8-sig")
+    return etree.tostring(tree, encoding="unicode")
+
+
+def _xsd_finding(location: str, text: str) -> Finding:
+    return Finding("XSD", "fatal", location, text, explain("XSD"), "xsd")
+
+
+def _svrl_findings(svrl: str, source: str) -> list[Finding]:
+    # Most documents pass: skip parsing a report that has nothing to report.
+    if "failed-assert" not in svrl and "successful-report" not in svrl:
+        return []
+    findings = []
+    for el in etree.fromstring(svrl.encode("utf-8")).iter(*_SVRL_TAGS):
+        rule_id = el.get("id") or ""
+        flag = "warning" if el.get("flag") in ("warning", "information") else "fatal"
+        text = " ".join((el.findtext(_SVRL + "text") or "").split())
+        findings.append(Finding(rule_id, flag, el.get("location") or "", text, explain(rule_id), source))
+    return findings
+
+
+_saxon_lock = threading.Lock()
+_saxon_processor = None
+
+
+def _saxon():
+    """The process's one SaxonC processor."""
+    global _saxon_processor
+    if _saxon_processor is None:
+        with _saxon_lock:
+            if _saxon_processor is None:
+                from saxonche import PySaxonProcessor
+
+                _saxon_processor = PySaxonProcessor(license=False)
+    return _saxon_processor
+
+
+# --- pins -------------------------------------------------------------------------------------
+
+
+def read_pins(release: str) -> dict[str, str] | None:
+    """relative path -> sha256 for a known release folder (e.g. 'peppol-3.0.21'), None if unknown."""
+    path = PINS_DIR / f"{release}.sha256"
+    if not path.is_file():
+        return None
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            digest, rel = line.split(maxsplit=1)
+            pins[rel.lstrip("*").removeprefix("./")] = digest.lower()
+    return pins
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_pins(root: Path, releases: list[str]) -> list[str]:
+    problems = []
+    for release in releases:
+        pins = read_pins(release)
+        if pins is None:
+            problems.append(f"{release} är en version som Kassa inte känner till (inga kontrollsummor finns för den).")
+            continue
+        for rel, digest in pins.items():
+            path = root / rel
+            if not path.is_file():
+                problems.append(f"{rel} saknas.")
+            elif sha256_file(path) != digest:
+                problems.append(f"{rel} stämmer inte med kontrollsumman (filen är ändrad eller skadad).")
+    return problems
+
+
+# --- the process's pack -------------------------------------------------------------------------
+
+_cache_lock = threading.Lock()
+_cache: dict[tuple, RulePack] = {}
+
+
+def rule_pack_location() -> tuple[Path, str]:
+    """Where the active pack is looked for, and why: 'env' (KASSA_RULES_DIR) or 'installed'."""
+    return config.rules_dir(), ("env" if os.environ.get("KASSA_RULES_DIR") else "installed")
+
+
+def installed_rules_dir() -> Path:
+    """Where ``kassa rules install`` puts a pack: the data directory's rules/ (config's default)."""
+    return config.data_dir() / "rules"
+
+
+def load_rule_pack() -> RulePack:
+    """The active pack, cached per directory so it compiles once; raises RulePackError if unusable."""
+    root, _ = rule_pack_location()
+    try:
+        stat = root.stat()
+    except OSError:
+        raise RulePackError(NOT_INSTALLED_MESSAGE) from None
+    # An install replaces the directory, which gives a new inode: the cache then loads afresh.
+    key = (str(root.resolve()), stat.st_ino, stat.st_mtime_ns)
+    with _cache_lock:
+        pack = _cache.get(key)
+        if pack is None:
+            pack = _cache[key] = RulePack.load(root)
+        return pack
+
+
+def get_rule_pack() -> RulePack | None:
+    """The active pack, or None when none is installed (the application then says NOT_INSTALLED_MESSAGE)."""
+    try:
+        return load_rule_pack()
+    except RulePackError:
+        return None
