@@ -1,0 +1,1 @@
+"""The PySide6 user interface: the till, registers, invoices, the settings wizard."""
