@@ -1,0 +1,293 @@
+"""PEPPOL BIS Billing 3.0 UBL for a stored invoice or credit note (swedish-invoicing.md, "the fields").
+
+The document is built from what was stored when the invoice was issued: the seller and
+buyer snapshots, the lines and the computed totals. Nothing is recomputed here, so the
+e-invoice says exactly what the paper invoice says and the totals rules (BR-CO-10..17)
+hold because money.compute_totals already made them hold.
+
+The invoice fee (stored lines of kind 'fee', one per VAT rate) becomes document-level
+charges (BG-21), so ChargeTotalAmount is their sum and the item lines stay what was sold.
+Credit notes carry positive amounts; the type code 381 says they credit.
+
+Elements are appended in the order the UBL 2.1 schema demands; empty values are left out
+(PEPPOL-EN16931-R008 forbids empty elements).
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from lxml import etree
+
+from kassa.models import Invoice, InvoiceLine
+
+CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
+PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
+
+NS_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+NS_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+NS_CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+NS_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+_CAC = "{%s}" % NS_CAC
+_CBC = "{%s}" % NS_CBC
+
+F_SKATT_TEXT = "Godkänd för F-skatt"  # exactly what SE-R-005 checks
+FEE_REASON = "Fakturaavgift"
+# UNCL 7161 "IS" (invoicing): the charge for preparing the invoice; on the Peppol code list (CL003).
+FEE_REASON_CODE = "IS"
+# BR-E-10: an exempt (category E, 0 %) subtotal must say why.
+EXEMPTION_REASON = "Undantag från skatteplikt enligt mervärdesskattelagen (2023:200)"
+
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+
+_ORE = Decimal("0.01")
+_PRICE = Decimal("0.0001")
+# PEPPOL-EN16931-R120 allows 0.02 between the line amount and quantity × price; stay within an öre.
+_LINE_TOLERANCE = Decimal("0.01")
+
+
+def format_amount(value: Decimal) -> str:
+    """Two decimals, as BR-DEC-* demand of every amount."""
+    return f"{Decimal(value).quantize(_ORE, rounding=ROUND_HALF_UP):f}"
+
+
+def format_price(value: Decimal) -> str:
+    """Up to four decimals, at least two: 12.50, 0.3333, 7.125."""
+    text = f"{Decimal(value).quantize(_PRICE, rounding=ROUND_HALF_UP):f}"
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0")
+    return f"{whole}.{frac.ljust(2, '0')}"
+
+
+def format_quantity(value: Decimal) -> str:
+    """1, 1.5, 0.125: no trailing zeros, no exponent."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    element = etree.SubElement(parent, tag, attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _cbc(parent: etree._Element, name: str, value, **attrs: str) -> etree._Element | None:
+    """A basic component, or nothing when the value is empty (R008)."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    return _el(parent, _CBC + name, text, **attrs)
+
+
+def _cac(parent: etree._Element, name: str) -> etree._Element:
+    return _el(parent, _CAC + name)
+
+
+def _amount(parent: etree._Element, name: str, value: Decimal, currency: str) -> etree._Element:
+    return _el(parent, _CBC + name, format_amount(value), currencyID=currency)
+
+
+def _tax_scheme(parent: etree._Element, scheme: str = "VAT") -> None:
+    _cbc(_cac(parent, "TaxScheme"), "ID", scheme)
+
+
+def _tax_category(parent: etree._Element, name: str, category: str, rate: int, exemption: bool = False) -> None:
+    tc = _cac(parent, name)
+    _cbc(tc, "ID", category)
+    _cbc(tc, "Percent", str(rate))
+    if exemption and category == "E":
+        _cbc(tc, "TaxExemptionReason", EXEMPTION_REASON)
+    _tax_scheme(tc)
+
+
+def _address(parent: etree._Element, party: dict) -> None:
+    addr = _cac(parent, "PostalAddress")
+    _cbc(addr, "StreetName", party.get("street"))
+    _cbc(addr, "CityName", party.get("city"))
+    _cbc(addr, "PostalZone", party.get("postal_code"))
+    _cbc(_cac(addr, "Country"), "IdentificationCode", party.get("country") or "SE")
+
+
+def _contact(parent: etree._Element, party: dict) -> None:
+    phone, email = (party.get("phone") or "").strip(), (party.get("email") or "").strip()
+    if phone or email:
+        contact = _cac(parent, "Contact")
+        _cbc(contact, "Telephone", phone)
+        _cbc(contact, "ElectronicMail", email)
+
+
+def _seller(root: etree._Element, seller: dict) -> None:
+    party = _cac(_cac(root, "AccountingSupplierParty"), "Party")
+    _cbc(party, "EndpointID", seller.get("org_number"), schemeID="0007")
+    _cbc(_cac(party, "PartyName"), "Name", seller.get("name"))
+    _address(party, seller)
+    if seller.get("vat_number"):
+        pts = _cac(party, "PartyTaxScheme")
+        _cbc(pts, "CompanyID", seller["vat_number"])
+        _tax_scheme(pts, "VAT")
+    if seller.get("f_skatt"):
+        pts = _cac(party, "PartyTaxScheme")
+        _cbc(pts, "CompanyID", F_SKATT_TEXT)
+        _tax_scheme(pts, "TAX")
+    legal = _cac(party, "PartyLegalEntity")
+    _cbc(legal, "RegistrationName", seller.get("name"))
+    _cbc(legal, "CompanyID", seller.get("org_number"), schemeID="0007")
+    office = (seller.get("registered_office") or "").strip()
+    if office:
+        _cbc(legal, "CompanyLegalForm", f"Säte: {office}")
+    _contact(party, seller)
+
+
+def _buyer(root: etree._Element, buyer: dict) -> None:
+    party = _cac(_cac(root, "AccountingCustomerParty"), "Party")
+    scheme, endpoint = buyer.get("endpoint_scheme") or "", buyer.get("endpoint_id") or ""
+    if scheme and endpoint:
+        _cbc(party, "EndpointID", endpoint, schemeID=scheme)
+    org_number = "" if buyer.get("is_private") else (buyer.get("org_number") or "")
+    if buyer.get("gln"):
+        _cbc(_cac(party, "PartyIdentification"), "ID", buyer["gln"], schemeID="0088")
+    elif org_number:
+        _cbc(_cac(party, "PartyIdentification"), "ID", org_number, schemeID="0007")
+    _cbc(_cac(party, "PartyName"), "Name", buyer.get("name"))
+    _address(party, buyer)
+    if buyer.get("vat_number"):
+        pts = _cac(party, "PartyTaxScheme")
+        _cbc(pts, "CompanyID", buyer["vat_number"])
+        _tax_scheme(pts, "VAT")
+    legal = _cac(party, "PartyLegalEntity")
+    _cbc(legal, "RegistrationName", buyer.get("name"))
+    if org_number:
+        _cbc(legal, "CompanyID", org_number, schemeID="0007")
+    _contact(party, buyer)
+
+
+def _payment_means(root: etree._Element, seller: dict, payment_id: str) -> None:
+    """One PaymentMeans per account the seller has: bankgiro, plusgiro (code 30, SE-R-007..011), IBAN (58)."""
+    accounts = []
+    if seller.get("bankgiro"):
+        accounts.append(("30", seller["bankgiro"], "SE:BANKGIRO"))
+    if seller.get("plusgiro"):
+        accounts.append(("30", seller["plusgiro"], "SE:PLUSGIRO"))
+    if seller.get("iban"):
+        accounts.append(("58", seller["iban"].replace(" ", ""), (seller.get("bic") or "").strip()))
+    for code, account, branch in accounts:
+        pm = _cac(root, "PaymentMeans")
+        _cbc(pm, "PaymentMeansCode", code)
+        _cbc(pm, "PaymentID", payment_id)
+        fa = _cac(pm, "PayeeFinancialAccount")
+        _cbc(fa, "ID", account)
+        if branch:
+            _cbc(_cac(fa, "FinancialInstitutionBranch"), "ID", branch)
+
+
+def _line_price(line: InvoiceLine) -> tuple[Decimal, Decimal, Decimal | None]:
+    """(net price, gross price, base quantity or None) for the line's Price.
+
+    Normally the stored unit prices with base quantity 1. When the quantity is so large
+    that quantity × the four-decimal net price drifts more than an öre from the line
+    amount (R120), the price is stated per 10, 100 … units instead.
+    """
+    net, gross, qty = line.net_price, line.gross_price, line.quantity
+    if qty == 0 or abs(qty * net - line.line_amount) <= _LINE_TOLERANCE:
+        return net, gross, None
+    base = Decimal(10)
+    while True:
+        price = (line.line_amount * base / qty).quantize(_PRICE, rounding=ROUND_HALF_UP)
+        if abs(qty * price / base - line.line_amount) <= _LINE_TOLERANCE or base >= qty:
+            break
+        base *= 10
+    if abs(qty * price / base - line.line_amount) > _LINE_TOLERANCE:
+        base, price = qty, line.line_amount  # exact whatever the quantity's digits
+    return price, (gross * base).quantize(_PRICE, rounding=ROUND_HALF_UP), base
+
+
+def _line(root: etree._Element, line: InvoiceLine, credit: bool, currency: str) -> None:
+    el = _cac(root, "CreditNoteLine" if credit else "InvoiceLine")
+    _cbc(el, "ID", str(line.position))
+    unit = (line.unit or "EA").strip() or "EA"
+    _cbc(el, "CreditedQuantity" if credit else "InvoicedQuantity", format_quantity(line.quantity), unitCode=unit)
+    _amount(el, "LineExtensionAmount", line.line_amount, currency)
+    item = _cac(el, "Item")
+    _cbc(item, "Name", line.description)
+    if line.article_number:
+        _cbc(_cac(item, "SellersItemIdentification"), "ID", line.article_number)
+    _tax_category(item, "ClassifiedTaxCategory", line.vat_category or "S", line.vat_rate)
+    net, gross, base = _line_price(line)
+    price = _cac(el, "Price")
+    _el(price, _CBC + "PriceAmount", format_price(net), currencyID=currency)
+    if base is not None:
+        _el(price, _CBC + "BaseQuantity", format_quantity(base), unitCode=unit)
+    # A discount shows as the price allowance (BT-147/148); R046: net = gross − allowance exactly.
+    if line.discount_percent > 0 and gross > net:
+        ac = _cac(price, "AllowanceCharge")
+        _cbc(ac, "ChargeIndicator", "false")
+        _el(ac, _CBC + "Amount", format_price(gross - net), currencyID=currency)
+        _el(ac, _CBC + "BaseAmount", format_price(gross), currencyID=currency)
+
+
+def build_ubl(invoice: Invoice) -> bytes:
+    """The UBL 2.1 Invoice (380) or CreditNote (381) of a stored invoice, as UTF-8 bytes with declaration."""
+    credit = invoice.is_credit_note
+    currency = invoice.currency or "SEK"
+    seller, buyer = invoice.seller or {}, invoice.buyer or {}
+    lines = list(invoice.lines.order_by(InvoiceLine.position))
+    items = [line for line in lines if line.kind != "fee"]
+    fees = [line for line in lines if line.kind == "fee"]
+
+    ns = NS_CREDIT_NOTE if credit else NS_INVOICE
+    root = etree.Element(
+        "{%s}%s" % (ns, "CreditNote" if credit else "Invoice"), nsmap={None: ns, "cac": NS_CAC, "cbc": NS_CBC}
+    )
+    _cbc(root, "CustomizationID", CUSTOMIZATION_ID)
+    _cbc(root, "ProfileID", PROFILE_ID)
+    _cbc(root, "ID", str(invoice.number))
+    _cbc(root, "IssueDate", invoice.issue_date.isoformat())
+    if credit:
+        _cbc(root, "CreditNoteTypeCode", "381")
+    else:
+        _cbc(root, "DueDate", invoice.due_date.isoformat())
+        _cbc(root, "InvoiceTypeCode", "380")
+    _cbc(root, "DocumentCurrencyCode", currency)
+    _cbc(root, "BuyerReference", invoice.buyer_reference)
+    if credit and invoice.credited_invoice_id:
+        credited = invoice.credited_invoice
+        ref = _cac(_cac(root, "BillingReference"), "InvoiceDocumentReference")
+        _cbc(ref, "ID", str(credited.number))
+        _cbc(ref, "IssueDate", credited.issue_date.isoformat())
+    _seller(root, seller)
+    _buyer(root, buyer)
+    if invoice.delivery_date:
+        _cbc(_cac(root, "Delivery"), "ActualDeliveryDate", invoice.delivery_date.isoformat())
+    _payment_means(root, seller, invoice.ocr)
+    if (invoice.payment_terms or "").strip():
+        _cbc(_cac(root, "PaymentTerms"), "Note", invoice.payment_terms)
+    for fee in fees:
+        ac = _cac(root, "AllowanceCharge")
+        _cbc(ac, "ChargeIndicator", "true")
+        _cbc(ac, "AllowanceChargeReasonCode", FEE_REASON_CODE)
+        _cbc(ac, "AllowanceChargeReason", FEE_REASON)
+        _amount(ac, "Amount", fee.line_amount, currency)
+        _tax_category(ac, "TaxCategory", fee.vat_category or "S", fee.vat_rate)
+
+    tax_total = _cac(root, "TaxTotal")
+    _amount(tax_total, "TaxAmount", invoice.tax_total, currency)
+    for vat in invoice.vat_breakdown:
+        sub = _cac(tax_total, "TaxSubtotal")
+        _amount(sub, "TaxableAmount", Decimal(vat["taxable"]), currency)
+        _amount(sub, "TaxAmount", Decimal(vat["tax"]), currency)
+        _tax_category(sub, "TaxCategory", vat["category"], int(vat["rate"]), exemption=True)
+
+    totals = _cac(root, "LegalMonetaryTotal")
+    _amount(totals, "LineExtensionAmount", invoice.line_extension, currency)
+    _amount(totals, "TaxExclusiveAmount", invoice.tax_exclusive, currency)
+    _amount(totals, "TaxInclusiveAmount", invoice.tax_inclusive, currency)
+    if fees or invoice.charge_total:
+        _amount(totals, "ChargeTotalAmount", invoice.charge_total, currency)
+    if invoice.rounding:
+        _amount(totals, "PayableRoundingAmount", invoice.rounding, currency)
+    _amount(totals, "PayableAmount", invoice.payable, currency)
+
+    for line in items:
+        _line(root, line, credit, currency)
+    return XML_DECLARATION + etree.tostring(root, encoding="UTF-8", pretty_print=True)
