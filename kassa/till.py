@@ -1,0 +1,332 @@
+"""The till without Qt: the cart, its totals, and the three ways to pay.
+
+A payment writes the whole sale (Sale, SaleLines, Payment, bonus) in one transaction. Paying
+by invoice issues the invoice inside that same transaction, so an invoice that cannot be issued
+leaves no sale behind, and an issued invoice always has its sale.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from kassa.invoicing import IdCheck, InvoicingError, issue_invoice
+from kassa.models import Article, Company, Customer, Invoice, Payment, Sale, SaleLine
+from kassa.models.database import write_transaction
+from kassa.money import ZERO, LineInput, Totals, compute_totals, format_sek, round_ore
+
+
+class TillError(ValueError):
+    """Something the cashier must fix; the message is Swedish and says what."""
+
+
+class UnknownArticle(TillError):
+    def __init__(self, code: str):
+        self.code = code
+        super().__init__(f"Ingen aktiv artikel har streckkoden eller artikelnumret {code}. "
+                         "Kontrollera koden eller lägg upp artikeln under Register → Artiklar.")
+
+
+def parse_decimal(text: str, what: str, decimals: int = 2, minimum: Decimal | None = None,
+                  maximum: Decimal | None = None) -> Decimal:
+    """A number as a Swede types it ("12,50", "1 234,5"), checked; TillError names `what`."""
+    cleaned = re.sub(r"[\s\u00a0]", "", str(text or "")).replace(",", ".")
+    if cleaned.lower().endswith("kr"):
+        cleaned = cleaned[:-2]
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise TillError(f"{what}: '{text}' är inget tal. Skriv t.ex. 12,50.") from None
+    if not value.is_finite():
+        raise TillError(f"{what}: '{text}' är inget tal. Skriv t.ex. 12,50.")
+    if value != value.quantize(Decimal(1).scaleb(-decimals)):
+        raise TillError(f"{what} får ha högst {decimals} decimaler.")
+    if minimum is not None and value < minimum:
+        raise TillError(f"{what} kan inte vara mindre än {_plain(minimum)}.")
+    if maximum is not None and value > maximum:
+        raise TillError(f"{what} kan inte vara större än {_plain(maximum)}.")
+    return value
+
+
+def _plain(value: Decimal) -> str:
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+@dataclass
+class CartLine:
+    description: str
+    quantity: Decimal
+    unit_price: Decimal  # as entered: incl. VAT when price_includes_vat
+    vat_rate: int
+    price_includes_vat: bool = True
+    discount_percent: Decimal = ZERO
+    unit: str = "EA"
+    article_id: int | None = None
+    article_number: str = ""
+    price_overridden: bool = False
+
+    def line_input(self) -> LineInput:
+        return LineInput(
+            description=self.description, quantity=self.quantity, unit_price=self.unit_price,
+            vat_rate=self.vat_rate, price_includes_vat=self.price_includes_vat,
+            discount_percent=self.discount_percent, unit=self.unit, article_number=self.article_number,
+        )
+
+    @property
+    def amount_incl_vat(self) -> Decimal:
+        """What the line costs with VAT, as shown on the till (the totals are computed per rate)."""
+        net = self.quantity * self.unit_price * (100 - self.discount_percent) / 100
+        if not self.price_includes_vat:
+            net = net * (100 + self.vat_rate) / 100
+        return round_ore(net)
+
+
+@dataclass
+class InvoiceRequirements:
+    """What the customer's category asks for before an invoice can be issued from the till."""
+
+    id_check: bool = False  # Kräv legitimation
+    claim_reference: bool = False  # Försäkringsbolag: skadenummer
+    reference_missing: bool = False  # no "Er referens" on the customer
+    e_invoice: bool = False  # sent through Pagero instead of printed
+
+
+def invoice_requirements(customer: Customer) -> InvoiceRequirements:
+    category = customer.category if customer.category_id else None
+    return InvoiceRequirements(
+        id_check=bool(category and category.require_id),
+        claim_reference=bool(category and category.insurance_company),
+        reference_missing=not (customer.reference or "").strip(),
+        e_invoice=customer.sends_via_pagero,
+    )
+
+
+@dataclass
+class SaleResult:
+    sale: Sale
+    method: str
+    total: Decimal  # incl. VAT, before rounding
+    rounding: Decimal
+    payable: Decimal
+    tendered: Decimal | None = None
+    change: Decimal | None = None
+    bonus: Decimal = ZERO
+    invoice: Invoice | None = None
+
+
+def find_article(code: str) -> Article | None:
+    """An active article by barcode, else by article number."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    article = Article.get_or_none((Article.barcode == code) & (Article.active == True))  # noqa: E712
+    if article is None:
+        article = Article.get_or_none((Article.number == code) & (Article.active == True))  # noqa: E712
+    return article
+
+
+def search_articles(text: str, limit: int = 20) -> list[Article]:
+    """Active articles whose number or barcode starts with `text`, or whose name contains it.
+
+    The article register is small (hundreds, a few thousand), so a name scan is fine here;
+    customers, which can be 100,000, use kassa.customer_search instead.
+    """
+    text = (text or "").strip()
+    if not text:
+        return []
+    from peewee import fn
+
+    query = (Article.select()
+             .where((Article.active == True)  # noqa: E712
+                    & (Article.number.startswith(text) | Article.barcode.startswith(text)
+                       | fn.LOWER(Article.name).contains(text.lower())))
+             .order_by(Article.name).limit(limit))
+    return list(query)
+
+
+_QUANTITY_CODE = re.compile(r"^\s*(\d+(?:[.,]\d{1,3})?)\s*[*xX]\s*(\S+)\s*$")
+
+
+@dataclass
+class Cart:
+    till: str = ""
+    lines: list[CartLine] = field(default_factory=list)
+    customer: Customer | None = None
+
+    # --- lines -------------------------------------------------------------------------------
+
+    def add_article(self, article: Article, quantity: Decimal = Decimal("1")) -> CartLine:
+        """Add an article; the same article scanned again adds to its line (if not repriced)."""
+        quantity = Decimal(quantity)
+        if quantity <= 0:
+            raise TillError("Antalet måste vara större än noll.")
+        for line in self.lines:
+            if line.article_id == article.id and not line.price_overridden and not line.discount_percent:
+                line.quantity += quantity
+                return line
+        line = CartLine(
+            description=article.name, quantity=quantity, unit_price=article.price, vat_rate=article.vat_rate,
+            price_includes_vat=article.price_includes_vat, unit=article.unit, article_id=article.id,
+            article_number=article.number,
+        )
+        self.lines.append(line)
+        return line
+
+    def add_code(self, code: str) -> CartLine:
+        """What the barcode field does on Enter: a barcode or article number, optionally "3*code"."""
+        quantity = Decimal("1")
+        match = _QUANTITY_CODE.match(code or "")
+        if match:
+            quantity = parse_decimal(match.group(1), "Antal", 3, minimum=Decimal("0.001"))
+            code = match.group(2)
+        article = find_article(code)
+        if article is None:
+            raise UnknownArticle((code or "").strip())
+        return self.add_article(article, quantity)
+
+    def _line(self, index: int) -> CartLine:
+        if not 0 <= index < len(self.lines):
+            raise TillError("Raden finns inte i kundvagnen.")
+        return self.lines[index]
+
+    def set_quantity(self, index: int, quantity) -> None:
+        self._line(index).quantity = parse_decimal(quantity, "Antal", 3, minimum=Decimal("0.001"))
+
+    def set_price(self, index: int, price) -> None:
+        """A price override, entered the way the article's price is (normally incl. VAT)."""
+        line = self._line(index)
+        line.unit_price = parse_decimal(price, "Pris", 2, minimum=ZERO)
+        line.price_overridden = True
+
+    def set_discount(self, index: int, percent) -> None:
+        self._line(index).discount_percent = parse_decimal(percent, "Rabatt", 2, minimum=ZERO, maximum=Decimal(100))
+
+    def remove(self, index: int) -> None:
+        self._line(index)
+        del self.lines[index]
+
+    def clear(self) -> None:
+        self.lines.clear()
+        self.customer = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+    def set_customer(self, customer: Customer | None) -> None:
+        self.customer = customer
+
+    # --- totals ------------------------------------------------------------------------------
+
+    def totals(self, round_to_krona: bool = False) -> Totals:
+        return compute_totals([line.line_input() for line in self.lines], round_to_krona=round_to_krona)
+
+    def cash_totals(self) -> Totals:
+        """Cash is always rounded to whole kronor (öresavrundning): there are no öre coins."""
+        return self.totals(round_to_krona=True)
+
+    # --- payment -----------------------------------------------------------------------------
+
+    def _require_lines(self) -> None:
+        if self.is_empty:
+            raise TillError("Kundvagnen är tom. Lägg till en artikel först.")
+
+    def _bonus(self, customer: Customer | None, amount: Decimal) -> Decimal:
+        if customer is None:
+            return ZERO
+        company = Company.get_solo()
+        category = customer.category if customer.category_id else None
+        if not company.bonus_rate or (category is not None and category.no_bonus):
+            return ZERO
+        return round_ore(amount * company.bonus_rate / 100)
+
+    def _store_lines(self, sale: Sale) -> None:
+        SaleLine.insert_many([
+            dict(sale=sale, position=position, article=line.article_id, description=line.description,
+                 quantity=line.quantity, unit=line.unit, unit_price=line.unit_price,
+                 price_includes_vat=line.price_includes_vat, discount_percent=line.discount_percent,
+                 vat_rate=line.vat_rate)
+            for position, line in enumerate(self.lines, start=1)
+        ]).execute()
+
+    def _store_sale(self, *, status: str, method: str, totals: Totals, customer: Customer | None,
+                    amount: Decimal, rounding: Decimal, bonus: Decimal,
+                    tendered: Decimal | None = None, change: Decimal | None = None) -> Sale:
+        """Sale, lines and payment; call inside a write transaction."""
+        sale = Sale.create(till=self.till, customer=customer, status=status, total=totals.tax_inclusive,
+                           rounding=rounding, bonus_earned=bonus)
+        self._store_lines(sale)
+        Payment.create(sale=sale, method=method, amount=amount, tendered=tendered, change=change)
+        return sale
+
+    def _credit_bonus(self, customer: Customer | None, bonus: Decimal) -> None:
+        if customer is not None and bonus:
+            Customer.update(bonus_balance=Customer.bonus_balance + bonus).where(Customer.id == customer.id).execute()
+
+    def pay_cash(self, tendered) -> SaleResult:
+        """Cash: the total rounded to whole kronor; `tendered` must cover it; the change is returned."""
+        self._require_lines()
+        tendered = parse_decimal(tendered, "Mottaget belopp", 2, minimum=ZERO)
+        totals = self.cash_totals()
+        if tendered < totals.payable:
+            raise TillError(f"Mottaget belopp {_kr(tendered)} räcker inte: att betala är {_kr(totals.payable)}.")
+        change = tendered - totals.payable
+        customer = self.customer
+        bonus = self._bonus(customer, totals.payable)
+        with write_transaction():
+            sale = self._store_sale(status="paid", method="cash", totals=totals, customer=customer,
+                                    amount=totals.payable, rounding=totals.rounding, bonus=bonus,
+                                    tendered=tendered, change=change)
+            self._credit_bonus(customer, bonus)
+        self.clear()
+        return SaleResult(sale, "cash", totals.tax_inclusive, totals.rounding, totals.payable, tendered, change, bonus)
+
+    def pay_card(self) -> SaleResult:
+        """Card: the exact amount, no rounding."""
+        self._require_lines()
+        totals = self.totals()
+        customer = self.customer
+        bonus = self._bonus(customer, totals.payable)
+        with write_transaction():
+            sale = self._store_sale(status="paid", method="card", totals=totals, customer=customer,
+                                    amount=totals.payable, rounding=ZERO, bonus=bonus)
+            self._credit_bonus(customer, bonus)
+        self.clear()
+        return SaleResult(sale, "card", totals.tax_inclusive, ZERO, totals.payable, bonus=bonus)
+
+    def pay_invoice(self, customer: Customer | None = None, buyer_reference: str | None = None,
+                    claim_reference: str = "", id_check: IdCheck | None = None) -> SaleResult:
+        """Invoice: the sale and the invoice in one transaction. InvoicingError/TillError leave nothing.
+
+        issue_invoice applies the category (ID check, claim reference, fee, bonus) and credits the bonus.
+        """
+        self._require_lines()
+        customer = customer or self.customer
+        if customer is None:
+            raise TillError("Välj en kund innan du fakturerar (F7 kräver en kund).")
+        customer = Customer.get_by_id(customer.id)  # the category as it is now, not as it was when chosen
+        totals = self.totals()
+        with write_transaction():
+            sale = Sale.create(till=self.till, customer=customer, status="invoiced", total=totals.tax_inclusive)
+            invoice = issue_invoice(
+                customer, [line.line_input() for line in self.lines], sale=sale, buyer_reference=buyer_reference,
+                claim_reference=claim_reference, id_check=id_check, till=self.till,
+            )
+            self._store_lines(sale)
+            Sale.update(total=invoice.tax_inclusive, rounding=invoice.rounding,
+                        bonus_earned=invoice.bonus_earned).where(Sale.id == sale.id).execute()
+            Payment.create(sale=sale, method="invoice", amount=invoice.payable)
+        self.clear()
+        sale = Sale.get_by_id(sale.id)
+        return SaleResult(sale, "invoice", invoice.tax_inclusive, invoice.rounding, invoice.payable,
+                          bonus=invoice.bonus_earned, invoice=invoice)
+
+
+def _kr(amount: Decimal) -> str:
+    return f"{format_sek(amount)} kr"
+
+
+__all__ = [
+    "Cart", "CartLine", "IdCheck", "InvoiceRequirements", "InvoicingError", "SaleResult", "TillError",
+    "UnknownArticle", "find_article", "invoice_requirements", "parse_decimal", "search_articles",
+]
