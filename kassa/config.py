@@ -44,6 +44,11 @@ def backup_dir() -> Path:
     return path
 
 
+def resources_dir() -> Path:
+    """Files shipped with Kassa: the icon, the .desktop template, rule pack pins."""
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
 def database_url() -> str:
     return os.environ.get("KASSA_DATABASE_URL") or f"sqlite:///{data_dir() / 'kassa.sqlite3'}"
 
