@@ -174,7 +174,7 @@ def issue_invoice(
     _check_company(company)
     if not customer.active:
         raise InvoicingError(f"Kunden {customer.name} är inaktiv. Aktivera kunden i kundregistret först.")
-    if not lines or not any(line.quantity for line in lines):
+    if not lines:
         raise InvoicingError("Fakturan har inga rader.")
     for line in lines:
         if line.quantity <= 0:

@@ -33,10 +33,8 @@ class DatabaseConfigError(Exception):
 def make_database(url: str) -> peewee.Database:
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        # sqlite:///abs/path (three slashes + absolute path) or sqlite:///:memory:
-        path = unquote(parsed.path)
-        if path.startswith("/:memory:"):
-            path = ":memory:"
+        # As SQLAlchemy has it: sqlite:///relative.db, sqlite:////absolute/path.db, sqlite:///:memory:
+        path = unquote(parsed.path)[1:]
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=30)
@@ -62,7 +60,7 @@ def make_database(url: str) -> peewee.Database:
         name = unquote(parsed.path.lstrip("/"))
         if not name:
             raise DatabaseConfigError("Databasadressen saknar databasens namn, t.ex. postgresql://kassa@server/kassa")
-        return peewee.PostgresqlDatabase(name, autorollback=True, **params)
+        return peewee.PostgresqlDatabase(name, **params)
     raise DatabaseConfigError(
         f"Okänd databasadress '{parsed.scheme}:…'. Använd sqlite:///SÖKVÄG eller postgresql://användare@server/databas"
     )
