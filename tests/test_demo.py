@@ -1,0 +1,59 @@
+"""`kassa demo` on an empty data directory, twice."""
+import subprocess
+import sys
+
+from kassa.identifiers import check_bankgiro, check_gln, check_orgnr, check_personnummer
+from kassa.models import Article, Company, Customer, CustomerCategory, Invoice, database
+from tests.conftest import REPO
+
+
+def kassa(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "kassa", *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+
+
+def counts():
+    return (Company.select().count(), CustomerCategory.select().count(), Customer.select().count(),
+            Article.select().count(), Invoice.select().count())
+
+
+def test_demo_creates_a_usable_demo_and_adds_nothing_the_second_time(isolated_data_dir):
+    first = kassa("demo")
+    assert first.returncode == 0, first.stderr
+    assert "Demodata skapad" in first.stdout
+    database.connect()
+    try:
+        company = Company.get_solo()
+        assert check_orgnr(company.org_number) and check_bankgiro(company.bankgiro) and company.f_skatt
+        pagero = CustomerCategory.get(CustomerCategory.name == "e-fakturakund")
+        assert pagero.note == "pagero" and pagero.sends_via_pagero
+        assert CustomerCategory.select().where(CustomerCategory.note == "").exists()
+        customers = list(Customer.select())
+        assert any(c.sends_via_pagero for c in customers) and any(not c.sends_via_pagero for c in customers)
+        assert any(c.gln and check_gln(c.gln) for c in customers)
+        private = [c for c in customers if c.is_private]
+        assert private and check_personnummer(private[0].org_number)
+        for c in customers:
+            if not c.is_private:
+                check_orgnr(c.org_number)
+        assert {a.vat_rate for a in Article.select()} >= {25, 12, 6}
+        kinds = [i.kind for i in Invoice.select()]
+        assert kinds.count("credit_note") == 1 and kinds.count("invoice") >= 3
+        before = counts()
+    finally:
+        database.close()
+
+    second = kassa("demo")
+    assert second.returncode == 0, second.stderr
+    assert "inget lades till" in second.stdout
+    database.connect()
+    try:
+        assert counts() == before
+    finally:
+        database.close()
+
+
+def test_help_lists_the_commands():
+    out = kassa("--help")
+    assert out.returncode == 0
+    assert "demo" in out.stdout
