@@ -101,6 +101,13 @@ def _tax_category(parent: etree._Element, name: str, category: str, rate: int, e
     _tax_scheme(tc)
 
 
+def _party_tax_scheme(party: etree._Element, company_id: str | None, scheme: str) -> None:
+    if (company_id or "").strip():
+        pts = _cac(party, "PartyTaxScheme")
+        _cbc(pts, "CompanyID", company_id)
+        _tax_scheme(pts, scheme)
+
+
 def _address(parent: etree._Element, party: dict) -> None:
     addr = _cac(parent, "PostalAddress")
     _cbc(addr, "StreetName", party.get("street"))
@@ -122,14 +129,9 @@ def _seller(root: etree._Element, seller: dict) -> None:
     _cbc(party, "EndpointID", seller.get("org_number"), schemeID="0007")
     _cbc(_cac(party, "PartyName"), "Name", seller.get("name"))
     _address(party, seller)
-    if seller.get("vat_number"):
-        pts = _cac(party, "PartyTaxScheme")
-        _cbc(pts, "CompanyID", seller["vat_number"])
-        _tax_scheme(pts, "VAT")
+    _party_tax_scheme(party, seller.get("vat_number"), "VAT")
     if seller.get("f_skatt"):
-        pts = _cac(party, "PartyTaxScheme")
-        _cbc(pts, "CompanyID", F_SKATT_TEXT)
-        _tax_scheme(pts, "TAX")
+        _party_tax_scheme(party, F_SKATT_TEXT, "TAX")
     legal = _cac(party, "PartyLegalEntity")
     _cbc(legal, "RegistrationName", seller.get("name"))
     _cbc(legal, "CompanyID", seller.get("org_number"), schemeID="0007")
@@ -151,10 +153,7 @@ def _buyer(root: etree._Element, buyer: dict) -> None:
         _cbc(_cac(party, "PartyIdentification"), "ID", org_number, schemeID="0007")
     _cbc(_cac(party, "PartyName"), "Name", buyer.get("name"))
     _address(party, buyer)
-    if buyer.get("vat_number"):
-        pts = _cac(party, "PartyTaxScheme")
-        _cbc(pts, "CompanyID", buyer["vat_number"])
-        _tax_scheme(pts, "VAT")
+    _party_tax_scheme(party, buyer.get("vat_number"), "VAT")
     legal = _cac(party, "PartyLegalEntity")
     _cbc(legal, "RegistrationName", buyer.get("name"))
     if org_number:
