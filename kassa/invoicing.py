@@ -140,17 +140,31 @@ def _write_invoice(
         id_check_kind=id_check.kind if id_check else "", id_check_number=id_check.number if id_check else "",
         claim_reference=claim_reference, bonus_earned=bonus, manual=manual, till=till,
     )
-    rows = []
-    for position, line in enumerate(totals.lines + totals.fee_lines, start=1):
-        rows.append(dict(
-            invoice=invoice, position=position, kind=line.kind, article_number=line.article_number,
+    _insert_lines(invoice.id, totals.lines + totals.fee_lines)
+    AuditEvent.create(invoice=invoice, event="issued", message=event_message, actor=till)
+    return invoice
+
+
+_LINE_FIELDS = [f for f in InvoiceLine._meta.sorted_fields if f.name != "id"]
+
+
+def _insert_lines(invoice_id: int, lines: list[ComputedLine]) -> None:
+    """One prepared INSERT run for every line: peewee's query building costs more than the
+    database does here, and issuing is the till's hot path (benchmarks/bench_issuing.py)."""
+    values = []
+    for position, line in enumerate(lines, start=1):
+        row = dict(
+            invoice=invoice_id, position=position, kind=line.kind, article_number=line.article_number,
             description=line.description, quantity=line.quantity, unit=line.unit, gross_price=line.gross_price,
             discount_percent=line.discount_percent, net_price=line.net_price, line_amount=line.line_amount,
             vat_rate=line.vat_rate, vat_category=line.vat_category, credited_line=line.credited_line_id,
-        ))
-    InvoiceLine.insert_many(rows).execute()
-    AuditEvent.create(invoice=invoice, event="issued", message=event_message, actor=till)
-    return invoice
+        )
+        values.append(tuple(f.db_value(row[f.name]) for f in _LINE_FIELDS))
+    database = InvoiceLine._meta.database.obj
+    columns = ", ".join(f'"{f.column_name}"' for f in _LINE_FIELDS)
+    params = ", ".join([database.param] * len(_LINE_FIELDS))
+    cursor = database.cursor()
+    cursor.executemany(f'INSERT INTO "{InvoiceLine._meta.table_name}" ({columns}) VALUES ({params})', values)
 
 
 def issue_invoice(
