@@ -1,0 +1,402 @@
+"""Kundregister: the customer register and the customer form.
+
+The register pages through the customers lazily and searches in a worker thread, so it
+opens and answers at once with 100,000 customers. The form checks Swedish identifiers as
+the cashier goes and says next to the field what is wrong; it shows whether the customer's
+invoices go out as e-invoices through Pagero and, for those, what would stop a send.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from decimal import Decimal
+from typing import Any
+
+import peewee
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kassa.customer_search import prefix_upper_bound, search_customers
+from kassa.identifiers import (
+    InvalidIdentifier,
+    check_email,
+    check_gln,
+    check_orgnr,
+    check_personnummer,
+    check_postal_code,
+    check_vat,
+    format_orgnr,
+    format_postal_code,
+    vat_from_orgnr,
+)
+from kassa.models import Customer, CustomerCategory
+from kassa.models.database import write_transaction
+from kassa.money import format_sek
+from kassa.ui.register_dialog import SEARCH_LIMIT, RecordDialog, RegisterDialog
+from kassa.ui.register_model import Column
+from kassa.ui.validated_fields import ValidatedLineEdit, first_problem
+
+log = logging.getLogger(__name__)
+
+# PEPPOL endpoint schemes a Swedish buyer is found on ("" = derived from GLN or org. no.).
+ENDPOINT_SCHEMES = (
+    ("", "Härleds (GLN, annars organisationsnummer)"),
+    ("0007", "0007 – organisationsnummer"),
+    ("0088", "0088 – GLN"),
+)
+_ENDPOINT_CHECKS = {"0007": check_orgnr, "0088": check_gln}
+
+E_INVOICE_TEXT = "Fakturor till kunden skickas som e-faktura via Pagero"
+PAPER_TEXT = "Fakturor till kunden skrivs ut (kategorin har inte ”pagero” i noteringen)"
+
+
+def next_customer_number() -> int:
+    """max + 1; call inside a write transaction so two tills never take the same number."""
+    highest = Customer.select(peewee.fn.MAX(Customer.number)).scalar()
+    return (highest or 0) + 1
+
+
+def pre_send_problems(customer: Customer) -> list[str]:
+    """What kassa.peppol.checks would refuse before sending to this customer (Swedish texts)."""
+    try:
+        checks = importlib.import_module("kassa.peppol.checks")
+    except ImportError:
+        return []
+    check_customer = getattr(checks, "check_customer", None)
+    if check_customer is None:
+        return []
+    try:
+        problems = check_customer(customer)
+    except Exception:  # a check that breaks must not stop the form
+        log.exception("check_customer failed")
+        return []
+    return [getattr(p, "message_sv", None) or str(p) for p in problems or []]
+
+
+class CustomerDialog(RecordDialog):
+    """Ny kund / Ändra kund. `record` is the saved Customer after accept()."""
+
+    def __init__(self, customer: Customer | None = None, parent: QWidget | None = None):
+        super().__init__(customer, parent)
+        self.setWindowTitle(self.tr("Ändra kund") if customer else self.tr("Ny kund"))
+
+        self.number_label = QLabel(self)
+        self.name_edit = ValidatedLineEdit(required=True, required_message=self.tr("Skriv kundens namn."))
+        self.private_check = QCheckBox(self.tr("&Privatperson"), self)
+        self.org_label = QLabel(self)
+        self.org_edit = ValidatedLineEdit(check_orgnr)
+        self.vat_edit = ValidatedLineEdit(check_vat)
+        self.gln_edit = ValidatedLineEdit(check_gln, placeholder=self.tr("13 siffror"))
+        self.scheme_combo = QComboBox(self)
+        for code, label in ENDPOINT_SCHEMES:
+            self.scheme_combo.addItem(self.tr(label), code)
+        self.endpoint_edit = ValidatedLineEdit(None)
+        self.street_edit = QLineEdit(self)
+        self.postal_edit = ValidatedLineEdit(self._check_postal, placeholder=self.tr("123 45"))
+        self.city_edit = QLineEdit(self)
+        self.country_edit = ValidatedLineEdit(_check_country)
+        self.country_edit.edit.setMaxLength(2)
+        self.email_edit = ValidatedLineEdit(check_email)
+        self.phone_edit = QLineEdit(self)
+        self.reference_edit = QLineEdit(self)
+        self.reference_edit.setPlaceholderText(self.tr("Er referens på fakturan"))
+        self.category_combo = QComboBox(self)
+        self.category_combo.addItem(self.tr("(ingen kategori)"), None)
+        self._pagero_categories: set[int] = set()
+        for category in CustomerCategory.select().order_by(CustomerCategory.name):
+            self.category_combo.addItem(category.name, category.id)
+            if category.sends_via_pagero:
+                self._pagero_categories.add(category.id)
+        self.bonus_label = QLabel(self)
+        self.notes_edit = QPlainTextEdit(self)
+        self.notes_edit.setTabChangesFocus(True)
+        self.notes_edit.setFixedHeight(self.fontMetrics().height() * 4)
+        self.active_check = QCheckBox(self.tr("Aktiv"), self)
+        self.einvoice_label = QLabel(self)
+        self.einvoice_label.setWordWrap(True)
+        self.problems_label = QLabel(self)
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setStyleSheet("color: #8a5a00;")
+
+
+        self._build_layout()
+        self._load(customer)
+        self.private_check.toggled.connect(self._private_toggled)
+        self.org_edit.edit.textChanged.connect(self._update_vat_hint)
+        self.scheme_combo.currentIndexChanged.connect(self._scheme_changed)
+        self.country_edit.edit.textChanged.connect(lambda: self.postal_edit.set_checker(self._check_postal))
+        self.category_combo.currentIndexChanged.connect(self._update_einvoice)
+        for field in self._validated_fields():
+            field.edit.editingFinished.connect(self._update_einvoice)
+        self._private_toggled(self.private_check.isChecked())
+        self._scheme_changed()
+        self._update_einvoice()
+        self.name_edit.setFocus()
+
+    # -- layout -----------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        ident = QFormLayout()
+        ident.addRow(self.tr("Kundnummer:"), self.number_label)
+        ident.addRow(self.buddy_label(self.tr("&Namn:"), self.name_edit), self.name_edit)
+        ident.addRow("", self.private_check)
+        self.org_label.setBuddy(self.org_edit)
+        ident.addRow(self.org_label, self.org_edit)
+        ident.addRow(self.buddy_label(self.tr("&Momsreg.nr:"), self.vat_edit), self.vat_edit)
+        ident.addRow(self.buddy_label(self.tr("&GLN:"), self.gln_edit), self.gln_edit)
+        endpoint = QHBoxLayout()
+        endpoint.addWidget(self.scheme_combo)
+        endpoint.addWidget(self.endpoint_edit, 1)
+        ident.addRow(self.buddy_label(self.tr("Peppol-&adress:"), self.scheme_combo), endpoint)
+        ident.addRow(self.buddy_label(self.tr("&Kategori:"), self.category_combo), self.category_combo)
+
+        contact = QFormLayout()
+        contact.addRow(self.buddy_label(self.tr("&Gatuadress:"), self.street_edit), self.street_edit)
+        postal = QHBoxLayout()
+        postal.addWidget(self.postal_edit)
+        city_label = self.buddy_label(self.tr("O&rt:"), self.city_edit)
+        postal.addWidget(city_label, 0, Qt.AlignmentFlag.AlignTop)
+        postal.addWidget(self.city_edit, 2, Qt.AlignmentFlag.AlignTop)
+        contact.addRow(self.buddy_label(self.tr("P&ostnummer:"), self.postal_edit), postal)
+        contact.addRow(self.buddy_label(self.tr("&Land:"), self.country_edit), self.country_edit)
+        contact.addRow(self.buddy_label(self.tr("&E-post:"), self.email_edit), self.email_edit)
+        contact.addRow(self.buddy_label(self.tr("&Telefon:"), self.phone_edit), self.phone_edit)
+        contact.addRow(self.buddy_label(self.tr("Er &referens:"), self.reference_edit), self.reference_edit)
+        contact.addRow(self.tr("Bonussaldo:"), self.bonus_label)
+        contact.addRow(self.buddy_label(self.tr("Anteckn&ingar:"), self.notes_edit), self.notes_edit)
+        contact.addRow("", self.active_check)
+
+        columns = QGridLayout()
+        left, right = QGroupBox(self.tr("Kund"), self), QGroupBox(self.tr("Adress och kontakt"), self)
+        left.setLayout(ident)
+        right.setLayout(contact)
+        columns.addWidget(left, 0, 0)
+        columns.addWidget(right, 0, 1)
+        einvoice = QGroupBox(self.tr("Fakturering"), self)
+        box = QVBoxLayout(einvoice)
+        box.addWidget(self.einvoice_label)
+        box.addWidget(self.problems_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns)
+        layout.addWidget(einvoice)
+        layout.addWidget(self.form_error)
+        layout.addWidget(self.buttons)
+        self.resize(920, 520)
+
+    # -- values -----------------------------------------------------------------------
+
+    def _load(self, c: Customer | None) -> None:
+        if c is None:
+            self.number_label.setText(self.tr("tilldelas när kunden sparas"))
+            self.country_edit.setText("SE")
+            self.active_check.setChecked(True)
+            self.bonus_label.setText(format_sek(Decimal(0)) + " kr")
+            return
+        self.number_label.setText(str(c.number))
+        self.name_edit.setText(c.name)
+        self.private_check.setChecked(c.is_private)
+        self.org_edit.setText(format_orgnr(c.org_number))
+        self.vat_edit.setText(c.vat_number)
+        self.gln_edit.setText(c.gln)
+        self.scheme_combo.setCurrentIndex(max(0, self.scheme_combo.findData(c.endpoint_scheme)))
+        self.endpoint_edit.setText(c.endpoint_id)
+        self.street_edit.setText(c.street)
+        self.postal_edit.setText(format_postal_code(c.postal_code) if c.country == "SE" else c.postal_code)
+        self.city_edit.setText(c.city)
+        self.country_edit.setText(c.country)
+        self.email_edit.setText(c.email)
+        self.phone_edit.setText(c.phone)
+        self.reference_edit.setText(c.reference)
+        self.category_combo.setCurrentIndex(max(0, self.category_combo.findData(c.category_id)))
+        self.bonus_label.setText(format_sek(c.bonus_balance) + " kr")
+        self.notes_edit.setPlainText(c.notes)
+        self.active_check.setChecked(c.active)
+
+    def _validated_fields(self) -> list[ValidatedLineEdit]:
+        return [self.name_edit, self.org_edit, self.vat_edit, self.gln_edit, self.endpoint_edit,
+                self.postal_edit, self.country_edit, self.email_edit]
+
+    def _check_postal(self, text: str) -> str:
+        if (self.country_edit.text().upper() or "SE") != "SE":
+            return text
+        return check_postal_code(text)
+
+    def _private_toggled(self, private: bool) -> None:
+        if private:
+            self.org_label.setText(self.tr("&Personnummer:"))
+            self.org_edit.edit.setPlaceholderText(self.tr("ÅÅMMDD-NNNN"))
+            self.org_edit.set_checker(check_personnummer)
+        else:
+            self.org_label.setText(self.tr("&Org.nummer:"))
+            self.org_edit.edit.setPlaceholderText(self.tr("556677-8899"))
+            self.org_edit.set_checker(check_orgnr)
+        self.vat_edit.setEnabled(not private)
+        self._update_vat_hint()
+
+    def _update_vat_hint(self) -> None:
+        hint = self.tr("SE…01 (av org.numret)")
+        if not self.private_check.isChecked() and self.org_edit.text() and self.org_edit.is_valid():
+            hint = vat_from_orgnr(self.org_edit.value())
+        self.vat_edit.edit.setPlaceholderText(hint)
+
+    def _scheme_changed(self) -> None:
+        scheme = self.scheme_combo.currentData()
+        self.endpoint_edit.setEnabled(bool(scheme))
+        self.endpoint_edit.required = bool(scheme)
+        self.endpoint_edit.required_message = self.tr("Skriv Peppol-adressen, eller välj ”Härleds”.")
+        self.endpoint_edit.set_checker(_ENDPOINT_CHECKS.get(scheme))
+
+    def _category_id(self) -> int | None:
+        return self.category_combo.currentData()
+
+    def sends_via_pagero(self) -> bool:
+        return self._category_id() in self._pagero_categories
+
+    def _update_einvoice(self) -> None:
+        if not self.sends_via_pagero():
+            self.einvoice_label.setText(self.tr(PAPER_TEXT))
+            self.problems_label.hide()
+            return
+        self.einvoice_label.setText("<b>%s</b>" % self.tr(E_INVOICE_TEXT))
+        problems = pre_send_problems(self._customer_from_form(strict=False))
+        if problems:
+            self.problems_label.setText(
+                self.tr("Innan en e-faktura kan skickas:") + "<ul>" + "".join(f"<li>{p}</li>" for p in problems)
+                + "</ul>")
+            self.problems_label.show()
+        else:
+            self.problems_label.hide()
+
+    def _customer_from_form(self, strict: bool = True) -> Customer:
+        """The form as an (unsaved) Customer. Not strict: unparseable fields are taken as typed."""
+
+        def value(field: ValidatedLineEdit) -> str:
+            try:
+                return field.value()
+            except InvalidIdentifier:
+                if strict:
+                    raise
+                return field.text()
+
+        c = Customer() if self.record is None else Customer.get_by_id(self.record.id)
+        c.name = self.name_edit.text()
+        c.is_private = self.private_check.isChecked()
+        c.org_number = value(self.org_edit)
+        vat = "" if c.is_private else value(self.vat_edit)
+        if not vat and c.org_number and not c.is_private and self.org_edit.is_valid():
+            vat = vat_from_orgnr(c.org_number)  # the Swedish VAT number follows from the org. number
+        c.vat_number = vat
+        c.gln = value(self.gln_edit)
+        c.endpoint_scheme = self.scheme_combo.currentData() or ""
+        c.endpoint_id = value(self.endpoint_edit) if c.endpoint_scheme else ""
+        c.street = self.street_edit.text().strip()
+        c.country = (self.country_edit.text() or "SE").upper()
+        c.postal_code = value(self.postal_edit)
+        c.city = self.city_edit.text().strip()
+        c.email = value(self.email_edit)
+        c.phone = self.phone_edit.text().strip()
+        c.reference = self.reference_edit.text().strip()
+        c.category = self._category_id()
+        c.notes = self.notes_edit.toPlainText()
+        c.active = self.active_check.isChecked()
+        return c
+
+    def save(self) -> None:
+        self.form_error.hide()
+        if first_problem(self._validated_fields()) is not None:
+            return  # the messages stand next to the fields
+        customer = self._customer_from_form()
+        try:
+            for attempt in range(3):
+                try:
+                    with write_transaction():
+                        if customer.id is None:
+                            customer.number = next_customer_number()
+                        customer.save()
+                    break
+                except peewee.IntegrityError:
+                    # Another till took the same number in the meantime (PostgreSQL): take the next.
+                    if customer.id is not None or attempt == 2:
+                        raise
+                    customer.number = None
+        except peewee.DatabaseError as exc:
+            log.exception("saving the customer failed")
+            self.show_form_error(self.tr("Kunden kunde inte sparas: %1").replace("%1", str(exc)))
+            return
+        self.record = customer
+        self.accept()
+
+
+def _check_country(text: str) -> str:
+    code = text.strip().upper()
+    if len(code) != 2 or not code.isalpha():
+        raise InvalidIdentifier("Land", "Land ska vara en landskod med två bokstäver, t.ex. SE.")
+    return code
+
+
+class CustomerRegisterDialog(RegisterDialog):
+    """Kundregister."""
+
+    def __init__(self, parent: QWidget | None = None):
+        self._category_names: dict[int, str] = {}
+        self._pagero_ids: set[int] = set()
+        self._load_categories()
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Kundregister"))
+        self.search_edit.setPlaceholderText(self.tr("Namn, kundnummer eller org.nummer"))
+
+    def _load_categories(self) -> None:
+        categories = list(CustomerCategory.select())
+        self._category_names = {c.id: c.name for c in categories}
+        self._pagero_ids = {c.id for c in categories if c.sends_via_pagero}
+
+    def refresh(self) -> None:
+        self._load_categories()
+        super().refresh()
+
+    def columns(self) -> list[Column]:
+        return [
+            Column(self.tr("Kundnr"), lambda c: c.number, Customer.number, align_right=True),
+            Column(self.tr("Namn"), lambda c: c.name, Customer.name_key, sort_key=lambda c: c.name_key),
+            Column(self.tr("Org.nr/personnr"), lambda c: format_orgnr(c.org_number), Customer.org_number),
+            Column(self.tr("Ort"), lambda c: c.city, Customer.city),
+            Column(self.tr("Telefon"), lambda c: c.phone, Customer.phone),
+            Column(self.tr("Kategori"), lambda c: self._category_names.get(c.category_id, ""), Customer.category),
+            Column(self.tr("E-faktura"), lambda c: self.tr("Ja") if c.category_id in self._pagero_ids else "",
+                   Customer.category),
+            Column(self.tr("Status"), lambda c: "" if c.active else self.tr("Inaktiv"), Customer.active),
+        ]
+
+    def default_sort_column(self) -> int:
+        return 1  # by name
+
+    def base_query(self, include_inactive: bool) -> peewee.ModelSelect:
+        query = Customer.select()
+        return query if include_inactive else query.where(Customer.active == True)  # noqa: E712
+
+    def search(self, text: str, include_inactive: bool) -> list[Any]:
+        found = search_customers(text, SEARCH_LIMIT)
+        if include_inactive and len(found) < SEARCH_LIMIT:
+            # search_customers gives active customers only; add inactive ones by name prefix.
+            key = text.casefold()
+            seen = {c.id for c in found}
+            found += [c for c in Customer.select().where(
+                (Customer.active == False) & (Customer.name_key >= key)  # noqa: E712
+                & (Customer.name_key < prefix_upper_bound(key))).limit(SEARCH_LIMIT - len(found)) if c.id not in seen]
+        return found
+
+    def make_editor(self, record: Any | None) -> QDialog:
+        return CustomerDialog(record, self)

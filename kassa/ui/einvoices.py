@@ -1,0 +1,451 @@
+"""E-fakturor: where every e-invoice stands, and the status-bar indicator of the send queue.
+
+Both read the database in a worker thread on a timer (kassa.ui.workers), so a slow shared
+database or a busy send queue never stalls the window. Retry and cancel are the send
+queue's own functions (kassa.peppol.outbox), also run off the UI thread.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kassa.models import Customer, FINAL_STATES, InterestRequest, Invoice, Transmission
+from kassa.ui.register_dialog import record_table
+from kassa.ui.workers import run_in_background
+
+log = logging.getLogger(__name__)
+
+STATE_LABELS = {
+    "queued": "I kö",
+    "uploading": "Skickas",
+    "uploaded": "Uppladdad till Pagero",
+    "processing": "Behandlas hos Pagero",
+    "accepted": "Mottagen av Pagero",
+    "delivered": "Levererad",
+    "approved": "Godkänd av köparen",
+    "rejected": "Avvisad",
+    "error": "Fel",
+    "awaiting_interaction": "Väntar på åtgärd i Pagero",
+    "cancelled": "Avbruten",
+    "needs_attention": "Behöver åtgärdas",
+}
+ANSWER_LABELS = {
+    "RecipientAccept": "Godkänd av köparen",
+    "RecipientReject": "Avvisad av köparen",
+    "RecipientRejectWithClearanceRemoval": "Avvisad av köparen",
+}
+PROBLEM_STATES = ("needs_attention", "error", "awaiting_interaction")
+# Where the send queue lets a person step in (used when the outbox does not say itself).
+RETRYABLE_STATES = ("needs_attention", "error", "awaiting_interaction")
+CANCELLABLE_STATES = ("queued", "needs_attention", "error")
+STATE_COLOURS = {
+    "delivered": "#1a7f37", "approved": "#1a7f37", "rejected": "#a40e26", "error": "#a40e26",
+    "needs_attention": "#a40e26", "awaiting_interaction": "#8a5a00", "cancelled": "#6e7781",
+}
+REFRESH_MS = 5000
+
+
+def state_label(state: str) -> str:
+    return STATE_LABELS.get(state, state)
+
+
+def answer_label(answer: str) -> str:
+    return ANSWER_LABELS.get(answer, answer)
+
+
+def local_time(value: dt.datetime | None) -> str:
+    """Stored naive UTC, shown in the computer's time zone."""
+    if value is None:
+        return ""
+    return value.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def message_text(message: Any) -> str:
+    if isinstance(message, dict):
+        text = message.get("text") or message.get("message") or message.get("description") or ""
+        at = message.get("at") or message.get("time") or ""
+        return f"{at} {text}".strip() if text else str(message)
+    return str(message)
+
+
+@dataclass(frozen=True)
+class TransmissionRow:
+    """What the view shows of one Transmission: plain values, safe to hand between threads."""
+
+    id: int
+    invoice_number: int
+    invoice_kind: str
+    customer: str
+    state: str
+    created_at: dt.datetime | None
+    updated_at: dt.datetime | None
+    attempts: int
+    send_mode: str
+    document_id: str
+    last_error: str
+    messages: tuple[str, ...]
+    buyer_response: str
+    buyer_response_at: dt.datetime | None
+
+
+def load_transmissions() -> list[TransmissionRow]:
+    """Every transmission, newest first (runs in a worker thread; never reads the payload)."""
+    query = (Transmission
+             .select(Transmission.id, Transmission.state, Transmission.created_at, Transmission.updated_at,
+                     Transmission.attempts, Transmission.send_mode, Transmission.document_id,
+                     Transmission.last_error, Transmission.messages, Transmission.buyer_response,
+                     Transmission.buyer_response_at, Invoice.number, Invoice.kind, Customer.name)
+             .join(Invoice).join(Customer)
+             .order_by(Transmission.updated_at.desc(), Transmission.id.desc()))
+    rows = []
+    for t in query:
+        invoice = t.invoice
+        rows.append(TransmissionRow(
+            id=t.id, invoice_number=invoice.number, invoice_kind=invoice.kind, customer=invoice.customer.name,
+            state=t.state, created_at=t.created_at, updated_at=t.updated_at, attempts=t.attempts,
+            send_mode=t.send_mode, document_id=t.document_id, last_error=t.last_error,
+            messages=tuple(message_text(m) for m in (t.messages or [])), buyer_response=t.buyer_response,
+            buyer_response_at=t.buyer_response_at))
+    return rows
+
+
+def _outbox():
+    try:
+        return importlib.import_module("kassa.peppol.outbox")
+    except ImportError:
+        return None
+
+
+def can_retry(state: str) -> bool:
+    outbox = _outbox()
+    allowed = getattr(outbox, "RETRYABLE_STATES", RETRYABLE_STATES)
+    return outbox is not None and hasattr(outbox, "retry") and state in allowed
+
+
+def can_cancel(state: str) -> bool:
+    outbox = _outbox()
+    allowed = getattr(outbox, "CANCELLABLE_STATES", CANCELLABLE_STATES)
+    return outbox is not None and hasattr(outbox, "cancel") and state in allowed
+
+
+class TransmissionModel(QAbstractTableModel):
+    HEADERS = ("Faktura", "Kund", "Status", "Tid", "Försök", "Pageros meddelande", "Köparens svar")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[TransmissionRow] = []
+
+    def set_rows(self, rows: list[TransmissionRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_object(self, row: int) -> TransmissionRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, transmission_id: int) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.id == transmission_id), -1)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        r = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                kind = self.tr("Kredit") if r.invoice_kind == "credit_note" else ""
+                return f"{r.invoice_number} {kind}".strip()
+            if column == 1:
+                return r.customer
+            if column == 2:
+                return self.tr(state_label(r.state))
+            if column == 3:
+                return local_time(r.updated_at)
+            if column == 4:
+                return str(r.attempts)
+            if column == 5:
+                return r.messages[-1] if r.messages else r.last_error
+            if column == 6:
+                return self.tr(answer_label(r.buyer_response)) if r.buyer_response else ""
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2 and r.state in STATE_COLOURS:
+            return QBrush(QColor(STATE_COLOURS[r.state]))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 4):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 5:
+            return "\n".join(r.messages) or r.last_error
+        return None
+
+
+class EInvoiceStatusDialog(QDialog):
+    """E-fakturor: the list, the details of the chosen one, Försök igen / Avbryt sändningen."""
+
+    def __init__(self, parent: QWidget | None = None, refresh_ms: int = REFRESH_MS):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("E-fakturor"))
+        self.model = TransmissionModel(self)
+        self.table = record_table(self, self.model)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.details = QPlainTextEdit(self)
+        self.details.setReadOnly(True)
+        self.status_label = QLabel(self)
+        self.retry_button = QPushButton(self.tr("&Försök igen"), self)
+        self.cancel_button = QPushButton(self.tr("&Avbryt sändningen"), self)
+        self.refresh_button = QPushButton(self.tr("&Uppdatera"), self)
+        self.close_button = QPushButton(self.tr("Stäng"), self)
+        for button in (self.retry_button, self.cancel_button, self.refresh_button, self.close_button):
+            button.setAutoDefault(False)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.retry_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.status_label, 1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+
+        self.table.selectionModel().currentRowChanged.connect(self._show_selected)
+        self.model.modelReset.connect(self._show_selected)
+        self.retry_button.clicked.connect(self.retry_selected)
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.close_button.clicked.connect(self.reject)
+
+        self._loading = False
+        self._loaded_once = False
+        self._selected_id: int | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(refresh_ms)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+        self.resize(1000, 560)
+        self._show_selected()
+        self.status_label.setText(self.tr("Hämtar …"))
+        self.refresh()
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded_once
+
+    def refresh(self) -> None:
+        if self._loading:
+            return  # the previous read is still running; the next tick will catch up
+        self._loading = True
+        run_in_background(load_transmissions, on_result=self._loaded, on_error=self._load_failed)
+
+    def _alive(self) -> bool:
+        return shiboken6.isValid(self)
+
+    def _loaded(self, rows: list[TransmissionRow]) -> None:
+        if not self._alive():
+            return
+        self._loading = False
+        selected = self.selected()
+        keep = selected.id if selected else self._selected_id
+        self.model.set_rows(rows)
+        row = self.model.row_of(keep) if keep is not None else -1
+        if row >= 0:
+            self.table.selectRow(row)
+        self._loaded_once = True
+        problems = sum(1 for r in rows if r.state in PROBLEM_STATES)
+        text = self.tr("%1 e-fakturor").replace("%1", str(len(rows)))
+        if problems:
+            text += " · " + self.tr("%1 behöver åtgärdas").replace("%1", str(problems))
+        self.status_label.setText(text + " · " + self.tr("uppdaterad %1").replace(
+            "%1", dt.datetime.now().strftime("%H:%M:%S")))
+
+    def _load_failed(self, exc: BaseException) -> None:
+        if not self._alive():
+            return
+        self._loading = False
+        self.status_label.setText(self.tr("Kunde inte läsa e-fakturorna: %1").replace("%1", str(exc)))
+
+    def selected(self) -> TransmissionRow | None:
+        index = self.table.currentIndex()
+        return self.model.row_object(index.row()) if index.isValid() else None
+
+    def _show_selected(self, *args) -> None:
+        r = self.selected()
+        self._selected_id = r.id if r else self._selected_id
+        self.retry_button.setEnabled(r is not None and can_retry(r.state))
+        self.cancel_button.setEnabled(r is not None and can_cancel(r.state))
+        if r is None:
+            self.details.setPlainText("")
+            return
+        lines = [
+            self.tr("Faktura %1 till %2").replace("%1", str(r.invoice_number)).replace("%2", r.customer),
+            self.tr("Status: %1").replace("%1", self.tr(state_label(r.state))),
+            self.tr("Köad: %1 · senast ändrad: %2 · försök: %3 · läge: %4")
+            .replace("%1", local_time(r.created_at)).replace("%2", local_time(r.updated_at))
+            .replace("%3", str(r.attempts)).replace("%4", r.send_mode),
+        ]
+        if r.document_id:
+            lines.append(self.tr("Pageros dokument-id: %1").replace("%1", r.document_id))
+        if r.buyer_response:
+            lines.append(self.tr("Köparens svar: %1 (%2)").replace("%1", self.tr(answer_label(r.buyer_response)))
+                         .replace("%2", local_time(r.buyer_response_at)))
+        if r.last_error:
+            lines.append(self.tr("Senaste fel: %1").replace("%1", r.last_error))
+        if r.messages:
+            lines.append(self.tr("Meddelanden från Pagero:"))
+            lines += [f"  • {m}" for m in r.messages]
+        self.details.setPlainText("\n".join(lines))
+
+    def _act(self, function_name: str, done_text: str) -> None:
+        r = self.selected()
+        outbox = _outbox()
+        if r is None or outbox is None:
+            return
+        function = getattr(outbox, function_name)
+        self.retry_button.setEnabled(False)
+        self.cancel_button.setEnabled(False)
+
+        def finished(_value: Any) -> None:
+            if self._alive():
+                self.status_label.setText(done_text)
+                self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            if self._alive():
+                self.status_label.setText(str(exc))
+                self.refresh()
+
+        run_in_background(function, r.id, on_result=finished, on_error=failed)
+
+    def retry_selected(self) -> None:
+        self._act("retry", self.tr("Fakturan läggs i kön igen och skickas strax."))
+
+    def cancel_selected(self) -> None:
+        self._act("cancel", self.tr("Sändningen är avbruten."))
+
+
+# -- the status-bar indicator -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    connected: bool | None  # None: the keyring could not be asked
+    queued: int
+    problems: int
+    interest_waiting: int
+
+
+def pagero_connected() -> bool | None:
+    try:
+        from kassa.peppol.credentials import CredentialStore
+    except ImportError:
+        return None
+    try:
+        return CredentialStore().load_tokens() is not None
+    except Exception as exc:  # KeyringUnavailableError and the like: say "unknown", not "connected"
+        log.debug("keyring not usable for the status indicator: %s", type(exc).__name__)
+        return None
+
+
+def queue_summary() -> QueueSummary:
+    """Runs in a worker thread."""
+    open_states = [s for s in STATE_LABELS if s not in FINAL_STATES and s not in PROBLEM_STATES]
+    queued = Transmission.select().where(Transmission.state.in_(open_states)).count()
+    problems = Transmission.select().where(Transmission.state.in_(PROBLEM_STATES)).count()
+    interest = InterestRequest.select().where(InterestRequest.state != "sent").count()
+    return QueueSummary(pagero_connected(), queued, problems, interest)
+
+
+class QueueIndicator(QWidget):
+    """"Pagero: ansluten · 2 i kö · 1 problem" in the status bar; click to open E-fakturor."""
+
+    clicked = Signal()
+    updated = Signal(object)  # the QueueSummary, after each refresh
+
+    def __init__(self, parent: QWidget | None = None, interval_ms: int = 10_000):
+        super().__init__(parent)
+        self.label = QLabel(self.tr("Pagero: …"), self)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(self.label)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(self.tr("E-fakturor: klicka för att se var varje e-faktura står"))
+        self.summary: QueueSummary | None = None
+        self._busy = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+        QTimer.singleShot(0, self.refresh)
+
+    def refresh(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        run_in_background(queue_summary, on_result=self._show, on_error=self._failed)
+
+    def _show(self, summary: QueueSummary) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._busy = False
+        self.summary = summary
+        if summary.connected is None:
+            connection = self.tr("anslutning okänd")
+        elif summary.connected:
+            connection = self.tr("ansluten")
+        else:
+            connection = "<span style='color:#8a5a00'>%s</span>" % self.tr("ej ansluten")
+        parts = [self.tr("Pagero: %1").replace("%1", connection),
+                 self.tr("%1 i kö").replace("%1", str(summary.queued))]
+        if summary.problems:
+            parts.append("<b style='color:#a40e26'>%s</b>" % self.tr("%1 problem").replace("%1", str(summary.problems)))
+        if summary.interest_waiting:
+            parts.append(self.tr("intresseanmälan väntar"))
+        self.label.setText(" · ".join(parts))
+        self.updated.emit(summary)
+
+    def _failed(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._busy = False
+        self.label.setText(self.tr("Pagero: status okänd"))
+        self.label.setToolTip(str(exc))
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mousePressEvent(event)

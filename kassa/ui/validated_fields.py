@@ -1,0 +1,149 @@
+"""A line edit that checks its value with a kassa.identifiers function and shows the
+Swedish message right under the field.
+
+The message appears when the cashier leaves the field (or when a save is tried) and,
+once shown, follows every keystroke, so it goes away as soon as the value is right:
+nobody gets scolded for the first three digits of an org. number.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from kassa.identifiers import InvalidIdentifier
+
+# A checker takes the text and returns the stored form, or raises InvalidIdentifier.
+Checker = Callable[[str], str]
+
+ERROR_STYLE = "color: #a40e26;"
+INVALID_EDIT_STYLE = "QLineEdit { border: 1px solid #a40e26; }"
+
+
+class ValidatedLineEdit(QWidget):
+    """A QLineEdit and an error label beneath it.
+
+    `checker` is called with the stripped text; an empty text is fine unless `required`.
+    `value()` is the checked, stored form (or "" when empty and allowed).
+    """
+
+    validity_changed = Signal(bool)
+
+    def __init__(self, checker: Checker | None = None, *, required: bool = False, required_message: str = "",
+                 placeholder: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self._checker = checker
+        self.required = required
+        self.required_message = required_message
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText(placeholder)
+        self.error_label = QLabel(self)
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.error_label)
+        self.setFocusProxy(self.edit)
+        self._shown = False  # whether messages follow the typing yet
+        self._valid = True
+        self.edit.textChanged.connect(self._on_text_changed)
+        self.edit.editingFinished.connect(self.show_problem)
+
+    # -- configuration ----------------------------------------------------------------
+
+    def set_checker(self, checker: Checker | None) -> None:
+        self._checker = checker
+        self._refresh(show=self._shown)
+
+    # -- values -----------------------------------------------------------------------
+
+    def text(self) -> str:
+        return self.edit.text().strip()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming, like QLineEdit
+        self.edit.setText(text)
+
+    def problem(self) -> str | None:
+        """The Swedish message for the current text, or None when it is fine."""
+        text = self.text()
+        if not text:
+            return self.required_message if self.required else None
+        if self._checker is None:
+            return None
+        try:
+            self._checker(text)
+        except InvalidIdentifier as exc:
+            return str(exc)
+        return None
+
+    def value(self) -> str:
+        text = self.text()
+        if not text or self._checker is None:
+            return text
+        return self._checker(text)
+
+    def is_valid(self) -> bool:
+        return self.problem() is None
+
+    def error_text(self) -> str:
+        return "" if self.error_label.isHidden() else self.error_label.text()
+
+    # -- display ----------------------------------------------------------------------
+
+    def show_problem(self) -> bool:
+        """Show the message (if any) and keep it live from now on. True when the value is fine."""
+        self._shown = True
+        return self._refresh(show=True)
+
+    def _on_text_changed(self) -> None:
+        self._refresh(show=self._shown)
+
+    def _refresh(self, show: bool) -> bool:
+        message = self.problem()
+        valid = message is None
+        if show:
+            self.error_label.setText(message or "")
+            self.error_label.setVisible(not valid)
+            self.edit.setStyleSheet("" if valid else INVALID_EDIT_STYLE)
+            self.edit.setToolTip(message or "")
+        if valid != self._valid:
+            self._valid = valid
+            self.validity_changed.emit(valid)
+        return valid
+
+
+def first_problem(fields: list[ValidatedLineEdit]) -> ValidatedLineEdit | None:
+    """Show every field's message; focus and return the first field that is wrong."""
+    first = None
+    for field in fields:
+        if not field.show_problem() and first is None:
+            first = field
+    if first is not None:
+        first.edit.setFocus()
+    return first
+
+
+def parse_amount(text: str, field: str = "Belopp") -> "Decimal":
+    """A Swedish amount as typed ("1 234,50", "49.90", "49") as a Decimal with at most two decimals."""
+    from decimal import Decimal, InvalidOperation
+
+    cleaned = (text or "").strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    if cleaned.lower().endswith("kr"):
+        cleaned = cleaned[:-2]
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise InvalidIdentifier(field, f"{field} ska vara ett belopp i kronor, t.ex. 49,90.") from None
+    if not amount.is_finite() or amount < 0:
+        raise InvalidIdentifier(field, f"{field} kan inte vara negativt.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidIdentifier(field, f"{field} kan ha högst två decimaler (öre).")
+    return amount.quantize(Decimal("0.01"))
+
+
+def amount_checker(field: str) -> Checker:
+    return lambda text: parse_amount(text, field)
