@@ -4,7 +4,10 @@ Read lazily, at call time, so tests and the CLI can set the variables before use
 """
 from __future__ import annotations
 
+import json
+import logging
 import os
+import urllib.parse
 from pathlib import Path
 
 from platformdirs import PlatformDirs
@@ -49,8 +52,17 @@ def resources_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "resources"
 
 
+def default_sqlite_url() -> str:
+    return f"sqlite:///{data_dir() / 'kassa.sqlite3'}"
+
+
 def database_url() -> str:
-    return os.environ.get("KASSA_DATABASE_URL") or f"sqlite:///{data_dir() / 'kassa.sqlite3'}"
+    """KASSA_DATABASE_URL, else the database chosen in the settings wizard, else SQLite in the data dir.
+
+    A saved PostgreSQL URL gets its password from the keyring here, so the result may hold
+    a secret: hand it to the database layer, never to a log line or a message.
+    """
+    return os.environ.get("KASSA_DATABASE_URL") or saved_database_url() or default_sqlite_url()
 
 
 def rules_dir() -> Path:
@@ -80,3 +92,101 @@ def pagero_redirect_port() -> int:
 
 def interest_url() -> str:
     return os.environ.get("KASSA_INTEREST_URL", DEFAULT_INTEREST_URL)
+
+
+# -- settings saved by the settings wizard (no secrets: the database password is in the keyring) --
+
+SETTINGS_FILE = "settings.json"
+DATABASE_PASSWORD_SERVICE = "kassa-database"
+
+_log = logging.getLogger(__name__)
+
+
+def settings_path() -> Path:
+    return data_dir() / SETTINGS_FILE
+
+
+def saved_settings() -> dict:
+    """What the settings wizard saved ({} when nothing, or when the file is unreadable)."""
+    path = settings_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        _log.warning("unreadable settings file %s; using the defaults", path)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_settings(**values) -> None:
+    """Merge `values` into the settings file (a value of None removes the key); written atomically."""
+    data = saved_settings()
+    for key, value in values.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    path = settings_path()
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _url_without_password(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.hostname or ""
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    if parts.port:
+        netloc = f"{netloc}:{parts.port}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+def database_password_key(url: str) -> str:
+    """The keyring entry name of a PostgreSQL URL's password: user@host:port/database?query."""
+    parts = urllib.parse.urlsplit(_url_without_password(url))
+    return f"{parts.username or ''}@{parts.hostname or ''}:{parts.port or 5432}{parts.path}" + (
+        f"?{parts.query}" if parts.query else "")
+
+
+def save_database_url(url: str | None, password: str | None = None) -> None:
+    """Save the chosen database (None: back to SQLite in the data dir).
+
+    The password of a PostgreSQL URL goes to the keyring (raises keyring's errors when it
+    cannot), the URL without it to the settings file.
+    """
+    if url is None:
+        save_settings(database_url=None)
+        return
+    clean = _url_without_password(url)
+    if password is None:
+        password = urllib.parse.urlsplit(url).password
+        password = urllib.parse.unquote(password) if password else None
+    if password:
+        import keyring
+
+        keyring.set_password(DATABASE_PASSWORD_SERVICE, database_password_key(clean), password)
+    save_settings(database_url=clean)
+
+
+def saved_database_url() -> str | None:
+    """The saved database URL, with the password from the keyring put back in."""
+    url = saved_settings().get("database_url")
+    if not url or not url.startswith(("postgresql:", "postgres:")):
+        return url or None
+    try:
+        import keyring
+
+        password = keyring.get_password(DATABASE_PASSWORD_SERVICE, database_password_key(url))
+    except Exception as exc:  # no keyring here: try without a password (trust/peer setups work)
+        _log.warning("database password not read from the keyring: %s", type(exc).__name__)
+        password = None
+    if not password:
+        return url
+    parts = urllib.parse.urlsplit(url)
+    netloc = f"{urllib.parse.quote(parts.username or '', safe='')}:{urllib.parse.quote(password, safe='')}@" \
+             f"{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
