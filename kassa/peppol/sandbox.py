@@ -114,6 +114,7 @@ class _Stop(Exception):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are separate writes; no 40 ms stalls
     server: "_Server"
 
     # -- plumbing ---------------------------------------------------------------------
@@ -137,12 +138,15 @@ class _Handler(BaseHTTPRequestHandler):
         parsed = urllib.parse.urlsplit(self.path)
         self.query = urllib.parse.parse_qs(parsed.query, keep_blank_values=True)
         path = parsed.path
+        self._mute = False
         try:
             if path.startswith("/_control/") and not self.server.control:
                 raise ApiFailure(404, "Not found.", "not_found")
             fault = None if path.startswith("/_control/") else state.pick_fault(path)
             if fault:
                 self._fault_before(fault)
+            # drop_after: handle the request for real, but let no answer out.
+            self._mute = fault == "drop_after"
             for route_method, pattern, handler in _ROUTES:
                 match = pattern.fullmatch(path)
                 if match and route_method == method:
@@ -151,8 +155,6 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 raise ApiFailure(404 if not any(p.fullmatch(path) for _, p, _ in _ROUTES) else 405,
                                  f"No route for {method} {path}.", "not_found")
-            if fault == "drop_after":
-                raise _Drop()
         except _Drop:
             self._drop()
         except _Stop:
@@ -163,8 +165,14 @@ class _Handler(BaseHTTPRequestHandler):
         except ApiFailure as exc:
             headers = {"WWW-Authenticate": f'Bearer error="{exc.code}"'} if exc.status == 401 else {}
             self._json(exc.status, {"code": exc.code, "message": exc.message}, headers)
+        except Exception:  # a bug in the stand-in: answer like a server would, and say where
+            log.exception("sandbox: %s %s failed", method, path)
+            self._json(500, {"code": "server_error", "message": "Internal error in the sandbox."})
         finally:
             state.save_if_dirty()
+            if self._mute:  # drop_after: whatever the answer was, it does not get out
+                self._mute = False
+                self._drop()
 
     def _fault_before(self, fault: str) -> None:
         faults = self.server.state.data["faults"]
@@ -187,7 +195,11 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
+    _mute = False
+
     def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None) -> None:
+        if self._mute:
+            return
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -530,7 +542,8 @@ class SandboxServer:
         return self.state.config
 
     def start(self) -> "SandboxServer":
-        self._thread = threading.Thread(target=self._server.serve_forever, name="kassa-sandbox", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="kassa-sandbox", daemon=True)
         self._thread.start()
         return self
 

@@ -243,7 +243,7 @@ class SandboxState:
 
     def account(self, username: str, password: str) -> dict | None:
         for acc in self.config["accounts"]:
-            if acc["username"] == username and secrets.compare_digest(acc["password"], password):
+            if acc["username"] == username and secrets.compare_digest(acc["password"].encode(), password.encode()):
                 return acc
         return None
 
