@@ -162,14 +162,20 @@ def _buyer(root: etree._Element, buyer: dict) -> None:
 
 
 def _payment_means(root: etree._Element, seller: dict, payment_id: str) -> None:
-    """One PaymentMeans per account the seller has: bankgiro, plusgiro (code 30, SE-R-007..011), IBAN (58)."""
+    """One PaymentMeans per account the seller has, bankgiro first as on the paper invoice.
+
+    Bankgiro and plusgiro are code 30 with SE:BANKGIRO / SE:PLUSGIRO (SE-R-007..011). An IBAN
+    alone is code 58 (SEPA credit transfer); beside a giro it is code 30 too, since all
+    payment means codes of a document must be equal (UBL-SR-47).
+    """
     accounts = []
     if seller.get("bankgiro"):
         accounts.append(("30", seller["bankgiro"], "SE:BANKGIRO"))
     if seller.get("plusgiro"):
         accounts.append(("30", seller["plusgiro"], "SE:PLUSGIRO"))
     if seller.get("iban"):
-        accounts.append(("58", seller["iban"].replace(" ", ""), (seller.get("bic") or "").strip()))
+        code = "30" if accounts else "58"
+        accounts.append((code, seller["iban"].replace(" ", ""), (seller.get("bic") or "").strip()))
     for code, account, branch in accounts:
         pm = _cac(root, "PaymentMeans")
         _cbc(pm, "PaymentMeansCode", code)

@@ -126,6 +126,9 @@ def test_buyer_by_gln_without_vat_number(seller):
     (dict(bankgiro="", iban="SE4550000000058398257466", bic=""), [("58", "SE4550000000058398257466", None)]),
     (dict(bankgiro="50501055", plusgiro="9020033"),
      [("30", "50501055", "SE:BANKGIRO"), ("30", "9020033", "SE:PLUSGIRO")]),
+    # All codes of a document must be equal (UBL-SR-47): beside a giro the IBAN is a plain credit transfer.
+    (dict(bankgiro="50501055", iban="SE4550000000058398257466", bic="ESSESESS"),
+     [("30", "50501055", "SE:BANKGIRO"), ("30", "SE4550000000058398257466", "ESSESESS")]),
 ])
 def test_payment_means(db, accounts, expected):
     make_company(**accounts)
