@@ -1,0 +1,132 @@
+"""The log file: where it is, rotation, no secret in it, and the message for an unexpected error."""
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from kassa import logging_setup
+
+SECRETS = ["eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJrYXNzYSJ9.c2lnbmF0dXJl", "rt-5f3a9c0e1b", "cs-TOPSECRET-77",
+           "hunter2-pw", "AUTHCODE-991", "verifier-abcdef", "dXNlcjpwYXNz"]
+
+
+def remove_file_handler():
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, logging_setup._KassaFileHandler):
+            root.removeHandler(handler)
+            handler.close()
+
+
+@pytest.fixture
+def logfile(isolated_data_dir):
+    yield logging_setup.setup_logging(logging.DEBUG)
+    remove_file_handler()
+
+
+def flush():
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+
+
+def test_log_file_lives_in_the_data_dirs_logs_folder(logfile, isolated_data_dir):
+    assert logfile == isolated_data_dir / "logs" / "kassa.log" == logging_setup.log_file_path()
+    logging.getLogger("kassa.test").info("kassan startad")
+    flush()
+    assert "INFO" in logfile.read_text() and "kassa.test: kassan startad" in logfile.read_text()
+
+
+def test_calling_setup_twice_does_not_double_lines(logfile):
+    logging_setup.setup_logging(logging.DEBUG)
+    logging.getLogger("kassa.test").info("en rad")
+    flush()
+    assert logfile.read_text().count("en rad") == 1
+
+
+def test_rotation_keeps_the_set_number_of_old_files(isolated_data_dir):
+    path = logging_setup.setup_logging(max_bytes=2_000, backup_count=3)
+    try:
+        log = logging.getLogger("kassa.rotation")
+        for i in range(400):
+            log.info("rad %04d %s", i, "x" * 40)
+        flush()
+        files = sorted(p.name for p in path.parent.iterdir())
+        assert files == ["kassa.log", "kassa.log.1", "kassa.log.2", "kassa.log.3"]
+        assert all(p.stat().st_size <= 2_000 for p in path.parent.iterdir())
+        assert "rad 0399" in path.read_text()  # the newest lines are in kassa.log
+        assert "rad 0000" not in "".join(p.read_text() for p in path.parent.iterdir())  # the oldest are gone
+    finally:
+        remove_file_handler()
+
+
+def test_secrets_in_urls_forms_json_and_headers_are_redacted(logfile):
+    jwt, refresh, secret, password, code, verifier, basic = SECRETS
+    log = logging.getLogger("kassa.peppol.oauth")
+    log.info("POST https://sso.example/oauth2/token?grant_type=refresh_token&refresh_token=%s&client_secret=%s",
+             refresh, secret)
+    log.debug("request headers %r", {"Authorization": f"Bearer {jwt}", "Accept": "application/json"})
+    log.debug("Authorization: Basic %s", basic)
+    log.debug("form grant_type=authorization_code&code=%s&code_verifier=%s&redirect_uri=http://127.0.0.1:8766/",
+              code, verifier)
+    log.debug('response {"access_token": "%s", "refresh_token": "%s", "expires_in": 3600}', jwt, refresh)
+    log.warning("database postgresql://kassa:%s@server/kassa unreachable", password)
+    log.info("password=%s client_secret: %s", password, secret)
+    try:
+        raise RuntimeError(f"token endpoint said no to refresh_token={refresh}")
+    except RuntimeError:
+        log.exception("refresh failed")
+    flush()
+    text = logfile.read_text()
+    for value in SECRETS:
+        assert value not in text
+    # still useful: what happened, and where
+    assert "grant_type=refresh_token" in text and "redirect_uri=http://127.0.0.1:8766/" in text
+    assert '"expires_in": 3600' in text and "postgresql://kassa:[REDACTED]@server/kassa" in text
+    assert "Traceback" in text and "RuntimeError" in text
+    assert text.count("[REDACTED]") >= 10
+
+
+def test_prose_about_tokens_stays_readable():
+    line = "Bearer token missing; refreshed tokens, expires in 3600 s; invoice 17 uploaded as file 42"
+    assert logging_setup.redact(line) == line
+
+
+def test_unexpected_error_is_logged_and_the_message_names_the_log(logfile, monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    logging_setup.install_excepthook(shown.append)
+    try:
+        raise KeyError("access_token=abc123secret")
+    except KeyError:
+        sys.excepthook(*sys.exc_info())
+    thread = threading.Thread(target=lambda: 1 / 0, name="sändare")
+    thread.start()
+    thread.join()
+    flush()
+    assert len(shown) == 2
+    assert "Ett oväntat fel inträffade (KeyError)" in shown[0]
+    assert str(logfile) in shown[0]
+    assert "ZeroDivisionError" in shown[1]
+    text = logfile.read_text()
+    assert "CRITICAL" in text and "KeyError" in text and "in thread sändare" in text
+    assert "abc123secret" not in text
+
+
+def test_default_excepthook_prints_the_swedish_message_to_stderr(isolated_data_dir):
+    code = (
+        "from kassa import logging_setup; logging_setup.setup_logging(); "
+        "logging_setup.install_excepthook(); raise ValueError('boom')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            cwd=Path(__file__).resolve().parent.parent)
+    assert result.returncode == 1
+    assert "Ett oväntat fel inträffade (ValueError)" in result.stderr
+    log = isolated_data_dir / "logs" / "kassa.log"
+    assert str(log) in result.stderr
+    assert "ValueError: boom" in log.read_text()
