@@ -19,8 +19,22 @@ class PageroError(Exception):
     """Base of everything the Pagero connection raises."""
 
 
-class KeyringUnavailableError(PageroError):
-    """No usable OS keyring: nothing was stored, and nothing is stored elsewhere."""
+class NotConnectedError(PageroError):
+    """No tokens, or Pagero no longer accepts them (invalid_grant)."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(
+            message
+            or "Kassa är inte ansluten till Pagero. Anslut under Inställningar → Integrationer → "
+            "Pagero → Anslut (eller kör `kassa pagero connect`)."
+        )
+
+
+class KeyringUnavailableError(NotConnectedError):
+    """No usable OS keyring: nothing was stored, and nothing is stored elsewhere.
+
+    A kind of NotConnectedError: without the keyring there is no connection to use.
+    """
 
     def __init__(self, detail: str = ""):
         message = (
@@ -31,17 +45,6 @@ class KeyringUnavailableError(PageroError):
         if detail:
             message += f" ({detail})"
         super().__init__(message)
-
-
-class NotConnectedError(PageroError):
-    """No tokens, or Pagero no longer accepts them (invalid_grant)."""
-
-    def __init__(self, message: str = ""):
-        super().__init__(
-            message
-            or "Kassa är inte ansluten till Pagero. Anslut under Inställningar → Integrationer → "
-            "Pagero → Anslut (eller kör `kassa pagero connect`)."
-        )
 
 
 class OAuthError(PageroError):
