@@ -11,7 +11,7 @@ scripts/venv.sh test,postgres
 work=$(mktemp -d /tmp/kassa-test.XXXXXX)
 chmod 755 "$work"
 cleanup() {
-  [ -n "${pg_ctl:-}" ] && runas "$pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
+  [ -d "${pgrun:-}/data" ] && runas "$pg_ctl" -D "$pgrun/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -21,12 +21,13 @@ runas() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; 
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 initdb=$(command -v initdb || echo "$pgbin/initdb")
 pg_ctl=$(command -v pg_ctl || echo "$pgbin/pg_ctl")
-mkdir -p "$work/pgsock"
-[ "$(id -u)" -eq 0 ] && chown postgres "$work/pgsock" && install -d -o postgres "$work/pg"
-runas "$initdb" -D "$work/pg" -A trust -U postgres --no-sync >"$work/initdb.log"
-runas "$pg_ctl" -D "$work/pg" -w -l "$work/pg.log" \
-  -o "-k $work/pgsock -c listen_addresses='' -c fsync=off -c max_connections=200" start >/dev/null
-export KASSA_TEST_POSTGRES_URL="postgresql://postgres@/postgres?host=$work/pgsock"
+pgrun="$work/postgres"  # data, socket and log, owned by the server's user
+mkdir -p "$pgrun/sock"
+[ "$(id -u)" -eq 0 ] && chown -R postgres "$pgrun"
+runas "$initdb" -D "$pgrun/data" -A trust -U postgres --no-sync >/dev/null
+runas "$pg_ctl" -D "$pgrun/data" -w -l "$pgrun/log" \
+  -o "-k $pgrun/sock -c listen_addresses='' -c fsync=off -c max_connections=200" start >/dev/null
+export KASSA_TEST_POSTGRES_URL="postgresql://postgres@/postgres?host=$pgrun/sock"
 
 # The keyring: no DISPLAY (else it may prompt and hang), fresh empty data and runtime dirs.
 unset DISPLAY
