@@ -7,7 +7,6 @@ queue's own functions (kassa.peppol.outbox), also run off the UI thread.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -27,35 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kassa.models import Customer, FINAL_STATES, InterestRequest, Invoice, Transmission
+from kassa.models import Customer, Invoice, Transmission
+from kassa.peppol import outbox
 from kassa.ui.register_dialog import record_table
 from kassa.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
 
-STATE_LABELS = {
-    "queued": "I kö",
-    "uploading": "Skickas",
-    "uploaded": "Uppladdad till Pagero",
-    "processing": "Behandlas hos Pagero",
-    "accepted": "Mottagen av Pagero",
-    "delivered": "Levererad",
-    "approved": "Godkänd av köparen",
-    "rejected": "Avvisad",
-    "error": "Fel",
-    "awaiting_interaction": "Väntar på åtgärd i Pagero",
-    "cancelled": "Avbruten",
-    "needs_attention": "Behöver åtgärdas",
-}
 ANSWER_LABELS = {
     "RecipientAccept": "Godkänd av köparen",
     "RecipientReject": "Avvisad av köparen",
     "RecipientRejectWithClearanceRemoval": "Avvisad av köparen",
 }
-PROBLEM_STATES = ("needs_attention", "error", "awaiting_interaction")
-# Where the send queue lets a person step in (used when the outbox does not say itself).
-RETRYABLE_STATES = ("needs_attention", "error", "awaiting_interaction")
-CANCELLABLE_STATES = ("queued", "needs_attention", "error")
 STATE_COLOURS = {
     "delivered": "#1a7f37", "approved": "#1a7f37", "rejected": "#a40e26", "error": "#a40e26",
     "needs_attention": "#a40e26", "awaiting_interaction": "#8a5a00", "cancelled": "#6e7781",
@@ -64,7 +46,7 @@ REFRESH_MS = 5000
 
 
 def state_label(state: str) -> str:
-    return STATE_LABELS.get(state, state)
+    return outbox.STATE_TEXTS.get(state, state)
 
 
 def answer_label(answer: str) -> str:
@@ -127,23 +109,13 @@ def load_transmissions() -> list[TransmissionRow]:
     return rows
 
 
-def _outbox():
-    try:
-        return importlib.import_module("kassa.peppol.outbox")
-    except ImportError:
-        return None
+def can_retry(row: "TransmissionRow") -> bool:
+    return row.state in outbox.PROBLEM_STATES
 
 
-def can_retry(state: str) -> bool:
-    outbox = _outbox()
-    allowed = getattr(outbox, "RETRYABLE_STATES", RETRYABLE_STATES)
-    return outbox is not None and hasattr(outbox, "retry") and state in allowed
-
-
-def can_cancel(state: str) -> bool:
-    outbox = _outbox()
-    allowed = getattr(outbox, "CANCELLABLE_STATES", CANCELLABLE_STATES)
-    return outbox is not None and hasattr(outbox, "cancel") and state in allowed
+def can_cancel(row: "TransmissionRow") -> bool:
+    """Before Pagero has a document for it; the outbox says why when it still cannot."""
+    return row.state not in outbox.DONE_STATES and row.state != outbox.UPLOADING and not row.document_id
 
 
 class TransmissionModel(QAbstractTableModel):
@@ -285,7 +257,7 @@ class EInvoiceStatusDialog(QDialog):
         if row >= 0:
             self.table.selectRow(row)
         self._loaded_once = True
-        problems = sum(1 for r in rows if r.state in PROBLEM_STATES)
+        problems = sum(1 for r in rows if r.state in outbox.PROBLEM_STATES)
         text = self.tr("%1 e-fakturor").replace("%1", str(len(rows)))
         if problems:
             text += " · " + self.tr("%1 behöver åtgärdas").replace("%1", str(problems))
@@ -305,8 +277,8 @@ class EInvoiceStatusDialog(QDialog):
     def _show_selected(self, *args) -> None:
         r = self.selected()
         self._selected_id = r.id if r else self._selected_id
-        self.retry_button.setEnabled(r is not None and can_retry(r.state))
-        self.cancel_button.setEnabled(r is not None and can_cancel(r.state))
+        self.retry_button.setEnabled(r is not None and can_retry(r))
+        self.cancel_button.setEnabled(r is not None and can_cancel(r))
         if r is None:
             self.details.setPlainText("")
             return
@@ -329,12 +301,10 @@ class EInvoiceStatusDialog(QDialog):
             lines += [f"  • {m}" for m in r.messages]
         self.details.setPlainText("\n".join(lines))
 
-    def _act(self, function_name: str, done_text: str) -> None:
+    def _act(self, function, done_text: str) -> None:
         r = self.selected()
-        outbox = _outbox()
-        if r is None or outbox is None:
+        if r is None:
             return
-        function = getattr(outbox, function_name)
         self.retry_button.setEnabled(False)
         self.cancel_button.setEnabled(False)
 
@@ -351,21 +321,19 @@ class EInvoiceStatusDialog(QDialog):
         run_in_background(function, r.id, on_result=finished, on_error=failed)
 
     def retry_selected(self) -> None:
-        self._act("retry", self.tr("Fakturan läggs i kön igen och skickas strax."))
+        self._act(outbox.retry, self.tr("Fakturan läggs i kön igen och skickas strax."))
 
     def cancel_selected(self) -> None:
-        self._act("cancel", self.tr("Sändningen är avbruten."))
+        self._act(outbox.cancel, self.tr("Sändningen är avbruten."))
 
 
 # -- the status-bar indicator -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class QueueSummary:
+class IndicatorState:
     connected: bool | None  # None: the keyring could not be asked
-    queued: int
-    problems: int
-    interest_waiting: int
+    queue: "outbox.QueueSummary"
 
 
 def pagero_connected() -> bool | None:
@@ -380,20 +348,16 @@ def pagero_connected() -> bool | None:
         return None
 
 
-def queue_summary() -> QueueSummary:
+def indicator_state() -> IndicatorState:
     """Runs in a worker thread."""
-    open_states = [s for s in STATE_LABELS if s not in FINAL_STATES and s not in PROBLEM_STATES]
-    queued = Transmission.select().where(Transmission.state.in_(open_states)).count()
-    problems = Transmission.select().where(Transmission.state.in_(PROBLEM_STATES)).count()
-    interest = InterestRequest.select().where(InterestRequest.state != "sent").count()
-    return QueueSummary(pagero_connected(), queued, problems, interest)
+    return IndicatorState(pagero_connected(), outbox.queue_summary(problem_limit=20))
 
 
 class QueueIndicator(QWidget):
     """"Pagero: ansluten · 2 i kö · 1 problem" in the status bar; click to open E-fakturor."""
 
     clicked = Signal()
-    updated = Signal(object)  # the QueueSummary, after each refresh
+    updated = Signal(object)  # the IndicatorState, after each refresh
 
     def __init__(self, parent: QWidget | None = None, interval_ms: int = 10_000):
         super().__init__(parent)
@@ -404,7 +368,7 @@ class QueueIndicator(QWidget):
         layout.addWidget(self.label)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip(self.tr("E-fakturor: klicka för att se var varje e-faktura står"))
-        self.summary: QueueSummary | None = None
+        self.state: IndicatorState | None = None
         self._busy = False
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
@@ -416,27 +380,31 @@ class QueueIndicator(QWidget):
         if self._busy:
             return
         self._busy = True
-        run_in_background(queue_summary, on_result=self._show, on_error=self._failed)
+        run_in_background(indicator_state, on_result=self._show, on_error=self._failed)
 
-    def _show(self, summary: QueueSummary) -> None:
+    def _show(self, state: IndicatorState) -> None:
         if not shiboken6.isValid(self):
             return
         self._busy = False
-        self.summary = summary
-        if summary.connected is None:
+        self.state = state
+        queue = state.queue
+        if state.connected is None:
             connection = self.tr("anslutning okänd")
-        elif summary.connected:
+        elif state.connected and not queue.not_connected:
             connection = self.tr("ansluten")
         else:
             connection = "<span style='color:#8a5a00'>%s</span>" % self.tr("ej ansluten")
         parts = [self.tr("Pagero: %1").replace("%1", connection),
-                 self.tr("%1 i kö").replace("%1", str(summary.queued))]
-        if summary.problems:
-            parts.append("<b style='color:#a40e26'>%s</b>" % self.tr("%1 problem").replace("%1", str(summary.problems)))
-        if summary.interest_waiting:
+                 self.tr("%1 i kö").replace("%1", str(queue.in_progress))]
+        if queue.problems:
+            parts.append("<b style='color:#a40e26'>%s</b>" % self.tr("%1 problem").replace("%1", str(len(queue.problems))))
+        if queue.interest_pending:
             parts.append(self.tr("intresseanmälan väntar"))
         self.label.setText(" · ".join(parts))
-        self.updated.emit(summary)
+        tip = [queue.not_connected_text] if queue.not_connected_text else []
+        tip += [f"{p.invoice_number} {p.customer}: {p.text}" for p in queue.problems[:10]]
+        self.label.setToolTip("\n".join(tip) or self.tr("E-fakturor: klicka för att se var varje e-faktura står"))
+        self.updated.emit(state)
 
     def _failed(self, exc: BaseException) -> None:
         if not shiboken6.isValid(self):
