@@ -165,6 +165,9 @@ class _Handler(BaseHTTPRequestHandler):
         except ApiFailure as exc:
             headers = {"WWW-Authenticate": f'Bearer error="{exc.code}"'} if exc.status == 401 else {}
             self._json(exc.status, {"code": exc.code, "message": exc.message}, headers)
+        except (BrokenPipeError, ConnectionResetError):
+            log.debug("sandbox: %s %s: the client went away before the answer", method, path)
+            self.close_connection = True
         except Exception:  # a bug in the stand-in: answer like a server would, and say where
             log.exception("sandbox: %s %s failed", method, path)
             self._json(500, {"code": "server_error", "message": "Internal error in the sandbox."})
