@@ -1,0 +1,185 @@
+"""Checks before an e-invoice is built: what the cashier can fix, in Swedish, and where.
+
+These catch, before anything is sent, what would make the official validation fail or the
+invoice impossible to route: the buyer's PEPPOL address, the buyer's reference (Peppol
+R003), addresses, and the company's own settings. They work on the seller and buyer as
+snapshots (kassa.invoicing.seller_snapshot / buyer_snapshot), so the same checks serve an
+issued invoice (its stored snapshots) and a customer before an invoice exists.
+Whether the Pagero connection is set up is the send queue's concern, not these checks'.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kassa.identifiers import (
+    InvalidIdentifier,
+    check_bankgiro,
+    check_bic,
+    check_gln,
+    check_iban,
+    check_orgnr,
+    check_plusgiro,
+    check_vat,
+)
+from kassa.models import Company, Customer, Invoice
+
+CUSTOMER_PLACE = "kundregistret (Kunder → Redigera kund)"
+COMPANY_PLACE = "Inställningar → Företag"
+ENDPOINT_SCHEMES = {"0007": "organisationsnummer", "0088": "GLN"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix before the e-invoice can go out.
+
+    ``field`` names what is wrong ('buyer.endpoint', 'buyer_reference', 'company.vat_number' …)
+    so the UI can point at it; ``message_sv`` says what to do and where.
+    """
+
+    field: str
+    message_sv: str
+
+    def __str__(self) -> str:
+        return self.message_sv
+
+
+def _identifier_problem(key: str, check, value: str, place: str, **kwargs) -> Problem | None:
+    """``check`` (a kassa.identifiers checker) on ``value`` as a Problem under ``key``, or None."""
+    try:
+        check(value, **kwargs)
+    except InvalidIdentifier as exc:
+        return Problem(key, f"{exc} Rätta det i {place}.")
+    return None
+
+
+def check_buyer(buyer: dict) -> list[Problem]:
+    """The buyer (a buyer snapshot) as an e-invoice recipient."""
+    name = buyer.get("name") or "Kunden"
+    problems: list[Problem] = []
+    if buyer.get("is_private"):
+        problems.append(Problem(
+            "buyer.is_private",
+            f"Ett personnummer är ingen PEPPOL-adress: {name} är en privatperson och kan inte ta emot "
+            "e-faktura via PEPPOL. Skriv ut fakturan eller skicka den som PDF i stället, eller – om kunden "
+            f"är ett företag – ange organisationsnumret och ta bort markeringen Privatperson i {CUSTOMER_PLACE}.",
+        ))
+    else:
+        scheme, endpoint = buyer.get("endpoint_scheme") or "", buyer.get("endpoint_id") or ""
+        if not (scheme and endpoint):
+            problems.append(Problem(
+                "buyer.endpoint",
+                f"{name} saknar både organisationsnummer och GLN, så e-fakturan kan inte adresseras "
+                f"(den har ingen PEPPOL-adress). Fyll i organisationsnummer eller GLN i {CUSTOMER_PLACE}.",
+            ))
+        elif scheme not in ENDPOINT_SCHEMES:
+            problems.append(Problem(
+                "buyer.endpoint",
+                f"PEPPOL-adressen {scheme}:{endpoint} för {name} har ett schema som inte kan användas; "
+                f"använd 0007 (organisationsnummer) eller 0088 (GLN). Rätta det i {CUSTOMER_PLACE}.",
+            ))
+        else:
+            check = check_gln if scheme == "0088" else check_orgnr
+            kwargs = {} if scheme == "0088" else {"allow_personnummer": True}
+            label = f"PEPPOL-adressens {ENDPOINT_SCHEMES[scheme]}"
+            problem = _identifier_problem("buyer.endpoint", check, endpoint, CUSTOMER_PLACE, field=label, **kwargs)
+            if problem:
+                problems.append(problem)
+        if buyer.get("org_number") and buyer.get("org_number") != (endpoint if scheme == "0007" else None):
+            problem = _identifier_problem(
+                "buyer.org_number", check_orgnr, buyer["org_number"], CUSTOMER_PLACE, allow_personnummer=True
+            )
+            if problem:
+                problems.append(problem)
+        if buyer.get("gln") and buyer.get("gln") != (endpoint if scheme == "0088" else None):
+            problem = _identifier_problem("buyer.gln", check_gln, buyer["gln"], CUSTOMER_PLACE)
+            if problem:
+                problems.append(problem)
+    if buyer.get("vat_number") and (buyer.get("country") or "SE") == "SE":
+        problem = _identifier_problem("buyer.vat_number", check_vat, buyer["vat_number"], CUSTOMER_PLACE)
+        if problem:
+            problems.append(problem)
+    missing = [label for key, label in (("street", "gatuadress"), ("postal_code", "postnummer"), ("city", "ort"))
+               if not (buyer.get(key) or "").strip()]
+    if missing:
+        problems.append(Problem(
+            "buyer.address",
+            f"{name} saknar adress ({', '.join(missing)}). En e-faktura ska ha köparens adress. "
+            f"Fyll i den i {CUSTOMER_PLACE}.",
+        ))
+    return problems
+
+
+def check_reference(buyer_reference: str | None) -> list[Problem]:
+    if (buyer_reference or "").strip():
+        return []
+    return [Problem(
+        "buyer_reference",
+        "Köparens referens (”Er referens”) saknas. En e-faktura måste ha den (PEPPOL-regel R003), och "
+        "offentliga kunder betalar inte utan den. Fråga kunden efter referensen (ett namn eller en "
+        "referenskod) och ange den i fältet Er referens när fakturan skapas i kassan, eller spara den "
+        f"på kunden i {CUSTOMER_PLACE}.",
+    )]
+
+
+def check_seller(seller: dict) -> list[Problem]:
+    """The company's own settings (a seller snapshot) as an e-invoice sender."""
+    problems: list[Problem] = []
+    missing = [label for key, label in (
+        ("name", "företagsnamn"), ("org_number", "organisationsnummer"), ("vat_number", "momsregistreringsnummer"),
+        ("street", "gatuadress"), ("postal_code", "postnummer"), ("city", "ort"),
+    ) if not (seller.get(key) or "").strip()]
+    if missing:
+        problems.append(Problem(
+            "company.details",
+            f"Företagets uppgifter är inte ifyllda ({', '.join(missing)}). Fyll i dem under {COMPANY_PLACE}.",
+        ))
+    for key, check, kwargs in (
+        ("org_number", check_orgnr, {"allow_personnummer": True}),
+        ("vat_number", check_vat, {}),
+        ("bankgiro", check_bankgiro, {}),
+        ("plusgiro", check_plusgiro, {}),
+        ("iban", check_iban, {}),
+        ("bic", check_bic, {}),
+    ):
+        if (seller.get(key) or "").strip():
+            problem = _identifier_problem(f"company.{key}", check, seller[key], COMPANY_PLACE, **kwargs)
+            if problem:
+                problems.append(problem)
+    if not any((seller.get(key) or "").strip() for key in ("bankgiro", "plusgiro", "iban")):
+        problems.append(Problem(
+            "company.payment_account",
+            f"Företaget saknar bankgiro, plusgiro och IBAN, så kunden vet inte vart betalningen ska gå. "
+            f"Fyll i minst ett av dem under {COMPANY_PLACE}.",
+        ))
+    return problems
+
+
+def check_customer(customer: Customer, buyer_reference: str | None = None, company: Company | None = None) -> list[Problem]:
+    """Before an invoice exists (customer dialog, till): would an e-invoice to ``customer`` go out?
+
+    ``buyer_reference`` is what the cashier entered; None means the customer's saved reference.
+    """
+    from kassa.invoicing import buyer_snapshot, seller_snapshot
+
+    reference = customer.reference if buyer_reference is None else buyer_reference
+    company = company or Company.get_solo()
+    return check_seller(seller_snapshot(company)) + check_buyer(buyer_snapshot(customer)) + check_reference(reference)
+
+
+def check_invoice(invoice: Invoice) -> list[Problem]:
+    """Before an issued invoice or credit note is built and sent: its stored snapshots as they are.
+
+    An issued invoice cannot change, so each message also says how to go on: correct the data,
+    credit the invoice and issue a new one (or print this one).
+    """
+    problems = check_seller(invoice.seller or {}) + check_buyer(invoice.buyer or {})
+    problems += check_reference(invoice.buyer_reference)
+    if not problems:
+        return []
+    what = "Kreditfakturan" if invoice.is_credit_note else "Fakturan"
+    after = (
+        f" {what} {invoice.number} är redan utfärdad och kan inte ändras: rätta uppgiften, "
+        f"{'gör en ny kreditfaktura' if invoice.is_credit_note else 'kreditera fakturan och utfärda en ny'}, "
+        "eller skriv ut den här."
+    )
+    return [Problem(p.field, p.message_sv + after) for p in problems]
