@@ -11,23 +11,12 @@ scripts/venv.sh test,postgres
 work=$(mktemp -d /tmp/kassa-test.XXXXXX)
 chmod 755 "$work"
 cleanup() {
-  [ -d "${pgrun:-}/data" ] && runas "$pg_ctl" -D "$pgrun/data" -m immediate stop >/dev/null 2>&1 || true
+  scripts/postgres.sh stop "$work/postgres"
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-# PostgreSQL: a throw-away cluster on a Unix socket of our own (initdb refuses root).
-runas() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
-initdb=$(command -v initdb || echo "$pgbin/initdb")
-pg_ctl=$(command -v pg_ctl || echo "$pgbin/pg_ctl")
-pgrun="$work/postgres"  # data, socket and log, owned by the server's user
-mkdir -p "$pgrun/sock"
-[ "$(id -u)" -eq 0 ] && chown -R postgres "$pgrun"
-runas "$initdb" -D "$pgrun/data" -A trust -U postgres --no-sync >/dev/null
-runas "$pg_ctl" -D "$pgrun/data" -w -l "$pgrun/log" \
-  -o "-k $pgrun/sock -c listen_addresses='' -c fsync=off -c max_connections=200" start >/dev/null
-export KASSA_TEST_POSTGRES_URL="postgresql://postgres@/postgres?host=$pgrun/sock"
+export KASSA_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$work/postgres")
 
 # The keyring: no DISPLAY (else it may prompt and hang), fresh empty data and runtime dirs.
 unset DISPLAY
