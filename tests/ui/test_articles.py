@@ -1,0 +1,91 @@
+"""Artiklar: a bad EAN-13 is refused at the field; price, VAT and unit are stored as chosen."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kassa.models import Article
+from kassa.ui.articles import ArticleDialog, ArticleRegisterDialog
+from tests.ui.fixtures_registers import QT_NOISE, background_done, type_into  # noqa: F401
+
+pytestmark = QT_NOISE
+
+
+@pytest.fixture
+def register(qtbot, db, background_done):
+    dialog = ArticleRegisterDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def column(dialog, col: int) -> list[str]:
+    return [dialog.model.data(dialog.model.index(r, col)) for r in range(dialog.model.rowCount())]
+
+
+def test_bad_ean_refused_then_saved(qtbot, register):
+    qtbot.keyClick(register, Qt.Key.Key_Insert)  # Ny
+    editor = register.editor
+    assert isinstance(editor, ArticleDialog)
+    assert editor.number_edit.text() == "1"
+    type_into(qtbot, editor.barcode_edit, "7310865004704")
+    type_into(qtbot, editor.name_edit, "Konsultarbete")
+    type_into(qtbot, editor.price_edit, "1 250,5")
+    editor.vat_combo.setFocus()
+    qtbot.keyClicks(editor.vat_combo, "12")
+    editor.unit_combo.setFocus()
+    qtbot.keyClicks(editor.unit_combo, "tim")
+    qtbot.keyClick(editor.incl_vat_check, Qt.Key.Key_Space)  # the price is without VAT
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert editor.barcode_edit.error_text() == "Streckkod 7310865004704 stämmer inte: kontrollsiffran är fel."
+    assert Article.select().count() == 0
+
+    type_into(qtbot, editor.barcode_edit, "7310865004703")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    article = Article.get()
+    assert (article.number, article.barcode, article.name, article.price, article.price_includes_vat,
+            article.vat_rate, article.unit) == ("1", "7310865004703", "Konsultarbete", Decimal("1250.50"), False,
+                                                12, "HUR")
+    assert column(register, 2) == ["Konsultarbete"]
+    assert column(register, 6) == ["tim"]
+
+
+def test_price_and_duplicates_refused(qtbot, db):
+    Article.create(number="100", barcode="7310865004703", name="Kaffe", price=Decimal("49.90"))
+    dialog = ArticleDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.number_edit.text() == "101"
+    type_into(qtbot, dialog.name_edit, "Te")
+    type_into(qtbot, dialog.price_edit, "12,345")
+    assert dialog.price_edit.error_text() == "Pris kan ha högst två decimaler (öre)."
+    type_into(qtbot, dialog.price_edit, "tolv")
+    assert dialog.price_edit.error_text() == "Pris ska vara ett belopp i kronor, t.ex. 49,90."
+    type_into(qtbot, dialog.price_edit, "29")
+    type_into(qtbot, dialog.barcode_edit, "7310865004703")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.barcode_edit.error_text() == "Streckkoden används redan av artikel 100 Kaffe."
+    type_into(qtbot, dialog.number_edit, "100")
+    type_into(qtbot, dialog.barcode_edit, "")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.number_edit.error_text() == "Artikelnummer 100 finns redan. Välj ett annat."
+    type_into(qtbot, dialog.number_edit, "200")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert Article.get(Article.number == "200").price == Decimal("29.00")
+
+
+def test_search_by_barcode_name_and_deactivate(qtbot, register):
+    Article.create(number="100", barcode="7310865004703", name="Kaffe mellanrost", price=Decimal("49.90"))
+    Article.create(number="200", name="Te", price=Decimal("29.00"), vat_rate=12)
+    register.refresh()
+    assert column(register, 2) == ["Kaffe mellanrost", "Te"]
+    qtbot.keyClicks(register.search_edit, "7310865004703")  # as a scanner types it
+    qtbot.waitUntil(lambda: column(register, 2) == ["Kaffe mellanrost"])
+    register.search_edit.clear()
+    qtbot.keyClicks(register.search_edit, "MELLAN")
+    qtbot.waitUntil(lambda: column(register, 0) == ["100"])
+    qtbot.keyClick(register.search_edit, Qt.Key.Key_Return)
+    qtbot.keyClick(register.table, Qt.Key.Key_Delete)
+    assert not Article.get(Article.number == "100").active
