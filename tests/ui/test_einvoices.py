@@ -1,0 +1,105 @@
+"""E-fakturor: every transmission with its Swedish state, Pagero's messages and the buyer's
+answer; Försök igen / Avbryt through the send queue; the status-bar indicator."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kassa.invoicing import issue_invoice
+from kassa.models import Customer, CustomerCategory, Transmission, utcnow
+from kassa.money import LineInput
+from kassa.peppol.outbox import queue_interest
+from kassa.ui.einvoices import EInvoiceStatusDialog, QueueIndicator
+from tests.ui.fixtures_registers import QT_NOISE, background_done  # noqa: F401
+
+pytestmark = QT_NOISE
+
+
+@pytest.fixture
+def transmissions(company):
+    category = CustomerCategory.create(name="e-fakturakund", note="pagero")
+    customer = Customer.create(number=1, name="Kunden AB", org_number="5560360793", street="Kundvägen 2",
+                               postal_code="11122", city="Stockholm", reference="Anna", category=category)
+    rows = {}
+    for n, (state, extra) in enumerate([
+        ("delivered", dict(document_id="doc-1", buyer_response="RecipientAccept", buyer_response_at=utcnow(),
+                           messages=[{"at": "2026-03-02T10:00:00Z", "state": "delivered",
+                                      "text": "Levererad till mottagarens åtkomstpunkt."}])),
+        ("needs_attention", dict(last_error="Köparens PEPPOL-adress saknas.",
+                                 messages=[{"at": "2026-03-02T10:01:00Z", "state": "needs_attention",
+                                            "from": "queued", "text": "Köparens PEPPOL-adress saknas."}])),
+        ("queued", {}),
+    ]):
+        invoice = issue_invoice(customer, [LineInput("Kaffe", Decimal("2"), Decimal("45.00"), 12)])
+        rows[state] = Transmission.create(invoice=invoice, state=state, sender_reference=f"ref-{n}",
+                                          payload="<Invoice/>", **extra)
+    return rows
+
+
+def cell(dialog, row: int, col: int) -> str:
+    return dialog.model.data(dialog.model.index(row, col))
+
+
+def row_of_state(dialog, label: str) -> int:
+    return [cell(dialog, r, 2) for r in range(dialog.model.rowCount())].index(label)
+
+
+def test_status_view_shows_swedish_states_and_answers(qtbot, transmissions, background_done):
+    dialog = EInvoiceStatusDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 3)
+    states = sorted(cell(dialog, r, 2) for r in range(3))
+    assert states == ["Behöver åtgärd", "I kö", "Levererad till köparen"]
+    delivered = row_of_state(dialog, "Levererad till köparen")
+    number = str(transmissions["delivered"].invoice.number)
+    assert cell(dialog, delivered, 0) == number and cell(dialog, delivered, 1) == "Kunden AB"
+    assert cell(dialog, delivered, 5) == "2026-03-02T10:00:00Z Levererad till mottagarens åtkomstpunkt."
+    assert cell(dialog, delivered, 6) == "Godkänd av köparen"
+    assert "1 behöver åtgärdas" in dialog.status_label.text()
+
+    dialog.table.selectRow(delivered)
+    assert "Pageros dokument-id: doc-1" in dialog.details.toPlainText()
+    assert not dialog.retry_button.isEnabled() and not dialog.cancel_button.isEnabled()
+
+    # Försök igen on the one that needs attention puts it back in the queue.
+    dialog.table.selectRow(row_of_state(dialog, "Behöver åtgärd"))
+    assert "Senaste fel: Köparens PEPPOL-adress saknas." in dialog.details.toPlainText()
+    assert dialog.retry_button.isEnabled()
+    qtbot.mouseClick(dialog.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: Transmission.get_by_id(transmissions["needs_attention"].id).state == "queued")
+    qtbot.waitUntil(lambda: sorted(cell(dialog, r, 2) for r in range(3)).count("I kö") == 2)
+
+    # Avbryt on a queued one that never reached Pagero.
+    queued_id = transmissions["queued"].id
+    dialog.table.selectRow(dialog.model.row_of(queued_id))
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: cell(dialog, dialog.model.row_of(queued_id), 2) == "Avbruten")
+    assert Transmission.get_by_id(queued_id).state == "cancelled"
+
+
+def test_view_refreshes_on_its_timer(qtbot, transmissions, background_done):
+    dialog = EInvoiceStatusDialog(refresh_ms=50)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 3)
+    Transmission.update(state="approved").where(Transmission.id == transmissions["delivered"].id).execute()
+    qtbot.waitUntil(lambda: "Godkänd av köparen" in [cell(dialog, r, 2) for r in range(3)])
+
+
+def test_queue_indicator(qtbot, transmissions, background_done):
+    queue_interest({"companyName": "Hörnbutiken"})
+    indicator = QueueIndicator(interval_ms=50)
+    qtbot.addWidget(indicator)
+    with qtbot.waitSignal(indicator.updated, timeout=5000):
+        pass
+    text = indicator.label.text()
+    assert "1 i kö" in text and "1 problem" in text and "intresseanmälan väntar" in text
+    # No tokens were ever stored: never shown as connected (unknown where there is no keyring).
+    assert "Pagero: ansluten" not in text
+    Transmission.update(state="delivered").where(Transmission.state == "needs_attention").execute()
+    qtbot.waitUntil(lambda: "problem" not in indicator.label.text())
+    with qtbot.waitSignal(indicator.clicked):
+        qtbot.mouseClick(indicator, Qt.MouseButton.LeftButton)
