@@ -1,0 +1,167 @@
+"""Benchmark of the official validation (XSD + CEN + Peppol), warm, against bare Saxon.
+
+    /tmp/venv/bin/python benchmarks/bench_validation.py [--runs 200] [--rules DIR]
+
+Prints: the rules' compile time (first use in a fresh process); per document the median of
+the project's full validation (``RulePack.validate``) and, interleaved in the same loop, of
+the bare work it wraps: lxml parse + XSD validate, one Saxon parse, the two compiled
+transforms to string. The ratio of the medians is the project's own overhead (target ≤ 1.2×).
+
+Documents come from ``workloads()``: the project's own 10-line invoice, issued in a scratch
+SQLite database and built by kassa.peppol.ubl (the build step is timed too: build +
+validate), the derived Swedish example, and a CEN example with findings (SVRL to read).
+"""
+from __future__ import annotations
+
+import argparse
+import atexit
+import os
+import shutil
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from kassa.peppol import rules  # noqa: E402
+
+SHARED_PEPPOL = REPO.parent / "shared" / "peppol"
+
+
+@dataclass
+class Workload:
+    name: str
+    build: Callable[[], bytes]  # returns the UBL; a real builder makes it from domain data
+    timed_build: bool = False  # True when build() is real work worth timing
+
+
+def _file(path: Path) -> Callable[[], bytes]:
+    data = path.read_bytes()
+    return lambda: data
+
+
+def built_invoice(lines: int = 10) -> Workload | None:
+    """The project's own UBL of a stored 10-line invoice (three VAT rates, invoice fee), in a scratch database."""
+    import tempfile
+    from decimal import Decimal
+
+    try:
+        from kassa.models import database
+        from kassa.peppol.ubl import build_ubl
+        from tests.conftest import make_company  # the complete seller the tests use
+        from tests.peppol.ubl_documents import issue, line
+
+        scratch = Path(tempfile.mkdtemp(prefix="kassa-bench-"))
+        atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+        os.environ["KASSA_DATA_DIR"] = str(scratch)
+        database.connect(f"sqlite:///{scratch / 'kassa.sqlite3'}")
+        make_company(invoice_fee=Decimal("29.00"))
+        invoice = issue([
+            line(f"Vara {n} & tillbehör, åäö", quantity=str(1 + n % 3), price=f"{99 + 10 * n}.50", rate=(25, 12, 6)[n % 3])
+            for n in range(lines)
+        ])
+    except Exception as exc:  # the builder or its helpers changed: measure what can still be measured
+        print(f"(Kassas egen UBL kunde inte byggas: {exc!r}; bara exempelfilerna mäts)")
+        return None
+    return Workload(f"Kassas egen faktura, {lines} rader", lambda: build_ubl(invoice), timed_build=True)
+
+
+def workloads() -> list[Workload]:
+    examples = SHARED_PEPPOL / "examples"
+    found = [
+        Workload("se-invoice-valid.xml (inga fynd)", _file(examples / "derived" / "se-invoice-valid.xml")),
+        Workload("ubl-tc434-example1.xml (CEN-exempel, 9 Peppol-fynd)", _file(examples / "cen" / "ubl-tc434-example1.xml")),
+    ]
+    built = built_invoice()
+    return ([built] if built else []) + found
+
+
+def bare(pack: rules.RulePack, xml: bytes) -> None:
+    """What the project's validation wraps, with nothing of the project's own."""
+    from lxml import etree
+
+    compiled = pack._compiled
+    tree = etree.ElementTree(etree.fromstring(xml))
+    compiled.schemas[etree.QName(tree.getroot()).namespace].validate(tree)
+    node = rules._saxon().parse_xml(xml_text=xml.decode("utf-8"))
+    compiled.cen.transform_to_string(xdm_node=node)
+    compiled.peppol.transform_to_string(xdm_node=node)
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def bench(pack: rules.RulePack, workload: Workload, runs: int) -> dict[str, float]:
+    xml = workload.build()
+    for _ in range(20):  # warm the JIT-free but cache-hungry paths
+        pack.validate(xml)
+        bare(pack, xml)
+    t_build, t_project, t_full, t_bare, cpu_project, cpu_bare = [], [], [], [], [], []
+    clock, cpu = time.perf_counter, time.process_time
+    for _ in range(runs):
+        # Interleaved, so both see the same machine load. CPU time as well as wall time:
+        # the machine is shared, and CPU time hides most of the other processes.
+        start = clock()
+        built = workload.build()
+        mid, cpu_mid = clock(), cpu()
+        pack.validate(built)
+        end, cpu_end = clock(), cpu()
+        bare(pack, xml)
+        t_build.append(mid - start)
+        t_project.append(end - mid)
+        t_full.append(end - start)
+        t_bare.append(clock() - end)
+        cpu_project.append(cpu_end - cpu_mid)
+        cpu_bare.append(cpu() - cpu_end)
+    return {
+        "findings": len(pack.validate(xml)),
+        "size_kb": len(xml) / 1024,
+        "build": median_ms(t_build),
+        "validate": median_ms(t_project),
+        "full": median_ms(t_full),
+        "p90": statistics.quantiles(t_project, n=10)[-1] * 1000,
+        "bare": median_ms(t_bare),
+        "ratio": statistics.median(t_project) / statistics.median(t_bare),
+        "cpu": median_ms(cpu_project),
+        "cpu_bare": median_ms(cpu_bare),
+        "cpu_ratio": statistics.median(cpu_project) / statistics.median(cpu_bare),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--rules", type=Path, default=Path(os.environ.get("KASSA_RULES_DIR") or SHARED_PEPPOL))
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    pack = rules.RulePack.load(args.rules)
+    seconds = pack.warm_up()
+    total = time.perf_counter() - start
+    print(f"Regelpaket: {pack.describe()} ({args.rules})")
+    print(f"Maskin: {os.cpu_count()} kärnor, belastning {os.getloadavg()[0]:.2f}; Python {sys.version.split()[0]}")
+    print(
+        f"Kompilering (första gången i processen): totalt {total * 1000:.0f} ms = XSD {seconds['xsd'] * 1000:.0f} ms"
+        f" + CEN {seconds['cen'] * 1000:.0f} ms + Peppol {seconds['peppol'] * 1000:.0f} ms (+ SaxonC-start)"
+    )
+    print(f"Varm validering, median av {args.runs} körningar:")
+    for workload in workloads():
+        r = bench(pack, workload, args.runs)
+        build = f"bygg {r['build']:.2f} ms + " if workload.timed_build else ""
+        full = f" = {r['full']:.2f} ms bygg + validering" if workload.timed_build else ""
+        print(
+            f"  {workload.name}, {r['size_kb']:.1f} kB, {r['findings']} fynd: {build}"
+            f"validering {r['validate']:.2f} ms (p90 {r['p90']:.2f}){full}; bart lxml+Saxon {r['bare']:.2f} ms, "
+            f"kvot {r['ratio']:.3f}×\n"
+            f"    CPU-tid: validering {r['cpu']:.2f} ms, bart {r['cpu_bare']:.2f} ms, kvot {r['cpu_ratio']:.3f}×"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
