@@ -1,0 +1,140 @@
+"""Benchmark: build the UBL of a stored 10-line invoice, and build + full validation (XSD + CEN + Peppol), warm.
+
+    /tmp/venv/bin/python benchmarks/bench_build_validate.py [--runs 300] [--rules DIR]
+
+The invoice is issued through kassa.invoicing into a fresh SQLite database in a temporary
+directory (three VAT rates, a discount, hours, the invoice fee split over the rates), so
+"build" includes reading the invoice's lines from the database, as the send queue does.
+Printed: the rules' compile time, then the medians (and p90) over the runs of: build alone;
+validation alone; build + validation (target ≤ 12 ms); and, interleaved in the same loop on
+the same document, the bare lxml + Saxon work the validation wraps, as a ratio.
+``ten_line_invoice()`` is importable for other benchmarks.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+SHARED_PEPPOL = REPO.parent / "shared" / "peppol"
+
+
+def ten_line_invoice():
+    """A stored 10-line invoice in a fresh temporary database (bound to the models); returns the Invoice."""
+    data_dir = tempfile.mkdtemp(prefix="kassa-bench-")
+    os.environ["KASSA_DATA_DIR"] = data_dir
+    from kassa.invoicing import issue_invoice
+    from kassa.models import Company, Customer, CustomerCategory, database
+    from kassa.money import LineInput
+
+    database.connect(f"sqlite:///{data_dir}/kassa.sqlite3")
+    company = Company.get_solo()
+    for key, value in dict(
+        name="Hörnbutiken & Söner AB", org_number="5566778899", street="Storgatan 1", postal_code="41101",
+        city="Göteborg", registered_office="Göteborg", f_skatt=True, bankgiro="50501055",
+        email="info@hornbutiken.se", phone="031-123456", invoice_fee=Decimal("29.00"), round_invoices=True,
+    ).items():
+        setattr(company, key, value)
+    company.save()
+    category = CustomerCategory.create(name="E-fakturakund", note="pagero")
+    customer = Customer.create(
+        number=1, name="Kunden AB", org_number="5560360793", vat_number="SE556036079301", street="Kundvägen 2",
+        postal_code="11122", city="Stockholm", reference="Anna Andersson", category=category,
+    )
+    lines = [
+        LineInput("Konsulttimme", Decimal("1.5"), Decimal("650.00"), 25, unit="HUR"),
+        LineInput("Kaffe & kaka", Decimal("12"), Decimal("39.90"), 12, price_includes_vat=True),
+        LineInput("Bok: Åsa & Örjan", Decimal("2"), Decimal("249.00"), 6, article_number="B-17"),
+        LineInput("Stol", Decimal("4"), Decimal("899.00"), 25, discount_percent=Decimal("15"), article_number="S-1"),
+        LineInput("Kabel", Decimal("12.5"), Decimal("19.90"), 25, unit="MTR"),
+        LineInput("Ost", Decimal("0.347"), Decimal("189.00"), 12, unit="KGM"),
+        LineInput("Frimärke", Decimal("10"), Decimal("12.00"), 0),
+        LineInput("Skruv <M6>", Decimal("200"), Decimal("0.45"), 25),
+        LineInput("Tidning", Decimal("1"), Decimal("59.00"), 6, price_includes_vat=True),
+        LineInput("Montering", Decimal("3"), Decimal("495.00"), 25, unit="HUR", discount_percent=Decimal("10")),
+    ]
+    return issue_invoice(customer, lines)
+
+
+def bare(pack, xml: bytes) -> None:
+    """What RulePack.validate wraps, with nothing of the project's own."""
+    from lxml import etree
+
+    from kassa.peppol import rules
+
+    compiled = pack._ensure_compiled()
+    tree = etree.ElementTree(etree.fromstring(xml))
+    compiled.schemas[etree.QName(tree.getroot()).namespace].validate(tree)
+    node = rules._saxon().parse_xml(xml_text=xml.decode("utf-8"))
+    compiled.cen.transform_to_string(xdm_node=node)
+    compiled.peppol.transform_to_string(xdm_node=node)
+
+
+def ms(samples: list[float]) -> str:
+    return f"{statistics.median(samples) * 1000:.2f} ms (p90 {statistics.quantiles(samples, n=10)[-1] * 1000:.2f})"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--rules", type=Path, default=Path(os.environ.get("KASSA_RULES_DIR") or SHARED_PEPPOL))
+    args = parser.parse_args()
+    if args.runs < 200:
+        parser.error("--runs must be at least 200")
+
+    from kassa.peppol.rules import RulePack
+    from kassa.peppol.ubl import build_ubl
+
+    invoice = ten_line_invoice()
+    start = time.perf_counter()
+    pack = RulePack.load(args.rules)
+    seconds = pack.warm_up()
+    compile_total = time.perf_counter() - start
+
+    xml = build_ubl(invoice)
+    findings = pack.validate(xml)
+    for _ in range(20):  # warm caches on every path
+        pack.validate(build_ubl(invoice))
+        bare(pack, xml)
+
+    clock = time.perf_counter
+    t_build, t_validate, t_full, t_bare = [], [], [], []
+    for _ in range(args.runs):
+        # Interleaved, so every measure sees the same machine load.
+        start = clock()
+        built = build_ubl(invoice)
+        mid = clock()
+        pack.validate(built)
+        end = clock()
+        bare(pack, built)
+        t_build.append(mid - start)
+        t_validate.append(end - mid)
+        t_full.append(end - start)
+        t_bare.append(clock() - end)
+
+    print(f"Regelpaket: {pack.describe()} ({args.rules})")
+    print(f"Maskin: {os.cpu_count()} kärnor, belastning {os.getloadavg()[0]:.2f}; Python {sys.version.split()[0]}")
+    print(
+        f"Kompilering: totalt {compile_total * 1000:.0f} ms = XSD {seconds['xsd'] * 1000:.0f} ms"
+        f" + CEN {seconds['cen'] * 1000:.0f} ms + Peppol {seconds['peppol'] * 1000:.0f} ms"
+    )
+    lines = len(invoice.item_lines)
+    print(f"Faktura {invoice.number}: {lines} rader, {len(xml) / 1024:.1f} kB UBL, {len(findings)} fynd; "
+          f"median av {args.runs} varma körningar:")
+    print(f"  bygga (läsa raderna + UBL):        {ms(t_build)}")
+    print(f"  validera (XSD + CEN + Peppol):     {ms(t_validate)}")
+    print(f"  bygga + validera:                  {ms(t_full)}   mål ≤ 12 ms")
+    print(f"  bart lxml + Saxon, samma dokument: {ms(t_bare)}")
+    print(f"  kvot validera / bart:              {statistics.median(t_validate) / statistics.median(t_bare):.3f}×")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
