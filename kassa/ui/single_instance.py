@@ -1,10 +1,15 @@
 """One Kassa per data directory on a computer, so two windows never work one send queue by accident.
 
     app = QApplication(sys.argv)
+    if not ensure_single_instance(app):     # another Kassa runs; it has been told to come forward
+        return 0
+
+or, by hand:
+
     instance = SingleInstance(config.data_dir())
-    if instance.already_running():          # the running one has been told to come forward
+    if instance.already_running():
         print(instance.message(), file=sys.stderr)
-        return 1
+        return 0
     instance.activated.connect(lambda: bring_to_front(window))
 
 Who is first is decided by a lock file in the data directory (QLockFile: released by the OS when
@@ -18,12 +23,15 @@ from __future__ import annotations
 import getpass
 import hashlib
 import logging
+import sys
 import time
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
+
+from kassa import config
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +53,34 @@ def bring_to_front(window: QWidget) -> None:
     window.show()
     window.raise_()
     window.activateWindow()
+
+
+def raise_main_window() -> None:
+    """Bring the application's main window forward, and a dialog open over it (the wizard)."""
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
+    for window in windows:
+        bring_to_front(window)
+    modal = QApplication.activeModalWidget()
+    if modal is not None:
+        bring_to_front(modal)
+
+
+def ensure_single_instance(app: QApplication, data_dir: Path | str | None = None) -> bool:
+    """True: this is the only Kassa on the data directory; it now answers later starts by raising its
+    main window. False: another one runs and has been asked to come forward; the caller should exit.
+
+    The SingleInstance is kept on `app` so it lives as long as the application.
+    """
+    instance = SingleInstance(data_dir if data_dir is not None else config.data_dir(), app)
+    if instance.already_running():
+        message = instance.message()
+        print(message, file=sys.stderr)
+        if not instance.answered:  # nothing came forward, so say it where the person looks
+            QMessageBox.information(None, "Kassa", message)
+        return False
+    instance.activated.connect(raise_main_window)
+    app.setProperty("kassa_single_instance", instance)
+    return True
 
 
 class SingleInstance(QObject):

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QDir
 from PySide6.QtWidgets import QMainWindow
 
-from kassa.ui.single_instance import SingleInstance, bring_to_front, server_name
+from kassa.ui.single_instance import SingleInstance, bring_to_front, ensure_single_instance, server_name
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -115,3 +115,21 @@ def test_a_lock_left_by_a_dead_process_is_taken_over(qtbot, instances, tmp_path)
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, timeout=60)
     assert (data / "kassa.instance.lock").exists()
     assert new(instances, data).already_running(timeout_ms=500) is False
+
+
+def test_ensure_single_instance_raises_the_main_window_of_the_first(qtbot, qapp, tmp_path, capsys):
+    data = tmp_path / "data"
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    assert ensure_single_instance(qapp, data) is True
+    instance = qapp.property("kassa_single_instance")
+    try:
+        window.show()
+        window.showMinimized()
+        qtbot.waitUntil(window.isMinimized)
+        second = SingleInstance(data)
+        assert second.already_running(timeout_ms=200) is True
+        qtbot.waitUntil(lambda: not window.isMinimized())
+    finally:
+        instance.release()
+        qapp.setProperty("kassa_single_instance", None)
