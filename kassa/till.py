@@ -7,7 +7,7 @@ leaves no sale behind, and an issued invoice always has its sale.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from kassa.invoicing import IdCheck, InvoicingError, issue_invoice
@@ -42,14 +42,15 @@ def parse_decimal(text: str, what: str, decimals: int = 2, minimum: Decimal | No
     if value != value.quantize(Decimal(1).scaleb(-decimals)):
         raise TillError(f"{what} får ha högst {decimals} decimaler.")
     if minimum is not None and value < minimum:
-        raise TillError(f"{what} kan inte vara mindre än {_plain(minimum)}.")
+        raise TillError(f"{what} kan inte vara mindre än {format_quantity(minimum)}.")
     if maximum is not None and value > maximum:
-        raise TillError(f"{what} kan inte vara större än {_plain(maximum)}.")
+        raise TillError(f"{what} kan inte vara större än {format_quantity(maximum)}.")
     return value
 
 
-def _plain(value: Decimal) -> str:
-    return f"{value.normalize():f}".replace(".", ",")
+def format_quantity(value: Decimal) -> str:
+    """A quantity or percent the Swedish way, without trailing zeros: 2, 1,5, 0,25."""
+    return f"{Decimal(value).normalize():f}".replace(".", ",")
 
 
 @dataclass
@@ -216,6 +217,11 @@ class Cart:
     def set_customer(self, customer: Customer | None) -> None:
         self.customer = customer
 
+    def copy(self) -> "Cart":
+        """An independent cart with the same lines, for paying in a worker thread while the
+        window keeps showing (and cannot change) the original."""
+        return Cart(till=self.till, lines=[replace(line) for line in self.lines], customer=self.customer)
+
     # --- totals ------------------------------------------------------------------------------
 
     def totals(self, round_to_krona: bool = False) -> Totals:
@@ -328,5 +334,6 @@ def _kr(amount: Decimal) -> str:
 
 __all__ = [
     "Cart", "CartLine", "IdCheck", "InvoiceRequirements", "InvoicingError", "SaleResult", "TillError",
-    "UnknownArticle", "find_article", "invoice_requirements", "parse_decimal", "search_articles",
+    "UnknownArticle", "find_article", "format_quantity", "invoice_requirements", "parse_decimal",
+    "search_articles",
 ]

@@ -1,0 +1,541 @@
+"""Fakturor: the invoice list, and the invoice dialog with its print action.
+
+The print action is where e-invoicing happens: when the buyer's category is flagged for Pagero
+(the buyer snapshot says e_invoice), "Skriv ut" does not print. It hands the invoice to the send
+queue (kassa.peppol.outbox.enqueue_invoice: checks, UBL, validation, the transmission row) in a
+worker thread, shows what must be fixed if anything (nothing is stored then), and otherwise says
+that the invoice goes out as an e-invoice, with a button to print a paper copy as well.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kassa.customer_search import prefix_upper_bound
+from kassa.invoicing import InvoicingError, credit_invoice, credited_quantities
+from kassa.models import Customer, Invoice, InvoiceLine, Transmission
+from kassa.money import format_sek
+from kassa.till import TillError, format_quantity, parse_decimal
+from kassa.ui import printing
+from kassa.ui.workers import LatestOnly, run_in_background
+
+STATUS_TEXTS = {"issued": "Utfärdad", "credited": "Krediterad", "partly_credited": "Delvis krediterad"}
+DELIVERY_TEXTS = {"": "Ej utskriven", "paper": "Papper/PDF", "e_invoice": "E-faktura"}
+E_INVOICE_QUEUED = "Fakturan skickas som e-faktura via Pagero."
+
+
+def transmission_state_text(state: str) -> str:
+    try:
+        from kassa.peppol.outbox import STATE_TEXTS
+    except ImportError:  # pragma: no cover - the send queue is part of the application
+        return state
+    return STATE_TEXTS.get(state, state)
+
+
+def queue_e_invoice(invoice_id: int, till: str = ""):
+    """The worker job of the print action for an e-invoice. Raises SendBlocked with the problems."""
+    from kassa.peppol.outbox import enqueue_invoice
+
+    transmission = enqueue_invoice(invoice_id, till=till)
+    return transmission.state
+
+
+class InvoiceBlocked(InvoicingError):
+    """An e-invoice customer whose invoice would be stopped as things stand; nothing was issued."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def check_before_issue(customer: Customer, buyer_reference: str | None, claim_reference: str = "") -> None:
+    """For a customer who gets e-invoices: the send checks before the invoice exists, so no invoice is
+    issued (numbered and made immutable) that could not go out. Raises InvoiceBlocked."""
+    if not customer.sends_via_pagero:
+        return
+    from kassa.peppol.checks import check_customer
+
+    reference = claim_reference if customer.category.insurance_company else buyer_reference
+    problems = check_customer(customer, reference)
+    if problems:
+        raise InvoiceBlocked([str(p) for p in problems])
+
+
+def problems_of(exc: BaseException) -> list[str]:
+    """The Swedish list of what to fix, from the send queue's error (or the error's own text)."""
+    problems = getattr(exc, "problems", None)
+    if problems:
+        return [str(p) for p in problems]
+    return [str(exc) or type(exc).__name__]
+
+
+# --- the invoice dialog --------------------------------------------------------------------------
+
+class InvoiceDialog(QDialog):
+    """One invoice or credit note: view, print (or e-invoice), preview, PDF, credit."""
+
+    credit_created = Signal(int)  # id of the new credit note
+    e_invoice_queued = Signal(int)
+
+    def __init__(self, invoice_id: int, parent: QWidget | None = None, till: str = ""):
+        super().__init__(parent)
+        self.setObjectName("invoiceDialog")
+        self.invoice_id = invoice_id
+        self.till = till
+        self._sending = False
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(820, 900)
+
+        self.view = QTextBrowser(self)
+        self.view.setObjectName("invoiceView")
+        self.delivery_label = QLabel(self)
+        self.delivery_label.setObjectName("deliveryLabel")
+        self.delivery_label.setWordWrap(True)
+        self.message = QLabel(self)
+        self.message.setObjectName("invoiceMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.RichText)
+        self.message.setVisible(False)
+
+        self.print_button = QPushButton(self.tr("Skriv ut"), self)
+        self.print_button.setObjectName("printButton")
+        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
+        self.copy_button = QPushButton(self.tr("Skriv ut en kopia"), self)
+        self.copy_button.setObjectName("printCopyButton")
+        self.copy_button.setVisible(False)
+        self.preview_button = QPushButton(self.tr("Förhandsgranska"), self)
+        self.preview_button.setObjectName("previewButton")
+        self.pdf_button = QPushButton(self.tr("Spara som PDF"), self)
+        self.pdf_button.setObjectName("pdfButton")
+        self.credit_button = QPushButton(self.tr("Kreditera"), self)
+        self.credit_button.setObjectName("creditButton")
+        close_button = QPushButton(self.tr("Stäng"), self)
+        close_button.clicked.connect(self.close)
+
+        buttons = QHBoxLayout()
+        for button in (self.print_button, self.copy_button, self.preview_button, self.pdf_button,
+                       self.credit_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.delivery_label)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+
+        self.print_button.clicked.connect(self.print_action)
+        self.copy_button.clicked.connect(self.print_paper)
+        self.preview_button.clicked.connect(self.preview)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        self.credit_button.clicked.connect(self.credit)
+        self.reload()
+
+    # --- showing -----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.invoice = Invoice.get_by_id(self.invoice_id)
+        kind = self.tr("Kreditfaktura") if self.invoice.is_credit_note else self.tr("Faktura")
+        self.setWindowTitle(f"{kind} {self.invoice.number} – {self.invoice.buyer.get('name', '')}")
+        self.view.setHtml(printing.invoice_html(self.invoice))
+        self.credit_button.setEnabled(not self.invoice.is_credit_note and self.invoice.status != "credited")
+        self._show_delivery()
+
+    @property
+    def is_e_invoice(self) -> bool:
+        return bool(self.invoice.buyer.get("e_invoice"))
+
+    def _show_delivery(self) -> None:
+        transmission = Transmission.get_or_none(Transmission.invoice == self.invoice_id)
+        if transmission is not None:
+            text = self.tr("E-faktura via Pagero: %1").replace("%1", transmission_state_text(transmission.state))
+            self.copy_button.setVisible(True)
+        elif self.is_e_invoice:
+            text = self.tr("Kunden tar emot e-faktura: Skriv ut skickar fakturan via Pagero i stället för till skrivaren.")
+        elif self.invoice.printed_at:
+            text = self.tr("Utskriven %1").replace("%1", f"{self.invoice.printed_at:%Y-%m-%d %H:%M}")
+        else:
+            text = self.tr("Inte utskriven ännu.")
+        self.delivery_label.setText(text)
+
+    def _say(self, html: str, ok: bool = True) -> None:
+        color = "#1b5e20" if ok else "#b71c1c"
+        self.message.setText(f"<span style='color:{color}'>{html}</span>")
+        self.message.setVisible(True)
+
+    # --- the print action --------------------------------------------------------------------
+
+    def print_action(self) -> None:
+        """Skriv ut: an e-invoice customer's invoice is queued for Pagero; anyone else's is printed."""
+        if self.is_e_invoice:
+            self.send_e_invoice()
+        else:
+            self.print_paper()
+
+    def send_e_invoice(self) -> None:
+        if self._sending:
+            return  # a second click while the first is working
+        self._sending = True
+        self.print_button.setEnabled(False)
+        self._say(escape(self.tr("Kontrollerar fakturan och lägger den i sändkön …")))
+        run_in_background(queue_e_invoice, self.invoice_id, self.till,
+                          on_result=self._queued, on_error=self._not_queued, on_done=self._send_done)
+
+    def _queued(self, state: str) -> None:
+        self._say("<b>" + escape(self.tr("Fakturan skickas som e-faktura via Pagero.")) + "</b> " + escape(
+            self.tr("Vill du ha ett papper också, välj Skriv ut en kopia.")))
+        self.copy_button.setVisible(True)
+        self.invoice = Invoice.get_by_id(self.invoice_id)
+        self._show_delivery()
+        self.e_invoice_queued.emit(self.invoice_id)
+
+    def _not_queued(self, exc: BaseException) -> None:
+        problems = problems_of(exc)
+        items = "".join(f"<li>{escape(p)}</li>" for p in problems)
+        self._say("<b>" + escape(self.tr("E-fakturan kan inte skickas än. Rätta detta och välj Skriv ut igen:"))
+                  + f"</b><ul>{items}</ul>", ok=False)
+
+    def _send_done(self) -> None:
+        self._sending = False
+        self.print_button.setEnabled(True)
+
+    def print_paper(self) -> None:
+        """The printer dialog; the invoice is then painted on the chosen printer in a worker."""
+        printer = printing.setup_printer(QPrinter(QPrinter.PrinterMode.HighResolution))
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(self.tr("Skriv ut faktura"))
+        # The dialog keeps the printer alive; the job holds it until painting ends.
+        dialog.accepted.connect(lambda: self._print_on(printer))
+        dialog.open()
+        self._print_dialog = dialog
+
+    def _print_on(self, printer: QPrinter) -> None:
+        self._say(escape(self.tr("Skriver ut …")))
+        run_in_background(printing.print_on, self.invoice_id, printer, self.till,
+                          on_result=lambda _: self._printed(self.tr("Fakturan är utskriven.")),
+                          on_error=lambda exc: self._say(escape(str(exc)), ok=False))
+
+    def _printed(self, text: str) -> None:
+        self._say(escape(text))
+        self.invoice = Invoice.get_by_id(self.invoice_id)
+        self._show_delivery()
+
+    def preview(self) -> None:
+        printer = printing.setup_printer(QPrinter(QPrinter.PrinterMode.HighResolution))
+        dialog = QPrintPreviewDialog(printer, self)
+        dialog.setObjectName("invoicePreview")
+        dialog.setWindowTitle(self.tr("Förhandsgranska"))
+        dialog.paintRequested.connect(lambda target: printing.render(self.invoice, target))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def default_pdf_name(self) -> str:
+        kind = "Kreditfaktura" if self.invoice.is_credit_note else "Faktura"
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return str(Path(folder or Path.home()) / f"{kind}-{self.invoice.number}.pdf")
+
+    def save_pdf(self) -> None:
+        dialog = QFileDialog(self, self.tr("Spara faktura som PDF"))
+        dialog.setObjectName("pdfFileDialog")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter(self.tr("PDF-filer (*.pdf)"))
+        dialog.setDefaultSuffix("pdf")
+        # Qt's own dialog: the same on every desktop, and drivable by keyboard and by tests.
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        dialog.selectFile(self.default_pdf_name())
+        dialog.fileSelected.connect(self._write_pdf)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _write_pdf(self, path: str) -> None:
+        if not path:
+            return
+        self._say(escape(self.tr("Sparar PDF …")))
+        self.pdf_button.setEnabled(False)
+        run_in_background(printing.save_pdf, self.invoice_id, path, self.till,
+                          on_result=lambda saved: self._printed(self.tr("Sparad som PDF: %1").replace("%1", saved)),
+                          on_error=lambda exc: self._say(escape(
+                              self.tr("PDF-filen kunde inte sparas: %1").replace("%1", str(exc))), ok=False),
+                          on_done=lambda: self.pdf_button.setEnabled(True))
+
+    # --- credit ------------------------------------------------------------------------------
+
+    def credit(self) -> None:
+        dialog = CreditDialog(self.invoice, self)
+        dialog.chosen.connect(self._credit_chosen)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _credit_chosen(self, quantities) -> None:
+        self.credit_button.setEnabled(False)
+        run_in_background(_credit, self.invoice_id, quantities, self.till,
+                          on_result=self._credited,
+                          on_error=lambda exc: (self._say(escape(str(exc)), ok=False), self.reload()))
+
+    def _credited(self, credit_id: int) -> None:
+        self.reload()
+        self._say(escape(self.tr("Kreditfaktura %1 är skapad.").replace("%1", str(Invoice.get_by_id(credit_id).number))))
+        self.credit_created.emit(credit_id)
+        open_invoice(credit_id, self.parentWidget() or self, self.till)
+
+
+def _credit(invoice_id: int, quantities, till: str) -> int:
+    return credit_invoice(Invoice.get_by_id(invoice_id), quantities, till=till).id
+
+
+def open_invoice(invoice_id: int, parent: QWidget | None, till: str = "") -> InvoiceDialog:
+    dialog = InvoiceDialog(invoice_id, parent, till=till)
+    dialog.show()
+    return dialog
+
+
+class CreditDialog(QDialog):
+    """Kreditera: the whole invoice, or chosen lines and quantities."""
+
+    chosen = Signal(object)  # None (everything left) or {line_id: Decimal}
+
+    def __init__(self, invoice: Invoice, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("creditDialog")
+        self.setWindowTitle(self.tr("Kreditera faktura %1").replace("%1", str(invoice.number)))
+        self.setModal(True)
+        done = credited_quantities(invoice)
+        self.lines = [line for line in invoice.lines.order_by(InvoiceLine.position)]
+        self.left = {line.id: line.quantity - done[line.id] for line in self.lines}
+        self.table = QTableWidget(len(self.lines), 4, self)
+        self.table.setObjectName("creditLines")
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Benämning"), self.tr("Fakturerat"), self.tr("Kvar att kreditera"), self.tr("Kreditera antal")])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.fields: list[QLineEdit] = []
+        for row, line in enumerate(self.lines):
+            self.table.setItem(row, 0, QTableWidgetItem(line.description))
+            self.table.setItem(row, 1, QTableWidgetItem(format_quantity(line.quantity)))
+            self.table.setItem(row, 2, QTableWidgetItem(format_quantity(self.left[line.id])))
+            field = QLineEdit("0", self.table)
+            field.setObjectName(f"creditQuantity{row}")
+            field.setAlignment(Qt.AlignmentFlag.AlignRight)
+            field.setEnabled(self.left[line.id] > 0)
+            field.textChanged.connect(self._update)
+            self.table.setCellWidget(row, 3, field)
+            self.fields.append(field)
+        self.error = QLabel(self)
+        self.error.setObjectName("creditError")
+        self.error.setStyleSheet("color: #b71c1c")
+        self.error.setWordWrap(True)
+        self.all_button = QPushButton(self.tr("Kreditera hela fakturan"), self)
+        self.all_button.setObjectName("creditAllButton")
+        self.all_button.clicked.connect(self._choose_all)
+        self.buttons = QDialogButtonBox(self)
+        self.ok_button = self.buttons.addButton(self.tr("Kreditera valda rader"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setObjectName("creditChosenButton")
+        self.buttons.addButton(self.tr("Avbryt"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self._choose_lines)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Skriv hur mycket av varje rad som ska krediteras."), self))
+        layout.addWidget(self.table)
+        layout.addWidget(self.error)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.all_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.buttons)
+        layout.addLayout(bottom)
+        self.resize(640, 320)
+        self._update()
+
+    def quantities(self) -> dict[int, Decimal]:
+        """The chosen quantities; TillError names the line that is wrong."""
+        chosen = {}
+        for line, field in zip(self.lines, self.fields):
+            what = self.tr("Kreditera antal för %1").replace("%1", line.description)
+            qty = parse_decimal(field.text() or "0", what, 3, minimum=Decimal(0), maximum=self.left[line.id])
+            if qty:
+                chosen[line.id] = qty
+        return chosen
+
+    def _update(self) -> None:
+        try:
+            chosen = self.quantities()
+        except TillError as exc:
+            self.error.setText(str(exc))
+            self.ok_button.setEnabled(False)
+            return
+        self.error.setText("" if chosen else self.tr("Ange antal på minst en rad, eller kreditera hela fakturan."))
+        self.ok_button.setEnabled(bool(chosen))
+
+    def _choose_lines(self) -> None:
+        try:
+            chosen = self.quantities()
+        except TillError:
+            return
+        if chosen:
+            self.chosen.emit(chosen)
+            self.accept()
+
+    def _choose_all(self) -> None:
+        self.chosen.emit(None)
+        self.accept()
+
+
+# --- the invoice list ----------------------------------------------------------------------------
+
+def load_invoices(text: str = "", limit: int = 500) -> list[tuple]:
+    """Newest first: (id, number, kind, date, customer, payable, status, delivery, transmission state).
+
+    Empty text: the newest invoices. Digits: that invoice number. Otherwise customers whose name
+    starts with the text (the same index range as the customer search)."""
+    query = (Invoice.select(Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.buyer,
+                            Invoice.payable, Invoice.status, Invoice.delivery, Transmission.state)
+             .join(Transmission, join_type="LEFT OUTER", on=(Transmission.invoice == Invoice.id)))
+    text = (text or "").strip()
+    if text.isdigit():
+        query = query.where(Invoice.number == int(text))
+    elif text:
+        key = text.casefold()
+        query = query.join(Customer, on=(Invoice.customer == Customer.id), src=Invoice).where(
+            (Customer.name_key >= key) & (Customer.name_key < prefix_upper_bound(key)))
+    rows = []
+    for inv in query.order_by(Invoice.number.desc()).limit(limit).objects():
+        rows.append((inv.id, inv.number, inv.kind, inv.issue_date, inv.buyer.get("name", ""), inv.payable,
+                     inv.status, inv.delivery, inv.state))
+    return rows
+
+
+class InvoiceListModel(QAbstractTableModel):
+    HEADERS = ("Nummer", "Datum", "Kund", "Belopp", "Status", "Leverans")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[tuple] = []
+
+    def set_rows(self, rows: list[tuple]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt API)
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(self.HEADERS[section])
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        _id, number, kind, date, customer, payable, status, delivery, state = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return f"{number} (kredit)" if kind == "credit_note" else str(number)
+            if column == 1:
+                return date.isoformat()
+            if column == 2:
+                return customer
+            if column == 3:
+                return format_sek(payable)
+            if column == 4:
+                return self.tr(STATUS_TEXTS.get(status, status))
+            if column == 5:
+                if state:
+                    return f"{self.tr('E-faktura')}: {transmission_state_text(state)}"
+                return self.tr(DELIVERY_TEXTS.get(delivery, delivery))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 3):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return _id
+        return None
+
+
+class InvoiceListDialog(QDialog):
+    """Fakturor: search by number or customer; Enter or a double click opens the invoice."""
+
+    def __init__(self, parent: QWidget | None = None, till: str = ""):
+        super().__init__(parent)
+        self.setObjectName("invoiceList")
+        self.setWindowTitle(self.tr("Fakturor"))
+        self.till = till
+        self.search = QLineEdit(self)
+        self.search.setObjectName("invoiceSearch")
+        self.search.setPlaceholderText(self.tr("Sök: fakturanummer eller kundens namn"))
+        self.search.setClearButtonEnabled(True)
+        self.model = InvoiceListModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("invoiceTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.activated.connect(self.open_row)
+        self.info = QLabel(self)
+        open_button = QPushButton(self.tr("Öppna"), self)
+        open_button.clicked.connect(lambda: self.open_row(self.table.currentIndex()))
+        close_button = QPushButton(self.tr("Stäng"), self)
+        close_button.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.info, 1)
+        buttons.addWidget(open_button)
+        buttons.addWidget(close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.resize(900, 560)
+        self._loader = LatestOnly(load_invoices, delay_ms=150, parent=self)
+        self._loader.result.connect(self._loaded)
+        self._loader.error.connect(lambda exc: self.info.setText(str(exc)))
+        self.search.textEdited.connect(lambda text: self._loader.request(text))
+        self.search.returnPressed.connect(lambda: self._loader.request(self.search.text(), immediately=True))
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.info.setText(self.tr("Hämtar fakturor …"))
+        self._loader.request(self.search.text(), immediately=True)
+
+    def _loaded(self, rows: list[tuple]) -> None:
+        self.model.set_rows(rows)
+        self.info.setText(self.tr("%1 fakturor").replace("%1", str(len(rows))))
+        if rows:
+            self.table.selectRow(0)
+
+    def open_row(self, index: QModelIndex) -> InvoiceDialog | None:
+        if not index.isValid():
+            return None
+        dialog = open_invoice(self.model.index(index.row(), 0).data(Qt.ItemDataRole.UserRole), self, self.till)
+        dialog.finished.connect(lambda _: self.refresh())
+        dialog.credit_created.connect(lambda _: self.refresh())
+        return dialog
+
+
+__all__ = ["CreditDialog", "InvoiceBlocked", "InvoiceDialog", "InvoiceListDialog", "check_before_issue", "open_invoice"]

@@ -1,0 +1,275 @@
+"""Manuell faktura: free lines for a chosen customer, then the same invoice dialog and print path.
+
+Whether prices are entered with VAT follows the customer's category (Registrera manuell faktura
+inkl moms), and the dialog says so next to the price field. The category's ID check does not
+apply to manual invoices (the vendor's handbook); the claim number of an insurance company does.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kassa.invoicing import issue_invoice
+from kassa.models import VAT_RATES, Customer
+from kassa.money import LineInput, compute_totals, format_sek
+from kassa.till import TillError, format_quantity, parse_decimal
+from kassa.ui.customer_picker import CustomerPicker, customer_label
+from kassa.ui.workers import run_in_background
+
+UNITS = (("st", "EA"), ("tim", "HUR"), ("kg", "KGM"), ("m", "MTR"), ("l", "LTR"), ("dag", "DAY"), ("km", "KMT"))
+
+
+def issue_manual(customer_id: int, lines: list[LineInput], buyer_reference: str, claim_reference: str,
+                 till: str) -> int:
+    """The worker job: the e-invoice checks for a Pagero customer, then the invoice. Returns its id."""
+    from kassa.ui.invoices import check_before_issue
+
+    customer = Customer.get_by_id(customer_id)
+    check_before_issue(customer, buyer_reference, claim_reference)
+    return issue_invoice(customer, lines, manual=True, buyer_reference=buyer_reference,
+                         claim_reference=claim_reference, till=till).id
+
+
+class ManualInvoiceDialog(QDialog):
+    issued = Signal(int)  # the new invoice's id
+
+    def __init__(self, parent: QWidget | None = None, till: str = ""):
+        super().__init__(parent)
+        self.setObjectName("manualInvoiceDialog")
+        self.setWindowTitle(self.tr("Manuell faktura"))
+        self.till = till
+        self.customer: Customer | None = None
+        self.lines: list[LineInput] = []
+        self._working = False
+
+        customer_box = QGroupBox(self.tr("Kund"), self)
+        self.customer_picker = CustomerPicker(customer_box)
+        self.customer_picker.chosen.connect(self.set_customer)
+        self.customer_label = QLabel(self.tr("Ingen kund vald"), customer_box)
+        self.customer_label.setObjectName("manualCustomerLabel")
+        self.customer_label.setTextFormat(Qt.TextFormat.RichText)
+        self.customer_label.setWordWrap(True)
+        self.reference = QLineEdit(customer_box)
+        self.reference.setObjectName("manualReference")
+        self.claim = QLineEdit(customer_box)
+        self.claim.setObjectName("manualClaim")
+        self.claim_label = QLabel(self.tr("Skadenummer:"), customer_box)
+        form = QFormLayout()
+        form.addRow(self.tr("Er referens:"), self.reference)
+        form.addRow(self.claim_label, self.claim)
+        self.claim.setVisible(False)
+        self.claim_label.setVisible(False)
+        box = QVBoxLayout(customer_box)
+        box.addWidget(self.customer_picker)
+        box.addWidget(self.customer_label)
+        box.addLayout(form)
+
+        lines_box = QGroupBox(self.tr("Rader"), self)
+        self.vat_mode = QLabel(lines_box)
+        self.vat_mode.setObjectName("vatModeLabel")
+        self.description = QLineEdit(lines_box)
+        self.description.setObjectName("lineDescription")
+        self.description.setPlaceholderText(self.tr("Beskrivning"))
+        self.quantity = QLineEdit("1", lines_box)
+        self.quantity.setObjectName("lineQuantity")
+        self.quantity.setMaximumWidth(70)
+        self.unit = QComboBox(lines_box)
+        self.unit.setObjectName("lineUnit")
+        for label, code in UNITS:
+            self.unit.addItem(label, code)
+        self.price = QLineEdit(lines_box)
+        self.price.setObjectName("linePrice")
+        self.price.setPlaceholderText(self.tr("À-pris"))
+        self.price.setMaximumWidth(110)
+        self.vat = QComboBox(lines_box)
+        self.vat.setObjectName("lineVat")
+        for rate in VAT_RATES:
+            self.vat.addItem(f"{rate} %", rate)
+        self.add_button = QPushButton(self.tr("Lägg till rad"), lines_box)
+        self.add_button.setObjectName("addLineButton")
+        self.add_button.clicked.connect(self.add_line)
+        for field in (self.description, self.quantity, self.price):
+            field.returnPressed.connect(self.add_line)
+        entry = QHBoxLayout()
+        entry.addWidget(self.description, 1)
+        entry.addWidget(self.quantity)
+        entry.addWidget(self.unit)
+        entry.addWidget(self.price)
+        entry.addWidget(self.vat)
+        entry.addWidget(self.add_button)
+
+        self.table = QTableWidget(0, 6, lines_box)
+        self.table.setObjectName("manualLines")
+        self.table.setHorizontalHeaderLabels([self.tr("Beskrivning"), self.tr("Antal"), self.tr("Enhet"),
+                                              self.tr("À-pris"), self.tr("Moms %"), self.tr("Belopp")])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.remove_button = QPushButton(self.tr("Ta bort rad"), lines_box)
+        self.remove_button.clicked.connect(self.remove_line)
+        box = QVBoxLayout(lines_box)
+        box.addWidget(self.vat_mode)
+        box.addLayout(entry)
+        box.addWidget(self.table, 1)
+        box.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self.totals_label = QLabel(self)
+        self.totals_label.setObjectName("manualTotals")
+        self.totals_label.setTextFormat(Qt.TextFormat.RichText)
+        self.message = QLabel(self)
+        self.message.setObjectName("manualMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.RichText)
+        self.create_button = QPushButton(self.tr("Skapa faktura"), self)
+        self.create_button.setObjectName("createInvoiceButton")
+        self.create_button.clicked.connect(self.create_invoice)
+        close_button = QPushButton(self.tr("Stäng"), self)
+        close_button.clicked.connect(self.close)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.totals_label, 1)
+        bottom.addWidget(self.create_button)
+        bottom.addWidget(close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(customer_box)
+        layout.addWidget(lines_box, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(bottom)
+        self.resize(860, 640)
+        self._refresh()
+        self.customer_picker.focus()
+
+    # --- customer ----------------------------------------------------------------------------
+
+    @property
+    def prices_include_vat(self) -> bool:
+        return bool(self.customer and self.customer.category_id and self.customer.category.manual_incl_vat)
+
+    def set_customer(self, customer: Customer) -> None:
+        self.customer = Customer.get_by_id(customer.id)
+        category = self.customer.category if self.customer.category_id else None
+        text = f"<b>{escape(customer_label(self.customer))}</b>"
+        if category is not None:
+            text += "<br/>" + escape(self.tr("Kategori: %1").replace("%1", category.name))
+            if category.sends_via_pagero:
+                text += "<br/>" + escape(self.tr("Fakturan skickas som e-faktura via Pagero."))
+        self.customer_label.setText(text)
+        self.reference.setText(self.customer.reference)
+        insurance = bool(category and category.insurance_company)
+        self.claim.setVisible(insurance)
+        self.claim_label.setVisible(insurance)
+        for line in self.lines:
+            line.price_includes_vat = self.prices_include_vat
+        self._refresh()
+        self.description.setFocus()
+
+    # --- lines -------------------------------------------------------------------------------
+
+    def add_line(self) -> None:
+        try:
+            description = self.description.text().strip()
+            if not description:
+                raise TillError(self.tr("Skriv en beskrivning av raden."))
+            quantity = parse_decimal(self.quantity.text(), self.tr("Antal"), 3, minimum=Decimal("0.001"))
+            price = parse_decimal(self.price.text(), self.tr("À-pris"), 2, minimum=Decimal(0))
+        except TillError as exc:
+            self._say(str(exc), ok=False)
+            return
+        self.lines.append(LineInput(description=description, quantity=quantity, unit_price=price,
+                                    vat_rate=int(self.vat.currentData()), unit=self.unit.currentData(),
+                                    price_includes_vat=self.prices_include_vat))
+        self.description.clear()
+        self.quantity.setText("1")
+        self.price.clear()
+        self.message.clear()
+        self._refresh()
+        self.description.setFocus()
+
+    def remove_line(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.lines):
+            del self.lines[row]
+            self._refresh()
+
+    def _refresh(self) -> None:
+        incl = self.prices_include_vat
+        self.vat_mode.setText("<b>%s</b>" % escape(
+            self.tr("Priser anges inklusive moms") if incl else self.tr("Priser anges exklusive moms")))
+        self.price.setPlaceholderText(self.tr("À-pris inkl. moms") if incl else self.tr("À-pris exkl. moms"))
+        totals = compute_totals(self.lines)
+        self.table.setRowCount(len(self.lines))
+        unit_names = {code: label for label, code in UNITS}
+        for row, (line, computed) in enumerate(zip(self.lines, totals.lines)):
+            values = [line.description, format_quantity(line.quantity), unit_names.get(line.unit, line.unit),
+                      format_sek(line.unit_price), str(line.vat_rate), format_sek(computed.line_amount)]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+        parts = [self.tr("Exkl. moms: %1").replace("%1", format_sek(totals.tax_exclusive))]
+        parts += [self.tr("Moms %1 %: %2").replace("%1", str(v.rate)).replace("%2", format_sek(v.tax))
+                  for v in totals.vat]
+        parts.append("<b>" + escape(self.tr("Summa: %1 kr").replace("%1", format_sek(totals.tax_inclusive))) + "</b>")
+        self.totals_label.setText(" · ".join(parts))
+        self.create_button.setEnabled(bool(self.lines) and self.customer is not None and not self._working)
+
+    def _say(self, text: str, ok: bool = True) -> None:
+        color = "#1b5e20" if ok else "#b71c1c"
+        self.message.setText(f"<span style='color:{color}'>{escape(text).replace(chr(10), '<br/>')}</span>")
+
+    # --- issuing -----------------------------------------------------------------------------
+
+    def create_invoice(self) -> None:
+        if self._working or self.customer is None or not self.lines:
+            return
+        if self.claim.isVisible() and not self.claim.text().strip():
+            self._say(self.tr("Kunden är ett försäkringsbolag: fyll i skadenummer."), ok=False)
+            self.claim.setFocus()
+            return
+        self._working = True
+        self._refresh()
+        self._say(self.tr("Skapar fakturan …"))
+        lines = [LineInput(**vars(line)) for line in self.lines]
+        run_in_background(issue_manual, self.customer.id, lines, self.reference.text().strip(),
+                          self.claim.text().strip(), self.till,
+                          on_result=self._issued, on_error=self._failed, on_done=self._done)
+
+    def _issued(self, invoice_id: int) -> None:
+        from kassa.ui.invoices import open_invoice
+
+        self.lines = []
+        self._say(self.tr("Fakturan är skapad."))
+        self.issued.emit(invoice_id)
+        open_invoice(invoice_id, self.parentWidget() or self, self.till)
+        self.close()
+
+    def _failed(self, exc: BaseException) -> None:
+        problems = getattr(exc, "problems", None)
+        if problems:
+            self._say(self.tr("Fakturan är inte skapad: e-fakturan skulle stoppas. Rätta detta först:") + "\n"
+                      + "\n".join(f"• {p}" for p in problems), ok=False)
+        else:
+            self._say(str(exc), ok=False)
+
+    def _done(self) -> None:
+        self._working = False
+        self._refresh()

@@ -1,0 +1,181 @@
+"""The small dialogs of paying at the till: cash tendered, ID check, claim number, buyer's reference.
+
+Each one keeps its OK button disabled until what it asks for is filled in, so an invoice that
+the category says needs an ID check or a claim number cannot be issued without it.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kassa.money import Totals, format_sek
+from kassa.till import TillError, parse_decimal
+
+ID_KINDS = ("Körkort", "Pass", "Nationellt id-kort", "Id-kort (SIS-märkt)", "Annan legitimation")
+
+
+class _FormDialog(QDialog):
+    """A form with OK/Avbryt; subclasses say when OK may be pressed."""
+
+    def __init__(self, title: str, intro: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        if intro:
+            text = QLabel(intro, self)
+            text.setWordWrap(True)
+            layout.addWidget(text)
+        self.form = QFormLayout()
+        layout.addLayout(self.form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                        self)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("OK"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Avbryt"))
+        self.buttons.accepted.connect(self._accept_if_complete)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    @property
+    def ok_button(self):
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def is_complete(self) -> bool:
+        return True
+
+    def _update(self) -> None:
+        self.ok_button.setEnabled(self.is_complete())
+
+    def _accept_if_complete(self) -> None:
+        if self.is_complete():
+            self.accept()
+
+
+class IdCheckDialog(_FormDialog):
+    """Legitimationskontroll: the kind of ID shown and its number."""
+
+    def __init__(self, customer_name: str, parent: QWidget | None = None):
+        super().__init__(self.tr("Legitimation"),
+                         self.tr("Kundens kategori kräver legitimation vid fakturering från kassan. "
+                                 "Kontrollera legitimationen och fyll i typ och nummer för %1.")
+                         .replace("%1", customer_name), parent)
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("idKind")
+        self.kind.setEditable(True)
+        self.kind.addItem("")
+        self.kind.addItems(ID_KINDS)
+        self.number = QLineEdit(self)
+        self.number.setObjectName("idNumber")
+        self.form.addRow(self.tr("Legitimationstyp:"), self.kind)
+        self.form.addRow(self.tr("Nummer:"), self.number)
+        self.kind.currentTextChanged.connect(self._update)
+        self.number.textChanged.connect(self._update)
+        self._update()
+
+    def is_complete(self) -> bool:
+        return bool(self.kind.currentText().strip() and self.number.text().strip())
+
+    def values(self) -> tuple[str, str]:
+        return self.kind.currentText().strip(), self.number.text().strip()
+
+
+class TextDialog(_FormDialog):
+    """One line of text: the claim number (required) or the buyer's reference."""
+
+    def __init__(self, title: str, intro: str, label: str, *, required: bool, text: str = "",
+                 object_name: str = "", parent: QWidget | None = None):
+        super().__init__(title, intro, parent)
+        self.required = required
+        self.field = QLineEdit(text, self)
+        self.field.setObjectName(object_name)
+        self.form.addRow(label, self.field)
+        self.field.textChanged.connect(self._update)
+        self._update()
+
+    def is_complete(self) -> bool:
+        return bool(self.field.text().strip()) or not self.required
+
+    def value(self) -> str:
+        return self.field.text().strip()
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("PaymentDialogs", text)
+
+
+def claim_number_dialog(customer_name: str, parent: QWidget | None = None) -> TextDialog:
+    intro = _tr("%1 är ett försäkringsbolag. Fakturan måste ha skadenumret som referens.").replace("%1", customer_name)
+    return TextDialog(_tr("Skadenummer"), intro, _tr("Skadenummer:"), required=True, object_name="claimNumber",
+                      parent=parent)
+
+
+def reference_dialog(customer_name: str, required: bool, parent: QWidget | None = None) -> TextDialog:
+    intro = _tr("%1 har ingen Er referens i kundregistret. Vem hos kunden har beställt?").replace("%1", customer_name)
+    if required:
+        intro += " " + _tr("En e-faktura måste ha en referens, annars stoppas den.")
+    else:
+        intro += " " + _tr("Lämna tomt om kunden inte har någon.")
+    return TextDialog(_tr("Er referens"), intro, _tr("Er referens:"), required=required,
+                      object_name="buyerReference", parent=parent)
+
+
+class CashDialog(_FormDialog):
+    """Kontant: the rounded amount to pay, what the customer hands over, the change."""
+
+    def __init__(self, totals: Totals, parent: QWidget | None = None):
+        super().__init__(self.tr("Kontant betalning"), "", parent)
+        self.totals = totals
+        big = QFont()
+        big.setPointSize(big.pointSize() + 6)
+        big.setBold(True)
+        payable = QLabel(f"{format_sek(totals.payable)} kr", self)
+        payable.setObjectName("cashPayable")
+        payable.setFont(big)
+        self.form.addRow(self.tr("Summa:"), QLabel(f"{format_sek(totals.tax_inclusive)} kr", self))
+        rounding = QLabel(f"{format_sek(totals.rounding)} kr", self)
+        rounding.setObjectName("cashRounding")
+        self.form.addRow(self.tr("Öresavrundning:"), rounding)
+        self.form.addRow(self.tr("Att betala:"), payable)
+        self.tendered = QLineEdit(format_sek(totals.payable).replace("\u00a0", ""), self)
+        self.tendered.setObjectName("cashTendered")
+        self.tendered.selectAll()
+        self.tendered.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.form.addRow(self.tr("Mottaget:"), self.tendered)
+        self.change = QLabel(self)
+        self.change.setObjectName("cashChange")
+        self.change.setFont(big)
+        self.form.addRow(self.tr("Växel:"), self.change)
+        self.tendered.textChanged.connect(self._update)
+        self._update()
+
+    def tendered_amount(self) -> Decimal | None:
+        try:
+            return parse_decimal(self.tendered.text(), self.tr("Mottaget belopp"), 2, minimum=Decimal(0))
+        except TillError:
+            return None
+
+    def is_complete(self) -> bool:
+        amount = self.tendered_amount()
+        return amount is not None and amount >= self.totals.payable
+
+    def _update(self) -> None:
+        super()._update()
+        amount = self.tendered_amount()
+        if amount is None:
+            self.change.setText(self.tr("Skriv beloppet kunden lämnar, t.ex. 100"))
+        elif amount < self.totals.payable:
+            self.change.setText(self.tr("Det fattas %1 kr").replace("%1", format_sek(self.totals.payable - amount)))
+        else:
+            self.change.setText(f"{format_sek(amount - self.totals.payable)} kr")

@@ -1,0 +1,258 @@
+"""The paper invoice: a Swedish invoice or credit note as HTML, laid out by QTextDocument.
+
+`render(invoice, printer)` paints onto any QPrinter (the preview's, a real printer's, a PDF).
+It builds its own QTextDocument each time and touches no widget, so it can run in a worker
+thread: Qt allows painting on a QPrinter outside the GUI thread. `save_pdf` is that worker job.
+The print preview paints on the UI thread, as QPrintPreviewDialog asks for it there; one page of
+an invoice lays out in milliseconds.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from html import escape
+
+from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtGui import QFont, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtPrintSupport import QPrinter
+
+from kassa.identifiers import format_bankgiro, format_orgnr, format_plusgiro, format_postal_code
+from kassa.invoicing import payment_account_text
+from kassa.models import AuditEvent, Invoice, InvoiceLine, utcnow
+from kassa.models.database import write_transaction
+from kassa.money import format_sek
+from kassa.till import format_quantity
+
+# UN/ECE rec. 20 codes as a Swedish invoice writes them.
+UNIT_NAMES = {"EA": "st", "C62": "st", "HUR": "tim", "KGM": "kg", "MTR": "m", "LTR": "l", "DAY": "dag",
+              "MON": "mån", "KMT": "km", "MTK": "m²", "SET": "set", "PR": "par"}
+
+
+def unit_name(code: str) -> str:
+    return UNIT_NAMES.get(code, code.lower())
+
+
+def _date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _postal(code: str) -> str:
+    try:
+        return format_postal_code(code)
+    except Exception:  # a snapshot from before validation; print it as it is
+        return code
+
+
+def _address(party: dict) -> list[str]:
+    lines = [party.get("street", "")]
+    lines.append(" ".join(filter(None, [_postal(party.get("postal_code", "")), party.get("city", "")])))
+    if party.get("country") and party["country"] != "SE":
+        lines.append(party["country"])
+    return [line for line in lines if line]
+
+
+def _rows(pairs: list[tuple[str, str]]) -> str:
+    return "".join(
+        f"<tr><td class='label' nowrap>{escape(label)}</td><td>{escape(value)}</td></tr>" for label, value in pairs if value
+    )
+
+
+STYLE = """
+body { font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; font-size: 9pt; color: #000; }
+h1 { font-size: 16pt; margin: 0; }
+h2 { font-size: 14pt; margin: 0; }
+td { padding: 2px 4px; vertical-align: top; }
+td.label { color: #444; padding-right: 10px; white-space: nowrap; }
+table.lines { border-collapse: collapse; }
+table.lines th { border-bottom: 1px solid #000; text-align: left; padding: 3px 4px; font-weight: bold; }
+table.lines td { border-bottom: 1px solid #ccc; }
+.num { text-align: right; }
+.total td { font-weight: bold; font-size: 12pt; }
+.footer td { font-size: 8pt; color: #333; }
+"""
+
+
+def invoice_html(invoice: Invoice) -> str:
+    """The whole invoice or credit note as one HTML page."""
+    seller, buyer = invoice.seller, invoice.buyer
+    credit = invoice.is_credit_note
+    title = "Kreditfaktura" if credit else "Faktura"
+    head = [
+        ("Fakturanummer", str(invoice.number)),
+        ("Fakturadatum", _date(invoice.issue_date)),
+    ]
+    if credit and invoice.credited_invoice_id:
+        head.append(("Krediterar faktura", str(invoice.credited_invoice.number)))
+    if not credit:
+        head.append(("Förfallodatum", _date(invoice.due_date)))
+        head.append(("OCR-nummer", invoice.ocr))
+    head += [
+        ("Kundnummer", str(buyer.get("number", ""))),
+        ("Er referens", invoice.buyer_reference),
+    ]
+    if invoice.claim_reference and invoice.claim_reference != invoice.buyer_reference:
+        head.append(("Skadenummer", invoice.claim_reference))
+    if invoice.id_check_kind:
+        head.append(("Legitimation", f"{invoice.id_check_kind} {invoice.id_check_number}"))
+    if credit:
+        head.append(("Orsak", "Kreditering"))
+
+    buyer_lines = [buyer.get("name", "")] + _address(buyer)
+    if buyer.get("org_number") and not buyer.get("is_private"):
+        buyer_lines.append(f"Org.nr {format_orgnr(buyer['org_number'])}")
+    if buyer.get("vat_number"):
+        buyer_lines.append(f"Momsreg.nr {buyer['vat_number']}")
+
+    line_rows = []
+    for line in invoice.lines.order_by(InvoiceLine.position):
+        discount = f"{format_quantity(line.discount_percent)} %" if line.discount_percent else ""
+        line_rows.append(
+            "<tr>"
+            f"<td>{escape(line.article_number)}</td><td>{escape(line.description)}</td>"
+            f"<td class='num'>{format_quantity(line.quantity)}</td><td>{escape(unit_name(line.unit))}</td>"
+            f"<td class='num'>{format_sek(line.gross_price)}</td><td class='num'>{discount}</td>"
+            f"<td class='num'>{line.vat_rate}&nbsp;%</td><td class='num'>{format_sek(line.line_amount)}</td>"
+            "</tr>"
+        )
+
+    sums = [("Summa exkl. moms", format_sek(invoice.line_extension))]
+    if invoice.charge_total:
+        sums.append(("Fakturaavgift", format_sek(invoice.charge_total)))
+    for vat in invoice.vat_breakdown:
+        rate = int(vat["rate"])
+        label = f"Moms {rate} % på {format_sek(_dec(vat['taxable']))}" if rate else \
+            f"Momsfritt {format_sek(_dec(vat['taxable']))}"
+        sums.append((label, format_sek(_dec(vat["tax"]))))
+    sums.append(("Summa inkl. moms", format_sek(invoice.tax_inclusive)))
+    if invoice.rounding:
+        sums.append(("Öresavrundning", format_sek(invoice.rounding)))
+    sum_rows = "".join(f"<tr><td class='label'>{escape(a)}</td><td class='num'>{b}</td></tr>" for a, b in sums)
+    payable_label = "Att återfå" if credit else "Att betala"
+    sum_rows += (f"<tr class='total'><td>{payable_label} SEK</td>"
+                 f"<td class='num'>{format_sek(abs(invoice.payable) if credit else invoice.payable)}</td></tr>")
+
+    pay = []
+    if not credit:
+        pay = [
+            ("Betala till", payment_account_text(seller)),
+            ("Ange OCR-nummer", invoice.ocr),
+            ("Att betala", f"{format_sek(invoice.payable)} kr"),
+            ("Senast", _date(invoice.due_date)),
+            ("Betalningsvillkor", invoice.payment_terms),
+        ]
+        if seller.get("iban") and (seller.get("bankgiro") or seller.get("plusgiro")):
+            pay.append(("IBAN / BIC", f"{seller['iban']} / {seller.get('bic', '')}"))
+    else:
+        pay = [("Kreditering", f"Denna kreditfaktura krediterar faktura {invoice.credited_invoice.number}"
+                if invoice.credited_invoice_id else "")]
+
+    footer_left = [seller.get("name", "")] + _address(seller)
+    footer_mid = []
+    if seller.get("org_number"):
+        footer_mid.append(f"Org.nr {format_orgnr(seller['org_number'])}")
+    if seller.get("vat_number"):
+        footer_mid.append(f"Momsreg.nr {seller['vat_number']}")
+    if seller.get("f_skatt"):
+        footer_mid.append("Godkänd för F-skatt")
+    if seller.get("registered_office"):
+        footer_mid.append(f"Styrelsens säte: {seller['registered_office']}")
+    footer_right = []
+    if seller.get("phone"):
+        footer_right.append(f"Telefon {seller['phone']}")
+    if seller.get("email"):
+        footer_right.append(f"E-post {seller['email']}")
+    if seller.get("bankgiro"):
+        footer_right.append(f"Bankgiro {format_bankgiro(seller['bankgiro'])}")
+    if seller.get("plusgiro"):
+        footer_right.append(f"Plusgiro {format_plusgiro(seller['plusgiro'])}")
+    if seller.get("iban"):
+        footer_right.append(f"IBAN {seller['iban']}")
+
+    def block(lines: list[str]) -> str:
+        return "<br/>".join(escape(line) for line in lines if line)
+
+    return f"""<html><head><style>{STYLE}</style></head><body>
+<table width="100%"><tr>
+<td width="55%"><h1>{escape(seller.get('name', ''))}</h1>{block(_address(seller))}</td>
+<td width="45%"><h2>{title}</h2><table>{_rows(head)}</table></td>
+</tr></table>
+<br/>
+<table width="100%"><tr>
+<td width="55%"></td>
+<td width="45%"><b>Faktureringsadress</b><br/>{block(buyer_lines)}</td>
+</tr></table>
+<br/><br/>
+<table class="lines" width="100%">
+<tr><th>Art.nr</th><th>Benämning</th><th class="num">Antal</th><th>Enhet</th><th class="num">À-pris</th>
+<th class="num">Rabatt</th><th class="num">Moms</th><th class="num">Belopp</th></tr>
+{''.join(line_rows)}
+</table>
+<p style="font-size:8pt">Priser och belopp exklusive moms.</p>
+<table width="100%"><tr>
+<td width="50%"><table width="100%">{_rows(pay)}</table></td>
+<td width="50%"><table width="100%">{sum_rows}</table></td>
+</tr></table>
+<br/><hr/>
+<table class="footer" width="100%"><tr>
+<td width="34%">{block(footer_left)}</td><td width="33%">{block(footer_mid)}</td><td width="33%">{block(footer_right)}</td>
+</tr></table>
+</body></html>"""
+
+
+def _dec(value) -> Decimal:
+    return Decimal(str(value))
+
+
+def setup_printer(printer: QPrinter) -> QPrinter:
+    """A4 portrait with margins an envelope window and a hole punch leave alone."""
+    printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                      QMarginsF(18, 15, 15, 15), QPageLayout.Unit.Millimeter))
+    return printer
+
+
+def render(invoice: Invoice, printer: QPrinter) -> None:
+    """Lay out the invoice and paint it on `printer`. Safe in a worker thread: its own document."""
+    document = QTextDocument()
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(9)
+    document.setDefaultFont(font)
+    document.setHtml(invoice_html(invoice))
+    rect = printer.pageLayout().paintRectPoints()
+    document.setPageSize(QSizeF(rect.width(), rect.height()))
+    document.setDocumentMargin(0)
+    document.print_(printer)
+
+
+def mark_printed(invoice_id: int, how: str, actor: str = "") -> None:
+    """Record that the paper invoice went out (printed or saved as PDF): delivery, time, audit event.
+
+    An e-invoice keeps its delivery; a printed copy of it is only logged."""
+    with write_transaction():
+        invoice = Invoice.get_by_id(invoice_id)
+        fields = ["printed_at"]
+        invoice.printed_at = utcnow()
+        if invoice.delivery != "e_invoice":
+            invoice.delivery = "paper"
+            fields.append("delivery")
+        invoice.save(only=fields)
+        AuditEvent.create(invoice=invoice, event="printed", message=how, actor=actor)
+
+
+def save_pdf(invoice_id: int, path: str, actor: str = "") -> str:
+    """The invoice as a PDF file at `path` (a worker job). Returns the path."""
+    invoice = Invoice.get_by_id(invoice_id)
+    printer = setup_printer(QPrinter(QPrinter.PrinterMode.HighResolution))
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(path)
+    printer.setDocName(f"{'Kreditfaktura' if invoice.is_credit_note else 'Faktura'} {invoice.number}")
+    printer.setCreator("Kassa")
+    render(invoice, printer)
+    mark_printed(invoice_id, f"Sparad som PDF: {path}", actor)
+    return path
+
+
+def print_on(invoice_id: int, printer: QPrinter, actor: str = "") -> None:
+    """Print on a printer the cashier chose (a worker job); the printer object is not touched elsewhere meanwhile."""
+    invoice = Invoice.get_by_id(invoice_id)
+    render(invoice, printer)
+    mark_printed(invoice_id, f"Utskriven på {printer.printerName() or 'skrivare'}", actor)

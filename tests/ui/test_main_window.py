@@ -1,0 +1,243 @@
+"""The till, driven as a cashier would: keys into the code field, F-keys, dialogs."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialogButtonBox, QFileDialog
+
+from kassa.models import Invoice, Payment, Sale
+from tests.ui.conftest import COFFEE, MUG, pdf_text, top_level, type_and_enter, wait_for_window
+
+
+def scan(qtbot, window, code: str) -> None:
+    type_and_enter(qtbot, window.code_field, code)
+
+
+def choose_customer(qtbot, window, text: str) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    type_and_enter(qtbot, window.customer_picker.field, text)
+    qtbot.waitUntil(lambda: window.cart.customer is not None)
+
+
+def test_sell_two_articles_invoice_and_save_pdf(qtbot, window, shop, tmp_path):
+    scan(qtbot, window, COFFEE)
+    scan(qtbot, window, MUG)
+    assert window.model.rowCount() == 2
+    assert window.model.index(0, 0).data() == "Kaffe Mellanrost 450 g"
+    assert window.total_label.text() == "133,90 kr"
+    assert "Moms 12 %" in window.vat_label.text() and "Moms 25 %" in window.vat_label.text()
+    assert window.code_field.text() == ""
+
+    choose_customer(qtbot, window, "Byggbol")
+    assert "Byggbolaget i Mölndal AB" in window.customer_label.text()
+    qtbot.keyClick(window, Qt.Key.Key_F7)
+
+    dialog = wait_for_window(qtbot, "invoiceDialog")
+    invoice = Invoice.get()
+    assert invoice.buyer["name"] == "Byggbolaget i Mölndal AB"
+    assert (invoice.payable, invoice.sale.status) == (Decimal("133.90"), "invoiced")
+    assert window.model.rowCount() == 0  # the till is ready for the next customer
+    assert f"Faktura {invoice.number}" in window.last_sale_label.text()
+
+    qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    chooser = wait_for_window(qtbot, "pdfFileDialog", QFileDialog)
+    target = tmp_path / "faktura.pdf"
+    chooser.selectFile(str(target))
+    chooser.accept()
+    qtbot.waitUntil(lambda: "Sparad som PDF" in dialog.message.text(), timeout=10_000)
+
+    text = pdf_text(target)
+    assert "Faktura" in text
+    assert f"Fakturanummer {invoice.number}" in " ".join(text.split())
+    assert invoice.ocr in text
+    assert "133,90" in text  # Att betala
+    assert "Moms 12 %" in text and "Moms 25 %" in text
+    assert "Godkänd för F-skatt" in text
+    assert "Bankgiro 5050-1055" in text
+    invoice = Invoice.get_by_id(invoice.id)
+    assert invoice.delivery == "paper" and invoice.printed_at is not None
+
+
+def test_cash_with_change_and_oresavrundning(qtbot, window, shop):
+    scan(qtbot, window, COFFEE)  # 54,90 kr
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    dialog = wait_for_window(qtbot, "cashDialog")
+    assert dialog.findChild(type(dialog.change), "cashPayable").text() == "55,00 kr"
+    assert dialog.findChild(type(dialog.change), "cashRounding").text() == "0,10 kr"
+    dialog.tendered.selectAll()
+    qtbot.keyClicks(dialog.tendered, "50")
+    assert "Det fattas 5,00 kr" in dialog.change.text()
+    assert not dialog.ok_button.isEnabled()
+    dialog.tendered.selectAll()
+    qtbot.keyClicks(dialog.tendered, "100")
+    assert dialog.change.text() == "45,00 kr"
+    qtbot.keyClick(dialog.tendered, Qt.Key.Key_Return)
+
+    qtbot.waitUntil(lambda: "Växel: 45,00 kr" in window.last_sale_label.text())
+    assert "öresavrundning 0,10" in window.last_sale_label.text()
+    payment = Payment.get()
+    assert (payment.method, payment.amount, payment.tendered, payment.change) == (
+        "cash", Decimal("55.00"), Decimal("100.00"), Decimal("45.00"))
+    assert Sale.get().rounding == Decimal("0.10")
+    assert window.model.rowCount() == 0
+
+
+def test_card_payment(qtbot, window, shop):
+    scan(qtbot, window, "2*" + MUG)
+    qtbot.keyClick(window, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: "Kort 158,00 kr" in window.last_sale_label.text())
+    assert Payment.get().amount == Decimal("158.00")
+
+
+def test_unknown_barcode_shows_a_message_and_keeps_the_code(qtbot, window, shop):
+    scan(qtbot, window, COFFEE)
+    scan(qtbot, window, "1234567890128")
+    assert "1234567890128" in window.message.text()
+    assert "Register → Artiklar" in window.message.text()
+    assert "1234567890128" in window.statusBar().currentMessage()
+    assert window.code_field.text() == "1234567890128"  # nothing typed is lost
+    assert window.model.rowCount() == 1  # and the cart is as it was
+
+
+def test_article_search_as_you_type(qtbot, window, shop):
+    qtbot.keyClicks(window.code_field, "mugg")
+    popup = window.article_completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.model.index(0, 0).data() == "Mugg vit"
+    assert window.code_field.text() == ""
+
+
+def edit_cell(qtbot, window, row: int, column: int, text: str) -> None:
+    """F2 on a cart cell, type, Enter (the delegate commits on the next turn of the event loop)."""
+    window.table.setFocus()
+    window.table.setCurrentIndex(window.model.index(row, column))
+    qtbot.keyClick(window.table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.table.state() != QAbstractItemView.State.EditingState)
+
+
+def test_quantity_and_discount_edited_in_the_cart(qtbot, window, shop):
+    scan(qtbot, window, MUG)
+    edit_cell(qtbot, window, 0, 1, "3")
+    assert window.total_label.text() == "237,00 kr"
+    edit_cell(qtbot, window, 0, 3, "10")
+    assert window.total_label.text() == "213,30 kr"
+    edit_cell(qtbot, window, 0, 3, "150")
+    assert "Rabatt kan inte vara större än 100" in window.message.text()
+    assert window.total_label.text() == "213,30 kr"
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    assert window.model.rowCount() == 0
+    assert window.total_label.text() == "0,00 kr"
+    qtbot.keyClick(window.table, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is window.code_field
+
+
+def test_invoice_needs_a_customer(qtbot, window, shop):
+    scan(qtbot, window, COFFEE)
+    qtbot.keyClick(window, Qt.Key.Key_F7)
+    assert "Faktura kräver en kund" in window.message.text()
+    assert Invoice.select().count() == 0
+
+
+def test_id_check_blocks_issuing_until_filled(qtbot, window, shop):
+    scan(qtbot, window, COFFEE)
+    choose_customer(qtbot, window, "1003")
+    qtbot.keyClick(window, Qt.Key.Key_F7)
+    dialog = wait_for_window(qtbot, "idCheckDialog")
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClick(dialog.number, Qt.Key.Key_Return)  # Enter on an empty form does nothing
+    assert dialog.isVisible() and Invoice.select().count() == 0
+    qtbot.keyClicks(dialog.kind.lineEdit(), "Pass")  # QTest types ASCII only
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClicks(dialog.number, "800101-1234")
+    assert dialog.ok_button.isEnabled()
+    # Idrottsföreningen has no reference: the next question asks for one (optional on paper).
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    reference = wait_for_window(qtbot, "referenceDialog")
+    type_and_enter(qtbot, reference.field, "Kassor Berit")
+    wait_for_window(qtbot, "invoiceDialog")
+    invoice = Invoice.get()
+    assert (invoice.id_check_kind, invoice.id_check_number) == ("Pass", "800101-1234")
+    assert invoice.buyer_reference == "Kassor Berit"
+
+
+def test_cancelled_id_check_issues_nothing(qtbot, window, shop):
+    scan(qtbot, window, COFFEE)
+    choose_customer(qtbot, window, "Idrott")
+    qtbot.keyClick(window, Qt.Key.Key_F7)
+    dialog = wait_for_window(qtbot, "idCheckDialog")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+    assert "Fakturan är inte utfärdad" in window.message.text()
+    assert Invoice.select().count() == 0 and Sale.select().count() == 0
+    assert window.model.rowCount() == 1
+
+
+def test_claim_number_blocks_issuing_until_filled(qtbot, window, shop):
+    scan(qtbot, window, MUG)
+    choose_customer(qtbot, window, "Trygg")
+    qtbot.keyClick(window, Qt.Key.Key_F7)
+    dialog = wait_for_window(qtbot, "claimDialog")
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClicks(dialog.field, "   ")
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClicks(dialog.field, "SK-2024-0077")
+    assert dialog.ok_button.isEnabled()
+    qtbot.keyClick(dialog.field, Qt.Key.Key_Return)
+    wait_for_window(qtbot, "invoiceDialog")
+    invoice = Invoice.get()
+    assert invoice.claim_reference == "SK-2024-0077" == invoice.buyer_reference
+
+
+def test_e_invoice_customer_with_problems_gets_no_invoice(qtbot, window, shop):
+    customer = shop.customers.e_invoice
+    customer.reference = ""
+    customer.save()
+    scan(qtbot, window, COFFEE)
+    choose_customer(qtbot, window, "Elektronik")
+    assert "e-faktura via Pagero" in window.customer_label.text()
+    qtbot.keyClick(window, Qt.Key.Key_F7)
+    dialog = wait_for_window(qtbot, "referenceDialog")
+    assert not dialog.ok_button.isEnabled()  # an e-invoice must carry a reference
+    type_and_enter(qtbot, dialog.field, "Order 4711")
+    wait_for_window(qtbot, "invoiceDialog")
+    assert Invoice.get().buyer_reference == "Order 4711"
+
+
+def test_e_invoice_checks_run_before_issuing(qtbot, window, shop):
+    customer = shop.customers.e_invoice
+    customer.org_number = ""
+    customer.save()
+    scan(qtbot, window, COFFEE)
+    choose_customer(qtbot, window, "1002")
+    qtbot.keyClick(window, Qt.Key.Key_F7)
+    qtbot.waitUntil(lambda: "Fakturan är inte utfärdad" in window.message.text())
+    assert "organisationsnummer" in window.message.text()
+    assert Invoice.select().count() == 0 and Sale.select().count() == 0
+    assert window.model.rowCount() == 1
+
+
+def test_menus_open_the_registers_and_lists(qtbot, window, shop):
+    from kassa.ui.invoices import InvoiceListDialog
+
+    window.findChild(type(window.menuBar().actions()[0]), "invoiceListAction").trigger()
+    wait_for_window(qtbot, "invoiceList", InvoiceListDialog)
+    names = {action.objectName() for action in window.findChildren(type(window.menuBar().actions()[0]))}
+    assert {"customersAction", "categoriesAction", "articlesAction", "manualInvoiceAction", "eInvoicesAction",
+            "companyAction", "databaseAction", "interestAction", "connectAction", "disconnectAction",
+            "showLogAction", "aboutAction"} <= names
+    assert [a.text() for a in window.menuBar().actions()] == ["&Register", "&Fakturor", "&Inställningar", "&Hjälp"]
+    window.findChild(type(window.menuBar().actions()[0]), "customersAction").trigger()
+    qtbot.waitUntil(lambda: top_level(cls=_class("kassa.ui.customers", "CustomerRegisterDialog")) is not None)
+
+
+def _class(module: str, name: str):
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
