@@ -7,16 +7,14 @@ the project's full validation (``RulePack.validate``) and, interleaved in the sa
 the bare work it wraps: lxml parse + XSD validate, one Saxon parse, the two compiled
 transforms to string. The ratio of the medians is the project's own overhead (target ≤ 1.2×).
 
-Documents come from ``workloads()``: the project's own 10-line invoice, issued in a scratch
-SQLite database and built by kassa.peppol.ubl (the build step is timed too: build +
-validate), the derived Swedish example, and a CEN example with findings (SVRL to read).
+Documents come from ``workloads()``: the project's own 10-line invoice (issued in a scratch
+SQLite database by bench_build_validate.ten_line_invoice and built by kassa.peppol.ubl; the
+build step is timed too), the derived Swedish example, and a CEN example with findings.
 """
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
-import shutil
 import statistics
 import sys
 import time
@@ -26,6 +24,7 @@ from typing import Callable
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kassa.peppol import rules  # noqa: E402
 
@@ -44,30 +43,18 @@ def _file(path: Path) -> Callable[[], bytes]:
     return lambda: data
 
 
-def built_invoice(lines: int = 10) -> Workload | None:
-    """The project's own UBL of a stored 10-line invoice (three VAT rates, invoice fee), in a scratch database."""
-    import tempfile
-    from decimal import Decimal
-
+def built_invoice() -> Workload | None:
+    """The project's own UBL of a stored 10-line invoice, from the build benchmark's scratch database."""
     try:
-        from kassa.models import database
-        from kassa.peppol.ubl import build_ubl
-        from tests.conftest import make_company  # the complete seller the tests use
-        from tests.peppol.ubl_documents import issue, line
+        from bench_build_validate import ten_line_invoice  # beside this file; builder's benchmark
 
-        scratch = Path(tempfile.mkdtemp(prefix="kassa-bench-"))
-        atexit.register(shutil.rmtree, scratch, ignore_errors=True)
-        os.environ["KASSA_DATA_DIR"] = str(scratch)
-        database.connect(f"sqlite:///{scratch / 'kassa.sqlite3'}")
-        make_company(invoice_fee=Decimal("29.00"))
-        invoice = issue([
-            line(f"Vara {n} & tillbehör, åäö", quantity=str(1 + n % 3), price=f"{99 + 10 * n}.50", rate=(25, 12, 6)[n % 3])
-            for n in range(lines)
-        ])
-    except Exception as exc:  # the builder or its helpers changed: measure what can still be measured
+        from kassa.peppol.ubl import build_ubl
+
+        invoice = ten_line_invoice()
+    except Exception as exc:  # the builder or its benchmark changed: measure what can still be measured
         print(f"(Kassas egen UBL kunde inte byggas: {exc!r}; bara exempelfilerna mäts)")
         return None
-    return Workload(f"Kassas egen faktura, {lines} rader", lambda: build_ubl(invoice), timed_build=True)
+    return Workload("Kassas egen faktura, 10 rader", lambda: build_ubl(invoice), timed_build=True)
 
 
 def workloads() -> list[Workload]:
