@@ -95,11 +95,8 @@ def setup_logging(level: int = logging.INFO, *, max_bytes: int = MAX_BYTES, back
     Safe to call more than once: the file handler is replaced, not duplicated. Returns the
     log file's path.
     """
+    stop_file_logging()
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if isinstance(handler, _KassaFileHandler):
-            root.removeHandler(handler)
-            handler.close()
     path = log_file_path()
     handler = _KassaFileHandler(path, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8")
     handler.setFormatter(logging.Formatter(FORMAT))
@@ -116,6 +113,15 @@ def setup_logging(level: int = logging.INFO, *, max_bytes: int = MAX_BYTES, back
     logging.getLogger("urllib3").setLevel(max(level, logging.INFO))
     logging.captureWarnings(True)
     return path
+
+
+def stop_file_logging() -> None:
+    """Close and remove the file handler setup_logging() added (e.g. before the data dir changes)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, _KassaFileHandler):
+            root.removeHandler(handler)
+            handler.close()
 
 
 # --- unexpected errors -----------------------------------------------------------------------
@@ -161,3 +167,19 @@ def install_excepthook(show_message: Callable[[str], None] = print_to_stderr) ->
     sys.excepthook = report
     threading.excepthook = thread_hook
 
+
+
+def read_log_tail(max_bytes: int = 200_000) -> str:
+    """The last `max_bytes` of kassa.log, starting at a whole line ("" when there is no log yet)."""
+    path = log_file_path()
+    try:
+        with open(path, "rb") as fh:
+            size = fh.seek(0, 2)
+            start = max(0, size - max_bytes)
+            fh.seek(start)
+            data = fh.read()
+    except FileNotFoundError:
+        return ""
+    if start:
+        data = data.partition(b"\n")[2]  # the first line was cut
+    return data.decode("utf-8", errors="replace")

@@ -15,18 +15,10 @@ SECRETS = ["eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJrYXNzYSJ9.c2lnbmF0dXJl", "rt-5f3a9c0
            "hunter2-pw", "AUTHCODE-991", "verifier-abcdef", "dXNlcjpwYXNz"]
 
 
-def remove_file_handler():
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if isinstance(handler, logging_setup._KassaFileHandler):
-            root.removeHandler(handler)
-            handler.close()
-
-
 @pytest.fixture
 def logfile(isolated_data_dir):
     yield logging_setup.setup_logging(logging.DEBUG)
-    remove_file_handler()
+    logging_setup.stop_file_logging()
 
 
 def flush():
@@ -61,7 +53,7 @@ def test_rotation_keeps_the_set_number_of_old_files(isolated_data_dir):
         assert "rad 0399" in path.read_text()  # the newest lines are in kassa.log
         assert "rad 0000" not in "".join(p.read_text() for p in path.parent.iterdir())  # the oldest are gone
     finally:
-        remove_file_handler()
+        logging_setup.stop_file_logging()
 
 
 def test_secrets_in_urls_forms_json_and_headers_are_redacted(logfile):
@@ -130,3 +122,15 @@ def test_default_excepthook_prints_the_swedish_message_to_stderr(isolated_data_d
     log = isolated_data_dir / "logs" / "kassa.log"
     assert str(log) in result.stderr
     assert "ValueError: boom" in log.read_text()
+
+
+def test_log_tail_starts_at_a_whole_line(logfile):
+    log = logging.getLogger("kassa.tail")
+    for i in range(200):
+        log.info("rad %03d", i)
+    flush()
+    tail = logging_setup.read_log_tail(max_bytes=500)
+    lines = tail.splitlines()
+    assert lines[-1].endswith("rad 199")
+    assert all(" kassa.tail: rad " in line for line in lines)  # no cut first line
+    assert len(tail.encode()) <= 500
