@@ -18,7 +18,7 @@ from kassa.peppol.oauth import OAuthClient, TokenSet
 from kassa.peppol.sandbox import SandboxServer
 from kassa.peppol.sandbox_state import DEFAULT_COMPANY_ID
 
-CLIENT_ID = "kassa-test-client"
+CLIENT_ID = f"kassa-test-{uuid.uuid4().hex[:8]}"  # per process: xdist workers share one keyring
 CLIENT_SECRET = "test-client-secret-" + uuid.uuid4().hex
 USERNAME, PASSWORD = "anna", "hemligt-lösen"
 COMPANY_ID = DEFAULT_COMPANY_ID
@@ -221,8 +221,9 @@ def secret_service():
     try:
         if backend.priority <= 0:
             pytest.skip(SECRET_SERVICE_SKIP)
-        backend.set_password("kassa-pagero-probe", "probe", "x")
-        backend.delete_password("kassa-pagero-probe", "probe")
+        probe = f"probe-{uuid.uuid4().hex}"
+        backend.set_password("kassa-pagero-probe", probe, "x")
+        backend.delete_password("kassa-pagero-probe", probe)
     except Exception as exc:  # no D-Bus session, no daemon, locked collection
         pytest.skip(f"{SECRET_SERVICE_SKIP} ({type(exc).__name__})")
     yield backend
