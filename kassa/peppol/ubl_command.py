@@ -1,6 +1,7 @@
 """`kassa ubl NUMBER [-o FILE]`: the PEPPOL UBL of a stored invoice or credit note (DESIGN.md, "Contracts").
 
-The document goes to stdout (or FILE) exactly as the send queue would build it. What the
+The document goes to stdout (or FILE) exactly as the send queue would build it (``--indent``
+adds line breaks and indentation for reading). What the
 checks before sending find is said on stderr, without stopping the output. Exit 0 when
 the document was written, 2 when it cannot be (no such number, no database, unwritable file).
 """
@@ -26,6 +27,9 @@ def _number(text: str) -> int:
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("number", metavar="NUMMER", type=_number, help="fakturans eller kreditfakturans nummer")
     parser.add_argument("-o", "--output", metavar="FIL", type=Path, help="skriv till FIL i stället för till skärmen")
+    parser.add_argument(
+        "--indent", action="store_true", help="med radbrytningar och indrag (för att läsa; samma innehåll som skickas)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         if invoice is None:
             print(f"Det finns ingen faktura eller kreditfaktura med nummer {args.number}.", file=sys.stderr)
             return EXIT_CANNOT_RUN
-        xml = build_ubl(invoice)
+        xml = build_ubl(invoice, indent=args.indent)
         problems = check_invoice(invoice)
     finally:
         close()

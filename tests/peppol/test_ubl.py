@@ -326,3 +326,14 @@ def test_format_price(value, expected):
 ])
 def test_format_quantity(value, expected):
     assert format_quantity(Decimal(value)) == expected
+
+
+def test_indented_is_the_same_document(seller):
+    from lxml import etree
+
+    invoice = issue([line("Vara & <tillbehör>", "2", "10.50", 25), line("Bok", "1", "99", 6)])
+    compact, indented = build_ubl(invoice), build_ubl(invoice, indent=True)
+    assert b"\n  <cbc:CustomizationID>" in indented and b"\n  <cbc:" not in compact
+    flat = etree.XMLParser(remove_blank_text=True)
+    assert etree.tostring(etree.fromstring(indented, flat), method="c14n") == etree.tostring(
+        etree.fromstring(compact, flat), method="c14n")

@@ -55,3 +55,11 @@ def test_unwritable_output(company, isolated_data_dir, tmp_path):
     result = run_kassa("ubl", str(invoice.number), "-o", str(target), data_dir=isolated_data_dir)
     assert result.returncode == 2
     assert f"Kunde inte skriva {target}" in result.stderr
+
+
+def test_indent_for_reading(company, isolated_data_dir):
+    invoice = issue([line()])
+    result = run_kassa("ubl", str(invoice.number), "--indent", data_dir=isolated_data_dir)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.encode("utf-8") == build_ubl(invoice, indent=True)
+    assert "\n  <cbc:ID>" in result.stdout
