@@ -166,6 +166,7 @@ class CustomerDialog(RecordDialog):
         contact = QFormLayout()
         contact.addRow(self.buddy_label(self.tr("&Gatuadress:"), self.street_edit), self.street_edit)
         postal = QHBoxLayout()
+        self.postal_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("000 000") * 2)
         postal.addWidget(self.postal_edit)
         city_label = self.buddy_label(self.tr("O&rt:"), self.city_edit)
         postal.addWidget(city_label, 0, Qt.AlignmentFlag.AlignTop)

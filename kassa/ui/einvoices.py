@@ -62,10 +62,19 @@ def local_time(value: dt.datetime | None) -> str:
 
 def message_text(message: Any) -> str:
     if isinstance(message, dict):
-        text = message.get("text") or message.get("message") or message.get("description") or ""
-        at = message.get("at") or message.get("time") or ""
-        return f"{at} {text}".strip() if text else str(message)
+        return str(message.get("text") or message.get("message") or message.get("description") or "")
     return str(message)
+
+
+def message_time(message: Any) -> str:
+    """The message's own time ("2026-03-02T10:00:00Z"), in local time; "" when it has none."""
+    at = message.get("at") if isinstance(message, dict) else None
+    if not at:
+        return ""
+    try:
+        return local_time(dt.datetime.fromisoformat(str(at).replace("Z", "+00:00")).replace(tzinfo=None))
+    except ValueError:
+        return str(at)
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,7 @@ class TransmissionRow:
     document_id: str
     last_error: str
     messages: tuple[str, ...]
+    message_times: tuple[str, ...]
     buyer_response: str
     buyer_response_at: dt.datetime | None
 
@@ -104,7 +114,9 @@ def load_transmissions() -> list[TransmissionRow]:
             id=t.id, invoice_number=invoice.number, invoice_kind=invoice.kind, customer=invoice.customer.name,
             state=t.state, created_at=t.created_at, updated_at=t.updated_at, attempts=t.attempts,
             send_mode=t.send_mode, document_id=t.document_id, last_error=t.last_error,
-            messages=tuple(message_text(m) for m in (t.messages or [])), buyer_response=t.buyer_response,
+            messages=tuple(message_text(m) for m in (t.messages or []) if message_text(m)),
+            message_times=tuple(message_time(m) for m in (t.messages or []) if message_text(m)),
+            buyer_response=t.buyer_response,
             buyer_response_at=t.buyer_response_at))
     return rows
 
@@ -188,6 +200,7 @@ class EInvoiceStatusDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # customer and message share the width
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.details = QPlainTextEdit(self)
         self.details.setReadOnly(True)
@@ -298,7 +311,7 @@ class EInvoiceStatusDialog(QDialog):
             lines.append(self.tr("Senaste fel: %1").replace("%1", r.last_error))
         if r.messages:
             lines.append(self.tr("Meddelanden från Pagero:"))
-            lines += [f"  • {m}" for m in r.messages]
+            lines += [f"  • {at} {m}".replace("•  ", "• ") for at, m in zip(r.message_times, r.messages)]
         self.details.setPlainText("\n".join(lines))
 
     def _act(self, function, done_text: str) -> None:

@@ -93,7 +93,6 @@ class RegisterDialog(QDialog):
         self.table = record_table(self, self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.status_label = QLabel(self)
         self.new_button = QPushButton(self.tr("&Ny"), self)
         self.edit_button = QPushButton(self.tr("Ä&ndra"), self)
@@ -142,6 +141,8 @@ class RegisterDialog(QDialog):
 
         self.resize(900, 560)
         self.table.sortByColumn(self.default_sort_column(), Qt.SortOrder.AscendingOrder)  # loads the first window
+        self.table.resizeColumnsToContents()  # once, on the first window only
+        self.table.horizontalHeader().setSectionResizeMode(self.stretch_column(), QHeaderView.ResizeMode.Stretch)
         self.search_edit.setFocus()
         self._update_buttons()
 
@@ -166,6 +167,10 @@ class RegisterDialog(QDialog):
 
     def default_sort_column(self) -> int:
         return 0
+
+    def stretch_column(self) -> int:
+        """The column that takes the spare width (the name)."""
+        return self.default_sort_column()
 
     # -- behaviour --------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from kassa.identifiers import InvalidIdentifier
 
@@ -48,6 +48,8 @@ class ValidatedLineEdit(QWidget):
         layout.addWidget(self.edit)
         layout.addWidget(self.error_label)
         self.setFocusProxy(self.edit)
+        # As tall as its contents: a form must not hand spare height to the field and its hidden message.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._shown = False  # whether messages follow the typing yet
         self._valid = True
         self.edit.textChanged.connect(self._on_text_changed)

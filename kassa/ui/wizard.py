@@ -150,6 +150,8 @@ class CompanyPage(QWizardPage):
         grid = QGridLayout(self)
         grid.addWidget(left, 0, 0)
         grid.addWidget(right, 0, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
         grid.setRowStretch(1, 1)
         self.load(Company.get_solo())
 
