@@ -1,0 +1,188 @@
+"""Screenshots of Kassa's windows for the README, with demo data and real fonts.
+
+    xvfb-run -a -s "-screen 0 1280x900x24" /tmp/venv/bin/python scripts/screenshots.py [NAME …]
+
+Writes docs/screenshots/NAME.png for every entry of SCREENS (or only the names given).
+Each entry is a function that builds the widget with the database already filled by
+`kassa demo`; add a window by adding a function and a line in SCREENS.
+It runs against a fresh data directory of its own, never the user's.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+OUT = REPO / "docs" / "screenshots"
+
+os.environ["KASSA_DATA_DIR"] = tempfile.mkdtemp(prefix="kassa-screenshots-")
+os.environ.pop("KASSA_DATABASE_URL", None)
+os.environ.setdefault("QT_QPA_PLATFORM", "xcb")  # under Xvfb; offscreen would have no real fonts
+
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtGui import QFont  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+
+def prepare_database() -> None:
+    from kassa.demo import create_demo
+    from kassa.models import database
+
+    database.connect()
+    create_demo()
+    _demo_transmissions()
+
+
+def _demo_transmissions() -> None:
+    """A few e-invoices in different states, as the send queue would leave them."""
+    from kassa.models import Customer, Invoice, Transmission, utcnow
+
+    pagero = [c for c in Customer.select() if c.sends_via_pagero]
+    invoices = list(Invoice.select().where(Invoice.customer.in_(pagero)).order_by(Invoice.number)) if pagero else []
+    if not invoices:
+        from kassa.invoicing import issue_invoice
+        from kassa.money import LineInput
+
+        customer = pagero[0] if pagero else Customer.select().first()
+        invoices = [issue_invoice(customer, [LineInput("Konsulttimme", Decimal("2"), Decimal("850.00"), 25)],
+                                  buyer_reference="Anna Andersson") for _ in range(4)]
+    states = [
+        ("approved", "RecipientAccept", "Levererad till mottagarens åtkomstpunkt."),
+        ("delivered", "", "Levererad till mottagarens åtkomstpunkt."),
+        ("processing", "", "Filen tas emot och kontrolleras av Pagero."),
+        ("needs_attention", "", "Köparens referens saknas (PEPPOL-regel R003)."),
+    ]
+    for n, (invoice, (state, answer, text)) in enumerate(zip(invoices, states)):
+        if Transmission.get_or_none(Transmission.invoice == invoice):
+            continue
+        Transmission.create(
+            invoice=invoice, state=state, sender_reference=f"demo-{invoice.number}", payload="<Invoice/>",
+            document_id=f"5f0c-demo-{n}" if state in ("approved", "delivered") else "",
+            buyer_response=answer, buyer_response_at=utcnow() if answer else None,
+            last_error=text if state == "needs_attention" else "",
+            messages=[{"at": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"), "state": state, "text": text}])
+
+
+# -- the windows --------------------------------------------------------------------------
+
+
+def customers() -> QWidget:
+    from kassa.ui.customers import CustomerRegisterDialog
+
+    return CustomerRegisterDialog()
+
+
+def customer() -> QWidget:
+    from kassa.models import Customer
+    from kassa.ui.customers import CustomerDialog
+
+    pagero = next((c for c in Customer.select() if c.sends_via_pagero), None)
+    return CustomerDialog(pagero)
+
+
+def category() -> QWidget:
+    from kassa.models import CustomerCategory
+    from kassa.ui.categories import CategoryEditorDialog
+
+    dialog = CategoryEditorDialog()
+    pagero = CustomerCategory.get_or_none(CustomerCategory.name == "e-fakturakund")
+    if pagero is not None:
+        dialog.reload(select_id=pagero.id)
+    return dialog
+
+
+def articles() -> QWidget:
+    from kassa.ui.articles import ArticleRegisterDialog
+
+    return ArticleRegisterDialog()
+
+
+def article() -> QWidget:
+    from kassa.models import Article
+    from kassa.ui.articles import ArticleDialog
+
+    return ArticleDialog(Article.select().where(Article.barcode.is_null(False)).first())
+
+
+def einvoices() -> QWidget:
+    from kassa.ui.einvoices import EInvoiceStatusDialog
+
+    dialog = EInvoiceStatusDialog()
+    # Show the details of the first row once the worker thread has delivered the list.
+    dialog.model.modelReset.connect(lambda: dialog.table.selectRow(0))
+    return dialog
+
+
+def _wizard(page: str) -> Callable[[], QWidget]:
+    def build() -> QWidget:
+        from kassa.ui.wizard import SettingsWizard
+
+        wizard = SettingsWizard(start_page=page)
+        if page == "connect":
+            connect = wizard.connect_page
+            connect.show_login_url("https://sso.pageroonline.com/oauth/v2/oauth-authorize?response_type=code"
+                                   "&client_id=kassa-desktop&redirect_uri=http%3A%2F%2F127.0.0.1%3A8766%2Fcallback")
+            connect.status_label.setText(wizard.tr("Webbläsaren kunde inte öppnas här. Kopiera länken och öppna den "
+                                                    "i en webbläsare; Kassa väntar på inloggningen."))
+        if page == "database":
+            wizard.database_page.shared_radio.setChecked(True)
+            wizard.database_page.host_edit.setText("kassaserver.lokalt")
+        return wizard
+    return build
+
+
+SCREENS: dict[str, Callable[[], QWidget]] = {
+    "customers": customers,
+    "customer": customer,
+    "category": category,
+    "articles": articles,
+    "article": article,
+    "einvoices": einvoices,
+    "wizard-company": _wizard("company"),
+    "wizard-database": _wizard("database"),
+    "wizard-interest": _wizard("interest"),
+    "wizard-connect": _wizard("connect"),
+}
+
+
+def capture(app: QApplication, name: str, build: Callable[[], QWidget]) -> Path:
+    from kassa.ui.workers import wait_for_background
+
+    widget = build()
+    widget.show()
+    # Let the worker threads report (searches, status reads) and the layout settle.
+    for _ in range(3):
+        loop = QEventLoop()
+        QTimer.singleShot(300, loop.quit)
+        loop.exec()
+        wait_for_background(5000)
+    app.processEvents()
+    path = OUT / f"{name}.png"
+    widget.grab().save(str(path))
+    widget.close()
+    widget.deleteLater()
+    return path
+
+
+def main(argv: list[str]) -> int:
+    app = QApplication(sys.argv[:1])
+    app.setFont(QFont("DejaVu Sans", 10))
+    OUT.mkdir(parents=True, exist_ok=True)
+    prepare_database()
+    names = argv or list(SCREENS)
+    unknown = [n for n in names if n not in SCREENS]
+    if unknown:
+        print(f"unknown screen(s): {', '.join(unknown)}; known: {', '.join(SCREENS)}", file=sys.stderr)
+        return 2
+    for name in names:
+        print(capture(app, name, SCREENS[name]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
