@@ -34,6 +34,7 @@ F_SKATT_TEXT = "Godkänd för F-skatt"  # exactly what SE-R-005 checks
 FEE_REASON = "Fakturaavgift"
 # UNCL 7161 "IS" (invoicing): the charge for preparing the invoice; on the Peppol code list (CL003).
 FEE_REASON_CODE = "IS"
+UNNAMED_ITEM = "(utan benämning)"
 # BR-E-10: an exempt (category E, 0 %) subtotal must say why.
 EXEMPTION_REASON = "Undantag från skatteplikt enligt mervärdesskattelagen (2023:200)"
 
@@ -214,7 +215,8 @@ def _line(root: etree._Element, line: InvoiceLine, credit: bool, currency: str) 
     _cbc(el, "CreditedQuantity" if credit else "InvoicedQuantity", format_quantity(line.quantity), unitCode=unit)
     _amount(el, "LineExtensionAmount", line.line_amount, currency)
     item = _cac(el, "Item")
-    _cbc(item, "Name", line.description)
+    # BR-25: every item has a name; a line typed without one still gets a truthful one.
+    _cbc(item, "Name", (line.description or "").strip() or line.article_number or UNNAMED_ITEM)
     if line.article_number:
         _cbc(_cac(item, "SellersItemIdentification"), "ID", line.article_number)
     _tax_category(item, "ClassifiedTaxCategory", line.vat_category or "S", line.vat_rate)

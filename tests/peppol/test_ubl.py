@@ -337,3 +337,10 @@ def test_indented_is_the_same_document(seller):
     flat = etree.XMLParser(remove_blank_text=True)
     assert etree.tostring(etree.fromstring(indented, flat), method="c14n") == etree.tostring(
         etree.fromstring(compact, flat), method="c14n")
+
+
+def test_line_without_description_still_has_an_item_name(seller, rule_pack):
+    invoice = issue([line("", "1", "10"), line("  ", "1", "10", article_number="A-9")])
+    xml, root = built(invoice)
+    assert texts(root, "cac:InvoiceLine/cac:Item/cbc:Name") == ["(utan benämning)", "A-9"]
+    assert [f.line() for f in rule_pack.validate(xml)] == []
