@@ -143,8 +143,6 @@ class RulePack:
     peppol_xslt: Path
     _compiled: _Compiled | None = field(default=None, repr=False)
     _compile_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    # Saxon executables and lxml schemas keep per-run state, so one validation runs at a time.
-    _run_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def load(cls, root: Path) -> RulePack:
@@ -233,7 +231,7 @@ class RulePack:
         Raises DocumentError when ``xml`` is not XML, RulePackError when the pack cannot compile.
         """
         compiled = self._ensure_compiled()
-        with self._run_lock:
+        with _RUN_LOCK:
             tree = _parse(xml)
             root = tree.getroot()
             namespace = etree.QName(root).namespace
@@ -260,6 +258,10 @@ def _example_folder(kind: str) -> str:
     return {"ubl": "ubl-2.1-xsd", "cen": "cen-1.3.16", "peppol": "peppol-3.0.21"}[kind]
 
 
+# Saxon executables, the one Saxon processor, lxml schemas and the parser keep per-run state,
+# so one validation runs at a time in the process (two in parallel gained nothing: see
+# docs/performance.md).
+_RUN_LOCK = threading.Lock()
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
 
 
@@ -398,6 +400,17 @@ def get_rule_pack() -> RulePack | None:
         return load_rule_pack()
     except RulePackError:
         return None
+
+
+def warm_up() -> RulePack | None:
+    """Find and compile the active pack; for the application's background thread at start-up.
+
+    Returns None when no pack is installed; raises RulePackError when one is there but broken.
+    """
+    pack = get_rule_pack()
+    if pack is not None:
+        pack.warm_up()
+    return pack
 
 
 # --- installing a pack -------------------------------------------------------------------------

@@ -140,3 +140,12 @@ def test_every_swedish_explanation_is_a_sentence_and_the_swedish_rules_all_have_
     assert se_rules <= set(RULE_TEXTS_SV)
     for rule_id, text in RULE_TEXTS_SV.items():
         assert text[0].isupper() and text.rstrip().endswith("."), rule_id
+
+
+def test_module_warm_up_compiles_the_active_pack_or_says_none(rule_pack_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("KASSA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KASSA_RULES_DIR", str(tmp_path / "nowhere"))
+    assert rules.warm_up() is None
+    monkeypatch.setenv("KASSA_RULES_DIR", str(rule_pack_path))
+    pack = rules.warm_up()
+    assert pack is rules.get_rule_pack() and pack.is_compiled
