@@ -154,7 +154,9 @@ def check_seller(seller: dict) -> list[Problem]:
     return problems
 
 
-def check_customer(customer: Customer, buyer_reference: str | None = None, company: Company | None = None) -> list[Problem]:
+def check_customer(
+    customer: Customer, buyer_reference: str | None = None, company: Company | None = None
+) -> list[Problem]:
     """Before an invoice exists (customer dialog, till): would an e-invoice to ``customer`` go out?
 
     ``buyer_reference`` is what the cashier entered; None means the customer's saved reference.

@@ -28,7 +28,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("number", metavar="NUMMER", type=_number, help="fakturans eller kreditfakturans nummer")
     parser.add_argument("-o", "--output", metavar="FIL", type=Path, help="skriv till FIL i stället för till skärmen")
     parser.add_argument(
-        "--indent", action="store_true", help="med radbrytningar och indrag (för att läsa; samma innehåll som skickas)"
+        "--indent", action="store_true",
+        help="med radbrytningar och indrag (för att läsa; samma innehåll som skickas)",
     )
 
 

@@ -34,7 +34,7 @@ discounts = st.one_of(st.just(Decimal("0")), st.decimals(min_value=Decimal("0"),
 line_inputs = st.builds(
     lambda description, quantity, price, rate, incl, discount, unit: LineInput(
         description, quantity, price, rate, price_includes_vat=incl, discount_percent=discount, unit=unit),
-    description=st.text(alphabet="abcåäöÅÄÖéü &<>\"'-0123", min_size=1, max_size=30).filter(lambda s: s.strip()),
+    description=st.text(alphabet="abcåäöÅÄÖéü &<>\"'-0123", min_size=1, max_size=30),
     quantity=quantities,
     price=prices,
     rate=st.sampled_from([25, 12, 6, 0]),
@@ -45,7 +45,8 @@ line_inputs = st.builds(
 
 invoices = st.fixed_dictionaries({
     "lines": st.lists(line_inputs, min_size=1, max_size=8),
-    "fee": st.one_of(st.just(Decimal("0")), st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99.99"), places=2)),
+    "fee": st.one_of(st.just(Decimal("0")),
+                     st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99.99"), places=2)),
     "round": st.booleans(),
     "credit": st.booleans(),
 })
@@ -60,7 +61,8 @@ def pack_or_none(request):
         return None
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=invoices)
 def test_every_accepted_invoice_builds_without_fatal_findings(db, pack_or_none, data):
     make_company(invoice_fee=data["fee"], round_invoices=data["round"])

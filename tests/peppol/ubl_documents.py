@@ -91,14 +91,17 @@ def total_identities(root: etree._Element) -> list[str]:
         rate = d(sub, "cac:TaxCategory/cbc:Percent")
         taxable = d(sub, "cbc:TaxableAmount")
         expected = (taxable * rate / 100).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
-        rule("BR-CO-17", d(sub, "cbc:TaxAmount") == expected, f"{category} {rate}: {d(sub, 'cbc:TaxAmount')} != {expected}")
-        same = f"[cac:ClassifiedTaxCategory/cbc:ID='{category}' and number(cac:ClassifiedTaxCategory/cbc:Percent)={rate}]"
-        per_line = sum((d(el, "cbc:LineExtensionAmount") for el in root.xpath(f"{line_tag}[cac:Item{same}]", namespaces=NS)),
-                       Decimal("0"))
+        tax_amount = d(sub, "cbc:TaxAmount")
+        rule("BR-CO-17", tax_amount == expected, f"{category} {rate}: {tax_amount} != {expected}")
+        same = (f"[cac:ClassifiedTaxCategory/cbc:ID='{category}'"
+                f" and number(cac:ClassifiedTaxCategory/cbc:Percent)={rate}]")
+        same_lines = root.xpath(f"{line_tag}[cac:Item{same}]", namespaces=NS)
+        per_line = sum((d(el, "cbc:LineExtensionAmount") for el in same_lines), Decimal("0"))
         same_doc = same.replace("ClassifiedTaxCategory", "TaxCategory")
         per_charge = sum((d(el, "cbc:Amount") for el in root.xpath(
             f"cac:AllowanceCharge[cbc:ChargeIndicator='true']{same_doc}", namespaces=NS)), Decimal("0"))
-        rule("BR-S-08/BR-E-08", taxable == per_line + per_charge, f"{category} {rate}: {taxable} != {per_line} + {per_charge}")
+        rule("BR-S-08/BR-E-08", taxable == per_line + per_charge,
+             f"{category} {rate}: {taxable} != {per_line} + {per_charge}")
     return broken
 
 
