@@ -32,7 +32,7 @@ _CBC = "{%s}" % NS_CBC
 
 F_SKATT_TEXT = "Godkänd för F-skatt"  # exactly what SE-R-005 checks
 FEE_REASON = "Fakturaavgift"
-# UNCL 7161 "IS" (invoicing): the charge for preparing the invoice; on the Peppol code list (CL003).
+# UNCL 7161 "IS", Invoicing: "the service of providing an invoice"; on the Peppol code list (CL003).
 FEE_REASON_CODE = "IS"
 UNNAMED_ITEM = "(utan benämning)"
 # BR-E-10: an exempt (category E, 0 %) subtotal must say why.
