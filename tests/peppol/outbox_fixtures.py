@@ -7,7 +7,9 @@ invoice number at the stand-in, so that only the queue itself can keep an invoic
 """
 from __future__ import annotations
 
+import threading
 import time
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -147,5 +149,53 @@ def all_in(states: tuple[str, ...]):
     return done
 
 
-def uploads_per_number(control: Control) -> dict[str, int]:
+SLOW_SECONDS = 1.0  # how late the stand-in answers a "slow" fault
+
+
+def uploads_per_number(control: Control, settle: bool = True) -> dict[str, int]:
+    """Uploads per invoice number at the stand-in, once the late ("slow") requests have landed too."""
+    if settle and sum(control.injected().get(kind, 0) for kind in ("slow",)):
+        time.sleep(SLOW_SECONDS + 0.5)
     return control.files()["counts"]
+
+
+def run_in_threads(senders: list[Sender], done, timeout: float = 120.0) -> None:
+    """Several senders at once, each on its own thread (and database connection), until ``done()``."""
+    from kassa.models.database import db
+
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def work(sender: Sender) -> None:
+        try:
+            while not stop.is_set():
+                if not sender.run_once():
+                    stop.wait(min(0.05, sender.seconds_until_due()))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            sender.close()
+            db.close()
+
+    threads = [threading.Thread(target=work, args=(s,), daemon=True) for s in senders]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + timeout
+    try:
+        while not done() and not errors:
+            if time.monotonic() > deadline:
+                states = Counter(t.state for t in Transmission.select())
+                raise AssertionError(f"not done within {timeout} s: {dict(states)}")
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+    assert not errors, errors
+
+
+def fault_settings(seed: int, probability: float = 0.3) -> dict:
+    """500, 429, timeouts (slower than the client waits) and dropped connections, before and after
+    the request was handled."""
+    return {"probability": probability, "kinds": ["500", "429", "slow", "drop", "drop_after"], "seed": seed,
+            "retry_after": 0, "slow_seconds": SLOW_SECONDS}

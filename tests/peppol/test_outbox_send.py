@@ -26,6 +26,7 @@ from kassa.peppol.outbox import (
     retry,
 )
 from tests.peppol.outbox_fixtures import (
+    SLOW_SECONDS,
     all_in,
     client_factory,
     connect,
@@ -234,3 +235,16 @@ def test_interest_requests_queued_offline_are_sent_when_pagero_is_up(db, outbox_
     assert InterestRequest.get_by_id(request.id).state == "sent"
     (received,) = outbox_control.interest()
     assert received["companyName"] == "Hörnbutiken AB" and received["email"] == "anna@hornbutiken.se"
+
+
+def test_upload_answered_too_late_is_found_not_posted_twice(db, connected, outbox_control):
+    seller()
+    (row,) = queue(1)
+    # The stand-in takes the upload 1 s late; the client stops waiting after 0.3 s.
+    outbox_control.faults(next=["slow"], slow_seconds=SLOW_SECONDS)
+    sender = make_sender(connected, reconcile_grace=2.0)
+    sender.client_factory = client_factory(connected, read_timeout=0.3)
+    run_until(sender, all_in((DELIVERED,)), timeout=30)
+    assert outbox_control.injected() == {"slow": 1}
+    assert uploads_per_number(outbox_control) == {str(row.invoice.number): 1}
+    assert any("efter avbrott" in m["text"] for m in Transmission.get_by_id(row.id).messages)
