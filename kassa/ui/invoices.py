@@ -12,6 +12,7 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 
+from peewee import JOIN
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
@@ -105,6 +106,7 @@ class InvoiceDialog(QDialog):
         self.invoice_id = invoice_id
         self.till = till
         self._sending = False
+        self._preview: QPrintPreviewDialog | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(820, 900)
 
@@ -243,13 +245,18 @@ class InvoiceDialog(QDialog):
         self._show_delivery()
 
     def preview(self) -> None:
-        printer = printing.setup_printer(QPrinter(QPrinter.PrinterMode.HighResolution))
-        dialog = QPrintPreviewDialog(printer, self)
-        dialog.setObjectName("invoicePreview")
-        dialog.setWindowTitle(self.tr("Förhandsgranska"))
-        dialog.paintRequested.connect(lambda target: printing.render(self.invoice, target))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        """Förhandsgranska. One preview per invoice dialog, kept (with its printer, which the preview
+        does not own) for as long as the invoice dialog lives."""
+        if self._preview is None:
+            self._preview_printer = printing.setup_printer(QPrinter(QPrinter.PrinterMode.HighResolution))
+            self._preview = QPrintPreviewDialog(self._preview_printer, self)
+            self._preview.setObjectName("invoicePreview")
+            self._preview.setWindowTitle(self.tr("Förhandsgranska"))
+            self._preview.paintRequested.connect(self._paint_preview)
+        self._preview.open()
+
+    def _paint_preview(self, printer: QPrinter) -> None:
+        printing.render(self.invoice, printer)
 
     def default_pdf_name(self) -> str:
         kind = "Kreditfaktura" if self.invoice.is_credit_note else "Faktura"
@@ -410,7 +417,7 @@ def load_invoices(text: str = "", limit: int = 500) -> list[tuple]:
     starts with the text (the same index range as the customer search)."""
     query = (Invoice.select(Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.buyer,
                             Invoice.payable, Invoice.status, Invoice.delivery, Transmission.state)
-             .join(Transmission, join_type="LEFT OUTER", on=(Transmission.invoice == Invoice.id)))
+             .join(Transmission, JOIN.LEFT_OUTER, on=(Transmission.invoice == Invoice.id)))
     text = (text or "").strip()
     if text.isdigit():
         query = query.where(Invoice.number == int(text))

@@ -1,0 +1,106 @@
+"""Manuell faktura: a customer by search, free lines, prices incl. VAT when the category says so."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+
+from kassa.models import Invoice, Sale, Transmission
+from kassa.ui.manual_invoice import ManualInvoiceDialog
+from tests.ui.conftest import type_and_enter, wait_for_window
+
+
+def open_manual(qtbot) -> ManualInvoiceDialog:
+    dialog = ManualInvoiceDialog(till="Kassa 1")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def choose(qtbot, dialog, text: str) -> None:
+    type_and_enter(qtbot, dialog.customer_picker.field, text)
+    qtbot.waitUntil(lambda: dialog.customer is not None)
+
+
+def add_line(qtbot, dialog, description: str, quantity: str, price: str, unit: str = "st", vat: str = "25 %"):
+    qtbot.keyClicks(dialog.description, description)
+    dialog.quantity.selectAll()
+    qtbot.keyClicks(dialog.quantity, quantity)
+    dialog.unit.setCurrentText(unit)
+    dialog.vat.setCurrentText(vat)
+    type_and_enter(qtbot, dialog.price, price)
+
+
+def test_manual_invoice_with_prices_including_vat(qtbot, shop):
+    dialog = open_manual(qtbot)
+    assert "exklusive moms" in dialog.vat_mode.text()
+    assert not dialog.create_button.isEnabled()
+    choose(qtbot, dialog, "Karin")
+    assert "Priser anges inklusive moms" in dialog.vat_mode.text()
+    add_line(qtbot, dialog, "Konsulttimme", "2", "1250", unit="tim")
+    add_line(qtbot, dialog, "Kurslitteratur", "1", "106", vat="6 %")
+    assert dialog.table.rowCount() == 2
+    assert dialog.table.item(0, 5).text() == "2\u00a0000,00"  # 2 × 1 250 incl. 25 % = 2 000 excl.
+    assert "Summa: 2\u00a0606,00 kr" in dialog.totals_label.text()
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+
+    view = wait_for_window(qtbot, "invoiceDialog")
+    invoice = Invoice.get()
+    assert view.invoice_id == invoice.id
+    assert invoice.manual and invoice.sale_id is None
+    assert invoice.tax_inclusive == Decimal("2606.00")
+    assert [(line.description, line.unit, line.line_amount, line.vat_rate) for line in invoice.item_lines] == [
+        ("Konsulttimme", "HUR", Decimal("2000.00"), 25), ("Kurslitteratur", "EA", Decimal("100.00"), 6)]
+    assert Sale.select().count() == 0
+    view.close()
+
+
+def test_manual_invoice_prices_excluding_vat_and_line_errors(qtbot, shop):
+    dialog = open_manual(qtbot)
+    choose(qtbot, dialog, "1001")
+    assert "Priser anges exklusive moms" in dialog.vat_mode.text()
+    assert dialog.reference.text() == "Anna Andersson"
+    add_line(qtbot, dialog, "Konsulttimme", "1,5", "tusen")
+    assert "inget tal" in dialog.message.text() and dialog.table.rowCount() == 0
+    dialog.price.clear()
+    type_and_enter(qtbot, dialog.price, "1000")
+    assert dialog.table.rowCount() == 1
+    assert "Summa: 1\u00a0875,00 kr" in dialog.totals_label.text()
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    wait_for_window(qtbot, "invoiceDialog").close()
+    invoice = Invoice.get()
+    assert (invoice.tax_exclusive, invoice.tax_inclusive) == (Decimal("1500.00"), Decimal("1875.00"))
+
+
+def test_manual_invoice_to_insurance_company_needs_claim_number(qtbot, shop):
+    dialog = open_manual(qtbot)
+    choose(qtbot, dialog, "Trygg")
+    assert dialog.claim.isVisible()
+    add_line(qtbot, dialog, "Glasruta", "1", "800")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert "skadenummer" in dialog.message.text()
+    assert Invoice.select().count() == 0
+    qtbot.keyClicks(dialog.claim, "SK-9")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    wait_for_window(qtbot, "invoiceDialog").close()
+    assert Invoice.get().buyer_reference == "SK-9"
+
+
+def test_manual_invoice_to_e_invoice_customer_uses_the_same_print_path(qtbot, shop):
+    dialog = open_manual(qtbot)
+    choose(qtbot, dialog, "Elektronik")
+    assert "e-faktura via Pagero" in dialog.customer_label.text()
+    dialog.reference.clear()
+    add_line(qtbot, dialog, "Service", "1", "500")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Fakturan är inte skapad" in dialog.message.text())
+    assert "referens" in dialog.message.text().lower()
+    assert Invoice.select().count() == 0
+    qtbot.keyClicks(dialog.reference, "Order 77")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    view = wait_for_window(qtbot, "invoiceDialog")
+    qtbot.mouseClick(view.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Fakturan skickas som e-faktura via Pagero" in view.message.text(), timeout=30_000)
+    assert Transmission.get().invoice_id == Invoice.get().id
+    view.close()
