@@ -91,7 +91,6 @@ class RegisterDialog(QDialog):
         self.show_inactive = QCheckBox(self.tr("Visa inaktiva"), self)
         self.model = LazyQueryModel(self.columns(), self._query, self)
         self.table = record_table(self, self.model)
-        self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.status_label = QLabel(self)
         self.new_button = QPushButton(self.tr("&Ny"), self)
@@ -140,8 +139,10 @@ class RegisterDialog(QDialog):
         self.table.installEventFilter(self)
 
         self.resize(900, 560)
-        self.table.sortByColumn(self.default_sort_column(), Qt.SortOrder.AscendingOrder)  # loads the first window
-        self.table.resizeColumnsToContents()  # once, on the first window only
+        # Enabling sorting sorts once by the indicator, which loads the first window (one query).
+        self.table.horizontalHeader().setSortIndicator(self.default_sort_column(), Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self._fit_columns()
         self.table.horizontalHeader().setSectionResizeMode(self.stretch_column(), QHeaderView.ResizeMode.Stretch)
         self.search_edit.setFocus()
         self._update_buttons()
@@ -173,6 +174,18 @@ class RegisterDialog(QDialog):
         return self.default_sort_column()
 
     # -- behaviour --------------------------------------------------------------------
+
+    def _fit_columns(self, sample: int = 30) -> None:
+        """Widths from the header and the first rows only: resizeColumnsToContents would measure
+        every loaded row, a quarter of a second with the first window of a large register."""
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        rows = min(sample, self.model.rowCount())
+        for col in range(self.model.columnCount()):
+            texts = [self.model.headerData(col, Qt.Orientation.Horizontal)] + [
+                self.model.data(self.model.index(row, col)) for row in range(rows)]
+            width = max(metrics.horizontalAdvance(text or "") for text in texts)
+            header.resizeSection(col, width + 24)
 
     def _query(self) -> peewee.ModelSelect:
         return self.base_query(self.show_inactive.isChecked())
