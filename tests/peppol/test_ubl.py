@@ -346,3 +346,20 @@ def test_line_without_description_still_has_an_item_name(seller, rule_pack):
     xml, root = built(invoice)
     assert texts(root, "cac:InvoiceLine/cac:Item/cbc:Name") == ["(utan benämning)", "A-9"]
     assert [f.line() for f in rule_pack.validate(xml)] == []
+
+
+@pytest.mark.postgres
+def test_same_document_from_postgresql(pg_db):
+    """Several tills share PostgreSQL: the stored decimals, dates and snapshots give the same UBL there."""
+    make_company(invoice_fee=Decimal("29.00"), round_invoices=True)
+    invoice = issue([line("Konsulttimme", "1.5", "650.00", 25, unit="HUR"),
+                     line("Bok & <häfte>", "2", "249.00", 6, discount_percent=Decimal("12.5"))])
+    note = credit(invoice)
+    for document in (invoice, note):
+        _, root = built(document)
+        assert total_identities(root) == []
+    _, root = built(invoice)
+    assert text(root, "cac:InvoiceLine[1]/cbc:InvoicedQuantity") == "1.5"
+    assert text(root, "cac:InvoiceLine[2]/cac:Price/cbc:PriceAmount") == "217.875"
+    assert text(root, "cac:LegalMonetaryTotal/cbc:ChargeTotalAmount") == "29.00"
+    assert text(root, "cbc:DueDate") == invoice.due_date.isoformat()
