@@ -569,7 +569,7 @@ class SandboxState:
                 limit, offset = int(one("limit") or 100), int(one("offset") or 0)
             except ValueError:
                 raise ApiFailure(400, "limit and offset must be integers.") from None
-            page = [_public_document(d) for d in items[offset:offset + limit]]
+            page = items[offset:offset + limit]
             return {"items": page, "meta": {"count": len(page), "limit": limit, "offset": offset, "total": len(items)}}
 
     def document(self, doc_id: str, company_id: str) -> dict:
@@ -669,10 +669,6 @@ class SandboxState:
 
 def _public_part(part: dict) -> dict:
     return {"id": part["id"], "fileId": part["fileId"], "status": part["status"], "error": part["error"]}
-
-
-def _public_document(doc: dict) -> dict:
-    return doc
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
