@@ -1,6 +1,7 @@
 """`kassa install-shortcut`: a valid desktop entry whose Exec really starts Kassa, and a clean uninstall."""
 from __future__ import annotations
 
+import os
 import shutil
 import struct
 import subprocess
@@ -190,3 +191,34 @@ def test_other_platforms_get_a_clear_message_and_exit_2(home, monkeypatch, capsy
     if not uninstall:
         assert "main.py" in err or "kassa" in err  # says how to start Kassa instead
     assert not any(home.rglob("se.kassa.Kassa*"))
+
+
+WM_CHECK = """
+import subprocess, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+from kassa import APP_ID, APP_NAME
+QApplication.setApplicationName(APP_NAME)  # as kassa/app.py does
+QApplication.setDesktopFileName(APP_ID)
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.show()
+def check():
+    print(subprocess.run(["xprop", "-id", str(int(window.winId())), "WM_CLASS", "_GTK_APPLICATION_ID"],
+                         capture_output=True, text=True).stdout)
+    app.quit()
+QTimer.singleShot(300, check)
+app.exec()
+"""
+
+
+@pytest.mark.skipif(not (shutil.which("xvfb-run") and shutil.which("xprop")), reason="needs xvfb-run and xprop")
+def test_the_window_matches_the_entry_so_it_is_grouped_under_it(home):
+    """X11 matches StartupWMClass against WM_CLASS; GNOME also reads the desktop id Qt sets."""
+    shortcut.install_shortcut()
+    entry = read_entry(home / ".local/share/applications/se.kassa.Kassa.desktop")
+    result = subprocess.run(["xvfb-run", "-a", sys.executable, "-c", WM_CHECK], capture_output=True, text=True,
+                            timeout=120, cwd=Path(__file__).resolve().parent.parent,
+                            env={**os.environ, "QT_QPA_PLATFORM": "xcb"})
+    assert f', "{entry["StartupWMClass"]}"' in result.stdout, result.stdout + result.stderr
+    assert f'_GTK_APPLICATION_ID(UTF8_STRING) = "{shortcut.DESKTOP_ID.removesuffix(".desktop")}"' in result.stdout
