@@ -46,8 +46,9 @@ def fast_policy(**overrides) -> SendPolicy:
     return SendPolicy(**{**FAST_POLICY, **overrides})
 
 
-def e_invoice_customer(number: int = 1, **overrides) -> Customer:
+def e_invoice_customer(number: int | None = None, **overrides) -> Customer:
     category, _ = CustomerCategory.get_or_create(name="e-fakturakund", defaults={"note": "pagero"})
+    number = number or Customer.select().count() + 1
     values = dict(
         number=number, name=f"Kunden {number} AB", org_number="5560360793", vat_number="SE556036079301",
         street="Kundvägen 2", postal_code="11122", city="Stockholm", reference="Anna Andersson",
