@@ -138,6 +138,9 @@ class InvoiceDialog(QDialog):
 
         buttons = QHBoxLayout()
         for button in (self.print_button, self.copy_button, self.preview_button, self.pdf_button,
+                       self.credit_button, close_button):
+            button.setAutoDefault(False)  # a stray Enter must not print or send
+        for button in (self.print_button, self.copy_button, self.preview_button, self.pdf_button,
                        self.credit_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -355,6 +358,7 @@ class CreditDialog(QDialog):
         self.error.setWordWrap(True)
         self.all_button = QPushButton(self.tr("Kreditera hela fakturan"), self)
         self.all_button.setObjectName("creditAllButton")
+        self.all_button.setAutoDefault(False)  # Enter in a quantity field must not credit everything
         self.all_button.clicked.connect(self._choose_all)
         self.buttons = QDialogButtonBox(self)
         self.ok_button = self.buttons.addButton(self.tr("Kreditera valda rader"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -509,6 +513,8 @@ class InvoiceListDialog(QDialog):
         open_button.clicked.connect(lambda: self.open_row(self.table.currentIndex()))
         close_button = QPushButton(self.tr("Stäng"), self)
         close_button.clicked.connect(self.close)
+        for button in (open_button, close_button):
+            button.setAutoDefault(False)  # Enter in the search field searches; it must not open a row
         buttons = QHBoxLayout()
         buttons.addWidget(self.info, 1)
         buttons.addWidget(open_button)

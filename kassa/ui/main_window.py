@@ -104,8 +104,8 @@ class MainWindow(QMainWindow):
         self._build_till()
         self._build_menus()
         self._build_shortcuts()
-        if with_indicator:
-            self._add_queue_indicator()
+        # The e-invoice indicator imports the Pagero client and asks the keyring: after the first paint.
+        self._with_indicator = with_indicator
         self.statusBar().showMessage(self.tr("Skanna eller skriv en artikel och tryck Enter."))
         self.resize(1100, 700)
         self.code_field.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -287,6 +287,8 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         self.first_painted.emit()
         self.reload_articles()
+        if self._with_indicator:
+            self._add_queue_indicator()
 
     def reload_articles(self) -> None:
         run_in_background(load_article_index, on_result=self._articles_loaded)

@@ -143,6 +143,8 @@ class ManualInvoiceDialog(QDialog):
         self.create_button.clicked.connect(self.create_invoice)
         close_button = QPushButton(self.tr("Stäng"), self)
         close_button.clicked.connect(self.close)
+        for button in (self.add_button, self.remove_button, self.create_button, close_button):
+            button.setAutoDefault(False)  # Enter in a line field adds the line, nothing else
         bottom = QHBoxLayout()
         bottom.addWidget(self.totals_label, 1)
         bottom.addWidget(self.create_button)

@@ -46,12 +46,19 @@ class Job(QRunnable):
             value = self.fn(*self.args, **self.kwargs)
         except Exception as exc:  # handed to the UI thread, which decides what to show
             log.debug("background job %s failed:\n%s", getattr(self.fn, "__name__", self.fn), traceback.format_exc())
-            self.signals.error.emit(exc)
+            self._emit(self.signals.error, exc)
         else:
-            self.signals.result.emit(value)
+            self._emit(self.signals.result, value)
         finally:
             _close_thread_connection()
-            self.signals.done.emit()
+            self._emit(self.signals.done)
+
+    @staticmethod
+    def _emit(signal, *args) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the application is shutting down and the signal object is gone
+            log.debug("background job finished after its receiver was deleted")
 
     def _forget(self) -> None:
         _running.discard(self)
