@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import urllib.parse
 from pathlib import Path
 
@@ -48,8 +49,15 @@ def backup_dir() -> Path:
 
 
 def resources_dir() -> Path:
-    """Files shipped with Kassa: the icon, the .desktop template, rule pack pins."""
-    return Path(__file__).resolve().parent.parent / "resources"
+    """Files shipped with Kassa: the icon, the .desktop template, rule pack pins.
+
+    Beside the package in a checkout (the README's way, an editable install); under
+    `<prefix>/share/kassa/resources` when installed from a wheel (setup.cfg data_files).
+    """
+    checkout = Path(__file__).resolve().parent.parent / "resources"
+    if checkout.is_dir():
+        return checkout
+    return Path(sys.prefix) / "share" / "kassa" / "resources"
 
 
 def default_sqlite_url() -> str:

@@ -56,7 +56,7 @@ _PARTS: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {
 PART_TITLES = {"ubl": "UBL-scheman", "cen": "CEN EN 16931-regler", "peppol": "Peppol BIS Billing 3.0-regler"}
 
 # SHA-256 pins of the known releases, one file per release folder (data, not code).
-PINS_DIR = Path(__file__).resolve().parents[2] / "resources" / "rulepacks"
+PINS_DIR = config.resources_dir() / "rulepacks"
 
 
 class RulePackError(Exception):
