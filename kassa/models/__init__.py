@@ -1,4 +1,9 @@
 """Peewee models and the database. Import models from here."""
+# First, before any model imports peewee: it must come without the PostgreSQL driver (see pg_driver).
+from kassa.models.pg_driver import import_peewee_without_driver
+
+import_peewee_without_driver()
+
 from kassa.models.articles import VAT_RATES, Article
 from kassa.models.base import BaseModel, utcnow
 from kassa.models.company import SEND_MODES, Company

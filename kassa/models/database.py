@@ -10,9 +10,10 @@ import logging
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import peewee
-
 from kassa import config
+from kassa.models import pg_driver
+
+peewee = pg_driver.import_peewee_without_driver()
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def make_database(url: str) -> peewee.Database:
         return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=30)
     if parsed.scheme in ("postgres", "postgresql"):
         try:
-            import psycopg  # noqa: F401
+            pg_driver.load()
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise DatabaseConfigError(
                 "PostgreSQL kräver paketet psycopg. Installera med: pip install 'kassa[postgres]'"

@@ -6,7 +6,6 @@ import logging
 import sqlite3
 
 import peewee
-from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate  # noqa: F401 (used by migrations)
 
 from kassa.models.articles import Article
 from kassa.models.base import BaseModel
@@ -32,7 +31,8 @@ MODELS = [
     NumberSeries, Invoice, InvoiceLine, AuditEvent, Transmission, InterestRequest,
 ]
 
-# version -> function(migrator) bringing the schema from version-1 to version.
+# version -> function(migrator) bringing the schema from version-1 to version
+# (a migration imports playhouse.migrate.migrate itself).
 MIGRATIONS: dict[int, callable] = {}
 
 _INVOICE_CONTENT = [
@@ -108,6 +108,9 @@ def ensure_schema() -> None:
             NumberSeries.insert(name="invoice", next_number=1).on_conflict_ignore().execute()
         return
     if version < SCHEMA_VERSION:
+        # playhouse.migrate pulls in the PostgreSQL driver; only a migration needs it.
+        from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+
         backup_before_migration()
         migrator = PostgresqlMigrator(db) if is_postgres() else SqliteMigrator(db)
         for step in range(version + 1, SCHEMA_VERSION + 1):
