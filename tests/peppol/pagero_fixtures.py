@@ -246,3 +246,27 @@ def _matching_keys(backend, prefix: str) -> list[str]:
         if name.startswith(prefix):
             names.append(name)
     return names
+
+
+def ubl_invoice(number: str, issue_date: str = "2026-03-02", total: str = "1250.00",
+                buyer_orgnr: str = "5560360793") -> bytes:
+    """A small UBL invoice with what the stand-in reads (not a complete PEPPOL document)."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+ xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+ xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+ <cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0</cbc:CustomizationID>
+ <cbc:ID>{number}</cbc:ID><cbc:IssueDate>{issue_date}</cbc:IssueDate><cbc:DueDate>2026-04-01</cbc:DueDate>
+ <cbc:DocumentCurrencyCode>SEK</cbc:DocumentCurrencyCode>
+ <cac:AccountingSupplierParty><cac:Party><cbc:EndpointID schemeID="0007">5566778899</cbc:EndpointID>
+  <cac:PartyTaxScheme><cbc:CompanyID>SE556677889901</cbc:CompanyID></cac:PartyTaxScheme>
+  <cac:PartyLegalEntity><cbc:RegistrationName>Testbolaget AB</cbc:RegistrationName></cac:PartyLegalEntity>
+ </cac:Party></cac:AccountingSupplierParty>
+ <cac:AccountingCustomerParty><cac:Party><cbc:EndpointID schemeID="0007">{buyer_orgnr}</cbc:EndpointID>
+  <cac:PartyLegalEntity><cbc:RegistrationName>Köparen AB</cbc:RegistrationName></cac:PartyLegalEntity>
+ </cac:Party></cac:AccountingCustomerParty>
+ <cac:TaxTotal><cbc:TaxAmount currencyID="SEK">250.00</cbc:TaxAmount></cac:TaxTotal>
+ <cac:LegalMonetaryTotal><cbc:TaxExclusiveAmount currencyID="SEK">1000.00</cbc:TaxExclusiveAmount>
+  <cbc:TaxInclusiveAmount currencyID="SEK">{total}</cbc:TaxInclusiveAmount>
+  <cbc:PayableAmount currencyID="SEK">{total}</cbc:PayableAmount></cac:LegalMonetaryTotal>
+</Invoice>""".encode()
