@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import threading
 import time
 
 log = logging.getLogger(__name__)
@@ -69,32 +68,33 @@ def _single_instance(app) -> bool:
 
 
 def _start_background_sender(app) -> None:
-    """Hook: the send queue's background sender, started after the window shows.
+    """The send queue's sender, in its own thread (no Qt), started after the window shows and
+    stopped when the application quits. A step cut short is reconciled at the next start."""
+    from kassa.peppol.background import BackgroundSender
 
-    Uses kassa.ui.background_sender.start_background_sender(app) when the outbox engineer provides
-    it; otherwise runs kassa.peppol.outbox.Sender in a daemon thread stopped when the app quits.
-    """
-    try:
-        from kassa.ui.background_sender import start_background_sender
-    except ImportError:
-        start_background_sender = None
-    if start_background_sender is not None:
-        start_background_sender(app)
-        return
-    try:
-        from kassa.peppol.outbox import Sender
-    except ImportError:
-        return
-    stop = threading.Event()
-    sender = Sender()
-    thread = threading.Thread(target=sender.run, args=(stop,), name="kassa-sender", daemon=True)
-    thread.start()
+    sender = BackgroundSender(till=_till_name())
+    sender.start()
+    app.aboutToQuit.connect(lambda: sender.stop(timeout=5))
 
-    def stop_sender() -> None:
-        stop.set()
-        thread.join(5)
 
-    app.aboutToQuit.connect(stop_sender)
+def _till_name() -> str:
+    import socket
+
+    return os.environ.get("KASSA_TILL") or socket.gethostname()
+
+
+def _daily_backup(window) -> None:
+    """Today's automatic copy of the SQLite database, in a worker; a failure is shown, not hidden."""
+    from kassa.backup import backup_if_due
+    from kassa.ui.workers import run_in_background
+
+    def done(outcome) -> None:
+        if outcome.warning:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(window, "Kassa", outcome.warning)
+
+    run_in_background(backup_if_due, on_result=done)
 
 
 def warm_up_rules() -> None:
@@ -120,6 +120,7 @@ def _after_first_paint(app, window) -> None:
             return
     run_in_background(warm_up_rules)
     _start_background_sender(app)
+    _daily_backup(window)
     _first_run_wizard(window)
 
 

@@ -46,6 +46,16 @@ class _WakeableEvent(threading.Event):
         return self._stopped
 
 
+_running: "BackgroundSender | None" = None  # the application's sender, so the print action can wake it
+
+
+def wake_running_sender() -> None:
+    """Tell the application's sender, if one runs in this process, to look at the queue now."""
+    sender = _running
+    if sender is not None:
+        sender.wake()
+
+
 class BackgroundSender:
     def __init__(self, till: str = "", *, client_factory: Callable[[], Any] = outbox.default_client_factory,
                  policy: outbox.SendPolicy | None = None, worker_id: str | None = None):
@@ -68,6 +78,8 @@ class BackgroundSender:
         self._stop = _WakeableEvent()
         self._thread = threading.Thread(target=self._run, name="kassa-send-queue", daemon=True)
         self._thread.start()
+        global _running
+        _running = self
 
     def wake(self) -> None:
         """Look at the queue now (a new e-invoice, a retry, a new connection)."""
@@ -75,6 +87,9 @@ class BackgroundSender:
 
     def stop(self, timeout: float = 30.0) -> bool:
         """Stop after the current step; True if the thread ended within ``timeout``."""
+        global _running
+        if _running is self:
+            _running = None
         self._stop.set()
         if self._thread is None:
             return True

@@ -57,9 +57,11 @@ def transmission_state_text(state: str) -> str:
 
 def queue_e_invoice(invoice_id: int, till: str = ""):
     """The worker job of the print action for an e-invoice. Raises SendBlocked with the problems."""
+    from kassa.peppol.background import wake_running_sender
     from kassa.peppol.outbox import enqueue_invoice
 
     transmission = enqueue_invoice(invoice_id, till=till)
+    wake_running_sender()  # send now rather than at the sender's next look
     return transmission.state
 
 
