@@ -110,7 +110,9 @@ class InvoiceDialog(QDialog):
         self._sending = False
         self._preview: QPrintPreviewDialog | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(820, 900)
+        # Tall enough for a page, but never taller than the screen: on a 1280x800 or 1366x768 till the
+        # buttons (Skriv ut) and the e-invoice message below the invoice would be out of reach.
+        self.resize(820, min(900, self.screen().availableGeometry().height() - 40))
 
         self.view = QTextBrowser(self)
         self.view.setObjectName("invoiceView")
