@@ -24,6 +24,7 @@ from tests.peppol.conftest import NO_PACK_REASON, rule_pack_dir
 from tests.peppol.outbox_fixtures import client_factory, fast_policy, issue_e_invoices, seller
 from tests.ui.conftest import close_all_dialogs
 from tests.ui.fixtures_registers import QT_NOISE
+from tests.ui.test_einvoice_flow import transmission_state_shown
 
 pytest_plugins = ["tests.peppol.pagero_fixtures", "tests.peppol.outbox_fixtures"]
 pytestmark = QT_NOISE
@@ -74,14 +75,6 @@ class TickCounter(QObject):
         assert self.ticks >= 0.7 * expected, f"{self.ticks} ticks in {elapsed:.2f} s, expected about {expected:.0f}"
 
 
-def state_shown(view: EInvoiceStatusDialog, number: int) -> str | None:
-    model = view.model
-    for row in range(model.rowCount()):
-        if model.data(model.index(row, 0)) == str(number):
-            return model.data(model.index(row, 2))
-    return None
-
-
 def test_event_loop_turns_while_the_stand_in_answers_slowly(qtbot, db, outbox_control, connected):
     seller()
     invoice = issue_e_invoices(1)[0]
@@ -105,7 +98,7 @@ def test_event_loop_turns_while_the_stand_in_answers_slowly(qtbot, db, outbox_co
         counter.start()
         started = time.monotonic()
         sender.start()
-        qtbot.waitUntil(lambda: state_shown(view, invoice.number) == "Levererad till köparen", timeout=60_000)
+        qtbot.waitUntil(lambda: transmission_state_shown(view, invoice.number) == "Levererad till köparen", timeout=60_000)
         elapsed = counter.stop()
         sending = time.monotonic() - started
     finally:
