@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+import select
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -62,13 +66,55 @@ class Screenshots:
         return path
 
 
-@pytest.fixture
-def screenshots(x_screen, request) -> Screenshots:
-    folder = artifacts_dir() / re.sub(r"[^\w.-]+", "_", request.node.name)
+def screenshots_in(name: str) -> Screenshots:
+    """Screenshots in $KASSA_TEST_ARTIFACTS/<name>/, emptied of an earlier run's pictures."""
+    folder = artifacts_dir() / re.sub(r"[^\w.-]+", "_", name)
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.png"):
         old.unlink()
     return Screenshots(folder)
+
+
+@pytest.fixture
+def screenshots(x_screen, request) -> Screenshots:
+    return screenshots_in(request.node.name)
+
+
+XVFB_MISSING = "needs Xvfb for a real window (Debian: apt-get install xvfb)"
+
+
+@pytest.fixture(scope="session")
+def xvfb_display() -> Iterator[str]:
+    """An X server of our own (Xvfb, 1280x800, 24 bit) for tests that start a process with real
+    windows; yields its DISPLAY (":N"). Xvfb picks a free display number itself (-displayfd), so
+    parallel runs never collide. The test process itself keeps its Qt platform (offscreen)."""
+    binary = shutil.which("Xvfb")
+    if binary is None:
+        pytest.skip(XVFB_MISSING)
+    read_end, write_end = os.pipe()
+    errors = tempfile.TemporaryFile()
+    proc = subprocess.Popen([binary, "-displayfd", str(write_end), "-screen", "0", "1280x800x24",
+                             "-nolisten", "tcp"], pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=errors)
+    os.close(write_end)
+    try:
+        number = b""
+        while not number.endswith(b"\n"):
+            ready, _, _ = select.select([read_end], [], [], 15)
+            chunk = os.read(read_end, 16) if ready else b""
+            if not chunk:
+                errors.seek(0)
+                raise RuntimeError(f"Xvfb did not start: {errors.read().decode(errors='replace')[-2000:]}")
+            number += chunk
+        yield f":{int(number)}"
+    finally:
+        os.close(read_end)
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        errors.close()
 
 
 def assert_no_secrets_in_logs(log_dir: Path, secrets: Iterable[str]) -> list[Path]:
