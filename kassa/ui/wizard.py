@@ -300,6 +300,11 @@ class DatabasePage(QWizardPage):
         self.test_result.setWordWrap(True)
         self.env_note = QLabel(self)
         self.env_note.setWordWrap(True)
+        self.restart_note = QLabel(self)
+        self.restart_note.setObjectName("restartNote")
+        self.restart_note.setWordWrap(True)
+        self.restart_note.setStyleSheet("font-weight: bold;")
+        self.restart_note.hide()
 
         self.server_box = QGroupBox(self.tr("PostgreSQL-servern"), self)
         form = QFormLayout(self.server_box)
@@ -318,12 +323,19 @@ class DatabasePage(QWizardPage):
         layout.addWidget(self.shared_radio)
         layout.addWidget(self.server_box)
         layout.addWidget(self.env_note)
+        layout.addWidget(self.restart_note)
         layout.addStretch(1)
 
         self.shared_radio.toggled.connect(self.server_box.setEnabled)
         self.test_button.clicked.connect(self.test_connection)
         self._testing = False
         self._load()
+        # The open connection stays as it is until Kassa starts again: say so once the choice differs.
+        self._url_in_use = self.url()
+        self.shared_radio.toggled.connect(self._update_restart_note)
+        for edit in (self.host_edit, self.name_edit, self.user_edit):
+            edit.textChanged.connect(self._update_restart_note)
+        self.port_spin.valueChanged.connect(self._update_restart_note)
 
     def _load(self) -> None:
         saved = config.saved_settings().get("database_url") or ""
@@ -342,6 +354,12 @@ class DatabasePage(QWizardPage):
         if os.environ.get("KASSA_DATABASE_URL"):
             self.env_note.setText(self.tr("Obs: miljövariabeln KASSA_DATABASE_URL är satt och gäller före det "
                                           "som väljs här."))
+
+    def _update_restart_note(self, *args) -> None:
+        changed = self.url() != self._url_in_use
+        self.restart_note.setText(self.tr("Kassa använder den nya databasen från nästa start. Välj Slutför och "
+                                          "starta sedan om Kassa.") if changed else "")
+        self.restart_note.setVisible(changed)
 
     def _parts(self) -> tuple[str, int, str, str]:
         return (self.host_edit.text().strip(), self.port_spin.value(), self.name_edit.text().strip(),

@@ -103,6 +103,19 @@ def test_interest_form_is_stored_for_the_queue(qtbot, wizard_at, company):
     assert not page.send_button.isEnabled()
 
 
+def test_database_page_says_a_new_database_is_used_from_the_next_start(qtbot, wizard_at):
+    wizard = wizard_at("database")
+    page = wizard.database_page
+    assert not page.restart_note.isVisibleTo(page)  # this computer, as now
+    qtbot.keyClick(page.shared_radio, Qt.Key.Key_Space)
+    type_into(qtbot, page.host_edit, "kassaserver.lokalt")
+    assert page.restart_note.isVisibleTo(page)
+    assert page.restart_note.text() == ("Kassa använder den nya databasen från nästa start. Välj Slutför och "
+                                        "starta sedan om Kassa.")
+    qtbot.keyClick(page.local_radio, Qt.Key.Key_Space)
+    assert not page.restart_note.isVisibleTo(page)  # back to the one in use
+
+
 @pytest.mark.postgres
 def test_database_page_tests_a_real_postgresql(qtbot, wizard_at, pg_url):
     from urllib.parse import parse_qs, urlsplit
