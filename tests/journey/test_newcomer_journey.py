@@ -19,7 +19,7 @@ from tests.journey.journey_steps import SHOTS
 from tests.peppol.pagero_fixtures import secret_service  # noqa: F401 (fixture)
 
 STEPS = REPO / "tests" / "journey" / "journey_steps.py"
-TIMEOUT = 240  # seconds; the journey takes about 40
+TIMEOUT = 240  # seconds; the journey itself takes about 10, the subprocess 15
 
 
 def _text(output: bytes | str | None) -> str:
