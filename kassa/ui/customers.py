@@ -167,8 +167,10 @@ class CustomerDialog(RecordDialog):
         contact.addRow(self.buddy_label(self.tr("&Gatuadress:"), self.street_edit), self.street_edit)
         postal = QHBoxLayout()
         self.postal_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("000 000") * 2)
-        postal.addWidget(self.postal_edit)
         city_label = self.buddy_label(self.tr("O&rt:"), self.city_edit)
+        # As tall as the fields, so its text sits on their line also when a message opens under Postnummer.
+        city_label.setMinimumHeight(self.city_edit.sizeHint().height())
+        postal.addWidget(self.postal_edit, 0, Qt.AlignmentFlag.AlignTop)
         postal.addWidget(city_label, 0, Qt.AlignmentFlag.AlignTop)
         postal.addWidget(self.city_edit, 2, Qt.AlignmentFlag.AlignTop)
         contact.addRow(self.buddy_label(self.tr("P&ostnummer:"), self.postal_edit), postal)
@@ -182,8 +184,11 @@ class CustomerDialog(RecordDialog):
 
         columns = QGridLayout()
         left, right = QGroupBox(self.tr("Kund"), self), QGroupBox(self.tr("Adress och kontakt"), self)
-        left.setLayout(ident)
-        right.setLayout(contact)
+        # The rows keep their own height; spare height goes below them, not between them.
+        for box, form in ((left, ident), (right, contact)):
+            outer = QVBoxLayout(box)
+            outer.addLayout(form)
+            outer.addStretch(1)
         columns.addWidget(left, 0, 0)
         columns.addWidget(right, 0, 1)
         einvoice = QGroupBox(self.tr("Fakturering"), self)
