@@ -216,8 +216,11 @@ def render(invoice: Invoice, printer: QPrinter) -> None:
     font = QFont("DejaVu Sans")
     font.setPointSizeF(9)
     document.setDefaultFont(font)
+    # Laid out at the printer's resolution: without a paint device the document uses the screen's
+    # DPI and print_() scales the page up, so 9 pt came out as 12 pt and amounts wrapped.
+    document.documentLayout().setPaintDevice(printer)
     document.setHtml(invoice_html(invoice))
-    rect = printer.pageLayout().paintRectPoints()
+    rect = printer.pageLayout().paintRectPixels(printer.resolution())
     document.setPageSize(QSizeF(rect.width(), rect.height()))
     document.setDocumentMargin(0)
     document.print_(printer)
