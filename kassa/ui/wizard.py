@@ -803,7 +803,7 @@ class SettingsWizard(QWizard):
         if start_page is not None and start_page not in PAGE_IDS:
             raise ValueError(f"unknown start page {start_page!r}; one of {', '.join(PAGE_IDS)}")
         self.setStartId(PAGE_IDS[start_page or "company"])
-        self.resize(900, 640)
+        self.resize(1000, 640)  # the company page shows whole names and e-mail addresses side by side with payment
 
     def page_named(self, name: str) -> QWizardPage:
         return self.page(PAGE_IDS[name])
