@@ -16,7 +16,6 @@ from kassa.peppol.pagero_errors import (  # noqa: E402
 )
 from tests.peppol.pagero_fixtures import COMPANY_ID, free_port, ubl_invoice  # noqa: E402
 
-pytest_plugins = ["tests.peppol.pagero_fixtures"]
 
 
 def wait_until(condition, seconds: float = 10.0) -> None:

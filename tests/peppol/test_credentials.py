@@ -16,7 +16,6 @@ pytest.register_assert_rewrite("tests.peppol.pagero_fixtures")
 from kassa.peppol.pagero_errors import KeyringUnavailableError, NotConnectedError  # noqa: E402
 from tests.peppol.pagero_fixtures import CLIENT_ID, CLIENT_SECRET, COMPANY_ID, login_tokens  # noqa: E402
 
-pytest_plugins = ["tests.peppol.pagero_fixtures"]
 
 
 def files_containing(root, *secrets: str) -> list[str]:

@@ -20,7 +20,6 @@ from tests.peppol.pagero_fixtures import (  # noqa: E402
     connect_in_background,
 )
 
-pytest_plugins = ["tests.peppol.pagero_fixtures"]
 
 
 def code_for(oauth: OAuthClient, challenge: str, state: str = "st") -> str:

@@ -16,7 +16,6 @@ from kassa.peppol.background import BackgroundSender
 from kassa.peppol.outbox import CANCELLED, DELIVERED, cancel, enqueue_invoice
 from tests.peppol.outbox_fixtures import client_factory, fast_policy, issue_e_invoices, seller
 
-pytest_plugins = ["tests.peppol.pagero_fixtures", "tests.peppol.outbox_fixtures"]
 
 REPO = Path(__file__).resolve().parents[2]
 

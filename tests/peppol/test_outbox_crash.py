@@ -20,7 +20,6 @@ from kassa.models import Transmission
 from kassa.peppol.outbox import DELIVERED, enqueue_invoice
 from tests.peppol.outbox_fixtures import issue_e_invoices, seller, uploads_per_number
 
-pytest_plugins = ["tests.peppol.pagero_fixtures", "tests.peppol.outbox_fixtures"]
 
 REPO = Path(__file__).resolve().parents[2]
 INVOICES = 200
@@ -30,6 +29,11 @@ def sender_command() -> list[str]:
     return [sys.executable, "-m", "kassa", "outbox", "run", "--intervals", "0.02,0.05,0.1",
             "--answer-intervals", "3600", "--retry-intervals", "0.05,0.1,0.2", "--lease", "1",
             "--grace", "1.5", "--idle", "0.2"]
+
+
+def progressed() -> int:
+    """Rows the sender has taken beyond the queue (uploading, uploaded, … delivered)."""
+    return Transmission.select().where(Transmission.state != "queued").count()
 
 
 def delivered() -> int:
@@ -53,11 +57,16 @@ def test_sender_killed_at_random_moments_sends_each_invoice_exactly_once(
         while delivered() < INVOICES:
             assert time.monotonic() < deadline, f"only {delivered()} of {INVOICES} delivered after {kills} kills"
             process = subprocess.Popen(sender_command(), cwd=REPO, env=env, stdout=log, stderr=log)
-            # Random moments, most of them while it works; after 8 kills it may finish.
-            lifetime = rng.uniform(0.5, 2.0) if kills < 8 else 60
-            end = time.monotonic() + lifetime
-            while time.monotonic() < end and delivered() < INVOICES and process.poll() is None:
-                time.sleep(0.05)
+            # Random moments while it works, chosen by progress rather than by the clock, so a fast
+            # machine cannot finish before the kills: after 3–25 more rows have moved on (plus a
+            # random few milliseconds, to land inside an upload as well as between steps). After 8
+            # kills it may finish.
+            target = progressed() + rng.randint(3, 25) if kills < 8 else INVOICES + 1
+            end = time.monotonic() + 60
+            while (time.monotonic() < end and delivered() < INVOICES and process.poll() is None
+                   and progressed() < target):
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0, 0.05))
             if process.poll() is None and delivered() < INVOICES:
                 process.send_signal(signal.SIGKILL)
                 kills += 1

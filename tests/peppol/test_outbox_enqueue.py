@@ -9,7 +9,6 @@ from kassa.models import AuditEvent, Invoice, Transmission
 from kassa.peppol.outbox import QUEUED, RULES_MISSING_NOTE, SendBlocked, enqueue_invoice, queue_summary
 from tests.peppol.outbox_fixtures import e_invoice_customer, issue_e_invoices, seller
 
-pytest_plugins = ["tests.peppol.pagero_fixtures", "tests.peppol.outbox_fixtures"]
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from tests.peppol.outbox_fixtures import (
     uploads_per_number,
 )
 
-pytest_plugins = ["tests.peppol.pagero_fixtures", "tests.peppol.outbox_fixtures"]
 
 
 @pytest.fixture(autouse=True)

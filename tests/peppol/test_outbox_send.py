@@ -38,7 +38,6 @@ from tests.peppol.outbox_fixtures import (
 )
 from tests.peppol.pagero_fixtures import COMPANY_ID, free_port
 
-pytest_plugins = ["tests.peppol.pagero_fixtures", "tests.peppol.outbox_fixtures"]
 
 
 @pytest.fixture(autouse=True)

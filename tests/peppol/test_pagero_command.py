@@ -13,7 +13,6 @@ from kassa.cli import main
 pytest.register_assert_rewrite("tests.peppol.pagero_fixtures")
 from tests.peppol.pagero_fixtures import CLIENT_ID, CLIENT_SECRET, COMPANY_ID, Browser  # noqa: E402
 
-pytest_plugins = ["tests.peppol.pagero_fixtures"]
 
 
 @pytest.fixture

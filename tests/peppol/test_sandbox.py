@@ -24,7 +24,6 @@ from tests.peppol.pagero_fixtures import (  # noqa: E402
     ubl_invoice,
 )
 
-pytest_plugins = ["tests.peppol.pagero_fixtures"]
 
 
 def authorize_url(base: str, redirect_port: int, **overrides: str) -> str:
