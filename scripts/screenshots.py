@@ -31,8 +31,10 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 def prepare_database() -> None:
     from kassa.demo import create_demo
+    from kassa.logging_setup import setup_logging
     from kassa.models import database
 
+    setup_logging()  # the log viewer then shows what this run did
     database.connect()
     create_demo()
     _demo_transmissions()
@@ -118,6 +120,98 @@ def einvoices() -> QWidget:
     return dialog
 
 
+# Windows that must outlive their builder (a preview's invoice dialog), kept until the end.
+_keep: list[QWidget] = []
+
+
+def till() -> QWidget:
+    from kassa.models import Article, Customer
+    from kassa.ui.main_window import MainWindow
+
+    window = MainWindow(till_name="Kassa 1")
+    for code in ("7310865004703", "2*7350000000016", "7350000000023", "7350000000030"):
+        window.model.add_code(code)
+    window.set_customer(Customer.get(Customer.number == 1003))
+    window.table.selectRow(window.model.rowCount() - 1)
+    window.show_message(f"1 × {Article.get(Article.barcode == '7350000000030').name}")
+    return window
+
+
+def invoices() -> QWidget:
+    from kassa.ui.invoices import InvoiceListDialog
+
+    return InvoiceListDialog(till="Kassa 1")
+
+
+def _demo_invoice(customer_number: int):
+    from kassa.models import Customer, Invoice
+
+    customer = Customer.get(Customer.number == customer_number)
+    return (Invoice.select().where((Invoice.customer == customer) & (Invoice.kind == "invoice"))
+            .order_by(Invoice.number).first())
+
+
+def invoice() -> QWidget:
+    """A paper invoice (a customer without "pagero" in the category's note)."""
+    from kassa.ui.invoices import InvoiceDialog
+
+    return InvoiceDialog(_demo_invoice(1003).id, till="Kassa 1")
+
+
+def invoice_e_invoice() -> QWidget:
+    """Skriv ut on an e-invoice customer's new invoice: queued for Pagero instead of printed."""
+    from kassa.invoicing import issue_invoice
+    from kassa.models import Article, Customer
+    from kassa.money import LineInput
+    from kassa.ui.invoices import InvoiceDialog
+
+    coffee = Article.get(Article.number == "100")
+    customer = Customer.get(Customer.number == 1001)
+    new = issue_invoice(customer, [LineInput(coffee.name, Decimal("6"), coffee.price, coffee.vat_rate,
+                                             unit=coffee.unit, article_number=coffee.number)],
+                        buyer_reference=customer.reference)
+    dialog = InvoiceDialog(new.id, till="Kassa 1")
+    dialog.print_button.click()
+    return dialog
+
+
+def preview() -> QWidget:
+    from kassa.ui.invoices import InvoiceDialog
+
+    dialog = InvoiceDialog(_demo_invoice(1003).id, till="Kassa 1")
+    _keep.append(dialog)  # the preview belongs to the invoice dialog
+    dialog.preview()
+    dialog._preview.resize(900, 860)
+    return dialog._preview
+
+
+def manual_invoice() -> QWidget:
+    from kassa.models import Customer
+    from kassa.ui.manual_invoice import ManualInvoiceDialog
+
+    dialog = ManualInvoiceDialog(till="Kassa 1")
+    dialog.set_customer(Customer.get(Customer.number == 1003))
+    for description, quantity, unit, price, vat in (("Konsulttimme, installation av kassa", "3", "tim", "850", "25 %"),
+                                                     ("Kvittorulle 80 mm", "10", "st", "12,90", "25 %"),
+                                                     ("Handbok, tryckt", "1", "st", "180", "6 %")):
+        dialog.description.setText(description)
+        dialog.quantity.setText(quantity)
+        dialog.unit.setCurrentText(unit)
+        dialog.price.setText(price)
+        dialog.vat.setCurrentText(vat)
+        dialog.add_line()
+    return dialog
+
+
+def log() -> QWidget:
+    from kassa.peppol.outbox import Sender
+    from kassa.ui.log_viewer import LogViewerDialog
+
+    Sender(worker_id="Kassa 1").run_once()  # one round of the send queue, not connected here: a real log line
+
+    return LogViewerDialog()
+
+
 def _wizard(page: str) -> Callable[[], QWidget]:
     def build() -> QWidget:
         from kassa.ui.wizard import SettingsWizard
@@ -147,6 +241,13 @@ SCREENS: dict[str, Callable[[], QWidget]] = {
     "wizard-database": _wizard("database"),
     "wizard-interest": _wizard("interest"),
     "wizard-connect": _wizard("connect"),
+    "till": till,
+    "invoices": invoices,
+    "invoice": invoice,
+    "invoice-e-invoice": invoice_e_invoice,
+    "preview": preview,
+    "manual-invoice": manual_invoice,
+    "log": log,
 }
 
 
@@ -170,8 +271,14 @@ def capture(app: QApplication, name: str, build: Callable[[], QWidget]) -> Path:
 
 
 def main(argv: list[str]) -> int:
+    from PySide6.QtCore import QLocale
+
+    from kassa.app import _load_translations
+
+    QLocale.setDefault(QLocale(QLocale.Language.Swedish, QLocale.Country.Sweden))
     app = QApplication(sys.argv[:1])
     app.setFont(QFont("DejaVu Sans", 10))
+    _load_translations(app)  # Qt's own buttons in Swedish, as in the application
     OUT.mkdir(parents=True, exist_ok=True)
     prepare_database()
     names = argv or list(SCREENS)
