@@ -28,7 +28,6 @@ from tests.ui.conftest import COFFEE, MUG, close_all_dialogs, type_and_enter, wa
 from tests.ui.fixtures_registers import QT_NOISE, type_into, type_text
 from tests.ui.test_invoices import FakePrintDialog
 
-pytest_plugins = ["tests.peppol.pagero_fixtures", "tests.peppol.outbox_fixtures"]
 pytestmark = QT_NOISE
 
 

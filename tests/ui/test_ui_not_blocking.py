@@ -26,7 +26,6 @@ from tests.ui.conftest import close_all_dialogs
 from tests.ui.fixtures_registers import QT_NOISE
 from tests.ui.test_einvoice_flow import transmission_state_shown
 
-pytest_plugins = ["tests.peppol.pagero_fixtures", "tests.peppol.outbox_fixtures"]
 pytestmark = QT_NOISE
 
 TICK_MS = 20
