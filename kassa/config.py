@@ -77,6 +77,11 @@ def rules_dir() -> Path:
     return Path(os.environ.get("KASSA_RULES_DIR") or data_dir() / "rules")
 
 
+def rules_engine() -> str:
+    """Where the PEPPOL Schematron rules run: 'worker' (helper processes, the default) or 'inline'."""
+    return os.environ.get("KASSA_RULES_ENGINE") or "worker"
+
+
 def pagero_sso_base() -> str:
     return os.environ.get("KASSA_PAGERO_SSO_BASE", DEFAULT_SSO_BASE).rstrip("/")
 

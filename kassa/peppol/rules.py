@@ -18,11 +18,17 @@ reports are read with lxml.
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
 import re
+import select
+import subprocess
+import sys
 import tempfile
 import threading
 import time
+import weakref
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +37,9 @@ from lxml import etree
 
 from kassa import config
 from kassa.peppol.rule_texts import explain
+from kassa.peppol.rules_worker import HEADER
+
+log = logging.getLogger(__name__)
 
 NOT_INSTALLED_MESSAGE = (
     "Den officiella valideringen (regelpaketet) är inte installerad, så e-fakturor kontrolleras "
@@ -123,17 +132,18 @@ def _one_file(folder: Path, pattern: str) -> Path | None:
     return matches[0] if len(matches) == 1 else None
 
 
-@dataclass
-class _Compiled:
-    schemas: dict[str, etree.XMLSchema]  # root namespace -> schema
-    cen: object  # saxonche PyXsltExecutable
-    peppol: object
-    seconds: dict[str, float]
+ENGINES = ("worker", "inline")
 
 
 @dataclass
 class RulePack:
-    """One rule pack on disk; compiles lazily, once, and validates documents."""
+    """One rule pack on disk; compiles lazily, once, and validates documents.
+
+    ``engine`` says where the Schematron rules (SaxonC) run: ``"worker"`` (the default) in two
+    helper processes, one per stylesheet, so they run in parallel and never hold this
+    process's GIL; ``"inline"`` in this process, as a plain library call. The schemas are
+    always checked here with lxml (which releases the GIL while it validates).
+    """
 
     root: Path
     versions: dict[str, str]  # kind -> version, e.g. {'ubl': '2.1', 'cen': '1.3.16', 'peppol': '3.0.21'}
@@ -141,12 +151,24 @@ class RulePack:
     schema_files: dict[str, Path]  # root namespace -> maindoc xsd
     cen_xslt: Path
     peppol_xslt: Path
-    _compiled: _Compiled | None = field(default=None, repr=False)
-    _compile_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    engine: str = "worker"
+    _schemas: dict[str, etree.XMLSchema] | None = field(default=None, repr=False)
+    _inline: dict[str, object] | None = field(default=None, repr=False)  # kind -> PyXsltExecutable
+    _workers: _WorkerPool | None = field(default=None, repr=False)
+    _seconds: dict[str, float] = field(default_factory=dict, repr=False)
+    # One validation (or compile) at a time per pack: the lxml schemas and the helpers'
+    # pipes keep per-run state.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def load(cls, root: Path) -> RulePack:
-        """Find the parts of the pack in ``root`` (nothing is compiled yet)."""
+    def load(cls, root: Path, engine: str | None = None) -> RulePack:
+        """Find the parts of the pack in ``root`` (nothing is compiled yet).
+
+        ``engine`` defaults to KASSA_RULES_ENGINE, else ``"worker"``.
+        """
+        engine = engine or config.rules_engine()
+        if engine not in ENGINES:
+            raise ValueError(f"unknown rule engine {engine!r}; one of {', '.join(ENGINES)}")
         root = Path(root)
         if not root.is_dir():
             raise RulePackError(f"Regelpaketet finns inte: mappen {root} saknas. {NOT_INSTALLED_MESSAGE}")
@@ -178,6 +200,7 @@ class RulePack:
             schema_files={namespaces["Invoice"]: invoice_xsd, namespaces["CreditNote"]: creditnote_xsd},
             cen_xslt=files["cen"][0],
             peppol_xslt=files["peppol"][0],
+            engine=engine,
         )
 
     def describe(self) -> str:
@@ -185,69 +208,90 @@ class RulePack:
 
     @property
     def is_compiled(self) -> bool:
-        return self._compiled is not None
+        if self._schemas is None:
+            return False
+        if self.engine == "inline":
+            return self._inline is not None
+        return self._workers is not None and self._workers.ready
 
     def warm_up(self) -> dict[str, float]:
-        """Compile everything now (safe from any thread); returns the seconds each part took."""
-        return self._ensure_compiled().seconds
+        """Compile everything now; returns the seconds each part took ('xsd', 'cen', 'peppol').
 
-    def _ensure_compiled(self) -> _Compiled:
-        compiled = self._compiled
-        if compiled is not None:
-            return compiled
-        with self._compile_lock:
-            if self._compiled is None:
-                self._compiled = self._compile()
-            return self._compiled
+        Safe from any thread. With the worker engine the helpers compile while this thread
+        waits on their pipes, without the GIL, so a UI thread keeps turning.
+        """
+        with self._lock:
+            self._ensure_compiled()
+            return dict(self._seconds)
 
-    def _compile(self) -> _Compiled:
-        seconds: dict[str, float] = {}
-        start = time.perf_counter()
-        try:
-            schemas = {ns: etree.XMLSchema(file=str(path)) for ns, path in self.schema_files.items()}
-        except (etree.XMLSchemaParseError, etree.XMLSyntaxError, OSError) as exc:
-            raise RulePackError(
-                f"UBL-schemana i {self.folders['ubl']} kunde inte läsas ({exc}). "
-                "Installera om regelpaketet med ”kassa rules install KÄLLA”."
-            ) from exc
-        seconds["xsd"] = time.perf_counter() - start
-        xslt = _saxon().new_xslt30_processor()
-        executables = {}
-        for kind, path in (("cen", self.cen_xslt), ("peppol", self.peppol_xslt)):
-            start = time.perf_counter()
+    def worker_pids(self) -> dict[str, int]:
+        """kind -> pid of the helper process running it (empty with the inline engine or before start)."""
+        pool = self._workers
+        return pool.pids() if pool is not None else {}
+
+    def close(self) -> None:
+        """Stop the helper processes (they start again on the next validation)."""
+        with self._lock:
+            if self._workers is not None:
+                self._workers.close()
+
+    def _ensure_compiled(self) -> None:
+        """Under self._lock: the schemas here, and the Schematron executables here or in the helpers."""
+        if self.engine == "worker":
+            pool = self._workers
+            if pool is None:
+                pool = self._workers = _WorkerPool(self.root, {"cen": ("cen",), "peppol": ("peppol",)})
+                # Stops the helpers when the pack goes away, and at interpreter exit.
+                weakref.finalize(self, pool.close)
             try:
-                executables[kind] = xslt.compile_stylesheet(stylesheet_file=str(path))
-            except Exception as exc:  # saxonche raises its own PySaxonApiError
+                pool.start()  # the helpers compile while the schemas compile here
+            except OSError as exc:
                 raise RulePackError(
-                    f"Reglerna i {path} kunde inte kompileras ({' '.join(str(exc).split())}). "
-                    "Installera om regelpaketet med ”kassa rules install KÄLLA”."
+                    f"Den officiella valideringen kunde inte starta sin hjälpprocess ({exc}). "
+                    "Starta om Kassa; kvarstår felet, installera om Kassa."
                 ) from exc
-            seconds[kind] = time.perf_counter() - start
-        return _Compiled(schemas=schemas, cen=executables["cen"], peppol=executables["peppol"], seconds=seconds)
+        if self._schemas is None:
+            start = time.perf_counter()
+            self._schemas = _compile_schemas(self.schema_files, self.folders["ubl"])
+            self._seconds["xsd"] = time.perf_counter() - start
+        if self.engine == "worker":
+            self._seconds.update(self._workers.wait_ready())
+        elif self._inline is None:
+            xslt = saxon_processor().new_xslt30_processor()
+            executables = {}
+            for kind, path in (("cen", self.cen_xslt), ("peppol", self.peppol_xslt)):
+                start = time.perf_counter()
+                executables[kind] = compile_stylesheet(xslt, path)
+                self._seconds[kind] = time.perf_counter() - start
+            self._inline = executables
 
     def validate(self, xml: bytes) -> list[Finding]:
         """Every finding of schema, CEN and Peppol rules, in that order.
 
-        Raises DocumentError when ``xml`` is not XML, RulePackError when the pack cannot compile.
+        Raises DocumentError when ``xml`` is not XML (before any rule runs), RulePackError when
+        the pack cannot compile or its helper processes cannot run.
         """
-        compiled = self._ensure_compiled()
-        with _RUN_LOCK:
-            tree = _parse(xml)
-            root = tree.getroot()
-            namespace = etree.QName(root).namespace
-            schema = compiled.schemas.get(namespace or "")
-            if schema is None:
-                return [_xsd_finding(
-                    f"/{root.tag}",
-                    f"The root element {root.tag} is neither a UBL 2.1 Invoice nor a CreditNote.",
-                )]
-            findings = []
-            if not schema.validate(tree):
-                findings = [_xsd_finding(f"{e.path} (rad {e.line})", e.message) for e in schema.error_log]
-            node = _saxon().parse_xml(xml_text=_as_text(xml, tree))
-            findings += _svrl_findings(compiled.cen.transform_to_string(xdm_node=node), "cen")
-            findings += _svrl_findings(compiled.peppol.transform_to_string(xdm_node=node), "peppol")
-            return findings
+        tree = _parse(xml)
+        root = tree.getroot()
+        namespace = etree.QName(root).namespace or ""
+        if namespace not in self.schema_files:
+            return [_xsd_finding(
+                f"/{root.tag}",
+                f"The root element {root.tag} is neither a UBL 2.1 Invoice nor a CreditNote.",
+            )]
+        text = _as_text(xml, tree)
+        with self._lock:
+            self._ensure_compiled()
+            schema = self._schemas[namespace]
+            if self.engine == "worker":
+                svrl = self._workers.run(text.encode("utf-8"), lambda: _schema_findings(schema, tree))
+                xsd_findings = svrl.pop("_parent")
+            else:
+                xsd_findings = _schema_findings(schema, tree)
+                with _SAXON_LOCK:
+                    node = saxon_processor().parse_xml(xml_text=text)
+                    svrl = {kind: ex.transform_to_string(xdm_node=node) for kind, ex in self._inline.items()}
+        return xsd_findings + _svrl_findings(svrl["cen"], "cen") + _svrl_findings(svrl["peppol"], "peppol")
 
     def check_pins(self) -> list[str]:
         """Swedish problems found checking the pack's files against the project's pins; [] if all match."""
@@ -258,10 +302,36 @@ def _example_folder(kind: str) -> str:
     return {"ubl": "ubl-2.1-xsd", "cen": "cen-1.3.16", "peppol": "peppol-3.0.21"}[kind]
 
 
-# Saxon executables, the one Saxon processor, lxml schemas and the parser keep per-run state,
-# so one validation runs at a time in the process (two in parallel gained nothing: see
-# docs/performance.md).
-_RUN_LOCK = threading.Lock()
+def _compile_schemas(files: dict[str, Path], folder: Path) -> dict[str, etree.XMLSchema]:
+    try:
+        return {ns: etree.XMLSchema(file=str(path)) for ns, path in files.items()}
+    except (etree.XMLSchemaParseError, etree.XMLSyntaxError, OSError) as exc:
+        raise RulePackError(
+            f"UBL-schemana i {folder} kunde inte läsas ({exc}). "
+            "Installera om regelpaketet med ”kassa rules install KÄLLA”."
+        ) from exc
+
+
+def compile_stylesheet(xslt, path: Path):
+    """One compiled Schematron stylesheet (a saxonche PyXsltExecutable); RulePackError if it cannot compile."""
+    try:
+        return xslt.compile_stylesheet(stylesheet_file=str(path))
+    except Exception as exc:  # saxonche raises its own PySaxonApiError
+        raise RulePackError(
+            f"Reglerna i {path} kunde inte kompileras ({' '.join(str(exc).split())}). "
+            "Installera om regelpaketet med ”kassa rules install KÄLLA”."
+        ) from exc
+
+
+def _schema_findings(schema: etree.XMLSchema, tree: etree._ElementTree) -> list[Finding]:
+    if schema.validate(tree):
+        return []
+    return [_xsd_finding(f"{e.path} (rad {e.line})", e.message) for e in schema.error_log]
+
+
+# The inline engine: the process's one Saxon processor keeps per-run state, so one inline
+# validation runs at a time in the process (two threads gained nothing: it holds the GIL).
+_SAXON_LOCK = threading.Lock()
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
 
 
@@ -309,8 +379,8 @@ _saxon_lock = threading.Lock()
 _saxon_processor = None
 
 
-def _saxon():
-    """The process's one SaxonC processor."""
+def saxon_processor():
+    """The process's one SaxonC processor (imported on first use: the worker engine never loads it here)."""
     global _saxon_processor
     if _saxon_processor is None:
         with _saxon_lock:
@@ -319,6 +389,203 @@ def _saxon():
 
                 _saxon_processor = PySaxonProcessor(license=False)
     return _saxon_processor
+
+
+# --- the helper processes (worker engine) ------------------------------------------------------
+
+READY_TIMEOUT = 300.0  # seconds for a helper to start and compile (about 1 s idle; 4 s seen at load 7)
+ANSWER_TIMEOUT = 120.0  # seconds for one document's transform (tens of ms)
+_HELPER_MISSING = (
+    "Den officiella valideringen kunde inte köras: hjälpprocessen för {title} ({kind}) avslutades "
+    "oväntat två gånger ({reason}). Kassa skickar efter sina egna kontroller; starta om Kassa, och "
+    "installera om regelpaketet med ”kassa rules install KÄLLA” om felet kvarstår."
+)
+
+
+class _WorkerGone(Exception):
+    """A helper died, closed its pipe, answered nonsense or did not answer in time (English: for logs)."""
+
+
+class _Worker:
+    """One helper process running some of the stylesheets (kassa.peppol.rules_worker)."""
+
+    def __init__(self, root: Path, kinds: tuple[str, ...]):
+        self.root, self.kinds = root, kinds
+        self.process: subprocess.Popen | None = None
+        self.ready = False
+        self.seconds: dict[str, float] = {}
+
+    def start(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            return
+        self.stop()
+        package_parent = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kassa.peppol.rules_worker", str(self.root), ",".join(self.kinds)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env=env, cwd=package_parent,
+        )
+        self.ready = False
+
+    def wait_ready(self) -> dict[str, float]:
+        if self.ready:
+            return self.seconds
+        answer = self._receive(READY_TIMEOUT)
+        if "error" in answer:  # the helper could not compile: the pack is broken, not the helper
+            self.stop()
+            raise RulePackError(answer["error"])
+        if not answer.get("ready"):
+            raise _WorkerGone(f"unexpected first message {answer!r}")
+        self.seconds, self.ready = answer["seconds"], True
+        return self.seconds
+
+    def send(self, payload: bytes) -> None:
+        try:
+            _write_all(self.process.stdin.fileno(), HEADER.pack(len(payload)) + payload)
+        except OSError as exc:  # BrokenPipeError: it died
+            raise _WorkerGone(f"write failed: {exc}") from None
+
+    def receive(self) -> dict[str, str]:
+        answer = self._receive(ANSWER_TIMEOUT)
+        if "error" in answer:
+            raise RulePackError(
+                f"Reglerna kunde inte köras på dokumentet ({answer['error']}). "
+                "Kontrollera att filen är en UBL-faktura eller kreditnota."
+            )
+        svrl = answer.get("svrl")
+        if not isinstance(svrl, dict) or set(svrl) != set(self.kinds):
+            raise _WorkerGone(f"unexpected answer {str(answer)[:200]!r}")
+        return svrl
+
+    def _receive(self, timeout: float) -> dict:
+        fd = self.process.stdout.fileno()
+        deadline = time.monotonic() + timeout
+        (size,) = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
+        body = _read_exactly(fd, size, deadline)
+        try:
+            return json.loads(body)
+        except ValueError as exc:
+            raise _WorkerGone(f"not JSON: {exc}") from None
+
+    def describe_exit(self) -> str:
+        code = None
+        if self.process is not None:
+            try:  # it has usually just died: give the kernel a moment to report how
+                code = self.process.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                pass
+        if code is None:
+            return "svarade inte"
+        return f"avslutskod {code}" if code >= 0 else f"signal {-code}"
+
+    def stop(self) -> None:
+        """Close its stdin (it exits at EOF), wait briefly, then kill."""
+        process, self.process, self.ready = self.process, None, False
+        if process is None:
+            return
+        for pipe in (process.stdin, process.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+        try:
+            process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
+    """``size`` bytes from a pipe, waiting without the GIL; _WorkerGone at EOF or past the deadline."""
+    chunks, remaining = [], size
+    while remaining:
+        wait = deadline - time.monotonic()
+        if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+            raise _WorkerGone("no answer in time")
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise _WorkerGone("end of pipe")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+class _WorkerPool:
+    """The helpers of one pack: name -> _Worker. Not thread-safe: the pack's lock guards it."""
+
+    def __init__(self, root: Path, layout: dict[str, tuple[str, ...]]):
+        self.workers = {name: _Worker(root, kinds) for name, kinds in layout.items()}
+        self.owner = os.getpid()  # a forked child must not stop its parent's helpers
+
+    @property
+    def ready(self) -> bool:
+        return all(w.ready and w.process is not None and w.process.poll() is None for w in self.workers.values())
+
+    def pids(self) -> dict[str, int]:
+        return {name: w.process.pid for name, w in self.workers.items() if w.process is not None}
+
+    def start(self) -> None:
+        for worker in self.workers.values():
+            worker.start()
+
+    def wait_ready(self) -> dict[str, float]:
+        seconds: dict[str, float] = {}
+        for worker in self.workers.values():
+            seconds.update(self._with_restart(worker, lambda w: w.wait_ready()))
+        return seconds
+
+    def run(self, document: bytes, meanwhile) -> dict:
+        """Each helper's SVRL for ``document`` (kind -> text), and ``meanwhile()``'s result as '_parent'."""
+        sent = {}
+        for worker in self.workers.values():
+            try:
+                worker.send(document)
+                sent[worker] = None
+            except _WorkerGone as exc:
+                sent[worker] = exc
+        result: dict = {"_parent": meanwhile()}
+        for worker, problem in sent.items():
+            if problem is None:
+                try:
+                    result.update(worker.receive())
+                    continue
+                except _WorkerGone as exc:
+                    problem = exc
+            log.warning("rule helper %s failed (%s, %s); restarting it", worker.kinds, problem, worker.describe_exit())
+            result.update(self._with_restart(worker, lambda w: (w.send(document), w.receive())[1], first=problem))
+        return result
+
+    def _with_restart(self, worker: _Worker, action, first: _WorkerGone | None = None):
+        """``action(worker)``; if the helper is gone, restart it once and try again."""
+        if first is None:
+            try:
+                return action(worker)
+            except _WorkerGone as exc:
+                log.warning("rule helper %s failed (%s, %s); restarting it", worker.kinds, exc, worker.describe_exit())
+        worker.stop()
+        worker.start()
+        try:
+            worker.wait_ready()
+            return action(worker)
+        except _WorkerGone as exc:
+            reason = f"{exc}, {worker.describe_exit()}"
+            worker.stop()
+            kind = "+".join(worker.kinds)
+            title = " och ".join(PART_TITLES[k] for k in worker.kinds)
+            raise RulePackError(_HELPER_MISSING.format(title=title, kind=kind, reason=reason)) from None
+
+    def close(self) -> None:
+        if os.getpid() != self.owner:
+            return
+        for worker in self.workers.values():
+            worker.stop()
 
 
 # --- pins -------------------------------------------------------------------------------------
