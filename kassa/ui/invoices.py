@@ -116,6 +116,7 @@ class InvoiceDialog(QDialog):
 
         self.view = QTextBrowser(self)
         self.view.setObjectName("invoiceView")
+        self.view.document().setDefaultFont(printing.invoice_font())
         self.delivery_label = QLabel(self)
         self.delivery_label.setObjectName("deliveryLabel")
         self.delivery_label.setWordWrap(True)

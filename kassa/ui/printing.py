@@ -58,7 +58,7 @@ def _rows(pairs: list[tuple[str, str]]) -> str:
 
 
 STYLE = """
-body { font-family: 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; font-size: 9pt; color: #000; }
+body { font-size: 9pt; color: #000; }
 h1 { font-size: 16pt; margin: 0; }
 h2 { font-size: 14pt; margin: 0; }
 td { padding: 2px 4px; vertical-align: top; }
@@ -210,12 +210,21 @@ def setup_printer(printer: QPrinter) -> QPrinter:
     return printer
 
 
+def invoice_font() -> QFont:
+    """The paper invoice's font, without typographic ligatures: with them a PDF's text reads
+    "Kaﬀe" (one ﬀ glyph), which the buyer's search and scanning software does not find.
+    The family is set here, not in the HTML's CSS, because a CSS family drops the feature."""
+    font = QFont()
+    font.setFamilies(["DejaVu Sans", "Liberation Sans", "Arial", "sans-serif"])
+    font.setPointSizeF(9)
+    font.setFeature(QFont.Tag("liga"), 0)
+    return font
+
+
 def render(invoice: Invoice, printer: QPrinter) -> None:
     """Lay out the invoice and paint it on `printer`. Safe in a worker thread: its own document."""
     document = QTextDocument()
-    font = QFont("DejaVu Sans")
-    font.setPointSizeF(9)
-    document.setDefaultFont(font)
+    document.setDefaultFont(invoice_font())
     # Laid out at the printer's resolution: without a paint device the document uses the screen's
     # DPI and print_() scales the page up, so 9 pt came out as 12 pt and amounts wrapped.
     document.documentLayout().setPaintDevice(printer)

@@ -55,6 +55,7 @@ def test_sell_two_articles_invoice_and_save_pdf(qtbot, window, shop, tmp_path):
     assert "Moms 12 %" in text and "Moms 25 %" in text
     assert "Godkänd för F-skatt" in text
     assert "Bankgiro 5050-1055" in text
+    assert "Kaffe Mellanrost" in text  # no "ﬀ" ligature: the PDF's text can be searched
     invoice = Invoice.get_by_id(invoice.id)
     assert invoice.delivery == "paper" and invoice.printed_at is not None
 
