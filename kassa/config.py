@@ -82,6 +82,11 @@ def rules_engine() -> str:
     return os.environ.get("KASSA_RULES_ENGINE") or "worker"
 
 
+def rules_workers() -> int:
+    """How many helper processes run the PEPPOL rules: 2 (one per stylesheet, the default) or 1."""
+    return 1 if os.environ.get("KASSA_RULES_WORKERS", "").strip() == "1" else 2
+
+
 def pagero_sso_base() -> str:
     return os.environ.get("KASSA_PAGERO_SSO_BASE", DEFAULT_SSO_BASE).rstrip("/")
 

@@ -9,11 +9,15 @@ pattern so that a new release is a new pack and never a code change:
 - ``cen-<version>/EN16931-UBL-validation.xslt``: the CEN EN 16931 rules, compiled Schematron;
 - ``peppol-<version>/PEPPOL-EN16931-UBL.xslt``: the Peppol BIS Billing 3.0 rules.
 
-The XSLTs are XSLT 2.0, so they run with SaxonC (saxonche). Compiling them takes about a
-second, so each pack compiles once per process, on first use or from ``warm_up()`` (which the
-application calls from a background thread), and keeps the executables. Per validation the
-document is parsed once by lxml (schema) and once by Saxon (both rule sets), and the SVRL
-reports are read with lxml.
+The XSLTs are XSLT 2.0, so they run with SaxonC (saxonche). SaxonC holds Python's GIL for a
+whole compile (about a second) and for every transform, and its native heap takes some 200 MB,
+so by default they run in helper processes (``kassa.peppol.rules_worker``), one per stylesheet:
+each compiles once, on first use or from ``warm_up()`` (which the application calls from a
+background thread after its first paint), and the two run each document in parallel while this
+process checks the schemas with lxml and reads the SVRL reports into findings. The helpers are
+reused, restarted once if one died, and stopped at exit (or exit themselves when this process
+is gone). ``KASSA_RULES_ENGINE=inline`` (or ``RulePack.load(root, engine="inline")``) runs
+Saxon in this process instead; ``KASSA_RULES_WORKERS=1`` uses one helper for both stylesheets.
 """
 from __future__ import annotations
 
@@ -240,7 +244,7 @@ class RulePack:
         if self.engine == "worker":
             pool = self._workers
             if pool is None:
-                pool = self._workers = _WorkerPool(self.root, {"cen": ("cen",), "peppol": ("peppol",)})
+                pool = self._workers = _WorkerPool(self.root, _worker_layout())
                 # Stops the helpers when the pack goes away, and at interpreter exit.
                 weakref.finalize(self, pool.close)
             try:
@@ -400,6 +404,14 @@ _HELPER_MISSING = (
     "oväntat två gånger ({reason}). Kassa skickar efter sina egna kontroller; starta om Kassa, och "
     "installera om regelpaketet med ”kassa rules install KÄLLA” om felet kvarstår."
 )
+
+
+def _worker_layout() -> dict[str, tuple[str, ...]]:
+    """Helper name -> the stylesheets it runs: one helper per stylesheet (parallel, the default),
+    or with KASSA_RULES_WORKERS=1 one helper for both (about 150 MB less memory, no parallelism)."""
+    if config.rules_workers() == 1:
+        return {"cen,peppol": ("cen", "peppol")}
+    return {"cen": ("cen",), "peppol": ("peppol",)}
 
 
 class _WorkerGone(Exception):

@@ -71,6 +71,20 @@ def test_helpers_give_exactly_the_findings_of_in_process_saxon(rule_pack, inline
         assert rule_pack.validate(data) == inline_pack.validate(data), path.name
 
 
+def test_one_helper_for_both_stylesheets_gives_the_same_findings(rule_pack_path, inline_pack, monkeypatch):
+    monkeypatch.setenv("KASSA_RULES_WORKERS", "1")
+    pack = rules.RulePack.load(rule_pack_path, engine="worker")
+    try:
+        for name in ("cen/ubl-tc434-example1.xml", "derived/se-invoice-valid.xml", "cen/ubl-tc434-creditnote1.xml"):
+            data = example(name).read_bytes()
+            assert pack.validate(data) == inline_pack.validate(data), name
+        [(kinds, pid)] = pack.worker_pids().items()
+        assert kinds == "cen,peppol" and _running(pid)
+    finally:
+        pack.close()
+    assert _wait_gone([pid]) == []
+
+
 def test_two_helpers_one_per_stylesheet_and_the_ubl_schemas_here(fresh_pack):
     seconds = fresh_pack.warm_up()
     pids = fresh_pack.worker_pids()
@@ -169,8 +183,8 @@ _PARENT = textwrap.dedent("""
     if sys.argv[2] == "ready":
         pack.warm_up()
     else:  # start the helpers only: they are still compiling when the parent dies
-        from kassa.peppol.rules import _WorkerPool
-        pool = pack._workers = _WorkerPool(pack.root, {"cen": ("cen",), "peppol": ("peppol",)})
+        from kassa.peppol.rules import _WorkerPool, _worker_layout
+        pool = pack._workers = _WorkerPool(pack.root, _worker_layout())
         pool.start()
     print(" ".join(str(pid) for pid in pack.worker_pids().values()), flush=True)
     if sys.argv[3] == "exit":
