@@ -435,8 +435,8 @@ class _Worker:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kassa.peppol.rules_worker", str(self.root), ",".join(self.kinds)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env=env, cwd=package_parent,
+            [sys.executable, "-m", "kassa.peppol.rules_worker", str(self.root.absolute()), ",".join(self.kinds)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env=env,
         )
         self.ready = False
 

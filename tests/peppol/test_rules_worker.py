@@ -237,3 +237,14 @@ def test_the_helper_refuses_unknown_arguments(rule_pack_path):
     result = subprocess.run([sys.executable, "-m", "kassa.peppol.rules_worker", str(rule_pack_path), "xsd"],
                             cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "usage" in result.stderr
+
+
+def test_a_pack_given_as_a_relative_path_works_from_any_directory(rule_pack_path, tmp_path, monkeypatch):
+    (tmp_path / "regler").symlink_to(rule_pack_path.absolute(), target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    pack = rules.RulePack.load(Path("regler"), engine="worker")
+    try:
+        findings = pack.validate(example("cen/ubl-tc434-example1.xml").read_bytes())
+        assert "PEPPOL-EN16931-R003" in {f.rule_id for f in findings}
+    finally:
+        pack.close()
