@@ -336,14 +336,21 @@ def _schema_findings(schema: etree.XMLSchema, tree: etree._ElementTree) -> list[
 # The inline engine: the process's one Saxon processor keeps per-run state, so one inline
 # validation runs at a time in the process (two threads gained nothing: it holds the GIL).
 _SAXON_LOCK = threading.Lock()
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+_PARSERS = threading.local()  # an lxml parser must not be used by two threads at once
+
+
+def _parser() -> etree.XMLParser:
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+    return parser
 
 
 def _parse(xml: bytes) -> etree._ElementTree:
     if isinstance(xml, str):
         xml = xml.encode("utf-8")
     try:
-        tree = etree.ElementTree(etree.fromstring(xml, _PARSER))
+        tree = etree.ElementTree(etree.fromstring(xml, _parser()))
     except etree.XMLSyntaxError as exc:
         raise DocumentError(f"Filen är inte giltig XML: {exc}") from None
     if tree.docinfo.doctype:
