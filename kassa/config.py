@@ -83,8 +83,9 @@ def rules_engine() -> str:
 
 
 def rules_workers() -> int:
-    """How many helper processes run the PEPPOL rules: 2 (one per stylesheet, the default) or 1."""
-    return 1 if os.environ.get("KASSA_RULES_WORKERS", "").strip() == "1" else 2
+    """How many helper processes run the PEPPOL rules: 1 (both stylesheets, the default) or 2
+    (one per stylesheet, in parallel: about 12 ms faster per invoice, about 130 MB more memory)."""
+    return 2 if os.environ.get("KASSA_RULES_WORKERS", "").strip() == "2" else 1
 
 
 def pagero_sso_base() -> str:

@@ -31,7 +31,9 @@ def inline_pack(rule_pack_path):
 
 
 @pytest.fixture
-def fresh_pack(rule_pack_path):
+def fresh_pack(rule_pack_path, monkeypatch):
+    """The parallel layout (one helper per stylesheet): the one with the most to go wrong."""
+    monkeypatch.setenv("KASSA_RULES_WORKERS", "2")
     pack = rules.RulePack.load(rule_pack_path, engine="worker")
     yield pack
     pack.close()
@@ -71,8 +73,9 @@ def test_helpers_give_exactly_the_findings_of_in_process_saxon(rule_pack, inline
         assert rule_pack.validate(data) == inline_pack.validate(data), path.name
 
 
-def test_one_helper_for_both_stylesheets_gives_the_same_findings(rule_pack_path, inline_pack, monkeypatch):
-    monkeypatch.setenv("KASSA_RULES_WORKERS", "1")
+def test_one_helper_for_both_stylesheets_by_default_gives_the_same_findings(rule_pack_path, inline_pack,
+                                                                            monkeypatch):
+    monkeypatch.delenv("KASSA_RULES_WORKERS", raising=False)
     pack = rules.RulePack.load(rule_pack_path, engine="worker")
     try:
         for name in ("cen/ubl-tc434-example1.xml", "derived/se-invoice-valid.xml", "cen/ubl-tc434-creditnote1.xml"):
@@ -193,13 +196,15 @@ _PARENT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.parametrize("helpers", ["1", "2"])
 @pytest.mark.parametrize("stage, end", [("ready", "killed"), ("compiling", "killed"), ("ready", "exit")])
-def test_when_the_application_dies_its_helpers_exit_too(rule_pack_path, stage, end):
+def test_when_the_application_dies_its_helpers_exit_too(rule_pack_path, stage, end, helpers):
     parent = subprocess.Popen([sys.executable, "-c", _PARENT, str(rule_pack_path), stage, end],
-                              cwd=REPO, stdout=subprocess.PIPE, text=True)
+                              cwd=REPO, stdout=subprocess.PIPE, text=True,
+                              env=dict(os.environ, KASSA_RULES_WORKERS=helpers))
     try:
         pids = [int(pid) for pid in parent.stdout.readline().split()]
-        assert len(pids) == 2 and all(_running(pid) for pid in pids)
+        assert len(pids) == int(helpers) and all(_running(pid) for pid in pids)
         if end == "killed":
             parent.kill()  # SIGKILL: no atexit, no finalizer; only the closed pipes tell the helpers
         parent.wait(30)
