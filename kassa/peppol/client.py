@@ -8,8 +8,9 @@ exponential backoff and jitter, up to ``RetryPolicy.attempts`` tries; then
 An upload is not idempotent (Pagero has no idempotency key): when the request may have
 reached Pagero but no answer came back (read timeout, connection dropped), ``upload``
 raises ``OutcomeUnknownError`` instead of posting again; the caller looks the file up by
-``senderReference`` first. Errors that prove nothing was sent (connection refused,
-connect timeout) and 429/5xx answers are retried as for any other call.
+``senderReference`` first; so does a 502/504, a gateway's answer that says nothing about
+whether Pagero behind it took the file. Errors that prove nothing was sent (connection
+refused, connect timeout) and 429/500/503 answers are retried as for any other call.
 """
 from __future__ import annotations
 
@@ -231,6 +232,11 @@ class PageroClient:
                 refreshed = True
                 token = self._refreshed_token(token or "")
                 continue
+            if not idempotent and status in (502, 504):
+                # A gateway's answer: the request may have reached Pagero behind it.
+                raise OutcomeUnknownError(
+                    f"Pagero svarade HTTP {status} på {method} {path}; det är okänt om begäran kom fram.",
+                    status=status, attempts=retries + 1, pagero_text=pagero_text(response))
             if status == 429 or status >= 500:
                 retries = self._wait_or_give_up(retries, status, f"Pagero svarade HTTP {status}",
                                                  _retry_after(response), pagero_text(response))

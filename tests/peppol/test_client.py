@@ -220,3 +220,42 @@ def test_with_token_manager_and_secret_service(sandbox, oauth, secret_service, c
     with pytest.raises(NotConnectedError):
         client.documents()
     assert manager.tokens() is None
+
+
+@pytest.mark.parametrize("status", [502, 504])
+def test_upload_answered_by_a_gateway_error_is_not_posted_again(memory_tokens, sleeps, status):
+    """A 502/504 comes from a gateway in front of Pagero: the file may have reached Pagero
+    behind it, so posting it again could send the invoice twice (reconcile first instead)."""
+    import http.server
+    import threading
+
+    posts = []
+
+    class Gateway(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            posts.append(self.path)
+            body = b'{"message": "upstream timed out"}'
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = PageroClient(memory_tokens, api_base=f"http://127.0.0.1:{server.server_address[1]}",
+                              retry=RetryPolicy(sleep=sleeps))
+        with pytest.raises(OutcomeUnknownError) as err:
+            send(client, "F-108")
+        assert err.value.status == status
+        assert posts == ["/file/v1/files"] and sleeps == []
+        assert "det är okänt om begäran kom fram" in str(err.value)
+    finally:
+        server.shutdown()
+        server.server_close()
