@@ -206,6 +206,7 @@ def saved_database_url() -> str | None:
     if not password:
         return url
     parts = urllib.parse.urlsplit(url)
-    netloc = f"{urllib.parse.quote(parts.username or '', safe='')}:{urllib.parse.quote(password, safe='')}@" \
+    # The user name stands in the saved URL already quoted; only the password is added.
+    netloc = f"{parts.username or ''}:{urllib.parse.quote(password, safe='')}@" \
              f"{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
