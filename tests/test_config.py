@@ -3,36 +3,16 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-
 from kassa import config
 from kassa.models.database import make_database
 
-KEYRING_SKIP = (
-    "needs a Secret Service keyring: run under `dbus-run-session` with `gnome-keyring-daemon --unlock "
-    "--components=secrets` (see the project conventions)"
-)
 
-
-@pytest.fixture
-def keyring_backend():
+def test_saved_postgres_url_keeps_a_user_name_with_special_characters(secret_service, monkeypatch):
     import keyring
-    from keyring.backends import SecretService
 
-    backend = keyring.get_keyring()
-    try:
-        if not isinstance(backend, SecretService.Keyring) or backend.priority <= 0:
-            pytest.skip(KEYRING_SKIP)
-        probe = f"probe-{uuid.uuid4().hex}"
-        backend.set_password("kassa-config-probe", probe, "x")
-        backend.delete_password("kassa-config-probe", probe)
-    except Exception as exc:  # no D-Bus session, no daemon, locked collection
-        pytest.skip(f"{KEYRING_SKIP} ({type(exc).__name__})")
-    return backend
-
-
-def test_saved_postgres_url_keeps_a_user_name_with_special_characters(keyring_backend, monkeypatch):
     monkeypatch.delenv("KASSA_DATABASE_URL", raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(secret_service)  # what keyring picks by itself in a desktop session
     # "user@server" is how some hosted PostgreSQL services name users; the wizard quotes it.
     host = f"db-{uuid.uuid4().hex[:8]}.example"
     config.save_database_url(f"postgresql://kassa%40server:p%40ss%2Fw@{host}:5433/kassa")
@@ -43,5 +23,6 @@ def test_saved_postgres_url_keeps_a_user_name_with_special_characters(keyring_ba
         assert params["password"] == "p@ss/w"
         assert params["host"] == host and params["port"] == 5433
     finally:
-        keyring_backend.delete_password(config.DATABASE_PASSWORD_SERVICE,
-                                        config.database_password_key(config.saved_settings()["database_url"]))
+        secret_service.delete_password(config.DATABASE_PASSWORD_SERVICE,
+                                       config.database_password_key(config.saved_settings()["database_url"]))
+        keyring.set_keyring(previous)
