@@ -115,8 +115,10 @@ class SendPolicy:
     answer_window: float = 30 * 24 * 3600  # stop asking for the buyer's answer after this
     retry_intervals: tuple[float, ...] = (10, 30, 60, 300, 900)  # after a transient failure
     not_connected_delay: float = 60.0
-    lease: float = 300.0  # longer than one upload with all the client's retries
-    reconcile_grace: float = 600.0  # how long a file may take to appear as a document at Pagero
+    lease: float = 300.0  # a claim; another sender may then look at the row, never post it before the grace
+    # From marking a row `uploading` to posting it again when Pagero has no document: the
+    # longest upload with all the client's retries (about 860 s) and 10 min to become a document.
+    reconcile_grace: float = 1500.0
     batch: int = 20
     idle: float = 30.0  # the longest sleep of run() when nothing is due
 
