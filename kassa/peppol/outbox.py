@@ -106,6 +106,13 @@ class OutboxError(Exception):
     """A retry or cancel that cannot be done now; the message is Swedish and says why."""
 
 
+def _unexpected_error_text() -> str:
+    from kassa.logging_setup import log_file_path
+
+    return (f"Ett oväntat fel stoppade sändningen; Kassa försöker igen om en stund. "
+            f"Felet finns i loggen ({log_file_path()}). Kvarstår det, kontakta den som sköter Kassa.")
+
+
 @dataclass
 class SendPolicy:
     """Timings of the queue, in seconds. The defaults suit Pagero; tests make them short."""
@@ -372,8 +379,11 @@ class Sender:
                 raise
             except Exception:  # a fault in one row must not stop the queue; it is retried later
                 log.exception("send queue: transmission %s failed unexpectedly", transmission_id)
-                Transmission.update(next_attempt_at=utcnow() + _seconds(self.policy.pick(
-                    self.policy.retry_intervals, 2))).where(Transmission.id == transmission_id).execute()
+                # Said where a person looks (E-fakturor, kassa outbox list), not only in the log.
+                Transmission.update(
+                    next_attempt_at=utcnow() + _seconds(self.policy.pick(self.policy.retry_intervals, 2)),
+                    last_error=_unexpected_error_text(),
+                ).where(Transmission.id == transmission_id).execute()
         return worked + len(ids)
 
     def run_until_idle(self, max_rounds: int = 1_000_000) -> int:
