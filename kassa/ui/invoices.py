@@ -322,6 +322,9 @@ def _credit(invoice_id: int, quantities, till: str) -> int:
 
 def open_invoice(invoice_id: int, parent: QWidget | None, till: str = "") -> InvoiceDialog:
     dialog = InvoiceDialog(invoice_id, parent, till=till)
+    main = parent.window() if parent is not None else None
+    if hasattr(main, "refresh_status"):  # the till's status bar shows the new queue length at once
+        dialog.e_invoice_queued.connect(lambda _invoice_id: main.refresh_status())
     dialog.show()
     return dialog
 

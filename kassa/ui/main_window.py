@@ -548,8 +548,19 @@ class MainWindow(QMainWindow):
         except TypeError:  # a wizard without start pages
             wizard = wizard_class(self)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.finished.connect(lambda _result: self.refresh_status())  # a new connection shows at once
         wizard.open()
         return wizard
+
+    def refresh_status(self) -> None:
+        """Update the status bar's e-invoice indicator now and let the sender look at the queue,
+        instead of waiting for their next turn (after connecting, or after an e-invoice was queued)."""
+        indicator = getattr(self, "queue_indicator", None)
+        if indicator is not None and hasattr(indicator, "refresh"):
+            indicator.refresh()
+        from kassa.peppol.background import wake_running_sender
+
+        wake_running_sender()
 
     def _show_single(self, key: str, factory) -> QWidget:
         """One window of each kind: a second request brings the open one to the front."""

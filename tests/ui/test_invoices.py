@@ -210,3 +210,20 @@ def test_invoice_list_finds_and_opens(qtbot, shop):
     dialog.close()
     assert InvoiceLine.select().count() == 2
 
+
+
+def test_the_tills_status_bar_counts_a_queued_e_invoice_at_once(qtbot, shop):
+    from kassa.ui.main_window import MainWindow
+
+    window = MainWindow(till_name="Kassa 1")  # with its status-bar indicator, refreshed every 10 s
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: hasattr(window, "queue_indicator"), timeout=10_000)  # made after the first paint
+    qtbot.waitUntil(lambda: "0 i kö" in window.queue_indicator.label.text(), timeout=10_000)
+    invoice = issue(shop.customers.e_invoice, COFFEE)
+    dialog = invoices_ui.open_invoice(invoice.id, window, till="Kassa 1")
+    qtbot.addWidget(dialog)
+    dialog.print_button.click()
+    qtbot.waitUntil(lambda: "Fakturan skickas som e-faktura via Pagero" in dialog.message.text(), timeout=30_000)
+    # Well before the indicator's own 10 s turn.
+    qtbot.waitUntil(lambda: "1 i kö" in window.queue_indicator.label.text(), timeout=3_000)
