@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 
 from peewee import JOIN
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from kassa.customer_search import prefix_upper_bound
 from kassa.invoicing import InvoicingError, credit_invoice, credited_quantities
-from kassa.models import Customer, Invoice, InvoiceLine, Transmission
+from kassa.models import FINAL_STATES, Customer, Invoice, InvoiceLine, Transmission
 from kassa.money import format_sek
 from kassa.till import TillError, format_quantity, parse_decimal
 from kassa.ui import printing
@@ -53,6 +53,15 @@ def transmission_state_text(state: str) -> str:
     except ImportError:  # pragma: no cover - the send queue is part of the application
         return state
     return STATE_TEXTS.get(state, state)
+
+
+DELIVERY_REFRESH_MS = 3000
+
+
+def transmission_state(invoice_id: int) -> str | None:
+    """The e-invoice's state now (a worker job)."""
+    row = Transmission.select(Transmission.state).where(Transmission.invoice == invoice_id).first()
+    return row.state if row else None
 
 
 def queue_e_invoice(invoice_id: int, till: str = ""):
@@ -110,6 +119,10 @@ class InvoiceDialog(QDialog):
         self._sending = False
         self._preview: QPrintPreviewDialog | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # While an e-invoice is on its way the delivery line follows it (read in a worker).
+        self._delivery_timer = QTimer(self)
+        self._delivery_timer.setInterval(DELIVERY_REFRESH_MS)
+        self._delivery_timer.timeout.connect(self._refresh_delivery)
         # Tall enough for a page, but never taller than the screen: on a 1280x800 or 1366x768 till the
         # buttons (Skriv ut) and the e-invoice message below the invoice would be out of reach.
         self.resize(820, min(900, self.screen().availableGeometry().height() - 40))
@@ -182,6 +195,7 @@ class InvoiceDialog(QDialog):
         if transmission is not None:
             text = self.tr("E-faktura via Pagero: %1").replace("%1", transmission_state_text(transmission.state))
             self.copy_button.setVisible(True)
+            self._follow(transmission.state)
         elif self.is_e_invoice:
             text = self.tr("Kunden tar emot e-faktura: Skriv ut skickar fakturan via Pagero i stället för till skrivaren.")
         elif self.invoice.printed_at:
@@ -189,6 +203,21 @@ class InvoiceDialog(QDialog):
         else:
             text = self.tr("Inte utskriven ännu.")
         self.delivery_label.setText(text)
+
+    def _follow(self, state: str) -> None:
+        if state in FINAL_STATES:
+            self._delivery_timer.stop()
+        elif not self._delivery_timer.isActive():
+            self._delivery_timer.start()
+
+    def _refresh_delivery(self) -> None:
+        run_in_background(transmission_state, self.invoice_id, on_result=self._delivery_state)
+
+    def _delivery_state(self, state: str | None) -> None:
+        if state is None:
+            return
+        self.delivery_label.setText(self.tr("E-faktura via Pagero: %1").replace("%1", transmission_state_text(state)))
+        self._follow(state)
 
     def _say(self, html: str, ok: bool = True) -> None:
         color = "#1b5e20" if ok else "#b71c1c"

@@ -227,3 +227,14 @@ def test_the_tills_status_bar_counts_a_queued_e_invoice_at_once(qtbot, shop):
     qtbot.waitUntil(lambda: "Fakturan skickas som e-faktura via Pagero" in dialog.message.text(), timeout=30_000)
     # Well before the indicator's own 10 s turn.
     qtbot.waitUntil(lambda: "1 i kö" in window.queue_indicator.label.text(), timeout=3_000)
+
+
+def test_an_open_invoice_dialog_follows_its_e_invoice_to_delivered(qtbot, shop, open_dialog):
+    invoice = issue(shop.customers.e_invoice, COFFEE)
+    dialog = open_dialog(invoice)
+    dialog.print_button.click()
+    qtbot.waitUntil(lambda: "Fakturan skickas som e-faktura via Pagero" in dialog.message.text(), timeout=30_000)
+    assert "I kö" in dialog.delivery_label.text()
+    # The sender (another thread or another till) moves it on; the open dialog shows it.
+    Transmission.update(state="delivered").where(Transmission.invoice == invoice.id).execute()
+    qtbot.waitUntil(lambda: "Levererad" in dialog.delivery_label.text(), timeout=10_000)
