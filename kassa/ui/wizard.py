@@ -252,6 +252,16 @@ def describe_database_error(exc: BaseException, host: str, port: int, database: 
     return f"Anslutningen misslyckades: {first}"
 
 
+def test_database_keeping_password(url: str, keep_saved_password: bool, *parts) -> str:
+    """test_database, with the saved password (from the keyring, which may take a while or ask
+    the user: hence here in the worker) when the field was left empty for the same server and user."""
+    if keep_saved_password:
+        saved = config.saved_database_url()
+        if saved and config.database_password_key(saved) == config.database_password_key(url):
+            url = saved
+    return test_database(url, *parts)
+
+
 def test_database(url: str, host: str, port: int, database: str, user: str) -> str:
     """Connect, ask for the version, disconnect (runs in a worker thread). Returns the version."""
     from kassa.models.database import DatabaseConfigError, make_database
@@ -393,20 +403,13 @@ class DatabasePage(QWizardPage):
         if problem:
             self._report(problem, False)
             return
-        url = self._url_for_test()
+        url = self.url(with_password=True)
+        keep_saved_password = not self.password_edit.text()
         self._testing = True
         self.test_button.setEnabled(False)
         self._report(self.tr("Ansluter …"), True)
-        run_in_background(test_database, url, *self._parts(), on_result=self._test_ok, on_error=self._test_failed)
-
-    def _url_for_test(self) -> str:
-        url = self.url(with_password=True)
-        if not self.password_edit.text():
-            # Keep the saved password (from the keyring) when the field is left empty.
-            saved = config.saved_database_url()
-            if saved and config.database_password_key(saved) == config.database_password_key(url):
-                return saved
-        return url
+        run_in_background(test_database_keeping_password, url, keep_saved_password, *self._parts(),
+                          on_result=self._test_ok, on_error=self._test_failed)
 
     def _test_finished(self) -> bool:
         if not shiboken6.isValid(self):
