@@ -98,7 +98,8 @@ class ManualInvoiceDialog(QDialog):
         self.price = QLineEdit(lines_box)
         self.price.setObjectName("linePrice")
         self.price.setPlaceholderText(self.tr("À-pris"))
-        self.price.setMaximumWidth(110)
+        self.price.setMinimumWidth(self.price.fontMetrics().horizontalAdvance(self.tr("À-pris inkl. moms")) + 24)
+        self.price.setMaximumWidth(170)
         self.vat = QComboBox(lines_box)
         self.vat.setObjectName("lineVat")
         for rate in VAT_RATES:
