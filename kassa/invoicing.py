@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kassa.identifiers import format_bankgiro, format_orgnr, format_plusgiro
+from kassa.identifiers import format_bankgiro, format_plusgiro
 from kassa.models import AuditEvent, Company, Customer, Invoice, InvoiceLine, NumberSeries, Sale
 from kassa.models.database import is_postgres, write_transaction
 from kassa.money import ZERO, ComputedLine, LineInput, Totals, compute_lines, compute_totals, round_ore
@@ -300,7 +300,3 @@ def credit_invoice(
         Invoice.update(status="partly_credited" if remaining else "credited").where(Invoice.id == invoice.id).execute()
         AuditEvent.create(invoice=invoice, event="credited", message=f"Kreditfaktura {credit.number}", actor=till)
     return credit
-
-
-def format_customer_orgnr(buyer: dict) -> str:
-    return format_orgnr(buyer.get("org_number", ""))

@@ -193,7 +193,7 @@ class InvoiceDialog(QDialog):
     def _show_delivery(self) -> None:
         transmission = Transmission.get_or_none(Transmission.invoice == self.invoice_id)
         if transmission is not None:
-            text = self.tr("E-faktura via Pagero: %1").replace("%1", transmission_state_text(transmission.state))
+            text = self._e_invoice_text(transmission.state)
             self.copy_button.setVisible(True)
             self._follow(transmission.state)
         elif self.is_e_invoice:
@@ -216,8 +216,11 @@ class InvoiceDialog(QDialog):
     def _delivery_state(self, state: str | None) -> None:
         if state is None:
             return
-        self.delivery_label.setText(self.tr("E-faktura via Pagero: %1").replace("%1", transmission_state_text(state)))
+        self.delivery_label.setText(self._e_invoice_text(state))
         self._follow(state)
+
+    def _e_invoice_text(self, state: str) -> str:
+        return self.tr("E-faktura via Pagero: %1").replace("%1", transmission_state_text(state))
 
     def _say(self, html: str, ok: bool = True) -> None:
         color = "#1b5e20" if ok else "#b71c1c"
