@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 import sys
 import urllib.parse
 from pathlib import Path
@@ -111,6 +112,16 @@ def pagero_redirect_port() -> int:
 
 def interest_url() -> str:
     return os.environ.get("KASSA_INTEREST_URL", DEFAULT_INTEREST_URL)
+
+
+def till_designation() -> str:
+    """This till's designation (kassabeteckning) on receipts, reports, sales and events.
+
+    `KASSA_TILL` first, then the setting saved by the wizard, then the computer's name.
+    The one place that decides it: everything that names the till calls this.
+    """
+    return (os.environ.get("KASSA_TILL") or str(saved_settings().get("till") or "").strip()
+            or socket.gethostname())
 
 
 # -- settings saved by the settings wizard (no secrets: the database password is in the keyring) --
