@@ -124,6 +124,13 @@ def till_designation() -> str:
             or socket.gethostname())
 
 
+def control_unit_mode() -> str:
+    """Which control unit the register uses (kassa.register.units): `KASSA_CONTROL_UNIT`, else the
+    saved setting "control_unit", else "none" (no unit: the four-price-base-amounts exemption)."""
+    return (os.environ.get("KASSA_CONTROL_UNIT") or str(saved_settings().get("control_unit") or "").strip()
+            or "none")
+
+
 # -- settings saved by the settings wizard (no secrets: the database password is in the keyring) --
 
 SETTINGS_FILE = "settings.json"

@@ -10,6 +10,8 @@ from kassa.models.company import SEND_MODES, Company
 from kassa.models.customers import Customer, CustomerCategory, note_means_pagero
 from kassa.models.database import db
 from kassa.models.invoices import AuditEvent, ImmutableInvoiceError, Invoice, InvoiceLine, NumberSeries
+from kassa.models.journal import JournalEntry
+from kassa.models.register import ParkedSale, Receipt, RegisterDay, RegisterImmutableError, ZReport
 from kassa.models.sales import PAYMENT_METHODS, Payment, Sale, SaleLine
 from kassa.models.schema import MODELS, SCHEMA_VERSION, SchemaVersion, ensure_schema
 from kassa.models.transmissions import FINAL_STATES, InterestRequest, Transmission
@@ -18,5 +20,6 @@ __all__ = [
     "VAT_RATES", "Article", "BaseModel", "utcnow", "SEND_MODES", "Company", "Customer", "CustomerCategory",
     "note_means_pagero", "db", "AuditEvent", "ImmutableInvoiceError", "Invoice", "InvoiceLine", "NumberSeries",
     "PAYMENT_METHODS", "Payment", "Sale", "SaleLine", "MODELS", "SCHEMA_VERSION", "SchemaVersion",
-    "ensure_schema", "FINAL_STATES", "InterestRequest", "Transmission",
+    "ensure_schema", "FINAL_STATES", "InterestRequest", "Transmission", "JournalEntry", "ParkedSale", "Receipt",
+    "RegisterDay", "RegisterImmutableError", "ZReport",
 ]

@@ -19,6 +19,7 @@ class Article(BaseModel):
     price_includes_vat = peewee.BooleanField(default=True)  # shelf prices in Sweden include VAT
     vat_rate = peewee.IntegerField(default=25)
     active = peewee.BooleanField(default=True)
+    is_service = peewee.BooleanField(default=False)  # a service (tjänst), not goods, on receipts and Z reports
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"

@@ -13,12 +13,14 @@ from kassa.models.company import Company
 from kassa.models.customers import Customer, CustomerCategory
 from kassa.models.database import db, is_postgres, sqlite_path
 from kassa.models.invoices import AuditEvent, Invoice, InvoiceLine, NumberSeries
+from kassa.models.journal import JournalEntry
+from kassa.models.register import REGISTER_MODELS, register_triggers
 from kassa.models.sales import Payment, Sale, SaleLine
 from kassa.models.transmissions import InterestRequest, Transmission
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class SchemaVersion(BaseModel):
@@ -29,11 +31,28 @@ class SchemaVersion(BaseModel):
 MODELS = [
     SchemaVersion, Company, CustomerCategory, Customer, Article, Sale, SaleLine, Payment,
     NumberSeries, Invoice, InvoiceLine, AuditEvent, Transmission, InterestRequest,
+    *REGISTER_MODELS, JournalEntry,
 ]
+
+
+def _migrate_2_register(migrator) -> None:
+    """The kassaregister: goods/services on articles and sale lines, a return's sold line, and the
+    register's tables (days, receipts, Z reports, parked sales, the journal) with their triggers."""
+    from playhouse.migrate import migrate
+
+    migrate(
+        migrator.add_column("article", "is_service", Article.is_service),
+        migrator.add_column("sale_line", "is_service", SaleLine.is_service),
+        migrator.add_column("sale_line", "returned_line_id", SaleLine.returned_line),
+    )
+    db.create_tables([*REGISTER_MODELS, JournalEntry], safe=True)
+    for stmt in register_triggers(is_postgres()):
+        db.execute_sql(stmt)
+
 
 # version -> function(migrator) bringing the schema from version-1 to version
 # (a migration imports playhouse.migrate.migrate itself).
-MIGRATIONS: dict[int, callable] = {}
+MIGRATIONS: dict[int, callable] = {2: _migrate_2_register}
 
 _INVOICE_CONTENT = [
     f.column_name for f in Invoice._meta.sorted_fields if f.name not in Invoice.MUTABLE_FIELDS and f.name != "id"
@@ -103,6 +122,8 @@ def ensure_schema() -> None:
         with db.atomic():
             db.create_tables(MODELS, safe=True)
             for stmt in _postgres_triggers() if is_postgres() else _sqlite_triggers():
+                db.execute_sql(stmt)
+            for stmt in register_triggers(is_postgres()):
                 db.execute_sql(stmt)
             SchemaVersion.create(version=SCHEMA_VERSION)
             NumberSeries.insert(name="invoice", next_number=1).on_conflict_ignore().execute()
