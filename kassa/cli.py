@@ -24,6 +24,9 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("rules", "kassa.peppol.rules_command", "valideringsregelpaketet (status, install)"),
     ("install-shortcut", "kassa.shortcut", "skapa genväg på skrivbordet och i programmenyn"),
     ("backup", "kassa.backup", "gör en konsekvent kopia av databasen"),
+    ("report", "kassa.commands.report", "X-dagrapport; Z-dagrapport som stänger dagen (x, z)"),
+    ("receipt", "kassa.commands.receipt", "visa ett sparat kvitto eller ta fram dess kopia (show, copy)"),
+    ("journal", "kassa.commands.journal", "journalminnet: XML-export enligt SKVFS 2021:16, kontroll (export, verify)"),
 ]
 
 

@@ -31,6 +31,11 @@ class Lines:
             self.lines.append(PrintLine(part, style, align))
 
     def pair(self, left: str, right: str, style: Style = "normal") -> None:
+        if len(right) >= self.width - 1:  # a long value (a control code): the label, then the value below
+            self.add(left, style)
+            for start in range(0, len(right), self.width):
+                self.lines.append(PrintLine(right[start:start + self.width], style))
+            return
         room = self.width - len(right) - 1
         if len(left) > room:
             self.add(left, style)

@@ -104,9 +104,9 @@ def receipt_printout(doc: ReceiptDocument, *, open_drawer: bool = False) -> Prin
     out.rule()
     if doc.control_unit_id:  # 12
         out.pair("Kontrollenhet", doc.control_unit_id)
-        out.add(f"Kontrollkod: {doc.control_code}")
+        out.pair("Kontrollkod", doc.control_code)
         if doc.kind == "copy" and doc.original_control_code:
-            out.add(f"Originalets kontrollkod: {doc.original_control_code}")
+            out.pair("Originalets kontrollkod", doc.original_control_code)
     if doc.electronic:
         out.add(ELECTRONIC, "bold", "center")  # 13
     if doc.kind in ("sale", "copy") and not doc.training and not doc.is_return:

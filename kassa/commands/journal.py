@@ -1,0 +1,55 @@
+"""`kassa journal export|verify`: the journal as SKVFS 2021:16 XML; its hash chain checked."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from kassa.commands.tills import run_register_command
+from kassa.register import journal
+from kassa.register.export import export_journal
+from kassa.till import TillError
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' är inget datum. Skriv t.ex. 2026-05-04.") from None
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Journalminnet: export som XML enligt SKVFS 2021:16, och kontroll av kedjan."
+    sub = parser.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
+    export = sub.add_parser("export", help="skriv journalen för en period som XML (SKVFS 2021:16)")
+    export.add_argument("--from", dest="first", type=_date, required=True, metavar="DATUM", help="första dagen")
+    export.add_argument("--to", dest="last", type=_date, required=True, metavar="DATUM", help="sista dagen")
+    export.add_argument("-o", "--output", required=True, metavar="FIL", help="XML-filen som skrivs")
+    export.add_argument("--till", action="append", metavar="KASSA", help="bara denna kassa (kan upprepas)")
+    verify = sub.add_parser("verify", help="kontrollera att ingen journalrad är ändrad eller borttagen")
+    verify.add_argument("--till", metavar="KASSA", help="bara denna kassa")
+
+
+def run(args: argparse.Namespace) -> int:
+    def action() -> int:
+        if args.action == "export":
+            if args.last < args.first:
+                raise TillError("Sista dagen (--to) ligger före första dagen (--from).")
+            count = export_journal(args.output, args.first, args.last, tills=args.till)
+            print(f"{count} registreringar skrivna till {args.output}.")
+            return 0
+        results = journal.verify(args.till)
+        if not results:
+            print("Det finns ingen journal att kontrollera.")
+        bad = 0
+        for result in results:
+            if result.ok:
+                print(f"Kassa {result.till}: {result.rows} journalrader, kedjan är hel.")
+            else:
+                bad += 1
+                where = f" (databasens rad-id {result.bad_id})" if result.bad_id is not None else ""
+                print(f"Kassa {result.till}: FEL vid journalrad {result.bad_seq}{where}: {result.problem}",
+                      file=sys.stderr)
+        return 1 if bad else 0
+
+    return run_register_command(action)
