@@ -37,14 +37,16 @@ MODELS = [
 
 def _migrate_2_register(migrator) -> None:
     """The kassaregister: goods/services on articles and sale lines, a return's sold line, and the
-    register's tables (days, receipts, Z reports, parked sales, the journal) with their triggers."""
-    from playhouse.migrate import migrate
+    register's tables (days, receipts, Z reports, parked sales, the journal) with their triggers.
 
-    migrate(
-        migrator.add_column("article", "is_service", Article.is_service),
-        migrator.add_column("sale_line", "is_service", SaleLine.is_service),
-        migrator.add_column("sale_line", "returned_line_id", SaleLine.returned_line),
-    )
+    Plain ALTER TABLE … ADD COLUMN with its default: playhouse's SQLite migrator would rebuild the
+    article table for a NOT NULL column, which its foreign keys forbid."""
+    false = "FALSE" if is_postgres() else "0"
+    boolean = "BOOLEAN" if is_postgres() else "INTEGER"
+    for table in ("article", "sale_line"):
+        db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "is_service" {boolean} NOT NULL DEFAULT {false}')
+    db.execute_sql('ALTER TABLE "sale_line" ADD COLUMN "returned_line_id" INTEGER REFERENCES "sale_line" ("id")')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "sale_line_returned_line_id" ON "sale_line" ("returned_line_id")')
     db.create_tables([*REGISTER_MODELS, JournalEntry], safe=True)
     for stmt in register_triggers(is_postgres()):
         db.execute_sql(stmt)

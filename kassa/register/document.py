@@ -107,7 +107,7 @@ class ReceiptDocument:
         data["original_created_at"] = _time(self.original_created_at)
         for line in data["lines"]:
             line["registered_at"] = _time(line["registered_at"])
-        return data
+        return _plain(data)
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> ReceiptDocument:
@@ -152,6 +152,15 @@ def parse_receipt_code(text: str) -> tuple[str | None, int] | None:
     if sep and till and number.isdigit():
         return till, int(number)
     return None
+
+
+def _plain(value: Any) -> Any:
+    """JSON values only: amounts and quantities as strings ("12.50")."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return str(value) if isinstance(value, Decimal) else value
 
 
 def _time(moment: dt.datetime | None) -> str | None:
