@@ -4,7 +4,15 @@ import sys
 
 from kassa.identifiers import check_bankgiro, check_gln, check_orgnr, check_personnummer
 from kassa.models import (
-    Article, Company, Customer, CustomerCategory, Invoice, JournalEntry, Receipt, ZReport, database,
+    Article,
+    Company,
+    Customer,
+    CustomerCategory,
+    Invoice,
+    JournalEntry,
+    Receipt,
+    ZReport,
+    database,
 )
 from tests.conftest import REPO
 
