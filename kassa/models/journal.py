@@ -16,7 +16,7 @@ from kassa.models.register import Receipt, RegisterDay, _WriteOnce
 class JournalEntry(_WriteOnce):
     till = peewee.CharField()
     seq = peewee.BigIntegerField()  # 1, 2, … per till, unbroken
-    at = peewee.DateTimeField(index=True)  # UTC
+    at = peewee.DateTimeField()  # UTC
     event = peewee.CharField()  # kassa.register.events
     day = peewee.ForeignKeyField(RegisterDay, null=True, backref="journal")
     receipt = peewee.ForeignKeyField(Receipt, null=True, backref="journal")
@@ -26,4 +26,5 @@ class JournalEntry(_WriteOnce):
     hash = peewee.CharField(max_length=64)
 
     class Meta:
-        indexes = ((("till", "seq"), True),)
+        # (till, at): the export reads each till's rows in time order (with the id, SQLite's rowid, as tie)
+        indexes = ((("till", "seq"), True), (("till", "at"), False))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import heapq
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -323,22 +324,30 @@ def handelser(row: tuple[Any, ...], z_numbers: dict[int, int]) -> Iterator[str]:
     yield out.text()
 
 
-def journal_rows(start: dt.datetime, end: dt.datetime, tills: list[str]) -> Iterator[tuple[Any, ...]]:
-    """(id, at, till, event, day_id, data) in time order, [start, end) UTC, a batch at a time."""
+def _till_rows(till: str, start: dt.datetime, end: dt.datetime) -> Iterator[tuple[Any, ...]]:
+    """One till's rows (id, at, till, event, day_id, data) in time order, a batch at a time
+    (keyset pagination on the (till, at) index, the id breaking ties)."""
     fields = (JournalEntry.id, JournalEntry.at, JournalEntry.till, JournalEntry.event, JournalEntry.day,
               JournalEntry.data)
-    base = (JournalEntry.at >= start) & (JournalEntry.at < end) & JournalEntry.till.in_(tills)
+    base = (JournalEntry.till == till) & (JournalEntry.at < end)
     last: tuple[dt.datetime, int] | None = None
     while True:
-        where = base
-        if last is not None:
-            where &= (JournalEntry.at > last[0]) | ((JournalEntry.at == last[0]) & (JournalEntry.id > last[1]))
+        if last is None:
+            where = base & (JournalEntry.at >= start)
+        else:  # a range on the index, then the tie on equal times by id
+            where = base & (JournalEntry.at >= last[0]) & ((JournalEntry.at > last[0]) | (JournalEntry.id > last[1]))
         batch = list(JournalEntry.select(*fields).where(where).order_by(JournalEntry.at, JournalEntry.id)
                      .limit(BATCH).tuples())
         if not batch:
             return
         yield from batch  # type: ignore[misc]  # .tuples() rows
         last = (batch[-1][1], batch[-1][0])
+
+
+def journal_rows(start: dt.datetime, end: dt.datetime, tills: list[str]) -> Iterator[tuple[Any, ...]]:
+    """The chosen tills' rows in [start, end) UTC, in time order: each till's stream merged (one batch
+    per till in memory)."""
+    return heapq.merge(*(_till_rows(till, start, end) for till in tills), key=lambda row: (row[1], row[0]))
 
 
 def tills_in(start: dt.datetime, end: dt.datetime) -> list[str]:

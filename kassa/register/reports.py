@@ -7,10 +7,12 @@ carry on from the till's previous Z report, so they are never reset.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
-from peewee import fn
+from peewee import Case, fn
 
 from kassa.models import (
     Company,
@@ -57,40 +59,18 @@ def _previous_z(till: str) -> ZReport | None:
 
 def compute(day: RegisterDay, kind: str, produced_at: dt.datetime, *, number: int | None = None,
             counted: Decimal | None = None, control_unit_id: str = "") -> DayFigures:
-    sales = returns = rounding = goods_amount = services_amount = ZERO
-    goods_sold = services_sold = Decimal("0")
-    receipts = returns_count = drawer = 0
-    vat: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    tally = {name: _Tally() for name in ("copy", "training", "proforma", "discounts", "reductions")}
-    rows = (Receipt.select(Receipt.kind, Receipt.training, Receipt.total, Receipt.rounding, Receipt.payable,
-                           Receipt.vat, Receipt.goods_quantity, Receipt.services_quantity, Receipt.services_amount,
-                           Receipt.discount_total, Receipt.reduction_total, Receipt.drawer_opened)
-            .where(Receipt.day == day.id).tuples())
-    for (kind_, training, total, rounding_, payable, vat_rows, goods_q, services_q, services_a, discount,
-         reduced, drawer_opened) in rows:
-        drawer += bool(drawer_opened)
-        group = "training" if training else kind_ if kind_ in ("copy", "proforma") else None
-        if group:
-            tally[group].add(payable)
-            continue
-        sign = 1 if kind_ == "sale" else -1
-        rounding += sign * rounding_
-        services_amount += sign * services_a
-        goods_amount += sign * (total - services_a)
-        for row in vat_rows:
-            vat[int(row["rate"])][0] += sign * Decimal(row["taxable"])
-            vat[int(row["rate"])][1] += sign * Decimal(row["tax"])
-        if kind_ == "sale":
-            receipts += 1
-            sales += total
-            goods_sold += goods_q
-            services_sold += services_q
-            for name, amount in (("discounts", discount), ("reductions", reduced)):
-                if amount:
-                    tally[name].add(amount)
-        else:
-            returns_count += 1
-            returns += total
+    groups = _receipt_sums(day)
+    sale, ret = groups.get(("sale", False), _Sums()), groups.get(("return", False), _Sums())
+    sales, returns = sale.total, ret.total
+    rounding = sale.rounding - ret.rounding
+    services_amount = sale.services_amount - ret.services_amount
+    goods_amount = (sales - sale.services_amount) - (returns - ret.services_amount)
+    goods_sold, services_sold = sale.goods, sale.services
+    receipts, returns_count = sale.count, ret.count
+    drawer = sum(g.drawer for g in groups.values())
+    training = _Sums.merged(g for (_kind, trained), g in groups.items() if trained)
+    copies, proforma = groups.get(("copy", False), _Sums()), groups.get(("proforma", False), _Sums())
+    vat = _vat(day)
     means = _means(day)
     journal_counts = _journal_counts(day)
     parked = (ParkedSale.select(fn.COUNT(ParkedSale.id), fn.SUM(ParkedSale.total))
@@ -115,9 +95,10 @@ def compute(day: RegisterDay, kind: str, produced_at: dt.datetime, *, number: in
         receipts=receipts,
         drawer_openings=drawer + sum(journal_counts[e][0] for e in (events.DRAWER_OPENED, events.CASH_IN,
                                                                      events.CASH_OUT)),
-        copies=tally["copy"].value(), training=tally["training"].value(), means=means,
-        discounts=tally["discounts"].value(), reductions=tally["reductions"].value(), unfinished=unfinished,
-        proforma=tally["proforma"].value(), rounding=rounding,
+        copies=CountAmount(copies.count, copies.payable), training=CountAmount(training.count, training.payable),
+        means=means, discounts=CountAmount(sale.discounted, sale.discount),
+        reductions=CountAmount(sale.reduced, sale.reduction), unfinished=unfinished,
+        proforma=CountAmount(proforma.count, proforma.payable), rounding=rounding,
         grand_total_sales=(previous.grand_total_sales if previous else ZERO) + sales,
         grand_total_returns=(previous.grand_total_returns if previous else ZERO) + returns,
         invoiced=CountAmount(invoiced[0] or 0, Sale.total.python_value(invoiced[1]) or ZERO),
@@ -125,16 +106,60 @@ def compute(day: RegisterDay, kind: str, produced_at: dt.datetime, *, number: in
     )
 
 
-class _Tally:
-    def __init__(self) -> None:
-        self.count, self.amount = 0, ZERO
+class _Sums:
+    """Receipts of one kind summed by the database (amounts back as Decimals)."""
 
-    def add(self, amount: Decimal) -> None:
-        self.count += 1
-        self.amount += amount
+    NAMES = ("count", "total", "rounding", "payable", "goods", "services", "services_amount", "drawer",
+             "discounted", "discount", "reduced", "reduction")
 
-    def value(self) -> CountAmount:
-        return CountAmount(self.count, self.amount)
+    def __init__(self, row: tuple[Any, ...] | None = None) -> None:
+        row = row or (0,) * len(self.NAMES)
+        money, quantity = Receipt.total.python_value, Receipt.goods_quantity.python_value
+        (self.count, total, rounding, payable, goods, services, services_amount, self.drawer, self.discounted,
+         discount, self.reduced, reduction) = (value or 0 for value in row)
+        self.total, self.rounding, self.payable = money(total), money(rounding), money(payable)
+        self.goods, self.services = quantity(goods), quantity(services)
+        self.services_amount, self.discount, self.reduction = money(services_amount), money(discount), money(reduction)
+
+    @classmethod
+    def merged(cls, parts: Any) -> _Sums:
+        out = cls()
+        for part in parts:
+            out.count += part.count
+            out.payable += part.payable
+        return out
+
+
+def _receipt_sums(day: RegisterDay) -> dict[tuple[str, bool], _Sums]:
+    """Each (kind, training) of the day's receipts: count and sums, in one grouped query."""
+    def count_if(column: Any) -> Any:
+        return fn.SUM(Case(None, [(column != 0, 1)], 0))
+
+    query = (Receipt.select(Receipt.kind, Receipt.training, fn.COUNT(Receipt.id), fn.SUM(Receipt.total),
+                            fn.SUM(Receipt.rounding), fn.SUM(Receipt.payable), fn.SUM(Receipt.goods_quantity),
+                            fn.SUM(Receipt.services_quantity), fn.SUM(Receipt.services_amount),
+                            fn.SUM(Case(None, [(Receipt.drawer_opened, 1)], 0)),
+                            count_if(Receipt.discount_total), fn.SUM(Receipt.discount_total),
+                            count_if(Receipt.reduction_total), fn.SUM(Receipt.reduction_total))
+             .where(Receipt.day == day.id).group_by(Receipt.kind, Receipt.training).tuples())
+    return {(kind, bool(training)): _Sums(tuple(rest)) for kind, training, *rest in query}
+
+
+def _vat(day: RegisterDay) -> dict[int, tuple[Decimal, Decimal]]:
+    """VAT per rate of the day's sale receipts less its return receipts (each receipt keeps its breakdown
+    as JSON, read here without the ORM: this is the report's one per-receipt loop)."""
+    sums: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    query = (Receipt.select(Receipt.kind, Receipt.vat)
+             .where((Receipt.day == day.id) & (Receipt.training == False)  # noqa: E712
+                    & Receipt.kind.in_(("sale", "return"))))
+    cursor = Receipt._meta.database.execute(query)
+    for kind, text in cursor.fetchall():
+        sign = 1 if kind == "sale" else -1
+        for row in json.loads(text):
+            pair = sums[int(row["rate"])]
+            pair[0] += sign * Decimal(row["taxable"])
+            pair[1] += sign * Decimal(row["tax"])
+    return {rate: (taxable, tax) for rate, (taxable, tax) in sums.items()}
 
 
 def _means(day: RegisterDay) -> tuple[MeansFigure, ...]:
@@ -167,8 +192,8 @@ def _journal_counts(day: RegisterDay) -> dict[str, tuple[int, Decimal]]:
 
 def x_report(day: RegisterDay, at: dt.datetime, control_unit_id: str = "") -> DayFigures:
     """The X report now; its taking is journalled (uttag av rapport)."""
+    figures = compute(day, "X", at, control_unit_id=control_unit_id)  # read outside the write lock
     with write_transaction():
-        figures = compute(day, "X", at, control_unit_id=control_unit_id)
         journal.append(day.till, events.X_REPORT, figures.to_data(), day_id=day.id, amount=figures.net_sales,
                        at=at)
     return figures

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal as D
 
 import pytest
 
 from kassa.models import Customer, ZReport
+from kassa.register.figures import CountAmount
 from kassa.register.service import Register
 from kassa.till import Cart
 from tests.register.printed import doubled, section, text, value, values
 
 
-@pytest.fixture
-def z(shop, unit):
+def known_day(unit):
     """Day 1: four buns by card, closed. Day 2 (float 500): the registrations below, closed counting 1 150 kr."""
     till = Register("kassa-1", unit)
     till.open_day("0")
@@ -51,8 +52,37 @@ def z(shop, unit):
     invoiced = Cart(till="kassa-1")
     invoiced.add_code("200")
     invoiced.pay_invoice(customer)
-    figures = till.z_report("1150")
+    return till, till.z_report("1150")
+
+
+@pytest.fixture
+def z(shop, unit):
+    till, figures = known_day(unit)
     return till.report_printout(figures)
+
+
+@pytest.mark.postgres
+def test_the_same_day_on_postgresql(pg_db, unit):
+    from tests.conftest import make_company
+    from tests.register.conftest import make_articles
+
+    make_company()
+    make_articles()
+    _till, figures = known_day(unit)
+    assert (figures.net_sales, figures.goods_amount, figures.services_amount) == (D("646.00"), D("146.00"),
+                                                                                  D("500.00"))
+    assert {v.rate: (v.taxable, v.tax) for v in figures.vat} == {25: (D("456.88"), D("114.22")),
+                                                                 12: (D("66.88"), D("8.02"))}
+    assert (figures.goods_sold, figures.services_sold, figures.receipts, figures.drawer_openings) == (4, 1, 3, 5)
+    assert (figures.copies, figures.training, figures.returns) == (CountAmount(1, D("610.00")),
+                                                                   CountAmount(1, D("25.00")),
+                                                                   CountAmount(1, D("54.90")))
+    assert (figures.discounts, figures.reductions, figures.unfinished) == (
+        CountAmount(1, D("7.90")), CountAmount(1, D("5.00")), CountAmount(2, D("89.90")))
+    assert {m.method: m.net for m in figures.means} == {"cash": D("555.00"), "card": D("71.10"), "swish": D("20.00")}
+    assert (figures.grand_total_sales, figures.grand_total_returns, figures.cash_difference) == (
+        D("800.90"), D("54.90"), D("-5.00"))
+    assert (figures.invoiced, figures.rounding) == (CountAmount(1, D("79.00")), D("0.10"))
 
 
 def test_a_company_name_and_org_number(z):
