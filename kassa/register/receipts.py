@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from kassa.identifiers import format_orgnr, format_postal_code
 from kassa.models import Company, JournalEntry, NumberSeries, Receipt, RegisterDay, Sale, ZReport
-from kassa.models.database import write_transaction
+from kassa.models.database import is_postgres, write_transaction
 from kassa.money import ZERO, Totals, round_ore
 from kassa.register import events, journal
 from kassa.register.control_unit.base import ControlUnit, ControlUnitUnavailable, ReceiptData, ReceiptKind
@@ -154,12 +154,22 @@ class SaleToStore:
 def store_receipt(doc: ReceiptDocument, *, day: RegisterDay, unit: ControlUnit, now: Callable[[], dt.datetime],
                   local: Callable[[dt.datetime], dt.datetime], sale: SaleToStore | None = None,
                   sale_id: int | None = None, original: Receipt | None = None, copy_of: Receipt | None = None,
-                  counts: Counts = Counts(), drawer: bool = False) -> tuple[Receipt, ReceiptDocument]:
-    """Number, register with the control unit, and store: all or nothing (see the module doc)."""
+                  counts: Counts = Counts(), drawer: bool = False,
+                  check: Callable[[], None] | None = None) -> tuple[Receipt, ReceiptDocument]:
+    """Number, register with the control unit, and store: all or nothing (see the module doc).
+
+    `check` runs inside the transaction first, with the receipt returned against (or copied) locked
+    on PostgreSQL, so that two tills cannot both return the last of a line or both copy a receipt.
+    """
     try:
         with write_transaction():
             if ZReport.select().where(ZReport.day == day.id).exists():
                 raise TillError("Dagen är redan stängd med en Z-dagrapport. Öppna en ny dag.")
+            locked = original or copy_of
+            if locked is not None and is_postgres():
+                Receipt.select(Receipt.id).where(Receipt.id == locked.id).for_update().get()
+            if check is not None:
+                check()
             serial = NumberSeries.take(series_name(doc.till))
             moment = now()
             doc = doc.with_changes(serial=serial, created_at=moment)

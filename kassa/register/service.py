@@ -288,8 +288,8 @@ class Register:
     def _settle(self, kind: str, parts: Sequence[PaymentPart], electronic: bool) -> ReceiptResult:
         day = self._day()
         paid = self.payment_plan(parts)
-        if kind == "return":
-            returns.check_quantities(self.cart.lines)
+        lines_now = list(self.cart.lines)
+        check = (lambda: returns.check_quantities(lines_now)) if kind == "return" else None
         totals = self.cart.totals()
         bonus = ZERO if (self.training or kind == "return") else self.cart.bonus_for(self.cart.customer, paid.payable)
         doc = receipts.draft(kind, self.till, self.cart, totals, paid, training=self.training, electronic=electronic,
@@ -298,7 +298,7 @@ class Register:
                                     refund=kind == "return")
         receipt, doc = receipts.store_receipt(doc, day=day, unit=self.unit, now=self.now, local=self.local,
                                               sale=sale, original=self.return_of, drawer=paid.has_cash,
-                                              counts=receipts.Counts.of(self.cart.lines, doc))
+                                              counts=receipts.Counts.of(self.cart.lines, doc), check=check)
         self._reset()
         return ReceiptResult(receipt, doc, receipt_printout(doc, open_drawer=paid.has_cash), paid)
 
@@ -374,10 +374,13 @@ class Register:
         if closed is not None:
             raise TillError(f"Kvitto {original.serial} hör till en stängd dag (Z-dagrapport {closed.number}) och är "
                             "låst. Rättelser görs med en retur.")
-        existing = Receipt.get_or_none(Receipt.copy_of == original.id)
-        if existing is not None:
-            raise TillError(f"Kvitto {original.serial} har redan en kopia (löpnummer {existing.serial}). "
-                            "Bara en kopia får tas fram.")
+        def no_copy_yet() -> None:
+            existing = Receipt.get_or_none(Receipt.copy_of == original.id)
+            if existing is not None:
+                raise TillError(f"Kvitto {original.serial} har redan en kopia (löpnummer {existing.serial}). "
+                                "Bara en kopia får tas fram.")
+
+        no_copy_yet()
         source = receipts.document_of(original)
         doc = source.with_changes(kind="copy", original_kind=source.kind, original_serial=original.serial,
                                   original_created_at=original.created_at,
@@ -385,7 +388,7 @@ class Register:
                                   control_code="", control_unit_id="")
         receipt, doc = receipts.store_receipt(
             doc, day=day, unit=self.unit, now=self.now, local=self.local, sale_id=original.sale_id,
-            copy_of=original, counts=receipts.Counts.copy_of(original))
+            copy_of=original, counts=receipts.Counts.copy_of(original), check=no_copy_yet)
         return ReceiptResult(receipt, doc, receipt_printout(doc))
 
     # --- cash and drawer -----------------------------------------------------------------------------
