@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kassa.identifiers import format_orgnr, format_postal_code
-from kassa.models import Company, JournalEntry, NumberSeries, Receipt, RegisterDay, Sale, ZReport
+from kassa.models import Company, JournalEntry, NumberSeries, Receipt, RegisterDay, ZReport
 from kassa.models.database import is_postgres, write_transaction
 from kassa.money import ZERO, Totals, round_ore
 from kassa.register import events, journal
@@ -242,15 +242,5 @@ def sale_status(training: bool, kind: str) -> str:
     return {"sale": "paid", "return": "return", "proforma": "proforma"}[kind]
 
 
-def sold_line_ids(receipt: Receipt) -> dict[int, int]:
-    """The sale line ids of a receipt, by position (1, 2, …)."""
-    from kassa.models import SaleLine
-
-    if receipt.sale_id is None:
-        return {}
-    return {pos: line_id for line_id, pos in SaleLine.select(SaleLine.id, SaleLine.position)
-            .where(SaleLine.sale == receipt.sale_id).tuples()}
-
-
 __all__ = ["Counts", "SaleToStore", "day_closed", "document_of", "draft", "find_receipt", "reduction", "receipt_data",
-           "sale_status", "seller_of", "series_name", "sold_line_ids", "store_receipt", "Sale"]
+           "sale_status", "seller_of", "series_name", "store_receipt"]
