@@ -118,7 +118,7 @@ class InterestRequest(BaseModel):
 
     created_at = peewee.DateTimeField(default=utcnow)
     form = JsonField()
-    state = TransmissionStateField(default=TransmissionState.QUEUED, index=True)  # queued | sending | sent | needs_attention
+    state = peewee.CharField(default="queued", index=True)  # queued | sending | sent | needs_attention
     attempts = peewee.IntegerField(default=0)
     next_attempt_at = peewee.DateTimeField(default=utcnow)
     last_error = peewee.TextField(default="")
