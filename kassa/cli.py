@@ -24,6 +24,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("rules", "kassa.peppol.rules_command", "valideringsregelpaketet (status, install)"),
     ("install-shortcut", "kassa.shortcut", "skapa genväg på skrivbordet och i programmenyn"),
     ("backup", "kassa.backup", "gör en konsekvent kopia av databasen"),
+    ("control-unit", "kassa.commands.control_unit", "kontrollenheten (status, emulator, configure)"),
 ]
 
 
