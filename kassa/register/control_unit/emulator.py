@@ -88,10 +88,18 @@ class _Handler(BaseHTTPRequestHandler):
         if scheme.lower() != "basic":
             return None
         try:
-            user, _, password = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
-        except (binascii.Error, UnicodeDecodeError):
+            raw = base64.b64decode(value, validate=True)
+        except binascii.Error:
             return None
-        return user if self.server.state.authorized(user, password) else None
+        # ISO-8859-1 as the protocol (and requests) sends it; UTF-8 as RFC 7617 allows.
+        for encoding in ("iso-8859-1", "utf-8"):
+            try:
+                user, _, password = raw.decode(encoding).partition(":")
+            except UnicodeDecodeError:
+                continue
+            if self.server.state.authorized(user, password):
+                return user
+        return None
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         if self.server.control and self.path == "/_control/state":

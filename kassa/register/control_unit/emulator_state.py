@@ -190,6 +190,7 @@ class EmulatorState:
             kind = self._kind_for_next_request()
             delay = self.behaviour.delay if kind == "slow" else 0.0
             entry: dict[str, Any] = {"type": request.type, "serial_no": request.fields.get("SerialNo"),
+                                     "new_session": request.fields.get("IsNewSession"),
                                      "receipt_id": request.fields.get("ReceiptId"), "kind": kind}
             self.requests.append(entry)
             name, outcome, message = self._decide(kind, request, delay)

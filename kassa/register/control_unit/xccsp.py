@@ -235,7 +235,8 @@ class XccspControlUnit:
             self._password = credentials.load_password(self.url, self.username, self._keyring_backend)
         try:
             response = self._session.post(
-                self.url, data=body, auth=(self.username, self._password), timeout=self.timeout, stream=True,
+                self.url, data=body, auth=(_auth_bytes(self.username), _auth_bytes(self._password)),
+                timeout=self.timeout, stream=True,
                 headers={"Content-Type": f"text/xml; charset={ENCODING}", "Accept": "text/xml",
                          "Accept-Charset": ENCODING})
         except requests.Timeout:
@@ -292,6 +293,14 @@ class XccspControlUnit:
         advice = FAULT_ADVICE.get(fault.code, _AGAIN)
         detail = f" ({fault.message})" if fault.message else ""
         return f"Ingen kontrollkod: {what}{detail}. {advice}"
+
+
+def _auth_bytes(text: str) -> bytes:
+    """Basic credentials as ISO-8859-1 (the protocol's charset), UTF-8 for what that cannot hold."""
+    try:
+        return text.encode(ENCODING)
+    except UnicodeEncodeError:
+        return text.encode("utf-8")
 
 
 def _main_status_text(status: int) -> str:

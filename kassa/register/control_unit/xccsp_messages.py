@@ -170,6 +170,8 @@ def _parse(body: bytes) -> etree._Element:
         raise UnreadableAnswer(f"not XML ({exc})") from None
     if root is None:
         raise UnreadableAnswer("no root element")
+    if root.getroottree().docinfo.doctype:
+        raise UnreadableAnswer("a DOCTYPE is not accepted")  # XCCSP has none; entities are a risk
     return root
 
 
