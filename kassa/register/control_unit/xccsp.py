@@ -28,6 +28,7 @@ from collections.abc import Callable
 
 import keyring.backend
 import requests
+import requests.auth
 import urllib3
 
 from kassa.register.control_unit import credentials
@@ -233,10 +234,10 @@ class XccspControlUnit:
     def _post(self, body: bytes) -> RegisterResult | StatusResult | Fault:
         if self._password is None:
             self._password = credentials.load_password(self.url, self.username, self._keyring_backend)
+        auth = requests.auth.HTTPBasicAuth(_auth_bytes(self.username), _auth_bytes(self._password))
         try:
             response = self._session.post(
-                self.url, data=body, auth=(_auth_bytes(self.username), _auth_bytes(self._password)),
-                timeout=self.timeout, stream=True,
+                self.url, data=body, auth=auth, timeout=self.timeout, stream=True,
                 headers={"Content-Type": f"text/xml; charset={ENCODING}", "Accept": "text/xml",
                          "Accept-Charset": ENCODING})
         except requests.Timeout:
