@@ -4,8 +4,9 @@
                                      "read_timeout": 10}}
                 or {"control_unit": {"kind": "none"}}   (the 4-prisbasbelopp exemption, chosen explicitly)
 
-The password is in the OS keyring (`credentials`). Nothing saved means no unit is chosen: the
-register may then not register sales (`build_control_unit` raises ControlUnitUnavailable).
+The password is in the OS keyring (`credentials`); `check_control_unit` tests settings before they are
+saved. Nothing saved means no unit is chosen: the register may then not register sales
+(`build_control_unit` raises ControlUnitUnavailable).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import keyring.backend
 
 from kassa import config
 from kassa.register.control_unit import credentials
-from kassa.register.control_unit.base import ControlUnit, ControlUnitUnavailable
+from kassa.register.control_unit.base import ControlUnit, ControlUnitUnavailable, UnitStatus
 from kassa.register.control_unit.exempt import NoControlUnit
 from kassa.register.control_unit.xccsp import XccspControlUnit, check_url
 
@@ -105,3 +106,25 @@ def build_control_unit(settings: ControlUnitSettings | None = None, *, org_numbe
     return XccspControlUnit(settings.url, settings.username, org_number=org_number,
                             till=till if till is not None else config.till_designation(),
                             read_timeout=settings.read_timeout, keyring_backend=keyring_backend)
+
+
+def check_control_unit(settings: ControlUnitSettings, *, org_number: str, till: str | None = None,
+                       password: str | None = None,
+                       keyring_backend: keyring.backend.KeyringBackend | None = None) -> UnitStatus:
+    """"Testa" in the settings: ask the unit for its status, with a password not yet saved if given.
+
+    Never raises; the text is Swedish. Does network I/O: call it from a worker.
+    """
+    try:
+        if settings.kind == "none":
+            return NoControlUnit().status()
+        unit = XccspControlUnit(settings.url, settings.username, org_number=org_number,
+                                till=till if till is not None else config.till_designation(),
+                                read_timeout=settings.read_timeout, keyring_backend=keyring_backend,
+                                password=password, timeout_retries=0)
+        try:
+            return unit.status()
+        finally:
+            unit.close()
+    except ControlUnitUnavailable as exc:
+        return UnitStatus(ok=False, text=str(exc))

@@ -13,7 +13,8 @@ returns a code it did not get:
 - a refused connection, a rejected login, any other fault and an answer that is not XCCSP are
   not retried: the register tries the same receipt again later, and gets the same answer for it.
 
-The password comes from the OS keyring (`credentials`), read once per driver. Plain ``http://`` is
+The password comes from the OS keyring (`credentials`), read once per driver (or is given, to test
+settings before they are saved). Plain ``http://`` is
 allowed only to this computer (the emulator); anything else must be ``https://``.
 """
 from __future__ import annotations
@@ -121,7 +122,7 @@ class XccspControlUnit:
     """The `ControlUnit` of an XCCSP service (GreenGate Online and other CleanCash-based services)."""
 
     def __init__(self, url: str, username: str, *, org_number: str, till: str,
-                 keyring_backend: keyring.backend.KeyringBackend | None = None,
+                 keyring_backend: keyring.backend.KeyringBackend | None = None, password: str | None = None,
                  connect_timeout: float = 3.0, read_timeout: float = 10.0, timeout_retries: int = 2,
                  busy_retries: int = 3, busy_wait: float = 1.0,
                  session: requests.Session | None = None, sleep: Callable[[float], None] = time.sleep):
@@ -138,7 +139,8 @@ class XccspControlUnit:
         self.busy_retries = busy_retries
         self.busy_wait = busy_wait
         self._keyring_backend = keyring_backend
-        self._password: str | None = None
+        self._given_password = password  # for a test before the settings are saved; else the keyring
+        self._password: str | None = password
         self._session = session or requests.Session()
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -256,7 +258,7 @@ class XccspControlUnit:
                 self._warned_emulator = True
                 log.warning("control unit at %s is Kassa's emulator: NOT a certified control unit", self.host)
             if response.status_code in (401, 403):
-                self._password = None  # read again next time: it may have been corrected meanwhile
+                self._password = self._given_password  # read again next time: it may have been corrected
                 raise ControlUnitUnavailable(
                     f"Kontrollenheten ({self.host}) godtog inte inloggningen (HTTP {response.status_code}). "
                     "Kontrollera användarnamn och lösenord under Inställningar → Kontrollenhet.")

@@ -107,3 +107,18 @@ def test_configure_refuses_plain_http_to_another_computer(isolated_data_dir):
                  data_dir=isolated_data_dir)
     assert done.returncode == 2 and "https://" in done.stderr
     assert not config.settings_path().exists()
+
+
+def test_testing_settings_before_they_are_saved(emulator):
+    from kassa.register.control_unit.settings import check_control_unit
+
+    settings = ControlUnitSettings(kind="xccsp", url=emulator.url, username=USER)
+    ok = check_control_unit(settings, org_number=ORG, till="KASSA-1", password=PASSWORD)
+    assert ok.ok and "EMULATOR00000001" in ok.text
+    wrong = check_control_unit(settings, org_number=ORG, till="KASSA-1", password="fel")
+    assert not wrong.ok and "godtog inte inloggningen" in wrong.text
+    no_org = check_control_unit(settings, org_number="", till="KASSA-1", password=PASSWORD)
+    assert not no_org.ok and "Organisationsnumret" in no_org.text
+    assert check_control_unit(ControlUnitSettings(kind="none"), org_number="").ok
+    assert emulator.state.snapshot()["registrations"] == []  # a test registers nothing
+    assert not config.settings_path().exists()  # and saves nothing
