@@ -125,33 +125,29 @@ def status_request(pos_id: str, org_no: str) -> bytes:
     return _serialize(root)
 
 
-def register_response(result: RegisterResult, comment: str = "") -> bytes:
-    root, data = _message("response", "RegisterReceiptResponse")
-    out = _element(data, "RegisterResult")
-    _element(out, "Code", result.code)
-    _element(out, "UnitId", result.unit_id)
-    _element(out, "UnitMainStatus", result.main_status)
-    _element(out, "UnitStorageStatus", result.storage_status)
+def _response(message_type: str, element: str, values: list[tuple[str, object]], comment: str) -> bytes:
+    root, data = _message("response", message_type)
+    out = _element(data, element)
+    for name, value in values:
+        _element(out, name, value)
     return _serialize(root, comment)
+
+
+def register_response(result: RegisterResult, comment: str = "") -> bytes:
+    return _response("RegisterReceiptResponse", "RegisterResult", [
+        ("Code", result.code), ("UnitId", result.unit_id), ("UnitMainStatus", result.main_status),
+        ("UnitStorageStatus", result.storage_status)], comment)
 
 
 def status_response(result: StatusResult, comment: str = "") -> bytes:
-    root, data = _message("response", "StatusResponse")
-    out = _element(data, "Status")
-    _element(out, "Id", result.unit_id)
-    _element(out, "Firmware", result.firmware)
-    _element(out, "MainStatus", result.main_status)
-    _element(out, "StorageStatus", result.storage_status)
-    return _serialize(root, comment)
+    return _response("StatusResponse", "Status", [
+        ("Id", result.unit_id), ("Firmware", result.firmware), ("MainStatus", result.main_status),
+        ("StorageStatus", result.storage_status)], comment)
 
 
 def fault_response(fault: Fault, comment: str = "") -> bytes:
-    root, data = _message("response", "Fault")
-    out = _element(data, "FaultInfo")
-    _element(out, "Code", fault.code)
-    _element(out, "ShortMessage", fault.short)
-    _element(out, "Message", fault.message)
-    return _serialize(root, comment)
+    return _response("Fault", "FaultInfo", [
+        ("Code", fault.code), ("ShortMessage", fault.short), ("Message", fault.message)], comment)
 
 
 # -- reading ---------------------------------------------------------------------------
