@@ -1,6 +1,7 @@
 """A TCP listener on 127.0.0.1 standing in for a network receipt printer (raw port 9100).
 
-Each connection is one job: everything received is kept in `jobs`. Real-time status questions
+Each connection is one job: everything received is kept in `jobs`, in the order the connections
+were accepted (the order of the prints), whichever closes first. Real-time status questions
 (DLE EOT n) sent before any print data are answered like an Epson printer would in `condition`:
 ready, paper_low, paper_out, cover_open, error, offline, or silent (no answers at all).
 `stop()` closes the port (the printer is off: connections are refused); `start()` opens it again.
@@ -25,8 +26,7 @@ CONDITIONS = {
 class PrinterListener:
     def __init__(self, port: int = 0, condition: str = "ready"):
         self.condition = condition
-        self.jobs: list[bytes] = []
-        self.connections = 0
+        self._slots: list[bytes | None] = []  # one per accepted connection, filled when it closes
         self._port = port
         self._lock = threading.Lock()
         self._server: socket.socket | None = None
@@ -36,6 +36,15 @@ class PrinterListener:
     @property
     def port(self) -> int:
         return self._port
+
+    @property
+    def connections(self) -> int:
+        return len(self._slots)
+
+    @property
+    def jobs(self) -> list[bytes]:
+        with self._lock:
+            return [job for job in self._slots if job is not None]
 
     def start(self) -> PrinterListener:
         server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -66,12 +75,12 @@ class PrinterListener:
         """The first `count` jobs, once their connections have closed."""
         deadline = time.monotonic() + timeout
         with self._changed:
-            while len(self.jobs) < count:
+            while len(self._slots) < count or any(job is None for job in self._slots[:count]):
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise AssertionError(f"{len(self.jobs)} job(s) arrived, {count} expected")
+                    raise AssertionError(f"{len(self._slots)} connection(s), {count} finished jobs expected")
                 self._changed.wait(left)
-            return list(self.jobs[:count])
+            return [job for job in self._slots[:count] if job is not None]
 
     def _accept(self, server: socket.socket) -> None:
         while self._server is server:
@@ -81,10 +90,12 @@ class PrinterListener:
                 continue
             except OSError:
                 return
-            self.connections += 1
-            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+            with self._lock:
+                index = len(self._slots)
+                self._slots.append(None)
+            threading.Thread(target=self._serve, args=(connection, index), daemon=True).start()
 
-    def _serve(self, connection: socket.socket) -> None:
+    def _serve(self, connection: socket.socket, index: int) -> None:
         received = bytearray()
         answered = 0  # bytes of status questions already answered
         with connection:
@@ -105,5 +116,5 @@ class PrinterListener:
                     connection.sendall(bytes([status]))
                     answered += 3
         with self._changed:
-            self.jobs.append(bytes(received))
+            self._slots[index] = bytes(received)
             self._changed.notify_all()
