@@ -6,6 +6,8 @@ the keyring. Every field has a mnemonic, so the dialog is used without a mouse.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -180,23 +182,20 @@ class HardwareDialog(QDialog):
         self.message.setText(text)
 
     def test_print(self) -> None:
-        try:
-            settings = self.printer_settings()
-        except PrinterUnavailable as exc:
-            self.message.setText(str(exc))
-            return
-        if settings is not None:
-            self._busy("Skriver ut testsidan …")
-            run_in_background(print_test_page, settings, on_result=self._show, on_error=self._failed)
+        self._with_printer(print_test_page, "Skriver ut testsidan …")
 
     def test_drawer(self) -> None:
+        self._with_printer(try_drawer, "Öppnar kassalådan …")
+
+    def _with_printer(self, action: Callable[[PrinterSettings], PrinterStatus], busy: str) -> None:
         try:
             settings = self.printer_settings()
         except PrinterUnavailable as exc:
             self.message.setText(str(exc))
             return
         if settings is not None:
-            run_in_background(try_drawer, settings, on_result=self._show, on_error=self._failed)
+            self._busy(busy)
+            run_in_background(action, settings, on_result=self._show, on_error=self._failed)
 
     def test_unit(self) -> None:
         try:
