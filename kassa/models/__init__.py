@@ -10,6 +10,7 @@ from kassa.models.company import SEND_MODES, Company
 from kassa.models.customers import Customer, CustomerCategory, note_means_pagero
 from kassa.models.database import db
 from kassa.models.invoices import AuditEvent, ImmutableInvoiceError, Invoice, InvoiceLine, NumberSeries
+from kassa.models.print_jobs import PRINT_JOB_STATES, PrintJob
 from kassa.models.sales import PAYMENT_METHODS, Payment, Sale, SaleLine
 from kassa.models.schema import MODELS, SCHEMA_VERSION, SchemaVersion, ensure_schema
 from kassa.models.transmissions import InterestRequest, Transmission, TransmissionState
@@ -18,5 +19,5 @@ __all__ = [
     "VAT_RATES", "Article", "BaseModel", "utcnow", "SEND_MODES", "Company", "Customer", "CustomerCategory",
     "note_means_pagero", "db", "AuditEvent", "ImmutableInvoiceError", "Invoice", "InvoiceLine", "NumberSeries",
     "PAYMENT_METHODS", "Payment", "Sale", "SaleLine", "MODELS", "SCHEMA_VERSION", "SchemaVersion",
-    "ensure_schema", "InterestRequest", "Transmission", "TransmissionState",
+    "ensure_schema", "InterestRequest", "Transmission", "TransmissionState", "PRINT_JOB_STATES", "PrintJob",
 ]

@@ -13,12 +13,13 @@ from kassa.models.company import Company
 from kassa.models.customers import Customer, CustomerCategory
 from kassa.models.database import db, is_postgres, sqlite_path
 from kassa.models.invoices import AuditEvent, Invoice, InvoiceLine, NumberSeries
+from kassa.models.print_jobs import PrintJob
 from kassa.models.sales import Payment, Sale, SaleLine
 from kassa.models.transmissions import InterestRequest, Transmission
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class SchemaVersion(BaseModel):
@@ -28,12 +29,20 @@ class SchemaVersion(BaseModel):
 
 MODELS = [
     SchemaVersion, Company, CustomerCategory, Customer, Article, Sale, SaleLine, Payment,
-    NumberSeries, Invoice, InvoiceLine, AuditEvent, Transmission, InterestRequest,
+    NumberSeries, Invoice, InvoiceLine, AuditEvent, Transmission, InterestRequest, PrintJob,
 ]
 
 # version -> function(migrator) bringing the schema from version-1 to version
 # (a migration imports playhouse.migrate.migrate itself).
 MIGRATIONS: dict[int, callable] = {}
+
+
+def _add_print_jobs(migrator) -> None:
+    """2: the receipt printer's queue (kassa.devices.print_queue)."""
+    db.create_tables([PrintJob], safe=True)
+
+
+MIGRATIONS[2] = _add_print_jobs
 
 _INVOICE_CONTENT = [
     f.column_name for f in Invoice._meta.sorted_fields if f.name not in Invoice.MUTABLE_FIELDS and f.name != "id"
