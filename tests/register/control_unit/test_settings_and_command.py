@@ -14,7 +14,7 @@ from kassa.register.control_unit.credentials import SERVICE, delete_password
 from kassa.register.control_unit.exempt import NoControlUnit
 from kassa.register.control_unit.settings import ControlUnitSettings, build_control_unit, save, saved
 from kassa.register.control_unit.xccsp import XccspControlUnit
-from tests.conftest import REPO
+from tests.factories import REPO
 from tests.register.control_unit.conftest import ORG, PASSWORD, USER, receipt
 
 
