@@ -62,9 +62,9 @@ def main() -> None:
         data = Path(tempfile.mkdtemp(prefix="kassa-bench-"))
         os.environ["KASSA_DATA_DIR"] = str(data)
         from kassa.devices.print_queue import PrintQueue
-        from kassa.models import database
+        from kassa.models import connection
 
-        database.connect(f"sqlite:///{data / 'kassa.sqlite3'}")
+        connection.connect(f"sqlite:///{data / 'kassa.sqlite3'}")
 
     with ControlUnitEmulator(users={"kassa": "bench"}) as emulator, PrinterListener() as listener:
         # The password is given, not read from the keyring: a driver reads the keyring once, not per receipt.

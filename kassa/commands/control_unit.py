@@ -12,6 +12,7 @@ import logging
 import sys
 
 from kassa import config
+from kassa.commands.base import EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, CommandError, open_database
 from kassa.register.control_unit.base import ControlUnitUnavailable
 
 
@@ -63,13 +64,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _org_number() -> str:
-    from kassa.models import Company, database
+    from kassa.models import Company
 
-    database.connect()
-    try:
+    with open_database():
         return Company.get_solo().org_number
-    finally:
-        database.close()
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -80,15 +78,13 @@ def _status(args: argparse.Namespace) -> int:
         if settings is None:
             from kassa.register.control_unit.settings import NOT_CHOSEN
 
-            print(NOT_CHOSEN, file=sys.stderr)
-            return 2
+            raise CommandError(NOT_CHOSEN, EXIT_CANNOT_RUN)
         unit = build_control_unit(settings, org_number=_org_number() if settings.kind == "xccsp" else "")
     except ControlUnitUnavailable as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+        raise CommandError(str(exc), EXIT_CANNOT_RUN) from None
     status = unit.status()
-    print(status.text)
-    return 0 if status.ok else 1
+    print(status.text)  # the status is the answer, good or bad: stdout either way
+    return EXIT_OK if status.ok else EXIT_FAILED
 
 
 def _emulator(args: argparse.Namespace) -> int:
@@ -102,8 +98,7 @@ def _emulator(args: argparse.Namespace) -> int:
         for spec in args.user:
             name, sep, password = spec.partition(":")
             if not sep or not name or not password:
-                print(f"--user ska vara NAMN:LÖSENORD, inte {spec!r}.", file=sys.stderr)
-                return 2
+                raise CommandError(f"--user ska vara NAMN:LÖSENORD, inte {spec!r}.", EXIT_CANNOT_RUN)
             users[name] = password
     try:
         behaviour = Behaviour(mode=args.mode, delay=args.slow, fail_rate=args.fail_rate, seed=args.seed)
@@ -111,15 +106,13 @@ def _emulator(args: argparse.Namespace) -> int:
             behaviour = Behaviour(mode=args.mode, delay=args.slow, fail_rate=args.fail_rate, seed=args.seed,
                                   fail_kinds=tuple(k.strip() for k in args.fail_kinds.split(",") if k.strip()))
     except ValueError as exc:
-        print(f"Ogiltigt beteende: {exc}", file=sys.stderr)
-        return 2
+        raise CommandError(f"Ogiltigt beteende: {exc}", EXIT_CANNOT_RUN) from None
     try:
         emulator = ControlUnitEmulator(host=args.host, port=args.port, behaviour=behaviour, users=users,
                                        control=args.control, unit_number=args.unit_number)
     except OSError as exc:
-        print(f"Kunde inte starta emulatorn på {args.host}:{args.port}: {exc.strerror or exc}. "
-              "Välj en annan port med --port.", file=sys.stderr)
-        return 2
+        raise CommandError(f"Kunde inte starta emulatorn på {args.host}:{args.port}: {exc.strerror or exc}. "
+                           "Välj en annan port med --port.", EXIT_CANNOT_RUN) from None
     print(f"*** {NOT_CERTIFIED}. Den får aldrig användas i en butik. ***")
     print(f"Kontrollenhetsemulatorn lyssnar på {emulator.url}" + (" (styrgränssnitt på)" if args.control else ""))
     first_user = next(iter(users)) if users else "kassa"
@@ -148,12 +141,10 @@ def _configure(args: argparse.Namespace) -> int:
         if args.password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
             if not password:
-                print("Inget lösenord lästes från standard in.", file=sys.stderr)
-                return 2
+                raise CommandError("Inget lösenord lästes från standard in.", EXIT_CANNOT_RUN)
         save(settings, password)
     except ControlUnitUnavailable as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+        raise CommandError(str(exc), EXIT_CANNOT_RUN) from None
     print(f"Kontrollenhet vald: {settings.url} som {settings.username}. Inställningarna finns i "
           f"{config.settings_path()}" + ("; lösenordet i nyckelringen." if password else "."))
     return 0

@@ -131,15 +131,15 @@ def test_the_queue_on_postgresql(pg_db, settings, listener):
 
 
 def test_an_existing_database_gets_the_print_queue_table(isolated_data_dir):
-    from kassa.models import database, schema
+    from kassa.models import connection, database, schema
 
     url = f"sqlite:///{isolated_data_dir / 'old.sqlite3'}"
-    database.connect(url)
+    connection.connect(url)
     database.db.execute_sql("DROP TABLE print_job")
     schema.SchemaVersion.delete().execute()
     schema.SchemaVersion.create(version=1)
     database.close()
-    database.connect(url)  # migrates 1 → 2
+    connection.connect(url)  # migrates 1 → 2
     try:
         assert schema.current_version() == 2
         assert database.db.table_exists("print_job")
