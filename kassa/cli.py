@@ -24,6 +24,8 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("rules", "kassa.peppol.rules_command", "valideringsregelpaketet (status, install)"),
     ("install-shortcut", "kassa.shortcut", "skapa genväg på skrivbordet och i programmenyn"),
     ("backup", "kassa.backup", "gör en konsekvent kopia av databasen"),
+    ("export", "kassa.commands.export", "verifikationer till redovisningsprogrammet (sie)"),
+    ("payments", "kassa.commands.payments", "inbetalningar från Bankgirot (import, list)"),
 ]
 
 

@@ -9,6 +9,7 @@ import peewee
 
 from kassa.models.articles import Article
 from kassa.models.base import BaseModel
+from kassa.models.bookkeeping import BOOKKEEPING_MODELS
 from kassa.models.company import Company
 from kassa.models.customers import Customer, CustomerCategory
 from kassa.models.database import db, is_postgres, sqlite_path
@@ -18,7 +19,7 @@ from kassa.models.transmissions import InterestRequest, Transmission
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class SchemaVersion(BaseModel):
@@ -28,12 +29,20 @@ class SchemaVersion(BaseModel):
 
 MODELS = [
     SchemaVersion, Company, CustomerCategory, Customer, Article, Sale, SaleLine, Payment,
-    NumberSeries, Invoice, InvoiceLine, AuditEvent, Transmission, InterestRequest,
+    NumberSeries, Invoice, InvoiceLine, AuditEvent, Transmission, InterestRequest, *BOOKKEEPING_MODELS,
 ]
 
 # version -> function(migrator) bringing the schema from version-1 to version
 # (a migration imports playhouse.migrate.migrate itself).
 MIGRATIONS: dict[int, callable] = {}
+
+
+def _add_bookkeeping(migrator) -> None:
+    """2: the account plan, reminder settings, payments from Bankgirot and reminders (new tables only)."""
+    db.create_tables(BOOKKEEPING_MODELS, safe=True)
+
+
+MIGRATIONS[2] = _add_bookkeeping
 
 _INVOICE_CONTENT = [
     f.column_name for f in Invoice._meta.sorted_fields if f.name not in Invoice.MUTABLE_FIELDS and f.name != "id"
