@@ -1,4 +1,4 @@
-"""Reading a BgMax file into Kassa: `kassa payments import FILE`, and Betalningar → Läs in betalfil.
+"""Reading a BgMax file into Kassa: `kassa payments import FILE`, and Fakturor → Inbetalningar från Bankgirot.
 
 The file is parsed whole first (kassa.bookkeeping.bgmax); a malformed file is refused with its
 line and the reason, and nothing of it is stored. Then, in one transaction: the file's identity
@@ -59,7 +59,7 @@ class ImportResult:
         lines.append(f"{self.placed} placerade på sina fakturor ({format_sek(self.placed_amount)} kr).")
         if self.unplaced:
             lines.append(f"{self.unplaced} behöver placeras för hand ({format_sek(self.unplaced_amount)} kr): "
-                         "Betalningar → Placera inbetalningar, eller kassa payments list.")
+                         "Fakturor → Inbetalningar från Bankgirot, eller kassa payments list.")
         return "\n".join(lines)
 
 

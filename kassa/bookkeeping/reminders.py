@@ -168,3 +168,25 @@ def check_settings(fee: Decimal, agreed: bool, margin: Decimal, days: int) -> No
         raise ReminderError("Räntetillägget ska vara mellan 0 och 50 procentenheter (räntelagen: 8).")
     if not 1 <= days <= 60:
         raise ReminderError("Betalningstiden efter en påminnelse ska vara 1–60 dagar.")
+
+
+@dataclass
+class IssuedReminder:
+    id: int
+    issue_date: dt.date
+    number: int
+    customer: str
+    sequence: int
+    fee: Decimal
+    interest: Decimal
+    new_due_date: dt.date
+    delivery: str
+    e_invoice: bool
+
+
+def issued_reminders(limit: int = 500) -> list[IssuedReminder]:
+    """The reminders made, newest first."""
+    query = (Reminder.select(Reminder, Invoice.number, Invoice.buyer).join(Invoice)
+             .order_by(Reminder.issue_date.desc(), Reminder.id.desc()).limit(limit))
+    return [IssuedReminder(r.id, r.issue_date, r.invoice.number, r.invoice.buyer.get("name", ""), r.sequence, r.fee,
+                           r.interest, r.new_due_date, r.delivery, r.e_invoice) for r in query]

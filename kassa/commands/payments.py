@@ -64,5 +64,5 @@ def _list() -> int:
     for row in rows:
         print(f"{row.id:>6}  {row.pay_date}  {format_sek(row.amount):>12}  {format_sek(row.remaining):>12}  "
               f"{row.reference[:25]:25}  {row.payer} · {row.reason}")
-    print(f"{len(rows)} inbetalningar att placera (Betalningar → Placera inbetalningar i Kassa).")
+    print(f"{len(rows)} inbetalningar att placera (Fakturor → Inbetalningar från Bankgirot i Kassa).")
     return EXIT_OK

@@ -18,6 +18,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kassa.bookkeeping.receivables import FILTERS, receivables, state_filter, state_text
 from kassa.customer_search import prefix_upper_bound
 from kassa.invoicing import InvoicingError, credit_invoice, credited_quantities
 from kassa.models import FINAL_STATES, Customer, Invoice, InvoiceLine, Transmission
@@ -454,11 +456,13 @@ class CreditDialog(QDialog):
 
 # --- the invoice list ----------------------------------------------------------------------------
 
-def load_invoices(text: str = "", limit: int = 500) -> list[tuple]:
-    """Newest first: (id, number, kind, date, customer, payable, status, delivery, transmission state).
+def load_invoices(text: str = "", limit: int = 500, payment: str = "") -> list[tuple]:
+    """Newest first: (id, number, kind, date, customer, payable, status, delivery, transmission state,
+    payment state text).
 
     Empty text: the newest invoices. Digits: that invoice number. Otherwise customers whose name
-    starts with the text (the same index range as the customer search)."""
+    starts with the text (the same index range as the customer search). `payment`: a key of
+    kassa.bookkeeping.receivables.FILTERS (paid, overdue …)."""
     query = (Invoice.select(Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.buyer,
                             Invoice.payable, Invoice.status, Invoice.delivery, Transmission.state)
              .join(Transmission, JOIN.LEFT_OUTER, on=(Transmission.invoice == Invoice.id)))
@@ -469,15 +473,22 @@ def load_invoices(text: str = "", limit: int = 500) -> list[tuple]:
         key = text.casefold()
         query = query.join(Customer, on=(Invoice.customer == Customer.id), src=Invoice).where(
             (Customer.name_key >= key) & (Customer.name_key < prefix_upper_bound(key)))
+    condition = state_filter(payment)
+    if condition is not None:
+        query = query.where(condition)
+    found = list(query.order_by(Invoice.number.desc()).limit(limit).objects())
+    owed = receivables(inv.id for inv in found)
     rows = []
-    for inv in query.order_by(Invoice.number.desc()).limit(limit).objects():
+    for inv in found:
+        receivable = owed.get(inv.id)
+        paid = state_text(receivable.state(), receivable.open, receivable.paid) if receivable else ""
         rows.append((inv.id, inv.number, inv.kind, inv.issue_date, inv.buyer.get("name", ""), inv.payable,
-                     inv.status, inv.delivery, inv.state))
+                     inv.status, inv.delivery, inv.state, paid))
     return rows
 
 
 class InvoiceListModel(QAbstractTableModel):
-    HEADERS = ("Nummer", "Datum", "Kund", "Belopp", "Status", "Leverans")
+    HEADERS = ("Nummer", "Datum", "Kund", "Belopp", "Status", "Leverans", "Betalning")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -502,7 +513,7 @@ class InvoiceListModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        _id, number, kind, date, customer, payable, status, delivery, state = self.rows[index.row()]
+        _id, number, kind, date, customer, payable, status, delivery, state, paid = self.rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
@@ -519,6 +530,8 @@ class InvoiceListModel(QAbstractTableModel):
                 if state:
                     return f"{self.tr('E-faktura')}: {transmission_state_text(state)}"
                 return self.tr(DELIVERY_TEXTS.get(delivery, delivery))
+            if column == 6:
+                return paid
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
@@ -538,6 +551,10 @@ class InvoiceListDialog(QDialog):
         self.search.setObjectName("invoiceSearch")
         self.search.setPlaceholderText(self.tr("Sök: fakturanummer eller kundens namn"))
         self.search.setClearButtonEnabled(True)
+        self.payment_filter = QComboBox(self)
+        self.payment_filter.setObjectName("paymentFilter")
+        for key, label in FILTERS.items():
+            self.payment_filter.addItem(self.tr(label), key)
         self.model = InvoiceListModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("invoiceTable")
@@ -563,21 +580,28 @@ class InvoiceListDialog(QDialog):
         buttons.addWidget(open_button)
         buttons.addWidget(close_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.search)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.payment_filter)
+        layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.resize(900, 560)
         self._loader = LatestOnly(load_invoices, delay_ms=150, parent=self)
         self._loader.result.connect(self._loaded)
         self._loader.error.connect(lambda exc: self.info.setText(str(exc)))
-        self.search.textEdited.connect(lambda text: self._loader.request(text))
-        self.search.returnPressed.connect(lambda: self._loader.request(self.search.text(), immediately=True))
+        self.search.textEdited.connect(lambda text: self._loader.request(text, 500, self.payment_state()))
+        self.search.returnPressed.connect(self.refresh)
+        self.payment_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.refresh)
         self.refresh()
 
+    def payment_state(self) -> str:
+        return str(self.payment_filter.currentData() or "")
+
     def refresh(self) -> None:
         self.info.setText(self.tr("Hämtar fakturor …"))
-        self._loader.request(self.search.text(), immediately=True)
+        self._loader.request(self.search.text(), 500, self.payment_state(), immediately=True)
 
     def _loaded(self, rows: list[tuple]) -> None:
         self.model.set_rows(rows)
