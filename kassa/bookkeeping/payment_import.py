@@ -16,13 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from kassa.bookkeeping.bgmax import BgMaxDeposit, BgMaxError, BgMaxPayment, parse_bgmax
-from kassa.bookkeeping.payment_placing import Placement, match_payments, store_placements
+from kassa.bookkeeping.payment_placing import PaymentRef, Placement, match_payments, store_placements
 from kassa.identifiers import format_bankgiro
 from kassa.models import Company, PaymentFile, ReceivedPayment
+from kassa.models.bulk import insert_rows, rows_in
 from kassa.models.database import write_transaction
 from kassa.money import ZERO, format_sek
-
-CHUNK = 200
 
 
 class PaymentImportError(ValueError):
@@ -126,19 +125,18 @@ def import_bgmax(data: bytes, name: str = "BgMax-filen", actor: str = "") -> Imp
         if earlier is not None:
             return ImportResult(name, already_imported_at=earlier.imported_at)
         keys = [k for k, _d, _p in keyed]
-        existing: set[str] = set()
-        for i in range(0, len(keys), CHUNK * 2):
-            existing.update(k for (k,) in ReceivedPayment.select(ReceivedPayment.key)
-                            .where(ReceivedPayment.key.in_(keys[i:i + CHUNK * 2])).tuples())
+        existing = {k for (k,) in rows_in((ReceivedPayment.key,), ReceivedPayment.key, keys)}
         new = [(k, d, p) for k, d, p in keyed if k not in existing]
         receiving = next((d.receiving_bankgiro for d in parsed.deposits if d.receiving_bankgiro), "")
         file = PaymentFile.create(sha256=digest, name=name, written_at=parsed.written_at,
                                   receiving_bankgiro=receiving, payments=len(keyed), new_payments=len(new),
                                   actor=actor)
         rows = [_row(d, p, k, file.id) for k, d, p in new]
-        for i in range(0, len(rows), CHUNK):
-            ReceivedPayment.insert_many(rows[i:i + CHUNK]).execute()
-        stored = list(ReceivedPayment.select().where(ReceivedPayment.file == file.id).order_by(ReceivedPayment.id))
+        insert_rows(ReceivedPayment, rows)
+        ids = dict(ReceivedPayment.select(ReceivedPayment.key, ReceivedPayment.id)
+                   .where(ReceivedPayment.file == file.id).tuples())
+        stored = [PaymentRef(ids[row["key"]], row["kind"], row["amount"], row["reference"], row["extra_references"])
+                  for row in rows]
         placements = match_payments(stored)
         store_placements(placements, "ocr", actor)
     placed: dict[int, Decimal] = defaultdict(lambda: ZERO)

@@ -22,15 +22,25 @@ from peewee import JOIN, fn
 
 from kassa.bookkeeping.receivables import Receivable, receivables
 from kassa.models import Invoice, PaymentAllocation, ReceivedPayment
+from kassa.models.bulk import insert_rows, rows_in, sums_in
 from kassa.models.database import is_postgres, write_transaction
 from kassa.money import ZERO, format_sek
 from kassa.ocr import is_valid_ocr
 
-CHUNK = 500
-
 
 class PlacementError(ValueError):
     """A placement a person asked for that cannot be made; the message is Swedish."""
+
+
+@dataclass(frozen=True)
+class PaymentRef:
+    """What matching needs of a received payment (a ReceivedPayment row has the same attributes)."""
+
+    id: int
+    kind: str
+    amount: Decimal
+    reference: str
+    extra_references: list
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,7 @@ def ocr_candidates(reference: str) -> list[str]:
     return found
 
 
-def _references(payment: ReceivedPayment) -> tuple[list[str], bool]:
+def _references(payment: ReceivedPayment | PaymentRef) -> tuple[list[str], bool]:
     """The payment's OCR references, and whether it carries anything that rules out automatic placement
     (a negative extra reference, or a reference that is no OCR number)."""
     refs = ocr_candidates(payment.reference)
@@ -74,31 +84,25 @@ class _Credit:
 class _Ledger:
     """The invoices and credit notes a batch of payments refers to, kept current as placements are made."""
 
-    def __init__(self, payments: Sequence[ReceivedPayment]):
-        ocrs = sorted({ref for p in payments for ref in _references(p)[0]})
-        self.by_ocr: dict[str, tuple[int, str, int | None]] = {}
-        for i in range(0, len(ocrs), CHUNK):
-            for id_, ocr, kind, credited in (Invoice.select(Invoice.id, Invoice.ocr, Invoice.kind,
-                                                            Invoice.credited_invoice)
-                                             .where(Invoice.ocr.in_(ocrs[i:i + CHUNK])).tuples()):
-                self.by_ocr[ocr] = (id_, kind, credited)
+    def __init__(self, payments: Sequence[ReceivedPayment | PaymentRef]):
+        self.references = {p.id: _references(p) for p in payments}
+        ocrs = sorted({ref for refs, _doubtful in self.references.values() for ref in refs})
+        self.by_ocr: dict[str, tuple[int, str, int | None]] = {
+            ocr: (id_, kind, credited) for id_, ocr, kind, credited in rows_in(
+                (Invoice.id, Invoice.ocr, Invoice.kind, Invoice.credited_invoice), Invoice.ocr, ocrs)}
         invoice_ids = {v[0] for v in self.by_ocr.values() if v[1] == "invoice"}
         invoice_ids |= {v[2] for v in self.by_ocr.values() if v[1] == "credit_note" and v[2]}
         self.receivables: dict[int, Receivable] = receivables(invoice_ids)
-        self.credits: dict[int, _Credit] = {}
         credit_ids = sorted(v[0] for v in self.by_ocr.values() if v[1] == "credit_note")
-        for i in range(0, len(credit_ids), CHUNK):
-            chunk = credit_ids[i:i + CHUNK]
-            used = dict(PaymentAllocation.select(PaymentAllocation.invoice, fn.SUM(PaymentAllocation.amount))
-                        .where(PaymentAllocation.invoice.in_(chunk)).group_by(PaymentAllocation.invoice).tuples())
-            for id_, credited, payable in (Invoice.select(Invoice.id, Invoice.credited_invoice, Invoice.payable)
-                                           .where(Invoice.id.in_(chunk)).tuples()):
-                # SUM of a MoneyField comes back in öre; a credit's placements are negative
-                unused = Decimal(str(payable)) + Decimal(int(used.get(id_) or 0)) / 100
-                self.credits[id_] = _Credit(id_, credited, unused.quantize(Decimal("0.01")))
+        used = sums_in(PaymentAllocation.invoice, '"amount"', credit_ids)  # öre; a credit's placements are negative
+        self.credits: dict[int, _Credit] = {}
+        for id_, credited, payable in rows_in((Invoice.id, Invoice.credited_invoice, Invoice.payable), Invoice.id,
+                                              credit_ids):
+            unused = payable + (Decimal(used.get(id_, 0)) / 100).quantize(Decimal("0.01"))
+            self.credits[id_] = _Credit(id_, credited, unused)
 
-    def place(self, payment: ReceivedPayment) -> list[Placement]:
-        refs, doubtful = _references(payment)
+    def place(self, payment: ReceivedPayment | PaymentRef) -> list[Placement]:
+        refs, doubtful = self.references.get(payment.id) or _references(payment)
         if not refs or doubtful:
             return []
         targets = [self.by_ocr.get(ref) for ref in refs]
@@ -125,7 +129,7 @@ class _Ledger:
         return []
 
 
-def match_payments(payments: Iterable[ReceivedPayment]) -> list[Placement]:
+def match_payments(payments: Iterable[ReceivedPayment | PaymentRef]) -> list[Placement]:
     """Automatic placements for newly stored payments (deductions first, then payments, in file order)."""
     batch = list(payments)
     ledger = _Ledger(batch)
@@ -136,10 +140,8 @@ def match_payments(payments: Iterable[ReceivedPayment]) -> list[Placement]:
 
 
 def store_placements(placements: Sequence[Placement], how: str = "ocr", actor: str = "") -> None:
-    rows = [{"payment": p.payment_id, "invoice": p.invoice_id, "amount": p.amount, "how": how, "actor": actor}
-            for p in placements]
-    for i in range(0, len(rows), CHUNK):
-        PaymentAllocation.insert_many(rows[i:i + CHUNK]).execute()
+    insert_rows(PaymentAllocation, ({"payment": p.payment_id, "invoice": p.invoice_id, "amount": p.amount,
+                                     "how": how, "actor": actor} for p in placements))
 
 
 # --- what a person must place ---------------------------------------------------------------------

@@ -22,6 +22,7 @@ import peewee
 from peewee import fn
 
 from kassa.models import Invoice, PaymentAllocation, Reminder
+from kassa.models.bulk import rows_in, sums_in
 from kassa.money import ZERO
 
 PAID, PARTLY_PAID, UNPAID, OVERDUE, OVERPAID, CREDITED = (
@@ -30,7 +31,6 @@ STATE_TEXTS = {
     PAID: "Betald", PARTLY_PAID: "Delvis betald", UNPAID: "Obetald", OVERDUE: "Förfallen",
     OVERPAID: "Överbetald", CREDITED: "Krediterad",
 }
-CHUNK = 500
 
 
 @dataclass
@@ -80,19 +80,11 @@ def state_text(state: str, open_amount: Decimal | None = None, paid: Decimal = Z
     return text
 
 
-def _chunks(ids: list[int]) -> Iterable[list[int]]:
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i:i + CHUNK]
-
-
 def receivables(invoice_ids: Iterable[int]) -> dict[int, Receivable]:
     """The receivables of these invoices (credit notes among them are left out), in a few queries."""
-    result: dict[int, Receivable] = {}
     ids = sorted(set(invoice_ids))
-    for chunk in _chunks(ids):
-        for row in (Invoice.select(Invoice.id, Invoice.number, Invoice.due_date, Invoice.payable)
-                    .where(Invoice.id.in_(chunk) & (Invoice.kind == "invoice"))):
-            result[row.id] = Receivable(row.id, row.number, row.due_date, row.payable)
+    result = {id_: Receivable(id_, number, due_date, payable) for id_, number, due_date, payable in rows_in(
+        (Invoice.id, Invoice.number, Invoice.due_date, Invoice.payable), Invoice.id, ids, "kind = 'invoice'")}
     add_registrations(result)
     return result
 
@@ -102,25 +94,17 @@ def add_registrations(result: dict[int, Receivable]) -> None:
     ids = sorted(result)
     credit_of: dict[int, int] = {}
     credited: dict[int, int] = defaultdict(int)
+    for credit_id, invoice_id, payable in rows_in((Invoice.id, Invoice.credited_invoice, Invoice.payable),
+                                                  Invoice.credited_invoice, ids):
+        credit_of[credit_id] = invoice_id
+        credited[invoice_id] += _ore(payable)
+    charges = sums_in(Reminder.invoice, '"fee" + "interest"', ids)
     paid: dict[int, int] = defaultdict(int)
-    charges: dict[int, int] = defaultdict(int)
-    for chunk in _chunks(ids):
-        for credit_id, invoice_id, payable in (Invoice.select(Invoice.id, Invoice.credited_invoice, Invoice.payable)
-                                               .where(Invoice.credited_invoice.in_(chunk)).tuples()):
-            credit_of[credit_id] = invoice_id
-            credited[invoice_id] += _ore(payable)
-        for invoice_id, total in (Reminder.select(Reminder.invoice, fn.SUM(Reminder.fee + Reminder.interest))
-                                  .where(Reminder.invoice.in_(chunk)).group_by(Reminder.invoice).tuples()):
-            charges[invoice_id] += int(total or 0)
-    targets = ids + sorted(credit_of)
-    for chunk in _chunks(targets):
-        for invoice_id, total in (PaymentAllocation.select(PaymentAllocation.invoice, fn.SUM(PaymentAllocation.amount))
-                                  .where(PaymentAllocation.invoice.in_(chunk)).group_by(PaymentAllocation.invoice)
-                                  .tuples()):
-            paid[credit_of.get(invoice_id, invoice_id)] += int(total or 0)
+    for invoice_id, total in sums_in(PaymentAllocation.invoice, '"amount"', ids + sorted(credit_of)).items():
+        paid[credit_of.get(invoice_id, invoice_id)] += total
     for invoice_id, receivable in result.items():
         receivable.credited = _kr(credited[invoice_id])
-        receivable.charges = _kr(charges[invoice_id])
+        receivable.charges = _kr(charges.get(invoice_id, 0))
         receivable.paid = _kr(paid[invoice_id])
 
 

@@ -24,6 +24,7 @@ from kassa.money import round_ore
 ENCODING = "cp437"
 NEWLINE = b"\r\n"  # a line feed ends a record; a carriage return before it is allowed (5.5)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_NOT_PLAIN = re.compile(r'[\s"{}\x00-\x1f\x7f]')
 
 # A field as written, and what of it the checksum covers.
 Field = tuple[str, str]
@@ -44,7 +45,7 @@ def text(value: object) -> Field:
 def plain(value: object) -> Field:
     """An unquoted field: a number, a date, a code. It must not contain a blank, quote or brace."""
     token = str(value)
-    if not token or any(c in token for c in ' \t"{}') or _CONTROL.search(token):
+    if not token or _NOT_PLAIN.search(token):
         raise ValueError(f"not a plain SIE field: {token!r}")
     return token, token
 
@@ -63,6 +64,12 @@ def date(value: dt.date) -> Field:
 EMPTY_OBJECTS: Field = ("{}", "")
 
 
+def record_bytes(label: str, *fields: Field) -> tuple[bytes, bytes]:
+    """The record's line (with its line break) and the bytes its checksum covers."""
+    line = label + "".join(" " + written for written, _ in fields)
+    return line.encode(ENCODING) + NEWLINE, (label + "".join(content for _, content in fields)).encode(ENCODING)
+
+
 class RecordWriter:
     """Writes records to `stream` and hands each record's checksum bytes to `checksum`."""
 
@@ -71,18 +78,14 @@ class RecordWriter:
         self._checksum = checksum
 
     def record(self, label: str, *fields: Field) -> None:
-        line = label + "".join(" " + written for written, _ in fields)
-        self.stream.write(line.encode(ENCODING) + NEWLINE)
-        self._checksum((label + "".join(content for _, content in fields)).encode(ENCODING))
+        line, covered = record_bytes(label, *fields)
+        self.stream.write(line)
+        self._checksum(covered)
 
     def bare(self, label: str, *fields: Field) -> None:
         """A record outside the checksum: #FLAGGA, the two #KSUMMA."""
         line = label + "".join(" " + written for written, _ in fields)
         self.stream.write(line.encode(ENCODING) + NEWLINE)
-
-    def brace(self, char: str) -> None:
-        """The braces around a voucher's transactions stand alone on their lines (5.4)."""
-        self.stream.write(char.encode(ENCODING) + NEWLINE)
 
 
 class Crc32:

@@ -32,7 +32,7 @@ from kassa.bookkeeping.vouchers import Voucher
 from kassa.identifiers import format_orgnr
 from kassa.models import BookkeepingSettings, Company, Invoice, ReceivedPayment, Reminder
 
-SPOOL_BYTES = 4 * 1024 * 1024
+SPOOL_BYTES = 256 * 1024  # then the spool goes to a temporary file: memory stays flat
 KIND_TEXTS = {"day": "dagsverifikationer (Z-rapporter)", "invoice": "fakturor", "credit_note": "kreditfakturor",
               "payment": "inbetalningar", "reminder": "påminnelser med avgift eller ränta"}
 
@@ -78,7 +78,9 @@ def _vouchers(date_from: dt.date, date_to: dt.date, plan: AccountPlan, settings:
                       key=lambda d: (d.date, d.till, d.z_number)):
         yield day_voucher(day, plan, settings.series_day)
     credited = Invoice.alias()
-    invoices = (Invoice.select(Invoice, credited.number.alias("credited_number"))
+    invoices = (Invoice.select(Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.buyer,
+                               Invoice.payable, Invoice.rounding, Invoice.vat_breakdown, Invoice.credited_invoice,
+                               credited.number.alias("credited_number"))
                 .join(credited, JOIN.LEFT_OUTER, on=(Invoice.credited_invoice == credited.id))
                 .where(Invoice.issue_date.between(date_from, date_to))
                 .order_by(Invoice.issue_date, Invoice.number).objects())
@@ -103,15 +105,20 @@ class _Spool:
     def __init__(self) -> None:
         self.lines = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
         self.checksum = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
-        self.writer = sie.RecordWriter(self.lines, self.checksum.write)  # type: ignore[arg-type]
 
     def voucher(self, voucher: Voucher) -> None:
-        w = self.writer
-        w.record("#VER", sie.text(voucher.series), sie.text(""), sie.date(voucher.date), sie.text(voucher.text))
-        w.brace("{")
+        """The voucher's lines and its checksum bytes, each written once."""
+        line, covered = sie.record_bytes("#VER", sie.text(voucher.series), sie.text(""), sie.date(voucher.date),
+                                         sie.text(voucher.text))
+        lines, checksum = [line, b"{" + sie.NEWLINE], [covered]  # the braces are outside the checksum
         for transaction in voucher.transactions:
-            w.record("#TRANS", sie.plain(transaction.account.number), sie.EMPTY_OBJECTS, sie.amount(transaction.amount))
-        w.brace("}")
+            line, covered = sie.record_bytes("#TRANS", sie.plain(transaction.account.number), sie.EMPTY_OBJECTS,
+                                             sie.amount(transaction.amount))
+            lines.append(line)
+            checksum.append(covered)
+        lines.append(b"}" + sie.NEWLINE)
+        self.lines.write(b"".join(lines))
+        self.checksum.write(b"".join(checksum))
 
     def copy_to(self, out: BinaryIO, crc: sie.Crc32) -> None:
         self.lines.seek(0)

@@ -189,3 +189,35 @@ def test_command_line_import_and_list(invoiced, paid_with_credit, tmp_path, isol
     assert "Rad 1: " in capsys.readouterr().err
     assert main(["payments", "import", str(tmp_path / "saknas.txt")]) == 1
     assert "Kunde inte läsa" in capsys.readouterr().err
+
+
+@pytest.mark.postgres
+def test_the_same_on_postgresql(pg_db, tmp_path):
+    """The prepared queries (kassa.models.bulk) and the SQL of the invoice list's filters on PostgreSQL."""
+    from kassa.bookkeeping.receivables import state_filter
+    from kassa.bookkeeping.sie_export import export_sie
+    from kassa.models import Customer, Invoice
+    from tests.bookkeeping.conftest import make_company
+    from tests.bookkeeping.sie_reader import read_sie
+
+    make_company()
+    customer = Customer.create(number=1, name="Kund AB", org_number="5560160680", street="Väg 1",
+                               postal_code="11122", city="Stockholm", reference="R")
+    paid = issue(customer, [("Lampa", 1, "500.00", 25)], dt.date(2025, 3, 10))
+    open_ = issue(customer, [("Kabel", 2, "99.00", 25)], dt.date(2025, 3, 11))
+    line = paid.item_lines[0]
+    credit = credit_invoice(paid, {line.id: Decimal("0.2")}, issue_date=dt.date(2025, 3, 12))
+    data = (w.BgMaxBuilder().section("20250320").pay(paid.ocr, ore(paid.payable))
+            .pay(credit.ocr, ore(credit.payable), deduction=True).pay("", 1000, code=0)).bytes()
+    result = import_bgmax(data)
+    assert (result.placed, result.unplaced) == (2, 1)
+    assert state(paid) == PAID and state(open_) == UNPAID
+    assert import_bgmax(data).already_imported
+    assert [row.reason for row in unplaced_payments()] == ["Ingen OCR-referens"]
+    assert [i.number for i in Invoice.select().where(state_filter("paid"))] == [paid.number]
+    assert [i.number for i in Invoice.select().where(state_filter("open"))] == [open_.number]
+    target = tmp_path / "pg.si"
+    export_sie(target, dt.date(2025, 3, 1), dt.date(2025, 3, 31), day_inputs=[])
+    document = read_sie(target.read_bytes())
+    assert len(document.vouchers) == 6 and all(v.balance == 0 for v in document.vouchers)  # 2 + 1 + 3
+    assert document.checksum_declared == document.checksum_computed
