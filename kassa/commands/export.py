@@ -34,12 +34,10 @@ def run(args: argparse.Namespace) -> int:
     from kassa.bookkeeping.day_vouchers import has_day_source
     from kassa.bookkeeping.sie_export import SieExportError, export_sie
     from kassa.bookkeeping.vouchers import VoucherError
-    from kassa.models.database import DatabaseConfigError, close, connect
+    from kassa.commands.connection import open_database
+    from kassa.models.database import close
 
-    try:
-        connect()
-    except DatabaseConfigError as exc:
-        print(str(exc), file=sys.stderr)
+    if not open_database():
         return EXIT_CANNOT_RUN
     try:
         result = export_sie(args.output, args.date_from, args.date_to)

@@ -25,12 +25,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kassa import config
-    from kassa.models.database import DatabaseConfigError, close, connect
+    from kassa.commands.connection import open_database
+    from kassa.models.database import close
 
-    try:
-        connect()
-    except DatabaseConfigError as exc:
-        print(str(exc), file=sys.stderr)
+    if not open_database():
         return EXIT_CANNOT_RUN
     try:
         if args.action == "import":

@@ -14,7 +14,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,6 +30,7 @@ from kassa.bookkeeping.payment_import import import_bgmax_file
 from kassa.bookkeeping.payment_placing import UnplacedPayment, place_payment, unplaced_payments
 from kassa.money import format_sek
 from kassa.till import TillError, parse_decimal
+from kassa.ui.file_dialogs import choose_file
 from kassa.ui.workers import run_in_background
 
 ERROR_STYLE = "color: #b71c1c;"
@@ -106,18 +106,10 @@ class PaymentsDialog(QDialog):
     # --- import ------------------------------------------------------------------------------
 
     def choose_file(self) -> None:
-        dialog = QFileDialog(self, self.tr("Läs in betalfil från Bankgirot"))
-        dialog.setObjectName("bgmaxFileDialog")
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setNameFilters([self.tr("BgMax-filer (*.txt *.TXT *.dat *.DAT)"), self.tr("Alla filer (*)")])
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
-        dialog.fileSelected.connect(self.import_file)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        choose_file(self, "bgmaxFileDialog", self.tr("Läs in betalfil från Bankgirot"),
+                    [self.tr("BgMax-filer (*.txt *.TXT *.dat *.DAT)"), self.tr("Alla filer (*)")], self.import_file)
 
     def import_file(self, path: str) -> None:
-        if not path:
-            return
         self.import_button.setEnabled(False)
         self._say(self.result, self.tr("Läser in %1 …").replace("%1", path))
         run_in_background(import_bgmax_file, path, config.till_designation(),

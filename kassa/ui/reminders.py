@@ -17,7 +17,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -43,6 +42,7 @@ from kassa.bookkeeping.reminders import (
 from kassa.models import Reminder
 from kassa.money import format_sek
 from kassa.ui import printing, reminder_printing
+from kassa.ui.file_dialogs import choose_file
 from kassa.ui.workers import run_in_background
 
 ERROR_STYLE = "color: #b71c1c;"
@@ -264,20 +264,10 @@ class ReminderDialog(QDialog):
                    / f"Paminnelse-{self.reminder.sequence}-faktura-{self.reminder.invoice.number}.pdf")
 
     def save_pdf(self) -> None:
-        dialog = QFileDialog(self, self.tr("Spara påminnelse som PDF"))
-        dialog.setObjectName("reminderPdfDialog")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter(self.tr("PDF-filer (*.pdf)"))
-        dialog.setDefaultSuffix("pdf")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
-        dialog.selectFile(self.default_pdf_name())
-        dialog.fileSelected.connect(self._write_pdf)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        choose_file(self, "reminderPdfDialog", self.tr("Spara påminnelse som PDF"), [self.tr("PDF-filer (*.pdf)")],
+                    self._write_pdf, save=True, suffix="pdf", suggestion=self.default_pdf_name())
 
     def _write_pdf(self, path: str) -> None:
-        if not path:
-            return
         self.pdf_button.setEnabled(False)
         self._say(escape(self.tr("Sparar PDF …")))
         run_in_background(reminder_printing.save_pdf, self.reminder_id, path,

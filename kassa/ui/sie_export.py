@@ -12,7 +12,6 @@ from PySide6.QtCore import QDate, QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from kassa.bookkeeping.day_vouchers import has_day_source
 from kassa.bookkeeping.sie_export import export_sie
+from kassa.ui.file_dialogs import choose_file
 from kassa.ui.workers import run_in_background
 
 ERROR_STYLE = "color: #b71c1c;"
@@ -92,16 +92,8 @@ class SieExportDialog(QDialog):
         self.resize(620, 240)
 
     def choose_file(self) -> None:
-        dialog = QFileDialog(self, self.tr("Spara SIE-fil"))
-        dialog.setObjectName("sieFileDialog")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter(self.tr("SIE-filer (*.SI *.si *.SE *.se)"))
-        dialog.setDefaultSuffix("SI")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
-        dialog.selectFile(self.path_edit.text())
-        dialog.fileSelected.connect(lambda path: self.path_edit.setText(path) if path else None)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        choose_file(self, "sieFileDialog", self.tr("Spara SIE-fil"), [self.tr("SIE-filer (*.SI *.si *.SE *.se)")],
+                    self.path_edit.setText, save=True, suffix="SI", suggestion=self.path_edit.text())
 
     def export(self) -> None:
         path = self.path_edit.text().strip()
