@@ -133,8 +133,8 @@ def import_bgmax(data: bytes, name: str = "BgMax-filen", actor: str = "") -> Imp
                                   actor=actor)
         rows = [_row(d, p, k, file.id) for k, d, p in new]
         insert_rows(ReceivedPayment, rows)
-        ids = dict(ReceivedPayment.select(ReceivedPayment.key, ReceivedPayment.id)
-                   .where(ReceivedPayment.file == file.id).tuples())
+        ids: dict[str, int] = dict(ReceivedPayment.select(ReceivedPayment.key, ReceivedPayment.id)
+                   .where(ReceivedPayment.file == file.id).tuples())  # type: ignore[arg-type]
         stored = [PaymentRef(ids[row["key"]], row["kind"], row["amount"], row["reference"], row["extra_references"])
                   for row in rows]
         placements = match_payments(stored)

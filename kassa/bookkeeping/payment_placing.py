@@ -105,8 +105,9 @@ class _Ledger:
         refs, doubtful = self.references.get(payment.id) or _references(payment)
         if not refs or doubtful:
             return []
-        targets = [self.by_ocr.get(ref) for ref in refs]
-        if any(t is None for t in targets):
+        found = [self.by_ocr.get(ref) for ref in refs]
+        targets = [t for t in found if t is not None]
+        if len(targets) != len(found):
             return []
         if payment.kind == "deduction":
             credit = self.credits.get(targets[0][0]) if len(targets) == 1 and targets[0][1] == "credit_note" else None
@@ -178,7 +179,8 @@ def unplaced_payments(limit: int = 1000) -> list[UnplacedPayment]:
     ledger = _Ledger(payments)
     out = []
     for payment in payments:
-        remaining = payment.amount - (Decimal(int(payment.placed_ore)) / 100).quantize(Decimal("0.01"))
+        placed_kr = Decimal(int(payment.placed_ore)) / 100  # type: ignore[attr-defined]
+        remaining = payment.amount - placed_kr.quantize(Decimal("0.01"))
         reason, suggestion, suggested = _explain(payment, remaining, ledger)
         payer = " ".join(filter(None, [payment.payer_name, f"bg {payment.payer_bankgiro}"
                                        if payment.payer_bankgiro else ""]))

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import peewee
 from peewee import fn
@@ -152,7 +153,7 @@ def state_filter(name: str, today: dt.date | None = None) -> peewee.Node | None:
         return None
     today = today or dt.date.today()
     is_invoice = Invoice.kind == "invoice"
-    open_ore = open_amount_sql()
+    open_ore: Any = open_amount_sql()
     if name == "open":
         return is_invoice & (open_ore > 0)
     if name == OVERDUE:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, QObject, Qt
+from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -50,6 +50,7 @@ from kassa.money import format_sek
 from kassa.till import TillError, parse_decimal
 
 _ROOT = QModelIndex()
+Index = QModelIndex | QPersistentModelIndex
 ERROR_STYLE = "color: #a40e26;"
 OK_STYLE = "color: #1a7f37;"
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
@@ -66,10 +67,10 @@ class AccountTableModel(QAbstractTableModel):
         self.rows: list[list[str]] = [[key, account.number, account.name] for key, account in plan.items()]
         self.removed: list[str] = []
 
-    def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802 (Qt API)
+    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 (Qt API)
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802
+    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else 3
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
@@ -77,7 +78,7 @@ class AccountTableModel(QAbstractTableModel):
             return self.tr(self.HEADERS[section])
         return None
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         key, number, name = self.rows[index.row()]
@@ -87,11 +88,11 @@ class AccountTableModel(QAbstractTableModel):
             return key
         return None
 
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         return base | Qt.ItemFlag.ItemIsEditable if index.column() in (1, 2) else base
 
-    def setData(self, index: QModelIndex, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if role != Qt.ItemDataRole.EditRole or index.column() not in (1, 2):
             return False
         self.rows[index.row()][index.column()] = str(value).strip()
@@ -151,7 +152,7 @@ class BookkeepingSettingsDialog(QDialog):
         close_button.setAutoDefault(False)
         close_button.clicked.connect(self.reject)
         self.save_button.clicked.connect(self.save)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.save_button)
@@ -318,7 +319,8 @@ class BookkeepingSettingsDialog(QDialog):
             self._say(str(exc), ok=False)
             self.rate_edit.setFocus()
             return
-        self._rate_row(self.rate_date.date().toPython(), rate)
+        day = self.rate_date.date()
+        self._rate_row(dt.date(day.year(), day.month(), day.day()), rate)
         self.rate_edit.clear()
         self.message.clear()
 
@@ -347,7 +349,9 @@ class BookkeepingSettingsDialog(QDialog):
         """What the form says; TillError or SettingsError name a field that is wrong."""
         rates = []
         for row in range(self.rates.rowCount()):
-            start_text, rate_text = self.rates.item(row, 0).text(), self.rates.item(row, 1).text()
+            start_item, rate_item = self.rates.item(row, 0), self.rates.item(row, 1)
+            start_text = start_item.text() if start_item is not None else ""
+            rate_text = rate_item.text() if rate_item is not None else ""
             try:
                 start = dt.date.fromisoformat(start_text.strip())
             except ValueError:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kassa import config
-from kassa.bookkeeping.payment_import import import_bgmax_file
+from kassa.bookkeeping.payment_import import ImportResult, import_bgmax_file
 from kassa.bookkeeping.payment_placing import UnplacedPayment, place_payment, unplaced_payments
 from kassa.money import format_sek
 from kassa.till import TillError, parse_decimal
@@ -48,12 +48,12 @@ class PaymentsDialog(QDialog):
         self.import_button.setObjectName("importButton")
         self.import_button.setAutoDefault(False)
         self.import_button.clicked.connect(self.choose_file)
-        QShortcut(QKeySequence.StandardKey.Open, self, activated=self.choose_file)
-        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.refresh)
-        self.result = QLabel(self)
-        self.result.setObjectName("importResult")
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        QShortcut(QKeySequence.StandardKey.Open, self, self.choose_file)
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh)
+        self.import_message = QLabel(self)
+        self.import_message.setObjectName("importResult")
+        self.import_message.setWordWrap(True)
+        self.import_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = QTableWidget(0, len(HEADERS), self)
         self.table.setObjectName("unplacedTable")
         self.table.setHorizontalHeaderLabels([self.tr(h) for h in HEADERS])
@@ -84,7 +84,7 @@ class PaymentsDialog(QDialog):
 
         top = QHBoxLayout()
         top.addWidget(self.import_button)
-        top.addWidget(self.result, 1)
+        top.addWidget(self.import_message, 1)
         place = QHBoxLayout()
         invoice_label = QLabel(self.tr("Placera på &faktura:"), self)
         invoice_label.setBuddy(self.invoice_edit)
@@ -111,11 +111,14 @@ class PaymentsDialog(QDialog):
 
     def import_file(self, path: str) -> None:
         self.import_button.setEnabled(False)
-        self._say(self.result, self.tr("Läser in %1 …").replace("%1", path))
-        run_in_background(import_bgmax_file, path, config.till_designation(),
-                          on_result=lambda result: (self._say(self.result, result.summary()), self.refresh()),
-                          on_error=lambda exc: self._say(self.result, str(exc), ok=False),
+        self._say(self.import_message, self.tr("Läser in %1 …").replace("%1", path))
+        run_in_background(import_bgmax_file, path, config.till_designation(), on_result=self._imported,
+                          on_error=lambda exc: self._say(self.import_message, str(exc), ok=False),
                           on_done=lambda: self.import_button.setEnabled(True))
+
+    def _imported(self, result: ImportResult) -> None:
+        self._say(self.import_message, result.summary())
+        self.refresh()
 
     # --- placing -----------------------------------------------------------------------------
 

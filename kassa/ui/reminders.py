@@ -104,7 +104,7 @@ class RemindersDialog(QDialog):
         close_button.clicked.connect(self.close)
         self.due_table.activated.connect(lambda _index: self.create_selected())
         self.made_table.activated.connect(lambda _index: self.open_selected())
-        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.refresh)
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.create_button)

@@ -40,6 +40,10 @@ def _qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
+def _date(day: QDate) -> dt.date:
+    return dt.date(day.year(), day.month(), day.day())
+
+
 class SieExportDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, today: dt.date | None = None):
         super().__init__(parent)
@@ -101,7 +105,7 @@ class SieExportDialog(QDialog):
             self._say(self.tr("Välj var filen ska sparas."), ok=False)
             self.path_edit.setFocus()
             return
-        date_from, date_to = self.from_edit.date().toPython(), self.to_edit.date().toPython()
+        date_from, date_to = _date(self.from_edit.date()), _date(self.to_edit.date())
         self.export_button.setEnabled(False)
         self._say(self.tr("Skriver SIE-filen …"))
         run_in_background(export_sie, path, date_from, date_to, on_result=self._exported,

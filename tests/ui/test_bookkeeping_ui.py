@@ -125,8 +125,8 @@ def test_payments_are_read_from_a_file_and_placed_by_hand(qtbot, overdue, tmp_pa
     chooser = wait_for_window(qtbot, "bgmaxFileDialog")
     chooser.selectFile(str(path))
     chooser.accept()
-    qtbot.waitUntil(lambda: "2 betalningar i filen" in dialog.result.text(), timeout=10_000)
-    assert "1 placerade" in dialog.result.text() and "1 behöver placeras" in dialog.result.text()
+    qtbot.waitUntil(lambda: "2 betalningar i filen" in dialog.import_message.text(), timeout=10_000)
+    assert "1 placerade" in dialog.import_message.text() and "1 behöver placeras" in dialog.import_message.text()
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
     assert dialog.table.item(0, 5).text().startswith(f"Delbetalning: faktura {plain.number}")
     assert receivables([e_invoice.id])[e_invoice.id].state() == PAID
@@ -144,7 +144,7 @@ def test_payments_are_read_from_a_file_and_placed_by_hand(qtbot, overdue, tmp_pa
     assert (receivable.state(), receivable.paid) == (OVERDUE, Decimal("400.00"))  # past due, partly paid
 
     dialog.import_file(str(tmp_path / "saknas.txt"))
-    qtbot.waitUntil(lambda: "Kunde inte läsa" in dialog.result.text())
+    qtbot.waitUntil(lambda: "Kunde inte läsa" in dialog.import_message.text())
 
 
 def test_a_reminder_is_made_saved_as_pdf_and_recorded_for_an_e_invoice_customer(qtbot, overdue, tmp_path):
