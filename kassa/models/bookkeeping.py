@@ -174,3 +174,38 @@ class Reminder(BaseModel):
 BOOKKEEPING_MODELS = [
     AccountSetting, BookkeepingSettings, ReferenceRate, PaymentFile, ReceivedPayment, PaymentAllocation, Reminder,
 ]
+
+# Registrations are never changed or deleted; the database refuses it too, as it does for invoices.
+_REGISTRATIONS = ("payment_file", "received_payment", "payment_allocation")
+_REMINDER_CONTENT = [f.column_name for f in Reminder._meta.sorted_fields
+                     if f.name not in Reminder.MUTABLE_FIELDS and f.name != "id"]
+
+
+def registration_triggers(postgres: bool) -> list[str]:
+    """Triggers refusing UPDATE and DELETE of payments, placements and files, and any change of a
+    reminder other than how it went out. On PostgreSQL after kassa_immutable() exists (schema.py)."""
+    if not postgres:
+        abort = "SELECT RAISE(ABORT, 'registration is immutable');"
+        changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _REMINDER_CONTENT)
+        stmts = []
+        for table in _REGISTRATIONS:
+            stmts.append(f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} BEGIN {abort} END")
+            stmts.append(f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} BEGIN {abort} END")
+        stmts.append(f"CREATE TRIGGER IF NOT EXISTS reminder_no_update BEFORE UPDATE ON reminder WHEN {changed} "
+                     f"BEGIN {abort} END")
+        stmts.append(f"CREATE TRIGGER IF NOT EXISTS reminder_no_delete BEFORE DELETE ON reminder BEGIN {abort} END")
+        return stmts
+    old = ", ".join(f"OLD.{c}" for c in _REMINDER_CONTENT)
+    new = ", ".join(f"NEW.{c}" for c in _REMINDER_CONTENT)
+    stmts = [
+        "CREATE OR REPLACE FUNCTION kassa_reminder_update() RETURNS trigger AS $$ BEGIN "
+        f"IF ROW({old}) IS DISTINCT FROM ROW({new}) THEN RAISE EXCEPTION 'registration is immutable'; END IF; "
+        "RETURN NEW; END; $$ LANGUAGE plpgsql",
+    ]
+    guards = [(t, "UPDATE OR DELETE", "kassa_immutable") for t in _REGISTRATIONS]
+    guards += [("reminder", "UPDATE", "kassa_reminder_update"), ("reminder", "DELETE", "kassa_immutable")]
+    for table, event, func in guards:
+        name = f"{table}_guard_{event.split()[0].lower()}"
+        stmts.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        stmts.append(f"CREATE TRIGGER {name} BEFORE {event} ON {table} FOR EACH ROW EXECUTE FUNCTION {func}()")
+    return stmts

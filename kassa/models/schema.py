@@ -9,7 +9,7 @@ import peewee
 
 from kassa.models.articles import Article
 from kassa.models.base import BaseModel
-from kassa.models.bookkeeping import BOOKKEEPING_MODELS
+from kassa.models.bookkeeping import BOOKKEEPING_MODELS, registration_triggers
 from kassa.models.company import Company
 from kassa.models.customers import Customer, CustomerCategory
 from kassa.models.database import db, is_postgres, sqlite_path
@@ -40,6 +40,8 @@ MIGRATIONS: dict[int, callable] = {}
 def _add_bookkeeping(migrator) -> None:
     """2: the account plan, reminder settings, payments from Bankgirot and reminders (new tables only)."""
     db.create_tables(BOOKKEEPING_MODELS, safe=True)
+    for stmt in registration_triggers(is_postgres()):
+        db.execute_sql(stmt)
 
 
 MIGRATIONS[2] = _add_bookkeeping
@@ -112,6 +114,8 @@ def ensure_schema() -> None:
         with db.atomic():
             db.create_tables(MODELS, safe=True)
             for stmt in _postgres_triggers() if is_postgres() else _sqlite_triggers():
+                db.execute_sql(stmt)
+            for stmt in registration_triggers(is_postgres()):
                 db.execute_sql(stmt)
             SchemaVersion.create(version=SCHEMA_VERSION)
             NumberSeries.insert(name="invoice", next_number=1).on_conflict_ignore().execute()

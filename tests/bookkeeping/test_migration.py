@@ -21,6 +21,8 @@ def test_version_1_is_migrated_to_2(isolated_data_dir):
         tables = set(database.db.get_tables())
         assert {m._meta.table_name for m in BOOKKEEPING_MODELS} <= tables
         assert Company.get_solo().name == "Gamla Butiken AB"
+        triggers = {row[0] for row in database.db.execute_sql("SELECT name FROM sqlite_master WHERE type='trigger'")}
+        assert {"received_payment_no_update", "payment_allocation_no_delete", "reminder_no_update"} <= triggers
         assert list(isolated_data_dir.glob("kassa.before-migration-*.sqlite3"))
     finally:
         database.close()

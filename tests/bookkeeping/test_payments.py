@@ -221,3 +221,25 @@ def test_the_same_on_postgresql(pg_db, tmp_path):
     document = read_sie(target.read_bytes())
     assert len(document.vouchers) == 6 and all(v.balance == 0 for v in document.vouchers)  # 2 + 1 + 3
     assert document.checksum_declared == document.checksum_computed
+    import peewee
+
+    with pytest.raises(peewee.DatabaseError, match="immutable"):
+        with pg_db.atomic():
+            ReceivedPayment.update(amount=Decimal("1.00")).execute()
+
+
+def test_payments_and_placements_cannot_be_changed_or_deleted(invoiced):
+    import peewee
+
+    from kassa.models import ImmutableInvoiceError
+
+    import_bgmax(w.BgMaxBuilder().section("20250320").pay(invoiced.first.ocr, ore(invoiced.first.payable)).bytes())
+    payment = ReceivedPayment.get()
+    with pytest.raises(ImmutableInvoiceError):
+        payment.save()
+    for query in (ReceivedPayment.update(amount=Decimal("1.00")), PaymentAllocation.update(amount=Decimal("1.00")),
+                  PaymentAllocation.delete(), PaymentFile.delete(), ReceivedPayment.delete()):
+        with pytest.raises(peewee.DatabaseError, match="immutable"):  # the database refuses it as well
+            query.execute()
+    assert counts() == (1, 1, 1)
+    assert state(invoiced.first) == PAID

@@ -140,6 +140,8 @@ def test_a_reminder_is_booked_and_records_how_it_went_out(invoiced, rates, tmp_p
     reminder = issue_reminder(invoiced.third.id, dt.date(2025, 4, 30))
     mark_delivered(reminder.id, "pdf")
     assert Reminder.get_by_id(reminder.id).delivery == "pdf"
+    with pytest.raises(peewee.DatabaseError, match="immutable"):  # how it went out may change; nothing else
+        Reminder.update(fee=D("0.00")).where(Reminder.id == reminder.id).execute()
     target = tmp_path / "april.si"
     export_sie(target, dt.date(2025, 4, 1), dt.date(2025, 4, 30), day_inputs=[])
     (voucher,) = read_sie(target.read_bytes()).vouchers
