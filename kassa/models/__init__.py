@@ -6,6 +6,15 @@ import_peewee_without_driver()
 
 from kassa.models.articles import VAT_RATES, Article
 from kassa.models.base import BaseModel, utcnow
+from kassa.models.bookkeeping import (
+    AccountSetting,
+    BookkeepingSettings,
+    PaymentAllocation,
+    PaymentFile,
+    ReceivedPayment,
+    ReferenceRate,
+    Reminder,
+)
 from kassa.models.company import SEND_MODES, Company
 from kassa.models.customers import Customer, CustomerCategory, note_means_pagero
 from kassa.models.database import db
@@ -20,4 +29,6 @@ __all__ = [
     "note_means_pagero", "db", "AuditEvent", "ImmutableInvoiceError", "Invoice", "InvoiceLine", "NumberSeries",
     "PAYMENT_METHODS", "Payment", "Sale", "SaleLine", "MODELS", "SCHEMA_VERSION", "SchemaVersion",
     "ensure_schema", "InterestRequest", "Transmission", "TransmissionState", "PRINT_JOB_STATES", "PrintJob",
+    "AccountSetting", "BookkeepingSettings", "PaymentAllocation", "PaymentFile", "ReceivedPayment", "ReferenceRate",
+    "Reminder",
 ]

@@ -9,6 +9,7 @@ import peewee
 
 from kassa.models.articles import Article
 from kassa.models.base import BaseModel
+from kassa.models.bookkeeping import BOOKKEEPING_MODELS, registration_triggers
 from kassa.models.company import Company
 from kassa.models.customers import Customer, CustomerCategory
 from kassa.models.database import db, is_postgres, sqlite_path
@@ -19,7 +20,7 @@ from kassa.models.transmissions import InterestRequest, Transmission
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class SchemaVersion(BaseModel):
@@ -29,7 +30,7 @@ class SchemaVersion(BaseModel):
 
 MODELS = [
     SchemaVersion, Company, CustomerCategory, Customer, Article, Sale, SaleLine, Payment,
-    NumberSeries, Invoice, InvoiceLine, AuditEvent, Transmission, InterestRequest, PrintJob,
+    NumberSeries, Invoice, InvoiceLine, AuditEvent, Transmission, InterestRequest, PrintJob, *BOOKKEEPING_MODELS,
 ]
 
 # version -> function(migrator) bringing the schema from version-1 to version
@@ -43,6 +44,16 @@ def _add_print_jobs(migrator) -> None:
 
 
 MIGRATIONS[2] = _add_print_jobs
+
+
+def _add_bookkeeping(migrator) -> None:
+    """3: the account plan, reminder settings, payments from Bankgirot and reminders (new tables only)."""
+    db.create_tables(BOOKKEEPING_MODELS, safe=True)
+    for stmt in registration_triggers(is_postgres()):
+        db.execute_sql(stmt)
+
+
+MIGRATIONS[3] = _add_bookkeeping
 
 _INVOICE_CONTENT = [
     f.column_name for f in Invoice._meta.sorted_fields if f.name not in Invoice.MUTABLE_FIELDS and f.name != "id"
@@ -112,6 +123,8 @@ def ensure_schema() -> None:
         with db.atomic():
             db.create_tables(MODELS, safe=True)
             for stmt in _postgres_triggers() if is_postgres() else _sqlite_triggers():
+                db.execute_sql(stmt)
+            for stmt in registration_triggers(is_postgres()):
                 db.execute_sql(stmt)
             SchemaVersion.create(version=SCHEMA_VERSION)
             NumberSeries.insert(name="invoice", next_number=1).on_conflict_ignore().execute()

@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kassa.bookkeeping.receivables import FILTERS
 from kassa.invoice_list import InvoiceRow, load_invoices
 from kassa.invoicing import credit_invoice, credited_quantities
 from kassa.models import Invoice, InvoiceLine, Transmission, TransmissionState
@@ -412,7 +414,7 @@ class CreditDialog(QDialog):
 # --- the invoice list ----------------------------------------------------------------------------
 
 class InvoiceListModel(QAbstractTableModel):
-    HEADERS = ("Nummer", "Datum", "Kund", "Belopp", "Status", "Leverans")
+    HEADERS = ("Nummer", "Datum", "Kund", "Belopp", "Status", "Leverans", "Betalning")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -454,6 +456,8 @@ class InvoiceListModel(QAbstractTableModel):
                 if row.transmission_state:
                     return f"{self.tr('E-faktura')}: {state_text(row.transmission_state)}"
                 return self.tr(DELIVERY_TEXTS.get(row.delivery, row.delivery))
+            if column == 6:
+                return row.payment
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
@@ -473,6 +477,10 @@ class InvoiceListDialog(QDialog):
         self.search.setObjectName("invoiceSearch")
         self.search.setPlaceholderText(self.tr("Sök: fakturanummer eller kundens namn"))
         self.search.setClearButtonEnabled(True)
+        self.payment_filter = QComboBox(self)
+        self.payment_filter.setObjectName("paymentFilter")
+        for key, label in FILTERS.items():
+            self.payment_filter.addItem(self.tr(label), key)
         self.model = InvoiceListModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("invoiceTable")
@@ -498,21 +506,28 @@ class InvoiceListDialog(QDialog):
         buttons.addWidget(open_button)
         buttons.addWidget(close_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.search)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.payment_filter)
+        layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.resize(900, 560)
         self._loader = LatestOnly(load_invoices, delay_ms=150, parent=self)
         self._loader.result.connect(self._loaded)
         self._loader.error.connect(lambda exc: self.info.setText(str(exc)))
-        self.search.textEdited.connect(lambda text: self._loader.request(text))
-        self.search.returnPressed.connect(lambda: self._loader.request(self.search.text(), immediately=True))
+        self.search.textEdited.connect(lambda text: self._loader.request(text, 500, self.payment_state()))
+        self.search.returnPressed.connect(self.refresh)
+        self.payment_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.refresh)
         self.refresh()
 
+    def payment_state(self) -> str:
+        return str(self.payment_filter.currentData() or "")
+
     def refresh(self) -> None:
         self.info.setText(self.tr("Hämtar fakturor …"))
-        self._loader.request(self.search.text(), immediately=True)
+        self._loader.request(self.search.text(), 500, self.payment_state(), immediately=True)
 
     def _loaded(self, rows: list[InvoiceRow]) -> None:
         self.model.set_rows(rows)

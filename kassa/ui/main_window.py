@@ -55,6 +55,10 @@ CATEGORIES = ("kassa.ui.categories", "CategoryEditorDialog")
 ARTICLES = ("kassa.ui.articles", "ArticleRegisterDialog")
 E_INVOICES = ("kassa.ui.einvoices", "EInvoiceStatusDialog")
 LOG_VIEWER = ("kassa.ui.log_viewer", "LogViewerDialog")
+PAYMENTS = ("kassa.ui.payments", "PaymentsDialog")
+REMINDERS = ("kassa.ui.reminders", "RemindersDialog")
+SIE_EXPORT = ("kassa.ui.sie_export", "SieExportDialog")
+BOOKKEEPING_SETTINGS = ("kassa.ui.bookkeeping_settings", "BookkeepingSettingsDialog")
 
 
 def issue_from_till(cart: Cart, customer: Customer, buyer_reference: str | None, claim_reference: str,
@@ -250,8 +254,17 @@ class MainWindow(QMainWindow):
                      QKeySequence("Ctrl+M"))
         self._action(invoices, self.tr("E-fakturor"), lambda: self.open_window(E_INVOICES), "eInvoicesAction")
 
+        invoices.addSeparator()
+        self._action(invoices, self.tr("Inbetalningar från Bankgirot"), lambda: self.open_window(PAYMENTS),
+                     "paymentsAction")
+        self._action(invoices, self.tr("Påminnelser"), lambda: self.open_window(REMINDERS), "remindersAction")
+        self._action(invoices, self.tr("Exportera SIE-fil till bokföringen"), lambda: self.open_window(SIE_EXPORT),
+                     "sieExportAction")
+
         settings = bar.addMenu(self.tr("&Inställningar"))
         self._action(settings, self.tr("Företag"), lambda: self.open_wizard("company"), "companyAction")
+        self._action(settings, self.tr("Bokföring"), lambda: self.open_window(BOOKKEEPING_SETTINGS),
+                     "bookkeepingSettingsAction")
         self._action(settings, self.tr("Databas"), lambda: self.open_wizard("database"), "databaseAction")
         integrations = settings.addMenu(self.tr("Integrationer"))
         pagero = integrations.addMenu(self.tr("Pagero"))

@@ -223,12 +223,17 @@ def invoice_font() -> QFont:
 
 def render(invoice: Invoice, printer: QPrinter) -> None:
     """Lay out the invoice and paint it on `printer`. Safe in a worker thread: its own document."""
+    render_html(invoice_html(invoice), printer)
+
+
+def render_html(html: str, printer: QPrinter) -> None:
+    """Lay out a page of HTML (an invoice, a reminder) in the invoice's font and paint it on `printer`."""
     document = QTextDocument()
     document.setDefaultFont(invoice_font())
     # Laid out at the printer's resolution: without a paint device the document uses the screen's
     # DPI and print_() scales the page up, so 9 pt came out as 12 pt and amounts wrapped.
     document.documentLayout().setPaintDevice(printer)
-    document.setHtml(invoice_html(invoice))
+    document.setHtml(html)
     rect = printer.pageLayout().paintRectPixels(printer.resolution())
     document.setPageSize(QSizeF(rect.width(), rect.height()))
     document.setDocumentMargin(0)
@@ -250,14 +255,20 @@ def mark_printed(invoice_id: int, how: str, actor: str = "") -> None:
         AuditEvent.create(invoice=invoice, event="printed", message=how, actor=actor)
 
 
-def save_pdf(invoice_id: int, path: str, actor: str = "") -> str:
-    """The invoice as a PDF file at `path` (a worker job). Returns the path."""
-    invoice = Invoice.get_by_id(invoice_id)
+def pdf_printer(path: str, name: str) -> QPrinter:
+    """A printer that writes the A4 page as a PDF file at `path`, titled `name`."""
     printer = setup_printer(QPrinter(QPrinter.PrinterMode.HighResolution))
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(path)
-    printer.setDocName(f"{'Kreditfaktura' if invoice.is_credit_note else 'Faktura'} {invoice.number}")
+    printer.setDocName(name)
     printer.setCreator("Kassa")
+    return printer
+
+
+def save_pdf(invoice_id: int, path: str, actor: str = "") -> str:
+    """The invoice as a PDF file at `path` (a worker job). Returns the path."""
+    invoice = Invoice.get_by_id(invoice_id)
+    printer = pdf_printer(path, f"{'Kreditfaktura' if invoice.is_credit_note else 'Faktura'} {invoice.number}")
     render(invoice, printer)
     mark_printed(invoice_id, f"Sparad som PDF: {path}", actor)
     return path

@@ -141,7 +141,7 @@ def test_an_existing_database_gets_the_print_queue_table(isolated_data_dir):
     database.close()
     connection.connect(url)  # migrates 1 → 2
     try:
-        assert schema.current_version() == 2
+        assert schema.current_version() == schema.SCHEMA_VERSION
         assert database.db.table_exists("print_job")
         assert list(isolated_data_dir.glob("old.before-migration-*.sqlite3"))
     finally:
