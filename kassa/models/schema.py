@@ -15,10 +15,11 @@ from kassa.models.database import db, is_postgres, sqlite_path
 from kassa.models.invoices import AuditEvent, Invoice, InvoiceLine, NumberSeries
 from kassa.models.sales import Payment, Sale, SaleLine
 from kassa.models.transmissions import InterestRequest, Transmission
+from kassa.models.vat import VatGroup, VatRatePeriod, seed_vat_groups
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class SchemaVersion(BaseModel):
@@ -27,13 +28,22 @@ class SchemaVersion(BaseModel):
 
 
 MODELS = [
-    SchemaVersion, Company, CustomerCategory, Customer, Article, Sale, SaleLine, Payment,
+    SchemaVersion, Company, CustomerCategory, Customer, VatGroup, VatRatePeriod, Article, Sale, SaleLine, Payment,
     NumberSeries, Invoice, InvoiceLine, AuditEvent, Transmission, InterestRequest,
 ]
 
 # version -> function(migrator) bringing the schema from version-1 to version
 # (a migration imports playhouse.migrate.migrate itself).
 MIGRATIONS: dict[int, callable] = {}
+
+
+def _migration_2(migrator) -> None:
+    from kassa.models.vat_migration import migrate_vat
+
+    migrate_vat(migrator)
+
+
+MIGRATIONS[2] = _migration_2  # VAT groups with dated rates, categories, foreign buyers, tax currency
 
 _INVOICE_CONTENT = [
     f.column_name for f in Invoice._meta.sorted_fields if f.name not in Invoice.MUTABLE_FIELDS and f.name != "id"
@@ -75,6 +85,16 @@ def _postgres_triggers() -> list[str]:
     return stmts
 
 
+def install_triggers(replace: bool = False) -> None:
+    """The triggers that keep issued invoices fixed; `replace` renews them after columns were added."""
+    if replace and not is_postgres():
+        for name in ("invoice_no_update", "invoice_no_delete", "invoice_line_no_update", "invoice_line_no_delete",
+                     "audit_event_no_update", "audit_event_no_delete"):
+            db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+    for stmt in _postgres_triggers() if is_postgres() else _sqlite_triggers():
+        db.execute_sql(stmt)
+
+
 def current_version() -> int | None:
     if not db.table_exists("schema_version"):
         return None
@@ -102,10 +122,10 @@ def ensure_schema() -> None:
     if version is None:
         with db.atomic():
             db.create_tables(MODELS, safe=True)
-            for stmt in _postgres_triggers() if is_postgres() else _sqlite_triggers():
-                db.execute_sql(stmt)
+            install_triggers()
             SchemaVersion.create(version=SCHEMA_VERSION)
             NumberSeries.insert(name="invoice", next_number=1).on_conflict_ignore().execute()
+            seed_vat_groups()
         return
     if version < SCHEMA_VERSION:
         # playhouse.migrate pulls in the PostgreSQL driver; only a migration needs it.

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from kassa.models import Article
 from kassa.ui.articles import ArticleDialog, ArticleRegisterDialog
+from tests.conftest import vat_group
 from tests.ui.fixtures_registers import QT_NOISE, background_done, type_into  # noqa: F401
 
 pytestmark = QT_NOISE
@@ -78,7 +79,7 @@ def test_price_and_duplicates_refused(qtbot, db):
 
 def test_search_by_barcode_name_and_deactivate(qtbot, register):
     Article.create(number="100", barcode="7310865004703", name="Kaffe mellanrost", price=Decimal("49.90"))
-    Article.create(number="200", name="Te", price=Decimal("29.00"), vat_rate=12)
+    Article.create(number="200", name="Te", price=Decimal("29.00"), vat_group=vat_group(12))
     register.refresh()
     assert column(register, 2) == ["Kaffe mellanrost", "Te"]
     qtbot.keyClicks(register.search_edit, "7310865004703")  # as a scanner types it
