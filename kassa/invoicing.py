@@ -305,6 +305,8 @@ def issue_invoice(
     if problems:
         raise InvoicingError.from_problems(problems)
     fee = company.invoice_fee if not (category is not None and category.no_invoice_fee) else ZERO
+    if exchange is not None and fee:
+        fee = round_ore(fee / exchange.rate)  # the fee is set in kronor; the invoice is in its own currency
     rounds = company.round_invoices and exchange is None  # öresavrundning is for kronor
     totals = compute_totals(lines, fee=fee, round_to_krona=rounds)
     if totals.tax_inclusive > MAX_TOTAL:
