@@ -119,6 +119,7 @@ class Scheme:
     countries: tuple[str, ...]  # () = any country
     legal: bool  # also an ISO 6523 ICD, so usable as legal registration id (BT-47, BR-CL-11)
     from_vat: bool = False  # the value is the buyer's VAT number
+    endpoint: bool = True  # on Peppol's list of electronic address schemes (PEPPOL-EN16931-CL008)
 
 
 SCHEMES: dict[str, Scheme] = {s.code: s for s in (
@@ -127,7 +128,7 @@ SCHEMES: dict[str, Scheme] = {s.code: s for s in (
            _stdnum(no_orgnr, "norskt organisationsnummer", "974760673"), ("NO",), True),
     Scheme("0184", "CVR-nummer (Danmark)", _check_dk, ("DK",), True),
     Scheme("0216", "OVT-kod (Finland)", _check_fi_ovt, ("FI",), True),
-    Scheme("0037", "FO-nummer, Y-tunnus (Finland)", _check_fi_business, ("FI",), True),
+    Scheme("0037", "FO-nummer, Y-tunnus (Finland)", _check_fi_business, ("FI",), True, endpoint=False),
     Scheme("9930", "Momsregistreringsnummer (Tyskland)", _check_de_vat, ("DE",), False, True),
     Scheme("0204", "Leitweg-ID (Tyskland, offentlig köpare)",
            _stdnum(leitweg, "Leitweg-ID", "991-33333TEST-33"), ("DE",), True),
@@ -144,10 +145,10 @@ DEFAULT_ENDPOINT_SCHEME = {"DE": "9930"}
 
 
 def schemes_for(country: str, *, legal: bool = False) -> list[Scheme]:
-    """The schemes a buyer in `country` can use (for a legal id: only ICD schemes)."""
+    """The schemes a buyer in `country` can use: as a legal id only ICD schemes, else Peppol addresses."""
     country = (country or "SE").upper()
     return [s for s in SCHEMES.values()
-            if (not s.countries or country in s.countries) and (s.legal or not legal)]
+            if (not s.countries or country in s.countries) and (s.legal if legal else s.endpoint)]
 
 
 def legal_scheme_of(country: str, chosen: str) -> str:
@@ -178,7 +179,9 @@ def derived_endpoint(country: str, org_number: str, legal_scheme: str, gln: str,
     if is_private:
         return None
     scheme = legal_scheme_of(country, legal_scheme)
-    if org_number and scheme in SCHEMES:
+    if org_number and scheme == "0037":  # a Finnish business id is reached through its OVT code
+        return "0216", "0037" + org_number
+    if org_number and scheme in SCHEMES and SCHEMES[scheme].endpoint:
         return scheme, org_number
     if DEFAULT_ENDPOINT_SCHEME.get(country) == "9930" and vat_number:
         return "9930", vat_number

@@ -140,6 +140,9 @@ PARTY_TEXTS = {
 def check_party(party: dict, who: str, prefix: str, place: str) -> list[InputProblem]:
     """The texts of a seller or buyer snapshot; `who` is "Kundens"/"Företagets"."""
     problems = []
+    if not (party.get("name") or "").strip():
+        problems.append(InputProblem(f"{prefix}.name", f"{who} namn saknas; en faktura ska ha båda parternas namn. "
+                                                       f"Fyll i det i {place}."))
     for key, label in PARTY_TEXTS.items():
         value = party.get(key)
         if isinstance(value, str):

@@ -97,7 +97,8 @@ def check_buyer(buyer: dict) -> list[Problem]:
                 f"{name} saknar {what}, så e-fakturan kan inte adresseras "
                 f"(den har ingen PEPPOL-adress). Fyll i organisationsnummer eller GLN i {CUSTOMER_PLACE}.",
             ))
-        elif scheme not in SCHEMES or (SCHEMES[scheme].countries and country not in SCHEMES[scheme].countries):
+        elif (scheme not in SCHEMES or not SCHEMES[scheme].endpoint
+              or (SCHEMES[scheme].countries and country not in SCHEMES[scheme].countries)):
             problems.append(Problem(
                 "buyer.endpoint",
                 f"PEPPOL-adressen {scheme}:{endpoint} för {name} har ett schema som inte kan användas; "
