@@ -52,6 +52,7 @@ ARTICLES = ("kassa.ui.articles", "ArticleRegisterDialog")
 E_INVOICES = ("kassa.ui.einvoices", "EInvoiceStatusDialog")
 WIZARD = ("kassa.ui.wizard", "SettingsWizard")
 LOG_VIEWER = ("kassa.ui.log_viewer", "LogViewerDialog")
+VAT_GROUPS = ("kassa.ui.vat_groups", "VatGroupsDialog")
 
 
 def issue_from_till(cart: Cart, customer: Customer, buyer_reference: str | None, claim_reference: str,
@@ -242,6 +243,7 @@ class MainWindow(QMainWindow):
         settings = bar.addMenu(self.tr("&Inställningar"))
         self._action(settings, self.tr("Företag"), lambda: self.open_wizard("company"), "companyAction")
         self._action(settings, self.tr("Databas"), lambda: self.open_wizard("database"), "databaseAction")
+        self._action(settings, self.tr("Momsgrupper"), lambda: self.open_window(VAT_GROUPS), "vatGroupsAction")
         integrations = settings.addMenu(self.tr("Integrationer"))
         pagero = integrations.addMenu(self.tr("Pagero"))
         self._action(pagero, self.tr("Anmäl intresse"), lambda: self.open_wizard("interest"), "interestAction")

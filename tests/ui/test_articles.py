@@ -35,7 +35,7 @@ def test_bad_ean_refused_then_saved(qtbot, register):
     type_into(qtbot, editor.name_edit, "Konsultarbete")
     type_into(qtbot, editor.price_edit, "1 250,5")
     editor.vat_combo.setFocus()
-    qtbot.keyClicks(editor.vat_combo, "12")
+    qtbot.keyClicks(editor.vat_combo, "Rest")  # Restaurang, catering och hotell (12 %)
     editor.unit_combo.setFocus()
     qtbot.keyClicks(editor.unit_combo, "tim")
     qtbot.keyClick(editor.incl_vat_check, Qt.Key.Key_Space)  # the price is without VAT
@@ -47,8 +47,8 @@ def test_bad_ean_refused_then_saved(qtbot, register):
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     article = Article.get()
     assert (article.number, article.barcode, article.name, article.price, article.price_includes_vat,
-            article.vat_rate, article.unit) == ("1", "7310865004703", "Konsultarbete", Decimal("1250.50"), False,
-                                                12, "HUR")
+            article.vat_group.key, article.unit) == ("1", "7310865004703", "Konsultarbete", Decimal("1250.50"),
+                                                     False, "restaurant", "HUR")
     assert column(register, 2) == ["Konsultarbete"]
     assert column(register, 6) == ["tim"]
 
