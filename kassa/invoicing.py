@@ -294,7 +294,8 @@ def issue_invoice(
     if category is not None and category.insurance_company:
         claim_reference = claim_reference.strip()
         if not claim_reference:
-            raise InvoicingError(f"Kunden {customer.name} är ett försäkringsbolag: ange skadenummer.", "claim_reference")
+            raise InvoicingError(f"Kunden {customer.name} är ett försäkringsbolag: ange skadenummer.",
+                                 "claim_reference")
         reference = claim_reference
     seller, buyer = seller_snapshot(company), buyer_snapshot(customer)
     lines = resolve_lines(lines, buyer["vat_treatment"], supplied)

@@ -72,7 +72,7 @@ def test_pieces_never_exceed_and_the_rest_ends_on_zero(db):
     invoice = issue([line(quantity="7", price="13.33", rate=25), line(quantity="2.5", price="9.99", rate=6,
                                                                      discount_percent=D("12.50"))])
     a, b = invoice.item_lines
-    fee = [l for l in invoice.lines if l.kind == "fee"]
+    fee = [ln for ln in invoice.lines if ln.kind == "fee"]
     for quantities in ({a.id: D(3)}, {b.id: D("0.7"), fee[0].id: D("0.5")}, {a.id: D("3.999")}):
         credit_invoice(invoice, quantities)
         done, all_of = sums(invoice), whole(invoice)

@@ -113,7 +113,8 @@ def check_buyer(buyer: dict) -> list[Problem]:
         if legal_id and (legal_scheme, legal_id) != (scheme, endpoint):
             if legal_scheme not in SCHEMES or not SCHEMES[legal_scheme].legal:
                 problems.append(Problem("buyer.org_number", f"Schemat {legal_scheme} kan inte användas för "
-                                                            f"{name}s registreringsnummer. Rätta det i {CUSTOMER_PLACE}."))
+                                                            f"{name}s registreringsnummer. "
+                                                            f"Rätta det i {CUSTOMER_PLACE}."))
             else:
                 problem = _scheme_problem("buyer.org_number", legal_scheme, legal_id, country, "Organisationsnummer")
                 if problem:

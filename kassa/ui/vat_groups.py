@@ -91,10 +91,11 @@ class VatGroupsDialog(QDialog):
 
         form = QFormLayout()
         for text, widget in ((self.tr("&Namn:"), self.name_edit), (self.tr("&Kategori:"), self.category_combo),
-                             (self.tr("VATEX-&kod:"), self.code_combo), (self.tr("Skäl på &fakturan:"), self.reason_edit)):
-            label = QLabel(text, self)
-            label.setBuddy(widget)
-            form.addRow(label, widget)
+                             (self.tr("VATEX-&kod:"), self.code_combo),
+                             (self.tr("Skäl på &fakturan:"), self.reason_edit)):
+            buddy = QLabel(text, self)
+            buddy.setBuddy(widget)
+            form.addRow(buddy, widget)
         form.addRow("", self.active_check)
         rate_buttons = QHBoxLayout()
         rate_buttons.addWidget(self.add_rate_button)
@@ -176,8 +177,8 @@ class VatGroupsDialog(QDialog):
     def _periods(self) -> list[tuple[dt.date | None, int]]:
         periods = []
         for row in range(self.rates.rowCount()):
-            when = (self.rates.item(row, 0).text() if self.rates.item(row, 0) else "").strip()
-            rate = (self.rates.item(row, 1).text() if self.rates.item(row, 1) else "").strip().rstrip("%").strip()
+            when = self._cell(row, 0)
+            rate = self._cell(row, 1).rstrip("%").strip()
             try:
                 start = None if when.lower() in ("", ALWAYS) else dt.date.fromisoformat(when)
             except ValueError:
@@ -187,6 +188,10 @@ class VatGroupsDialog(QDialog):
                 raise VatGroupError("periods", f"Rad {row + 1}: momssatsen '{rate}' är inget heltal i procent.")
             periods.append((start, int(rate)))
         return periods
+
+    def _cell(self, row: int, column: int) -> str:
+        item = self.rates.item(row, column)
+        return item.text().strip() if item is not None else ""
 
     def save(self) -> None:
         self.message.setStyleSheet("")

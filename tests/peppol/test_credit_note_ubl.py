@@ -15,7 +15,7 @@ D = Decimal
 def test_crediting_only_the_fee_is_a_valid_credit_note(db, rule_pack):
     make_company(invoice_fee=D("29.00"))
     invoice = issue([line(rate=25), line(rate=12, price="50.00")])
-    fees = [l for l in invoice.lines if l.kind == "fee"]
+    fees = [ln for ln in invoice.lines if ln.kind == "fee"]
     assert len(fees) == 2
     note = credit_invoice(invoice, {f.id: D(1) for f in fees})
     assert (note.line_extension, note.charge_total) == (D("0.00"), D("29.00"))

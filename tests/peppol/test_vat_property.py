@@ -161,10 +161,10 @@ def test_accepted_documents_pass_the_official_rules_and_credit_notes_add_up(db, 
 
     source = list(invoice.lines)
     for shares in data["credits"]:
-        remaining = {l.id: l.quantity - credited for l, credited in zip(
-            source, [sum((c.quantity for c in l.credits), D(0)) for l in source], strict=True)}
-        quantities = {l.id: (remaining[l.id] * share).quantize(D("0.001"))
-                      for l, share in zip(source, shares, strict=False) if remaining[l.id] > 0}
+        remaining = {ln.id: ln.quantity - credited for ln, credited in zip(
+            source, [sum((c.quantity for c in ln.credits), D(0)) for ln in source], strict=True)}
+        quantities = {ln.id: (remaining[ln.id] * share).quantize(D("0.001"))
+                      for ln, share in zip(source, shares, strict=False) if remaining[ln.id] > 0}
         quantities = {k: v for k, v in quantities.items() if v > 0}
         if not quantities:
             continue

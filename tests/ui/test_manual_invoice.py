@@ -100,6 +100,7 @@ def test_manual_invoice_to_e_invoice_customer_uses_the_same_print_path(qtbot, sh
     qtbot.waitUntil(lambda: "Fakturan är inte skapad" in dialog.message.text())
     assert "referens" in dialog.message.text().lower()
     assert Invoice.select().count() == 0
+    qtbot.waitUntil(dialog.create_button.isEnabled)  # the worker has finished
     qtbot.keyClicks(dialog.reference, "Order 77")
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     view = wait_for_window(qtbot, "invoiceDialog")
@@ -130,6 +131,7 @@ def test_manual_invoice_in_euro_to_an_eu_company(qtbot, shop):
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Ange växelkursen" in dialog.message.text())
     assert dialog.rate.hasFocus() and Invoice.select().count() == 0
+    qtbot.waitUntil(dialog.create_button.isEnabled)
     qtbot.keyClicks(dialog.rate, "11,4523")
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     wait_for_window(qtbot, "invoiceDialog").close()

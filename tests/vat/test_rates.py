@@ -28,7 +28,7 @@ def test_the_same_food_article_on_an_invoice_carries_the_rate_of_its_day(company
     buns = Article.create(number="101", name="Kanelbulle", price=Decimal("25.00"), vat_group=group("food"))
     line = LineInput(buns.name, Decimal("4"), buns.price, 0, True, vat_group_id=buns.vat_group_id)
     invoice = issue_invoice(make_customer(), [line], issue_date=day)
-    assert [(l.vat_rate, l.vat_category) for l in invoice.item_lines] == [(rate, "S")]
+    assert [(ln.vat_rate, ln.vat_category) for ln in invoice.item_lines] == [(rate, "S")]
     assert [v["rate"] for v in invoice.vat_breakdown] == [rate]
     # 100,00 incl. VAT at the day's rate
     assert invoice.tax_inclusive == Decimal("100.00")
