@@ -64,3 +64,11 @@ def make_company(**overrides):
         setattr(company, key, value)
     company.save()
     return company
+
+
+def vat_group(rate: int):
+    """A default VAT group whose rate is `rate` on every date (12: restaurant, not food, whose rate is dated)."""
+    from kassa.models import VatGroup
+
+    key = {25: "standard", 12: "restaurant", 6: "culture", 0: "exempt_care"}[rate]
+    return VatGroup.get(VatGroup.key == key)

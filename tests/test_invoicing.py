@@ -183,7 +183,7 @@ def test_incomplete_company_settings_are_named(db):
 @pytest.mark.parametrize("bad, words", [
     (LineInput("a", D("0"), D("1"), 25), "större än noll"),
     (LineInput("a", D("1"), D("-1"), 25), "negativt"),
-    (LineInput("a", D("1"), D("1"), 20), "Momssatsen"),
+    (LineInput("a", D("1"), D("1"), 20), "momssatsen 20 % finns inte"),
 ])
 def test_bad_lines_are_refused_and_nothing_is_written(company, bad, words):
     with pytest.raises(InvoicingError, match=words):

@@ -23,6 +23,7 @@ from kassa.models.print_jobs import PRINT_JOB_STATES, PrintJob
 from kassa.models.sales import PAYMENT_METHODS, Payment, Sale, SaleLine
 from kassa.models.schema import MODELS, SCHEMA_VERSION, SchemaVersion, ensure_schema
 from kassa.models.transmissions import InterestRequest, Transmission, TransmissionState
+from kassa.models.vat import GROUP_CATEGORIES, VatGroup, VatRatePeriod
 
 __all__ = [
     "VAT_RATES", "Article", "BaseModel", "utcnow", "SEND_MODES", "Company", "Customer", "CustomerCategory",
@@ -31,4 +32,5 @@ __all__ = [
     "ensure_schema", "InterestRequest", "Transmission", "TransmissionState", "PRINT_JOB_STATES", "PrintJob",
     "AccountSetting", "BookkeepingSettings", "PaymentAllocation", "PaymentFile", "ReceivedPayment", "ReferenceRate",
     "Reminder",
+    "GROUP_CATEGORIES", "VatGroup", "VatRatePeriod",
 ]

@@ -42,6 +42,12 @@ class Customer(BaseModel):
     gln = peewee.CharField(default="")
     endpoint_scheme = peewee.CharField(default="")  # "" = derived (0088 with GLN, else 0007)
     endpoint_id = peewee.CharField(default="")
+    # Scheme of org_number as a legal registration id (BT-47): "" = 0007 for a Swedish buyer;
+    # 0192 (NO), 0184 (DK), 0037 (FI), 0106/0190 (NL), 0208 (BE) … for foreign buyers (kassa.eas_schemes).
+    legal_scheme = peewee.CharField(default="")
+    # How VAT is charged on this customer's invoices: "" per article (domestic), "AE" reverse charge,
+    # "K" intra-EU supply, "G" export outside the EU (kassa.vat.categories).
+    vat_treatment = peewee.CharField(default="")
     street = peewee.CharField(default="")
     postal_code = peewee.CharField(default="")
     city = peewee.CharField(default="")
@@ -66,13 +72,12 @@ class Customer(BaseModel):
     @property
     def peppol_endpoint(self) -> tuple[str, str] | None:
         """(scheme, id) the buyer is routed on, or None when it cannot be routed."""
+        from kassa.eas_schemes import derived_endpoint
+
         if self.endpoint_scheme and self.endpoint_id:
             return self.endpoint_scheme, self.endpoint_id
-        if self.gln:
-            return "0088", self.gln
-        if self.org_number and not self.is_private:
-            return "0007", self.org_number
-        return None
+        return derived_endpoint(self.country or "SE", self.org_number, self.legal_scheme, self.gln,
+                                self.vat_number, self.is_private)
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"

@@ -17,10 +17,11 @@ from kassa.models.invoices import AuditEvent, Invoice, InvoiceLine, NumberSeries
 from kassa.models.print_jobs import PrintJob
 from kassa.models.sales import Payment, Sale, SaleLine
 from kassa.models.transmissions import InterestRequest, Transmission
+from kassa.models.vat import VatGroup, VatRatePeriod, seed_vat_groups
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class SchemaVersion(BaseModel):
@@ -29,7 +30,7 @@ class SchemaVersion(BaseModel):
 
 
 MODELS = [
-    SchemaVersion, Company, CustomerCategory, Customer, Article, Sale, SaleLine, Payment,
+    SchemaVersion, Company, CustomerCategory, Customer, VatGroup, VatRatePeriod, Article, Sale, SaleLine, Payment,
     NumberSeries, Invoice, InvoiceLine, AuditEvent, Transmission, InterestRequest, PrintJob, *BOOKKEEPING_MODELS,
 ]
 
@@ -54,6 +55,15 @@ def _add_bookkeeping(migrator) -> None:
 
 
 MIGRATIONS[3] = _add_bookkeeping
+
+
+def _migration_4(migrator) -> None:
+    from kassa.models.vat_migration import migrate_vat
+
+    migrate_vat(migrator)
+
+
+MIGRATIONS[4] = _migration_4  # VAT groups with dated rates, categories, foreign buyers, tax currency
 
 _INVOICE_CONTENT = [
     f.column_name for f in Invoice._meta.sorted_fields if f.name not in Invoice.MUTABLE_FIELDS and f.name != "id"
@@ -95,6 +105,16 @@ def _postgres_triggers() -> list[str]:
     return stmts
 
 
+def install_triggers(replace: bool = False) -> None:
+    """The triggers that keep issued invoices fixed; `replace` renews them after columns were added."""
+    if replace and not is_postgres():
+        for name in ("invoice_no_update", "invoice_no_delete", "invoice_line_no_update", "invoice_line_no_delete",
+                     "audit_event_no_update", "audit_event_no_delete"):
+            db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+    for stmt in _postgres_triggers() if is_postgres() else _sqlite_triggers():
+        db.execute_sql(stmt)
+
+
 def current_version() -> int | None:
     if not db.table_exists("schema_version"):
         return None
@@ -122,12 +142,12 @@ def ensure_schema() -> None:
     if version is None:
         with db.atomic():
             db.create_tables(MODELS, safe=True)
-            for stmt in _postgres_triggers() if is_postgres() else _sqlite_triggers():
-                db.execute_sql(stmt)
+            install_triggers()
             for stmt in registration_triggers(is_postgres()):
                 db.execute_sql(stmt)
             SchemaVersion.create(version=SCHEMA_VERSION)
             NumberSeries.insert(name="invoice", next_number=1).on_conflict_ignore().execute()
+            seed_vat_groups()
         return
     if version < SCHEMA_VERSION:
         # playhouse.migrate pulls in the PostgreSQL driver; only a migration needs it.

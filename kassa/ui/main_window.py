@@ -59,6 +59,7 @@ PAYMENTS = ("kassa.ui.payments", "PaymentsDialog")
 REMINDERS = ("kassa.ui.reminders", "RemindersDialog")
 SIE_EXPORT = ("kassa.ui.sie_export", "SieExportDialog")
 BOOKKEEPING_SETTINGS = ("kassa.ui.bookkeeping_settings", "BookkeepingSettingsDialog")
+VAT_GROUPS = ("kassa.ui.vat_groups", "VatGroupsDialog")
 
 
 def issue_from_till(cart: Cart, customer: Customer, buyer_reference: str | None, claim_reference: str,
@@ -266,6 +267,7 @@ class MainWindow(QMainWindow):
         self._action(settings, self.tr("Bokföring"), lambda: self.open_window(BOOKKEEPING_SETTINGS),
                      "bookkeepingSettingsAction")
         self._action(settings, self.tr("Databas"), lambda: self.open_wizard("database"), "databaseAction")
+        self._action(settings, self.tr("Momsgrupper"), lambda: self.open_window(VAT_GROUPS), "vatGroupsAction")
         integrations = settings.addMenu(self.tr("Integrationer"))
         pagero = integrations.addMenu(self.tr("Pagero"))
         self._action(pagero, self.tr("Anmäl intresse"), lambda: self.open_wizard("interest"), "interestAction")

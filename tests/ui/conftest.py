@@ -7,6 +7,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from tests.factories import vat_group
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -22,10 +23,11 @@ def shop(company):
 
     articles = SimpleNamespace(
         coffee=Article.create(number="100", barcode=COFFEE, name="Kaffe Mellanrost 450 g",
-                              price=Decimal("54.90"), vat_rate=12),
-        mug=Article.create(number="200", barcode=MUG, name="Mugg vit", price=Decimal("79.00"), vat_rate=25),
+                              price=Decimal("54.90"), vat_group=vat_group(12)),
+        mug=Article.create(number="200", barcode=MUG, name="Mugg vit", price=Decimal("79.00"),
+                           vat_group=vat_group(25)),
         service=Article.create(number="300", name="Montering", price=Decimal("400.00"), price_includes_vat=False,
-                               vat_rate=25, unit="HUR"),
+                               vat_group=vat_group(25), unit="HUR"),
     )
     categories = SimpleNamespace(
         e_invoice=CustomerCategory.create(name="e-fakturakund", note="Extra: Pagero"),

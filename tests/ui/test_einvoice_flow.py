@@ -107,11 +107,11 @@ def create_article(qtbot, register, barcode: str, name: str, price: str, vat: st
 def create_articles(qtbot, window) -> None:
     trigger(window, "articlesAction")
     register = wait_for_window(qtbot, cls=ArticleRegisterDialog)
-    create_article(qtbot, register, COFFEE, "Kaffe Mellanrost 450 g", "54,90", "12")
-    create_article(qtbot, register, MUG, "Mugg vit", "79", "25")
+    create_article(qtbot, register, COFFEE, "Kaffe Mellanrost 450 g", "54,90", "Livs")  # food: the dated rate
+    create_article(qtbot, register, MUG, "Mugg vit", "79", "Stan")
     click(qtbot, register.close_button)  # the till reloads its article index
-    assert sorted((a.barcode, a.price, a.vat_rate) for a in Article.select()) == [
-        (COFFEE, Decimal("54.90"), 12), (MUG, Decimal("79.00"), 25)]
+    assert sorted((a.barcode, a.price, a.vat_group.key) for a in Article.select()) == [
+        (COFFEE, Decimal("54.90"), "food"), (MUG, Decimal("79.00"), "standard")]
 
 
 def transmission_state_shown(view: EInvoiceStatusDialog, number: int) -> str | None:
