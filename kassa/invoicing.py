@@ -13,7 +13,7 @@ from decimal import Decimal
 from kassa.identifiers import format_bankgiro, format_plusgiro
 from kassa.models import AuditEvent, Company, Customer, Invoice, InvoiceLine, NumberSeries, Sale
 from kassa.models.database import is_postgres, write_transaction
-from kassa.money import ZERO, ComputedLine, LineInput, Totals, compute_lines, compute_totals, round_ore
+from kassa.money import ZERO, ComputedLine, LineInput, Totals, compute_totals, round_ore
 from kassa.ocr import make_ocr
 
 SERIES = "invoice"
@@ -117,7 +117,8 @@ def _check_company(company: Company) -> None:
     ] if not value]
     if missing:
         raise InvoicingError(
-            "Företagets uppgifter är inte ifyllda (" + ", ".join(missing) + "). Fyll i dem under Inställningar → Företag."
+            "Företagets uppgifter är inte ifyllda (" + ", ".join(missing) + "). "
+            "Fyll i dem under Inställningar → Företag."
         )
     if not (company.bankgiro or company.plusgiro or company.iban):
         raise InvoicingError("Företaget saknar bankgiro, plusgiro eller IBAN. Fyll i under Inställningar → Företag.")
@@ -270,7 +271,8 @@ def credit_invoice(
             left = line.quantity - done[line.id]
             if qty < 0 or qty > left:
                 raise InvoicingError(
-                    f"Raden '{line.description}' kan krediteras med högst {left.normalize():f} (begärt {qty.normalize():f})."
+                    f"Raden '{line.description}' kan krediteras med högst {left.normalize():f} "
+                    f"(begärt {qty.normalize():f})."
                 )
             amount = line.line_amount if qty == line.quantity else round_ore(qty * line.net_price)
             computed = ComputedLine(

@@ -169,7 +169,7 @@ def compute_lines(inputs: list[LineInput]) -> list[ComputedLine]:
             for i in indexes
         ]
         nets = _allocate(_net_from_gross(sum(gross_amounts, ZERO), rate), gross_amounts)
-        for i, net in zip(indexes, nets):
+        for i, net in zip(indexes, nets, strict=True):
             line = inputs[i]
             gross_price = round_price(line.unit_price / vat_factor)
             net_price = round_price(net / line.quantity) if line.quantity else round_price(
@@ -194,7 +194,7 @@ def split_fee(fee: Decimal, lines: list[ComputedLine]) -> list[ComputedLine]:
     parts = _allocate(fee, [base[r] for r in rates])
     return [
         ComputedLine("fee", "Fakturaavgift", Decimal("1.000"), "EA", part, ZERO, part, part, rate)
-        for rate, part in zip(rates, parts)
+        for rate, part in zip(rates, parts, strict=True)
         if part
     ]
 
@@ -213,7 +213,8 @@ def compute_totals(
     taxable: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for line in items + fees:
         taxable[line.vat_rate] += line.line_amount
-    vat = [VatSubtotal(rate, taxable[rate], round_ore(taxable[rate] * rate / 100)) for rate in sorted(taxable, reverse=True)]
+    vat = [VatSubtotal(rate, taxable[rate], round_ore(taxable[rate] * rate / 100))
+           for rate in sorted(taxable, reverse=True)]
     line_extension = sum((line.line_amount for line in items), ZERO)
     charge_total = sum((line.line_amount for line in fees), ZERO)
     tax_exclusive = line_extension + charge_total

@@ -217,7 +217,7 @@ class Cart:
     def set_customer(self, customer: Customer | None) -> None:
         self.customer = customer
 
-    def copy(self) -> "Cart":
+    def copy(self) -> Cart:
         """An independent cart with the same lines, for paying in a worker thread while the
         window keeps showing (and cannot change) the original."""
         return Cart(till=self.till, lines=[replace(line) for line in self.lines], customer=self.customer)

@@ -27,7 +27,6 @@ import keyring.errors
 from keyring.backends import chainer, fail
 
 from kassa import config
-from kassa.pagero.oauth import OAuthClient, TokenSet
 from kassa.pagero.errors import (
     KeyringUnavailableError,
     NeedsAttentionError,
@@ -36,6 +35,7 @@ from kassa.pagero.errors import (
     PageroError,
     TransientError,
 )
+from kassa.pagero.oauth import OAuthClient, TokenSet
 
 try:  # POSIX only; elsewhere the thread lock alone serialises refreshes
     import fcntl

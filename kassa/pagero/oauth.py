@@ -57,7 +57,7 @@ class TokenSet:
                 "expires_at": self.expires_at, "sending_company_id": self.sending_company_id}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "TokenSet":
+    def from_dict(cls, data: dict[str, Any]) -> TokenSet:
         return cls(data["access_token"], data["refresh_token"], float(data["expires_at"]),
                    data.get("sending_company_id"))
 
@@ -104,7 +104,7 @@ class OAuthClient:
             params["prompt"] = prompt
         return f"{self.sso_base}/oauth/v2/oauth-authorize?{urllib.parse.urlencode(params)}"
 
-    def begin(self, prompt: str | None = None) -> "PendingAuthorization":
+    def begin(self, prompt: str | None = None) -> PendingAuthorization:
         """A new state and PKCE pair, and the loopback listener started. Raises OAuthError if the port is taken."""
         return PendingAuthorization(self, prompt)
 

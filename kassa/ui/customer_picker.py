@@ -83,7 +83,8 @@ class CustomerPicker(QWidget):
         if has_results:
             self.results.setCurrentIndex(self.model.index(0, 0))
         typed = self.field.text().strip()
-        self.hint.setText("" if has_results or not typed else self.tr("Ingen aktiv kund matchar \"%1\".").replace("%1", typed))
+        no_match = self.tr("Ingen aktiv kund matchar \"%1\".").replace("%1", typed)
+        self.hint.setText("" if has_results or not typed else no_match)
         self.hint.setVisible(bool(self.hint.text()))
         if self._pick_when_ready:
             self._pick_when_ready = False

@@ -264,7 +264,7 @@ class CustomerDialog(RecordDialog):
             self.einvoice_label.setText(self.tr(PAPER_TEXT))
             self.problems_label.hide()
             return
-        self.einvoice_label.setText("<b>%s</b>" % self.tr(E_INVOICE_TEXT))
+        self.einvoice_label.setText(f"<b>{self.tr(E_INVOICE_TEXT)}</b>")
         problems = pre_send_problems(self._customer_from_form(strict=False))
         if problems:
             self.problems_label.setText(

@@ -36,10 +36,10 @@ from PySide6.QtWidgets import (
 from kassa.invoice_list import InvoiceRow, load_invoices
 from kassa.invoicing import credit_invoice, credited_quantities
 from kassa.models import Invoice, InvoiceLine, Transmission, TransmissionState
+from kassa.money import format_sek
 from kassa.outbox.enqueue import queue_e_invoice
 from kassa.outbox.states import state_text
 from kassa.outbox.summary import invoice_transmission_state
-from kassa.money import format_sek
 from kassa.till import TillError, format_quantity, parse_decimal
 from kassa.ui import printing
 from kassa.ui.workers import LatestOnly, run_in_background
@@ -154,7 +154,8 @@ class InvoiceDialog(QDialog):
             self.copy_button.setVisible(True)
             self._follow(transmission.state)
         elif self.is_e_invoice:
-            text = self.tr("Kunden tar emot e-faktura: Skriv ut skickar fakturan via Pagero i stället för till skrivaren.")
+            text = self.tr("Kunden tar emot e-faktura: Skriv ut skickar fakturan via Pagero "
+                           "i stället för till skrivaren.")
         elif self.invoice.printed_at:
             text = self.tr("Utskriven %1").replace("%1", f"{self.invoice.printed_at:%Y-%m-%d %H:%M}")
         else:
@@ -300,7 +301,8 @@ class InvoiceDialog(QDialog):
 
     def _credited(self, credit_id: int) -> None:
         self.reload()
-        self._say(escape(self.tr("Kreditfaktura %1 är skapad.").replace("%1", str(Invoice.get_by_id(credit_id).number))))
+        number = Invoice.get_by_id(credit_id).number
+        self._say(escape(self.tr("Kreditfaktura %1 är skapad.").replace("%1", str(number))))
         self.credit_created.emit(credit_id)
         open_invoice(credit_id, self.parentWidget() or self, self.till)
 
@@ -358,7 +360,8 @@ class CreditDialog(QDialog):
         self.all_button.setAutoDefault(False)  # Enter in a quantity field must not credit everything
         self.all_button.clicked.connect(self._choose_all)
         self.buttons = QDialogButtonBox(self)
-        self.ok_button = self.buttons.addButton(self.tr("Kreditera valda rader"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = self.buttons.addButton(self.tr("Kreditera valda rader"),
+                                                QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setObjectName("creditChosenButton")
         self.buttons.addButton(self.tr("Avbryt"), QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self._choose_lines)
@@ -378,7 +381,7 @@ class CreditDialog(QDialog):
     def quantities(self) -> dict[int, Decimal]:
         """The chosen quantities; TillError names the line that is wrong."""
         chosen = {}
-        for line, field in zip(self.lines, self.fields):
+        for line, field in zip(self.lines, self.fields, strict=True):
             what = self.tr("Kreditera antal för %1").replace("%1", line.description)
             qty = parse_decimal(field.text() or "0", what, 3, minimum=Decimal(0), maximum=self.left[line.id])
             if qty:

@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
 from kassa import APP_NAME, __version__, config
 from kassa.invoicing import IdCheck
 from kassa.models import Article, Customer
-from kassa.peppol.checks import InvoiceBlocked
 from kassa.money import format_sek
+from kassa.peppol.checks import InvoiceBlocked
 from kassa.till import Cart, SaleResult, TillError, invoice_requirements
 from kassa.ui.cart_model import CartModel
 from kassa.ui.customer_picker import CustomerPicker, customer_label
@@ -577,7 +577,8 @@ class MainWindow(QMainWindow):
 
     def disconnect_pagero(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Koppla från Pagero"),
-                          self.tr("Koppla från Kassa från Pagero? E-fakturor i kön skickas inte förrän du ansluter igen."),
+                          self.tr("Koppla från Kassa från Pagero? "
+                                  "E-fakturor i kön skickas inte förrän du ansluter igen."),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setObjectName("disconnectBox")
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Koppla från"))
@@ -594,11 +595,10 @@ class MainWindow(QMainWindow):
         self.open_window(LOG_VIEWER)
 
     def show_about(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Om Kassa"),
-                          self.tr("%1 %2\nKassasystem med fakturering och e-faktura via Pagero (PEPPOL BIS Billing 3.0).\n"
-                                  "Data: %3").replace("%1", APP_NAME).replace("%2", __version__)
-                          .replace("%3", str(config.data_dir())),
-                          QMessageBox.StandardButton.Ok, self)
+        text = (self.tr("%1 %2\nKassasystem med fakturering och e-faktura via Pagero "
+                        "(PEPPOL BIS Billing 3.0).\nData: %3")
+                .replace("%1", APP_NAME).replace("%2", __version__).replace("%3", str(config.data_dir())))
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Om Kassa"), text, QMessageBox.StandardButton.Ok, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 

@@ -7,7 +7,8 @@ nobody gets scolded for the first three digits of an org. number.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
@@ -129,10 +130,8 @@ def first_problem(fields: list[ValidatedLineEdit]) -> ValidatedLineEdit | None:
     return first
 
 
-def parse_amount(text: str, field: str = "Belopp") -> "Decimal":
+def parse_amount(text: str, field: str = "Belopp") -> Decimal:
     """A Swedish amount as typed ("1 234,50", "49.90", "49") as a Decimal with at most two decimals."""
-    from decimal import Decimal, InvalidOperation
-
     cleaned = (text or "").strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
     if cleaned.lower().endswith("kr"):
         cleaned = cleaned[:-2]

@@ -57,8 +57,9 @@ import socket
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 from stdnum.se import orgnr
 
@@ -89,8 +90,10 @@ _LOGIN_PAGE = """<!DOCTYPE html>
 input{{width:100%}}.fel{{color:#a00}}</style></head>
 <body><h1>Pagero Online</h1><p>{company}</p>{error}
 <form method="post" action="/oauth/v2/oauth-authorize">{hidden}
-<label for="username">Användarnamn</label><input id="username" name="username" autocomplete="username" value="{username}">
-<label for="password">Lösenord</label><input id="password" name="password" type="password" autocomplete="current-password">
+<label for="username">Användarnamn</label>
+<input id="username" name="username" autocomplete="username" value="{username}">
+<label for="password">Lösenord</label>
+<input id="password" name="password" type="password" autocomplete="current-password">
 <p><button type="submit">Logga in</button></p></form>
 <p><a href="/oauth/v2/forgot-password">Glömt ditt lösenord?</a></p></body></html>"""
 
@@ -113,7 +116,7 @@ class _Stop(Exception):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body are separate writes; no 40 ms stalls
-    server: "_Server"
+    server: _Server
 
     # -- plumbing ---------------------------------------------------------------------
 
@@ -254,7 +257,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server.state.bearer(auth[7:].strip())["company_id"]
 
     def _base_url(self) -> str:
-        return f"http://{self.headers.get('Host') or '%s:%d' % self.server.server_address[:2]}"
+        host, port = self.server.server_address[:2]
+        return f"http://{self.headers.get('Host') or f'{host}:{port}'}"
 
     # -- SSO --------------------------------------------------------------------------
 
@@ -543,7 +547,7 @@ class SandboxServer:
     def config(self) -> dict:
         return self.state.config
 
-    def start(self) -> "SandboxServer":
+    def start(self) -> SandboxServer:
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="kassa-sandbox", daemon=True)
         self._thread.start()
@@ -559,7 +563,7 @@ class SandboxServer:
         if self._thread:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "SandboxServer":
+    def __enter__(self) -> SandboxServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

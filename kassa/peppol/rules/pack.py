@@ -77,7 +77,7 @@ class RulePack:
                 )
             version, folder = parts[kind][0]  # the newest release of each kind
             found = [one_file(folder, p) for p in patterns]
-            missing = [p for p, f in zip(patterns, found) if f is None]
+            missing = [p for p, f in zip(patterns, found, strict=True) if f is None]
             if missing:
                 raise RulePackError(
                     f"Regelpaketet i {root} är ofullständigt: {', '.join(missing)} saknas i {folder.name}. "
