@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
 from peewee import JOIN
 
@@ -45,8 +47,20 @@ def load_invoices(text: str = "", limit: int = 500) -> list[InvoiceRow]:
         key = text.casefold()
         query = query.join(Customer, on=(Invoice.customer == Customer.id), src=Invoice).where(
             (Customer.name_key >= key) & (Customer.name_key < prefix_upper_bound(key)))
+    # peewee yields tuples here; its type stubs still say model instances.
+    rows = cast(Iterable[tuple[Any, ...]], query.order_by(Invoice.number.desc()).limit(limit).tuples())
     return [
-        InvoiceRow(inv.id, inv.number, inv.kind, inv.issue_date, inv.buyer.get("name", ""), inv.payable,
-                   inv.status, inv.delivery, inv.state)
-        for inv in query.order_by(Invoice.number.desc()).limit(limit).objects()
+        InvoiceRow(id_, number, kind, issue_date, (buyer or {}).get("name", ""), payable, status, delivery,
+                   _state(state))
+        for id_, number, kind, issue_date, buyer, payable, status, delivery, state in rows
     ]
+
+
+def _state(value: str | None) -> TransmissionState | None:
+    """A state read as a plain value (in a tuple, peewee leaves the joined column as stored)."""
+    if value is None:
+        return None
+    try:
+        return TransmissionState(value)
+    except ValueError:
+        return None

@@ -71,7 +71,7 @@ def buyer_snapshot(customer: Customer) -> dict:
         "email": customer.email,
         "phone": customer.phone,
         "reference": customer.reference,
-        "category": customer.category.name if customer.category_id else "",
+        "category": customer.category.name if customer.category_id and customer.category else "",
         "e_invoice": customer.sends_via_pagero,
     }
 
@@ -258,8 +258,7 @@ def credit_invoice(
         invoice = Invoice.get_by_id(invoice.id)  # re-read inside the lock
         done = credited_quantities(invoice)
         source = list(invoice.lines.order_by(InvoiceLine.position))
-        full = quantities is None
-        wanted = {line.id: line.quantity - done[line.id] for line in source} if full else {
+        wanted = {line.id: line.quantity - done[line.id] for line in source} if quantities is None else {
             int(k): Decimal(v) for k, v in quantities.items() if Decimal(v) != 0
         }
         items: list[ComputedLine] = []

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
+from collections.abc import Callable
+from typing import Any
 
 import peewee
 
@@ -33,7 +35,7 @@ MODELS = [
 
 # version -> function(migrator) bringing the schema from version-1 to version
 # (a migration imports playhouse.migrate.migrate itself).
-MIGRATIONS: dict[int, callable] = {}
+MIGRATIONS: dict[int, Callable[[Any], None]] = {}
 
 _INVOICE_CONTENT = [
     f.column_name for f in Invoice._meta.sorted_fields if f.name not in Invoice.MUTABLE_FIELDS and f.name != "id"

@@ -286,7 +286,7 @@ class Sender:
     def _needs_attention(self, row: Transmission, exc: NeedsAttentionError) -> None:
         text = str(exc)
         # What to go back to on retry: a refused upload stored nothing, so it may be queued again.
-        back_to = State.QUEUED if getattr(exc, "_refused_upload", False) else row.state
+        back_to = State.QUEUED if exc.refused_upload else row.state
         transition(row, State.NEEDS_ATTENTION, text, actor=self.worker_id, last_error=exc.pagero_text or text,
                     extra_message={"from": back_to})
 
@@ -294,7 +294,7 @@ class Sender:
         attempt = row.attempts
         delay = max(self.policy.pick(self.policy.retry_intervals, attempt), exc.retry_after or 0.0)
         text = str(exc)
-        from_upload = getattr(exc, "_from_upload", False)
+        from_upload = exc.from_upload
         if from_upload and not isinstance(exc, OutcomeUnknownError) and (exc.status or 0) < 500:
             # The upload provably did not arrive (connection refused, 429): back to the queue.
             transition(row, State.QUEUED, f"Uppladdningen misslyckades, nytt försök senare: {text}",
@@ -309,7 +309,7 @@ class Sender:
             error = NeedsAttentionError(
                 "Pageros företags-id (sendingCompanyId) saknas. Ange det under Inställningar → Integrationer → "
                 "Pagero → Anslut, och försök sedan skicka igen.")
-            error._refused_upload = True
+            error.refused_upload = True
             self._needs_attention(row, error)
             return
         # No point marking a row that cannot go out: the token first (refreshed here if due).
@@ -329,10 +329,10 @@ class Sender:
             file_id = client.upload(row.payload.encode("utf-8"), f"{row.sender_reference}.xml", "Invoice",
                                     row.send_mode, company_id, row.sender_reference)
         except NeedsAttentionError as exc:
-            exc._refused_upload = True  # a 4xx answer: Pagero did not take the file
+            exc.refused_upload = True  # a 4xx answer: Pagero did not take the file
             raise
         except TransientError as exc:
-            exc._from_upload = True
+            exc.from_upload = True
             raise
         except (NotConnectedError, KeyringUnavailableError):
             # Refused before anything was stored (no token, or 401 and no refresh): back to the queue.
@@ -367,7 +367,7 @@ class Sender:
 
     def _adopt_document(self, row: Transmission, document: dict, prefix: str = "") -> None:
         state, text = _document_outcome(document)
-        fields = dict(document_id=str(document.get("id") or ""), last_error="")
+        fields: dict[str, Any] = dict(document_id=str(document.get("id") or ""), last_error="")
         if document.get("fileId") and not row.file_id:
             fields["file_id"] = str(document["fileId"])
         message = " ".join(t for t in (prefix, text or STATE_TEXTS[state]) if t)

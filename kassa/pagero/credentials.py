@@ -89,6 +89,7 @@ class CredentialStore:
         if not self._checked:
             self._backend = usable_keyring(self._backend)
             self._checked = True
+        assert self._backend is not None  # usable_keyring() returns one or raises
         return self._backend
 
     def check(self) -> None:

@@ -203,7 +203,8 @@ def check_before_issue(customer: Customer, buyer_reference: str | None, claim_re
     issued (numbered and made immutable) that could not go out. Raises InvoiceBlocked."""
     if not customer.sends_via_pagero:
         return
-    reference = claim_reference if customer.category.insurance_company else buyer_reference
+    insurance = customer.category is not None and customer.category.insurance_company
+    reference = claim_reference if insurance else buyer_reference
     problems = check_customer(customer, reference)
     if problems:
         raise InvoiceBlocked([str(p) for p in problems])

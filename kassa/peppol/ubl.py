@@ -248,7 +248,8 @@ def build_ubl(invoice: Invoice, *, indent: bool = False) -> bytes:
 
     ns = NS_CREDIT_NOTE if credit else NS_INVOICE
     root = etree.Element(
-        f"{{{ns}}}{'CreditNote' if credit else 'Invoice'}", nsmap={None: ns, "cac": NS_CAC, "cbc": NS_CBC}
+        f"{{{ns}}}{'CreditNote' if credit else 'Invoice'}",
+        nsmap={None: ns, "cac": NS_CAC, "cbc": NS_CBC},  # type: ignore[dict-item]  # None: the default namespace
     )
     _cbc(root, "CustomizationID", CUSTOMIZATION_ID)
     _cbc(root, "ProfileID", PROFILE_ID)

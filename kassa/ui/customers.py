@@ -180,9 +180,9 @@ class CustomerDialog(RecordDialog):
         columns.addWidget(left, 0, 0)
         columns.addWidget(right, 0, 1)
         einvoice = QGroupBox(self.tr("Fakturering"), self)
-        box = QVBoxLayout(einvoice)
-        box.addWidget(self.einvoice_label)
-        box.addWidget(self.problems_label)
+        billing = QVBoxLayout(einvoice)
+        billing.addWidget(self.einvoice_label)
+        billing.addWidget(self.problems_label)
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
         layout.addWidget(einvoice)
@@ -303,7 +303,7 @@ class CustomerDialog(RecordDialog):
         c.email = value(self.email_edit)
         c.phone = self.phone_edit.text().strip()
         c.reference = self.reference_edit.text().strip()
-        c.category = self._category_id()
+        c.category_id = self._category_id()
         c.notes = self.notes_edit.toPlainText()
         c.active = self.active_check.isChecked()
         return c
@@ -325,7 +325,6 @@ class CustomerDialog(RecordDialog):
                     # Another till took the same number in the meantime (PostgreSQL): take the next.
                     if customer.id is not None or attempt == 2:
                         raise
-                    customer.number = None
         except peewee.DatabaseError as exc:
             log.exception("saving the customer failed")
             self.show_form_error(self.tr("Kunden kunde inte sparas: %1").replace("%1", str(exc)))
@@ -377,7 +376,7 @@ class CustomerRegisterDialog(RegisterDialog):
     def default_sort_column(self) -> int:
         return 1  # by name
 
-    def base_query(self, include_inactive: bool) -> peewee.ModelSelect:
+    def base_query(self, include_inactive: bool) -> peewee.ModelSelect[Any]:
         query = Customer.select()
         return query if include_inactive else query.where(Customer.active == True)  # noqa: E712
 

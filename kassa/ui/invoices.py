@@ -228,7 +228,7 @@ class InvoiceDialog(QDialog):
         dialog.setWindowTitle(self.tr("Skriv ut faktura"))
         # The dialog keeps the printer alive; the job holds it until painting ends.
         dialog.accepted.connect(lambda: self._print_on(printer))
-        dialog.open()
+        dialog.open()  # type: ignore[call-arg]  # QDialog.open(); the stubs list only QPrintDialog's overload
         self._print_dialog = dialog
 
     def _print_on(self, printer: QPrinter) -> None:
@@ -295,9 +295,11 @@ class InvoiceDialog(QDialog):
 
     def _credit_chosen(self, quantities) -> None:
         self.credit_button.setEnabled(False)
-        run_in_background(_credit, self.invoice_id, quantities, self.till,
-                          on_result=self._credited,
-                          on_error=lambda exc: (self._say(escape(str(exc)), ok=False), self.reload()))
+        def failed(exc: BaseException) -> None:
+            self._say(escape(str(exc)), ok=False)
+            self.reload()
+
+        run_in_background(_credit, self.invoice_id, quantities, self.till, on_result=self._credited, on_error=failed)
 
     def _credited(self, credit_id: int) -> None:
         self.reload()
@@ -313,9 +315,9 @@ def _credit(invoice_id: int, quantities, till: str) -> int:
 
 def open_invoice(invoice_id: int, parent: QWidget | None, till: str = "") -> InvoiceDialog:
     dialog = InvoiceDialog(invoice_id, parent, till=till)
-    main = parent.window() if parent is not None else None
-    if hasattr(main, "refresh_status"):  # the till's status bar shows the new queue length at once
-        dialog.e_invoice_queued.connect(lambda _invoice_id: main.refresh_status())
+    refresh_status = getattr(parent.window(), "refresh_status", None) if parent is not None else None
+    if refresh_status is not None:  # the till's status bar shows the new queue length at once
+        dialog.e_invoice_queued.connect(lambda _invoice_id: refresh_status())
     dialog.show()
     return dialog
 
@@ -510,7 +512,7 @@ class InvoiceListDialog(QDialog):
         self._loader.error.connect(lambda exc: self.info.setText(str(exc)))
         self.search.textEdited.connect(lambda text: self._loader.request(text))
         self.search.returnPressed.connect(lambda: self._loader.request(self.search.text(), immediately=True))
-        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.refresh)
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh)
         self.refresh()
 
     def refresh(self) -> None:

@@ -164,7 +164,8 @@ class ManualInvoiceDialog(QDialog):
 
     @property
     def prices_include_vat(self) -> bool:
-        return bool(self.customer and self.customer.category_id and self.customer.category.manual_incl_vat)
+        category = self.customer.category if self.customer and self.customer.category_id else None
+        return bool(category and category.manual_incl_vat)
 
     def set_customer(self, customer: Customer) -> None:
         self.customer = Customer.get_by_id(customer.id)

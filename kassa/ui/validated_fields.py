@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidg
 from kassa.identifiers import InvalidIdentifier
 
 # A checker takes the text and returns the stored form, or raises InvalidIdentifier.
-Checker = Callable[[str], str]
+Checker = Callable[[str], Any]  # the value as typed, cleaned (a str, or a Decimal for amounts)
 
 ERROR_STYLE = "color: #a40e26;"
 INVALID_EDIT_STYLE = "QLineEdit { border: 1px solid #a40e26; }"

@@ -47,6 +47,7 @@ In tests: ``with SandboxServer(config={...}, control=True) as sandbox: sandbox.u
 from __future__ import annotations
 
 import base64
+import email.message
 import email.parser
 import email.policy
 import html
@@ -257,8 +258,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server.state.bearer(auth[7:].strip())["company_id"]
 
     def _base_url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{self.headers.get('Host') or f'{host}:{port}'}"
+        return f"http://{self.headers.get('Host') or _host_port(self.server.server_address)}"
 
     # -- SSO --------------------------------------------------------------------------
 
@@ -491,6 +491,11 @@ _ROUTES = [
 ]
 
 
+def _host_port(address: tuple[str | bytes, int] | Any) -> str:
+    host, port = address[:2]
+    return f"{host.decode() if isinstance(host, bytes) else host}:{port}"
+
+
 def _with_query(url: str, **params: str | None) -> str:
     query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
     return f"{url}{'&' if '?' in url else '?'}{query}"
@@ -505,13 +510,17 @@ def _parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], st
     if not message.is_multipart():
         raise ApiFailure(400, "The multipart body could not be read.")
     fields: dict[str, str] = {}
-    filename = payload = None
+    filename: str | None = None
+    payload: bytes | None = None
     for part in message.get_payload():
+        if not isinstance(part, email.message.Message):
+            continue
         name = part.get_param("name", header="content-disposition")
-        data = part.get_payload(decode=True) or b""
+        data = part.get_payload(decode=True)
+        data = data if isinstance(data, bytes) else b""
         if name == "payload":
             filename, payload = part.get_filename(), data
-        elif name:
+        elif isinstance(name, str) and name:
             fields[name] = data.decode(part.get_content_charset() or "utf-8").strip()
     return fields, filename, payload
 
@@ -540,8 +549,7 @@ class SandboxServer:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{_host_port(self._server.server_address)}"
 
     @property
     def config(self) -> dict:

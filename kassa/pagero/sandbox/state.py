@@ -642,7 +642,8 @@ class SandboxState:
     def uploaded_files(self) -> dict:
         with self.lock:
             self.advance()
-            items, counts = [], {}
+            items: list[dict] = []
+            counts: dict[str, int] = {}
             for f in self.data["files"].values():
                 part = self.data["parts"][f["partId"]]
                 items.append({k: f[k] for k in ("id", "companyId", "documentType", "sendMode", "senderReference",

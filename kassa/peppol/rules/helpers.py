@@ -76,6 +76,8 @@ class Worker:
         return self.seconds
 
     def send(self, payload: bytes) -> None:
+        if self.process is None or self.process.stdin is None:
+            raise WorkerGone("not started")
         try:
             _write_all(self.process.stdin.fileno(), frame(payload))
         except OSError as exc:  # BrokenPipeError: it died
@@ -94,6 +96,8 @@ class Worker:
         return svrl
 
     def _receive(self, timeout: float) -> dict:
+        if self.process is None or self.process.stdout is None:
+            raise WorkerGone("not started")
         fd = self.process.stdout.fileno()
         deadline = time.monotonic() + timeout
         (size,) = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
@@ -121,7 +125,8 @@ class Worker:
             return
         for pipe in (process.stdin, process.stdout):
             try:
-                pipe.close()
+                if pipe is not None:
+                    pipe.close()
             except OSError:
                 pass
         try:
@@ -178,7 +183,7 @@ class WorkerPool:
 
     def run(self, document: bytes, meanwhile) -> dict:
         """Each helper's SVRL for ``document`` (kind -> text), and ``meanwhile()``'s result as '_parent'."""
-        sent = {}
+        sent: dict[Worker, WorkerGone | None] = {}
         for worker in self.workers.values():
             try:
                 worker.send(document)
