@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import keyring
@@ -150,7 +150,7 @@ class TokenManager:
     """A valid access token when asked; the single place that refreshes."""
 
     def __init__(self, store: CredentialStore, oauth: OAuthClient, *, margin: float = REFRESH_MARGIN,
-                 clock=time.time):
+                 clock: Callable[[], float] = time.time):
         self.store = store
         self.oauth = oauth
         self.margin = margin

@@ -20,6 +20,7 @@ import secrets
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
@@ -81,7 +82,7 @@ class OAuthClient:
 
     def __init__(self, *, client_secret: str, client_id: str | None = None, sso_base: str | None = None,
                  redirect_port: int | None = None, session: requests.Session | None = None,
-                 timeout: float = 15.0, clock=time.time):
+                 timeout: float = 15.0, clock: Callable[[], float] = time.time):
         self.client_id = client_id or config.pagero_client_id()
         self.sso_base = (sso_base or config.pagero_sso_base()).rstrip("/")
         self.redirect_port = redirect_port or config.pagero_redirect_port()

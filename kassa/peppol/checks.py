@@ -9,7 +9,9 @@ Whether the Pagero connection is set up is the send queue's concern, not these c
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from kassa.identifiers import (
     InvalidIdentifier,
@@ -44,7 +46,8 @@ class Problem:
         return self.message_sv
 
 
-def _identifier_problem(key: str, check, value: str, place: str, **kwargs) -> Problem | None:
+def _identifier_problem(key: str, check: Callable[..., str], value: str, place: str,
+                        **kwargs: Any) -> Problem | None:
     """``check`` (a kassa.identifiers checker) on ``value`` as a Problem under ``key``, or None."""
     try:
         check(value, **kwargs)

@@ -71,7 +71,7 @@ def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str)
     return element
 
 
-def _cbc(parent: etree._Element, name: str, value, **attrs: str) -> etree._Element | None:
+def _cbc(parent: etree._Element, name: str, value: object, **attrs: str) -> etree._Element | None:
     """A basic component, or nothing when the value is empty (R008)."""
     if value is None:
         return None

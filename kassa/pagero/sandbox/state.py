@@ -128,7 +128,7 @@ def read_ubl(xml_bytes: bytes) -> dict:
     root = ET.fromstring(xml_bytes)
     kind = root.tag.rsplit("}", 1)[-1]
 
-    def text(path: str, node=root) -> str | None:
+    def text(path: str, node: ET.Element = root) -> str | None:
         found = node.find(path, _NS)
         return found.text.strip() if found is not None and found.text else None
 
