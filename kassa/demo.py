@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from kassa.invoicing import credit_invoice, issue_invoice
 from kassa.models import Article, Company, Customer, CustomerCategory, Invoice
@@ -22,7 +23,7 @@ COMPANY = dict(
     invoice_fee=Decimal("29.00"), bonus_rate=Decimal("1.00"),
 )
 
-CATEGORIES = [
+CATEGORIES: list[dict[str, Any]] = [
     dict(name="e-fakturakund", note="pagero"),
     dict(name="Företagskund", note=""),
     dict(name="Försäkringsbolag", note="", insurance_company=True, no_invoice_fee=True),

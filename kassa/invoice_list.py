@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
 from peewee import JOIN
 
@@ -51,12 +53,23 @@ def load_invoices(text: str = "", limit: int = 500, payment: str = "") -> list[I
     condition = state_filter(payment)
     if condition is not None:
         query = query.where(condition)
-    found = list(query.order_by(Invoice.number.desc()).limit(limit).objects())
-    owed = receivables(inv.id for inv in found)
+    # peewee yields tuples here; its type stubs still say model instances.
+    found = list(cast(Iterable[tuple[Any, ...]], query.order_by(Invoice.number.desc()).limit(limit).tuples()))
+    owed = receivables(row[0] for row in found)
     rows = []
-    for inv in found:
-        receivable = owed.get(inv.id)
+    for id_, number, kind, issue_date, buyer, payable, status, delivery, state in found:
+        receivable = owed.get(id_)
         paid = state_text(receivable.state(), receivable.open, receivable.paid) if receivable else ""
-        rows.append(InvoiceRow(inv.id, inv.number, inv.kind, inv.issue_date, inv.buyer.get("name", ""),
-                               inv.payable, inv.status, inv.delivery, inv.state, paid))
+        rows.append(InvoiceRow(id_, number, kind, issue_date, (buyer or {}).get("name", ""), payable, status,
+                               delivery, _state(state), paid))
     return rows
+
+
+def _state(value: str | None) -> TransmissionState | None:
+    """A state read as a plain value (in a tuple, peewee leaves the joined column as stored)."""
+    if value is None:
+        return None
+    try:
+        return TransmissionState(value)
+    except ValueError:
+        return None

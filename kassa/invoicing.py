@@ -91,7 +91,7 @@ def buyer_snapshot(customer: Customer) -> dict:
         "email": customer.email,
         "phone": customer.phone,
         "reference": customer.reference,
-        "category": customer.category.name if customer.category_id else "",
+        "category": customer.category.name if customer.category_id and customer.category else "",
         "e_invoice": customer.sends_via_pagero,
     }
 
@@ -137,7 +137,8 @@ def _check_company(company: Company) -> None:
     ] if not value]
     if missing:
         raise InvoicingError(
-            "Företagets uppgifter är inte ifyllda (" + ", ".join(missing) + "). Fyll i dem under Inställningar → Företag."
+            "Företagets uppgifter är inte ifyllda (" + ", ".join(missing) + "). "
+            "Fyll i dem under Inställningar → Företag."
         )
     if not (company.bankgiro or company.plusgiro or company.iban):
         raise InvoicingError("Företaget saknar bankgiro, plusgiro eller IBAN. Fyll i under Inställningar → Företag.")

@@ -47,7 +47,7 @@ def format_sek(amount: Decimal) -> str:
     q = round_ore(amount)
     sign = "-" if q < 0 else ""
     whole, _, frac = f"{abs(q):.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

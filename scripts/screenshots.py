@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -59,7 +59,7 @@ def _demo_transmissions() -> None:
         ("processing", "", "Filen tas emot och kontrolleras av Pagero."),
         ("needs_attention", "", "Köparens referens saknas (PEPPOL-regel R003)."),
     ]
-    for n, (invoice, (state, answer, text)) in enumerate(zip(invoices, states)):
+    for n, (invoice, (state, answer, text)) in enumerate(zip(invoices, states, strict=False)):
         if Transmission.get_or_none(Transmission.invoice == invoice):
             continue
         Transmission.create(

@@ -1,4 +1,5 @@
-"""Peewee models and the database. Import models from here."""
+"""Peewee models and the database. Import models from here; open the database with
+kassa.models.connection.connect() (docs/architecture.md)."""
 # First, before any model imports peewee: it must come without the PostgreSQL driver (see pg_driver).
 from kassa.models.pg_driver import import_peewee_without_driver
 

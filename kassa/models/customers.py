@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import peewee
 
@@ -56,6 +57,8 @@ class Customer(BaseModel):
     phone = peewee.CharField(default="")
     reference = peewee.CharField(default="")  # "Er referens", BT-10
     category = peewee.ForeignKeyField(CustomerCategory, null=True, backref="customers", on_delete="SET NULL")
+    if TYPE_CHECKING:
+        category_id: int | None  # peewee's accessor of the foreign key's value
     bonus_balance = MoneyField(default=Decimal("0.00"))
     notes = peewee.TextField(default="")
     active = peewee.BooleanField(default=True)
@@ -67,7 +70,8 @@ class Customer(BaseModel):
 
     @property
     def sends_via_pagero(self) -> bool:
-        return bool(self.category_id) and self.category.sends_via_pagero
+        category = self.category if self.category_id else None
+        return category is not None and category.sends_via_pagero
 
     @property
     def peppol_endpoint(self) -> tuple[str, str] | None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import peewee
 
@@ -39,6 +40,13 @@ class Invoice(BaseModel):
     credited_invoice = peewee.ForeignKeyField("self", null=True, backref="credit_notes")
     customer = peewee.ForeignKeyField(Customer, backref="invoices")
     sale = peewee.ForeignKeyField(Sale, null=True, backref="invoices")
+    if TYPE_CHECKING:  # what peewee adds: foreign key values and back-references
+        credited_invoice_id: int | None
+        customer_id: int
+        sale_id: int | None
+        lines: peewee.ModelSelect[InvoiceLine]
+        events: peewee.ModelSelect[AuditEvent]
+        credit_notes: peewee.ModelSelect[Invoice]
     issue_date = peewee.DateField()
     due_date = peewee.DateField()
     delivery_date = peewee.DateField(null=True)
@@ -116,6 +124,9 @@ class InvoiceLine(BaseModel):
     vat_rate = peewee.IntegerField()
     vat_category = peewee.CharField(default="S")  # UNCL 5305: S, Z, E, AE, K, G, O (kassa.vat.categories)
     credited_line = peewee.ForeignKeyField("self", null=True, backref="credits")
+    if TYPE_CHECKING:
+        invoice_id: int
+        credited_line_id: int | None
 
     class Meta:
         indexes = ((("invoice", "position"), True),)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
+from collections.abc import Callable
+from typing import Any
 
 import peewee
 
@@ -36,7 +38,7 @@ MODELS = [
 
 # version -> function(migrator) bringing the schema from version-1 to version
 # (a migration imports playhouse.migrate.migrate itself).
-MIGRATIONS: dict[int, callable] = {}
+MIGRATIONS: dict[int, Callable[[Any], None]] = {}
 
 
 def _add_print_jobs(migrator) -> None:

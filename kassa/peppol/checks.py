@@ -9,7 +9,9 @@ Whether the Pagero connection is set up is the send queue's concern, not these c
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from kassa.eas_schemes import SCHEMES, check_scheme_value, schemes_for
 from kassa.identifiers import (
@@ -48,7 +50,8 @@ class Problem:
         return self.message_sv
 
 
-def _identifier_problem(key: str, check, value: str, place: str, **kwargs) -> Problem | None:
+def _identifier_problem(key: str, check: Callable[..., str], value: str, place: str,
+                        **kwargs: Any) -> Problem | None:
     """``check`` (a kassa.identifiers checker) on ``value`` as a Problem under ``key``, or None."""
     try:
         check(value, **kwargs)
@@ -269,7 +272,8 @@ def check_before_issue(customer: Customer, buyer_reference: str | None, claim_re
     issued (numbered and made immutable) that could not go out. Raises InvoiceBlocked."""
     if not customer.sends_via_pagero:
         return
-    reference = claim_reference if customer.category.insurance_company else buyer_reference
+    insurance = customer.category is not None and customer.category.insurance_company
+    reference = claim_reference if insurance else buyer_reference
     problems = check_customer(customer, reference)
     if problems:
         raise InvoiceBlocked([str(p) for p in problems])

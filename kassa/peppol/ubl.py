@@ -35,8 +35,8 @@ NS_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 NS_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 NS_CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 NS_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
-_CAC = "{%s}" % NS_CAC
-_CBC = "{%s}" % NS_CBC
+_CAC = f"{{{NS_CAC}}}"
+_CBC = f"{{{NS_CBC}}}"
 
 F_SKATT_TEXT = "Godkänd för F-skatt"  # exactly what SE-R-005 checks
 FEE_REASON = "Fakturaavgift"
@@ -79,7 +79,7 @@ def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str)
     return element
 
 
-def _cbc(parent: etree._Element, name: str, value, **attrs: str) -> etree._Element | None:
+def _cbc(parent: etree._Element, name: str, value: object, **attrs: str) -> etree._Element | None:
     """A basic component, or nothing when the value is empty (R008)."""
     if value is None:
         return None
@@ -285,7 +285,8 @@ def build_ubl(invoice: Invoice, *, indent: bool = False) -> bytes:
 
     ns = NS_CREDIT_NOTE if credit else NS_INVOICE
     root = etree.Element(
-        "{%s}%s" % (ns, "CreditNote" if credit else "Invoice"), nsmap={None: ns, "cac": NS_CAC, "cbc": NS_CBC}
+        f"{{{ns}}}{'CreditNote' if credit else 'Invoice'}",
+        nsmap={None: ns, "cac": NS_CAC, "cbc": NS_CBC},  # type: ignore[dict-item]  # None: the default namespace
     )
     _cbc(root, "CustomizationID", CUSTOMIZATION_ID)
     _cbc(root, "ProfileID", PROFILE_ID)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QVBoxLayout,
     QWidget,
 )
@@ -162,7 +161,7 @@ class ArticleDialog(RecordDialog):
 
 def suggest_article_number() -> str:
     """The next free number after the highest numeric article number ("1001" after "1000")."""
-    numbers = [int(n) for (n,) in Article.select(Article.number).tuples() if n.isdigit()]
+    numbers = [int(article.number) for article in Article.select(Article.number) if article.number.isdigit()]
     return str(max(numbers) + 1) if numbers else "1"
 
 
@@ -192,7 +191,7 @@ class ArticleRegisterDialog(RegisterDialog):
     def default_sort_column(self) -> int:
         return 2
 
-    def base_query(self, include_inactive: bool) -> peewee.ModelSelect:
+    def base_query(self, include_inactive: bool) -> peewee.ModelSelect[Any]:
         query = Article.select()
         return query if include_inactive else query.where(Article.active == True)  # noqa: E712
 

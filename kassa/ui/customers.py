@@ -198,9 +198,9 @@ class CustomerDialog(RecordDialog):
         columns.addWidget(left, 0, 0)
         columns.addWidget(right, 0, 1)
         einvoice = QGroupBox(self.tr("Fakturering"), self)
-        box = QVBoxLayout(einvoice)
-        box.addWidget(self.einvoice_label)
-        box.addWidget(self.problems_label)
+        billing = QVBoxLayout(einvoice)
+        billing.addWidget(self.einvoice_label)
+        billing.addWidget(self.problems_label)
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
         layout.addWidget(einvoice)
@@ -312,7 +312,7 @@ class CustomerDialog(RecordDialog):
             self.einvoice_label.setText(self.tr(PAPER_TEXT))
             self.problems_label.hide()
             return
-        self.einvoice_label.setText("<b>%s</b>" % self.tr(E_INVOICE_TEXT))
+        self.einvoice_label.setText(f"<b>{self.tr(E_INVOICE_TEXT)}</b>")
         problems = pre_send_problems(self._customer_from_form(strict=False))
         if problems:
             self.problems_label.setText(
@@ -351,7 +351,7 @@ class CustomerDialog(RecordDialog):
         c.email = value(self.email_edit)
         c.phone = self.phone_edit.text().strip()
         c.reference = self.reference_edit.text().strip()
-        c.category = self._category_id()
+        c.category_id = self._category_id()
         c.legal_scheme = self.legal_combo.currentData() or ""
         c.vat_treatment = self.treatment_combo.currentData() or ""
         c.notes = self.notes_edit.toPlainText()
@@ -375,7 +375,6 @@ class CustomerDialog(RecordDialog):
                     # Another till took the same number in the meantime (PostgreSQL): take the next.
                     if customer.id is not None or attempt == 2:
                         raise
-                    customer.number = None
         except peewee.DatabaseError as exc:
             log.exception("saving the customer failed")
             self.show_form_error(self.tr("Kunden kunde inte sparas: %1").replace("%1", str(exc)))
@@ -427,7 +426,7 @@ class CustomerRegisterDialog(RegisterDialog):
     def default_sort_column(self) -> int:
         return 1  # by name
 
-    def base_query(self, include_inactive: bool) -> peewee.ModelSelect:
+    def base_query(self, include_inactive: bool) -> peewee.ModelSelect[Any]:
         query = Customer.select()
         return query if include_inactive else query.where(Customer.active == True)  # noqa: E712
 

@@ -38,10 +38,10 @@ from kassa.bookkeeping.receivables import FILTERS
 from kassa.invoice_list import InvoiceRow, load_invoices
 from kassa.invoicing import credit_invoice, credited_quantities
 from kassa.models import Invoice, InvoiceLine, Transmission, TransmissionState
+from kassa.money import format_sek
 from kassa.outbox.enqueue import queue_e_invoice
 from kassa.outbox.states import state_text
 from kassa.outbox.summary import invoice_transmission_state
-from kassa.money import format_sek
 from kassa.till import TillError, format_quantity, parse_decimal
 from kassa.ui import printing
 from kassa.ui.workers import LatestOnly, run_in_background
@@ -156,7 +156,8 @@ class InvoiceDialog(QDialog):
             self.copy_button.setVisible(True)
             self._follow(transmission.state)
         elif self.is_e_invoice:
-            text = self.tr("Kunden tar emot e-faktura: Skriv ut skickar fakturan via Pagero i stället för till skrivaren.")
+            text = self.tr("Kunden tar emot e-faktura: Skriv ut skickar fakturan via Pagero "
+                           "i stället för till skrivaren.")
         elif self.invoice.printed_at:
             text = self.tr("Utskriven %1").replace("%1", f"{self.invoice.printed_at:%Y-%m-%d %H:%M}")
         else:
@@ -229,7 +230,7 @@ class InvoiceDialog(QDialog):
         dialog.setWindowTitle(self.tr("Skriv ut faktura"))
         # The dialog keeps the printer alive; the job holds it until painting ends.
         dialog.accepted.connect(lambda: self._print_on(printer))
-        dialog.open()
+        dialog.open()  # type: ignore[call-arg]  # QDialog.open(); the stubs list only QPrintDialog's overload
         self._print_dialog = dialog
 
     def _print_on(self, printer: QPrinter) -> None:
@@ -296,13 +297,16 @@ class InvoiceDialog(QDialog):
 
     def _credit_chosen(self, quantities) -> None:
         self.credit_button.setEnabled(False)
-        run_in_background(_credit, self.invoice_id, quantities, self.till,
-                          on_result=self._credited,
-                          on_error=lambda exc: (self._say(escape(str(exc)), ok=False), self.reload()))
+        def failed(exc: BaseException) -> None:
+            self._say(escape(str(exc)), ok=False)
+            self.reload()
+
+        run_in_background(_credit, self.invoice_id, quantities, self.till, on_result=self._credited, on_error=failed)
 
     def _credited(self, credit_id: int) -> None:
         self.reload()
-        self._say(escape(self.tr("Kreditfaktura %1 är skapad.").replace("%1", str(Invoice.get_by_id(credit_id).number))))
+        number = Invoice.get_by_id(credit_id).number
+        self._say(escape(self.tr("Kreditfaktura %1 är skapad.").replace("%1", str(number))))
         self.credit_created.emit(credit_id)
         open_invoice(credit_id, self.parentWidget() or self, self.till)
 
@@ -313,9 +317,9 @@ def _credit(invoice_id: int, quantities, till: str) -> int:
 
 def open_invoice(invoice_id: int, parent: QWidget | None, till: str = "") -> InvoiceDialog:
     dialog = InvoiceDialog(invoice_id, parent, till=till)
-    main = parent.window() if parent is not None else None
-    if hasattr(main, "refresh_status"):  # the till's status bar shows the new queue length at once
-        dialog.e_invoice_queued.connect(lambda _invoice_id: main.refresh_status())
+    refresh_status = getattr(parent.window(), "refresh_status", None) if parent is not None else None
+    if refresh_status is not None:  # the till's status bar shows the new queue length at once
+        dialog.e_invoice_queued.connect(lambda _invoice_id: refresh_status())
     dialog.show()
     return dialog
 
@@ -360,7 +364,8 @@ class CreditDialog(QDialog):
         self.all_button.setAutoDefault(False)  # Enter in a quantity field must not credit everything
         self.all_button.clicked.connect(self._choose_all)
         self.buttons = QDialogButtonBox(self)
-        self.ok_button = self.buttons.addButton(self.tr("Kreditera valda rader"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = self.buttons.addButton(self.tr("Kreditera valda rader"),
+                                                QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setObjectName("creditChosenButton")
         self.buttons.addButton(self.tr("Avbryt"), QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self._choose_lines)
@@ -380,7 +385,7 @@ class CreditDialog(QDialog):
     def quantities(self) -> dict[int, Decimal]:
         """The chosen quantities; TillError names the line that is wrong."""
         chosen = {}
-        for line, field in zip(self.lines, self.fields):
+        for line, field in zip(self.lines, self.fields, strict=True):
             what = self.tr("Kreditera antal för %1").replace("%1", line.description)
             qty = parse_decimal(field.text() or "0", what, 3, minimum=Decimal(0), maximum=self.left[line.id])
             if qty:
@@ -519,7 +524,7 @@ class InvoiceListDialog(QDialog):
         self.search.textEdited.connect(lambda text: self._loader.request(text, 500, self.payment_state()))
         self.search.returnPressed.connect(self.refresh)
         self.payment_filter.currentIndexChanged.connect(lambda _i: self.refresh())
-        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.refresh)
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh)
         self.refresh()
 
     def payment_state(self) -> str:

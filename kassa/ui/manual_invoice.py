@@ -214,7 +214,8 @@ class ManualInvoiceDialog(QDialog):
 
     @property
     def prices_include_vat(self) -> bool:
-        return bool(self.customer and self.customer.category_id and self.customer.category.manual_incl_vat)
+        category = self.customer.category if self.customer and self.customer.category_id else None
+        return bool(category and category.manual_incl_vat)
 
     def set_customer(self, customer: Customer) -> None:
         self.customer = Customer.get_by_id(customer.id)
@@ -277,13 +278,13 @@ class ManualInvoiceDialog(QDialog):
 
     def _refresh(self) -> None:
         incl = self.prices_include_vat
-        self.vat_mode.setText("<b>%s</b>" % escape(
-            self.tr("Priser anges inklusive moms") if incl else self.tr("Priser anges exklusive moms")))
+        mode = self.tr("Priser anges inklusive moms") if incl else self.tr("Priser anges exklusive moms")
+        self.vat_mode.setText(f"<b>{escape(mode)}</b>")
         self.price.setPlaceholderText(self.tr("À-pris inkl. moms") if incl else self.tr("À-pris exkl. moms"))
         totals = compute_totals(self.lines)
         self.table.setRowCount(len(self.lines))
         unit_names = {code: label for label, code in UNITS}
-        for row, (line, computed) in enumerate(zip(self.lines, totals.lines)):
+        for row, (line, computed) in enumerate(zip(self.lines, totals.lines, strict=True)):
             values = [line.description, format_quantity(line.quantity), unit_names.get(line.unit, line.unit),
                       format_sek(line.unit_price), str(line.vat_rate), format_sek(computed.line_amount)]
             for column, value in enumerate(values):

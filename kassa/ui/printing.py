@@ -55,7 +55,8 @@ def _address(party: dict) -> list[str]:
 
 def _rows(pairs: list[tuple[str, str]]) -> str:
     return "".join(
-        f"<tr><td class='label' nowrap>{escape(label)}</td><td>{escape(value)}</td></tr>" for label, value in pairs if value
+        f"<tr><td class='label' nowrap>{escape(label)}</td><td>{escape(value)}</td></tr>"
+        for label, value in pairs if value
     )
 
 
@@ -242,7 +243,8 @@ def invoice_html(invoice: Invoice) -> str:
 </tr></table>
 <br/><hr/>
 <table class="footer" width="100%"><tr>
-<td width="34%">{block(footer_left)}</td><td width="33%">{block(footer_mid)}</td><td width="33%">{block(footer_right)}</td>
+<td width="34%">{block(footer_left)}</td><td width="33%">{block(footer_mid)}</td>
+<td width="33%">{block(footer_right)}</td>
 </tr></table>
 </body></html>"""
 

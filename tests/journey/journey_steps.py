@@ -20,19 +20,20 @@ from PySide6.QtWidgets import QApplication, QWizard
 
 from kassa import config
 from kassa.pagero.oauth import SUCCESS_TEXT
-from tests.journey.conftest import assert_no_secrets_in_logs, keyring_secrets, screenshots_in
-from tests.factories import rule_pack_dir
-from tests.pagero.fixtures import (  # noqa: F401 (fixtures)
-    CLIENT_SECRET,
-    COMPANY_ID,
-    Browser,
-    control,
-    redirect_port,
-    sandbox,
-    secret_service,
+from tests.factories import (
+    COFFEE,
+    MUG,
+    assert_no_secrets_in_logs,
+    keyring_secrets,
+    rule_pack_dir,
+    screenshots_in,
+    top_level,
+    type_and_enter,
+    type_into,
+    type_text,
+    wait_for_window,
 )
-from tests.ui.conftest import COFFEE, MUG, top_level, type_and_enter, wait_for_window
-from tests.ui.fixtures_registers import type_into, type_text
+from tests.pagero.fixtures import CLIENT_SECRET, COMPANY_ID, Browser
 
 # Under xcb the wizard asks the desktop to open the login page; this machine has no browser, so
 # the wizard shows the link to copy (and Qt warns). The person's browser is Browser() below.

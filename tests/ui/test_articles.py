@@ -8,8 +8,7 @@ from PySide6.QtCore import Qt
 
 from kassa.models import Article
 from kassa.ui.articles import ArticleDialog, ArticleRegisterDialog
-from tests.factories import vat_group
-from tests.ui.fixtures_registers import QT_NOISE, background_done, type_into  # noqa: F401
+from tests.factories import QT_NOISE, type_into, vat_group
 
 pytestmark = QT_NOISE
 

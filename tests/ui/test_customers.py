@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer
 from kassa.models import Customer, CustomerCategory
 from kassa.ui.customers import E_INVOICE_TEXT, CustomerDialog, CustomerRegisterDialog
 from kassa.ui.register_model import BATCH
-from tests.ui.fixtures_registers import QT_NOISE, background_done, pagero_category, type_into, type_text  # noqa: F401
+from tests.factories import QT_NOISE, type_into
 
 pytestmark = QT_NOISE
 

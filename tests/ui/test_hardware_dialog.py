@@ -17,7 +17,7 @@ from kassa.ui.hardware_dialog import HardwareDialog
 from kassa.ui.workers import wait_for_background
 from tests.devices.escpos_decoder import decode
 from tests.devices.printer_listener import PrinterListener
-from tests.ui.fixtures_registers import type_text
+from tests.factories import type_text
 
 PASSWORD = "dialog-lösen-91"
 

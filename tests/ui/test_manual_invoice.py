@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from kassa.models import Invoice, Sale, Transmission
 from kassa.ui.manual_invoice import ManualInvoiceDialog
-from tests.ui.conftest import type_and_enter, wait_for_window
+from tests.factories import type_and_enter, wait_for_window
 
 
 def open_manual(qtbot) -> ManualInvoiceDialog:

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Refreshes the lock of tested versions in requirements/ from setup.cfg, on purpose only:
+# run it after changing a dependency in setup.cfg (or to take in new releases), then run the
+# whole test suite (bash scripts/test.sh) and commit setup.cfg and requirements/ together.
+#
+#   requirements/run.txt   what `scripts/run.sh` installs: Kassa's dependencies and PostgreSQL's driver
+#   requirements/test.txt  what `scripts/test.sh` installs: the above, and pytest, ruff, mypy …
+#
+# Every package is pinned with its hashes (pip install --require-hashes); a new release of PySide6
+# or anything else reaches a till only through this script and a green test run.
+# Usage: scripts/lock.sh [--upgrade | --upgrade-package NAME …]   (extra arguments go to pip-compile)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/venv.sh test,postgres
+compile() {
+  .venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
+    --no-emit-index-url --no-emit-find-links --no-emit-trusted-host "$@" setup.cfg
+}
+compile --extra postgres --output-file requirements/run.txt "$@"
+compile --extra postgres --extra test --output-file requirements/test.txt "$@"
+echo "requirements/ is refreshed. Run bash scripts/test.sh, then commit setup.cfg and requirements/ together."
