@@ -11,7 +11,10 @@
 # Usage: scripts/lock.sh [--upgrade | --upgrade-package NAME …]   (extra arguments go to pip-compile)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/venv.sh test,postgres
+# pip-tools from the current lock; not scripts/venv.sh, whose `pip check` fails while setup.cfg
+# names a dependency that the lock does not have yet (the reason to run this script).
+[ -x .venv/bin/python ] || "${PYTHON:-python3}" -m venv .venv
+.venv/bin/python -m pip install -q --require-hashes -r requirements/test.txt
 compile() {
   .venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
     --no-emit-index-url --no-emit-find-links --no-emit-trusted-host "$@" setup.cfg
