@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.register_setup import shop  # noqa: E402
-from kassa.models import JournalEntry, NumberSeries, database  # noqa: E402
+from kassa.models import JournalEntry, NumberSeries, connection, database  # noqa: E402
 from kassa.register import journal  # noqa: E402
 from kassa.register.document import DocLine, DocPayment, DocVat, ReceiptDocument, Seller  # noqa: E402
 
@@ -58,7 +58,7 @@ def make_rows(count: int) -> None:
     sql = f"INSERT INTO journal_entry ({columns}) VALUES ({', '.join(['?'] * 10)})"
     prev, serial, batch = journal.GENESIS, 0, []
     step = dt.timedelta(days=30) / count
-    connection = database.db.obj.connection()
+    raw = database.db.obj.connection()
     for seq in range(1, count + 1):
         at = START + step * seq
         if seq % 4 == 0:
@@ -73,18 +73,18 @@ def make_rows(count: int) -> None:
         prev = digest
         if len(batch) == 20_000:
             with database.db.atomic():
-                connection.executemany(sql, batch)
+                raw.executemany(sql, batch)
             batch = []
     with database.db.atomic():
-        connection.executemany(sql, batch)
+        raw.executemany(sql, batch)
         NumberSeries.insert(name=journal.series_name(TILL), next_number=count + 1).on_conflict_replace().execute()
 
 
 EXPORT = """
 import datetime as dt, sys, time
-from kassa.models import database
+from kassa.models import connection
 from kassa.register.export import export_journal
-database.connect(sys.argv[1])
+connection.connect(sys.argv[1])
 t0 = time.perf_counter()
 count = export_journal(sys.argv[2], dt.date(2026, 3, 1), dt.date(2026, 3, 31), user="bench")
 seconds = time.perf_counter() - t0
@@ -103,7 +103,7 @@ def main() -> None:
         path = Path(args.db or f"{tmp}/bench.sqlite3")
         url = f"sqlite:///{path}"
         if not path.exists():
-            database.connect(url)
+            connection.connect(url)
             shop()
             t0 = time.perf_counter()
             make_rows(args.rows)

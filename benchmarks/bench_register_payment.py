@@ -21,14 +21,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.register_setup import CODES, shop  # noqa: E402
-from kassa.models import database  # noqa: E402
+from kassa.models import connection, database  # noqa: E402
 from kassa.register.control_unit.none import NoControlUnit  # noqa: E402
 from kassa.register.payments import PaymentPart  # noqa: E402
 from kassa.register.service import Register  # noqa: E402
 
 
 def bench(url: str, count: int) -> dict[str, float]:
-    database.connect(url)
+    connection.connect(url)
     shop()
     till = Register("bench-1", NoControlUnit())
     till.open_day("1000")

@@ -30,9 +30,9 @@ TARGET = 0.6
 def make_database(data_dir: Path, customers: int) -> str:
     url = f"sqlite:///{data_dir / 'kassa.sqlite3'}"
     os.environ["KASSA_DATA_DIR"] = str(data_dir)
-    from kassa.models import Article, Company, Customer, CustomerCategory, database
+    from kassa.models import Article, Company, Customer, CustomerCategory, connection, database
 
-    database.connect(url)
+    connection.connect(url)
     company = Company.get_solo()
     for key, value in dict(name="Hörnbutiken & Söner AB", org_number="5566778899", street="Storgatan 1",
                            postal_code="41101", city="Göteborg", f_skatt=True, bankgiro="50501055").items():
@@ -53,8 +53,11 @@ def make_database(data_dir: Path, customers: int) -> str:
                 rows = []
         if rows:
             Customer.insert_many(rows).execute()
+        from kassa.models import VatGroup
+
+        group_ids = [VatGroup.get(VatGroup.key == key).id for key in ("standard", "food", "culture")]
         Article.insert_many([dict(number=str(1000 + i), name=f"Artikel {i}", price=Decimal("10.00") + i,
-                                  vat_rate=(25, 12, 6)[i % 3]) for i in range(200)]).execute()
+                                  vat_group=group_ids[i % 3]) for i in range(200)]).execute()
     database.close()
     return url
 

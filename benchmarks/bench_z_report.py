@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.register_setup import CODES, shop  # noqa: E402
-from kassa.models import Receipt, database  # noqa: E402
+from kassa.models import Receipt, connection, database  # noqa: E402
 from kassa.register.control_unit.none import NoControlUnit  # noqa: E402
 from kassa.register.payments import PaymentPart  # noqa: E402
 from kassa.register.service import Register  # noqa: E402
@@ -56,7 +56,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(args.db or f"{tmp}/bench.sqlite3")
         fresh = not path.exists()
-        database.connect(f"sqlite:///{path}")
+        connection.connect(f"sqlite:///{path}")
         till = Register("bench-1", NoControlUnit())
         if fresh:
             shop()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kassa.models import Article, Company  # noqa: E402
+from kassa.models import Article, Company, VatGroup  # noqa: E402
 
 CODES = ["100", "101", "200", "300", "400", "401"]
 
@@ -23,4 +23,5 @@ def shop() -> None:
         ("200", "Mugg", "79.00", 25, False), ("300", "Tidning", "35.00", 6, False),
         ("400", "Montering", "500.00", 25, True), ("401", "Inslagning", "20.00", 25, True),
     ]:
-        Article.create(number=number, name=name, price=Decimal(price), vat_rate=rate, is_service=service)
+        group = VatGroup.get(VatGroup.key == {25: "standard", 12: "restaurant", 6: "culture"}[rate])
+        Article.create(number=number, name=name, price=Decimal(price), vat_group=group, is_service=service)

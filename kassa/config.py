@@ -1,4 +1,4 @@
-"""Where things live, from the environment (DESIGN.md, "Environment").
+"""Where things live, from the environment (the KASSA_… variables; README, "Kommandon").
 
 Read lazily, at call time, so tests and the CLI can set the variables before use.
 """
@@ -21,7 +21,7 @@ _dirs = PlatformDirs(appname=APP_NAME.lower(), appauthor=False)
 DEFAULT_SSO_BASE = "https://sso.pageroonline.com"
 DEFAULT_API_BASE = "https://api.pageroonline.com"
 # The vendor's partner client. The secret is never a default: it comes from the
-# environment or the keyring (see kassa.peppol.credentials).
+# environment or the keyring (see kassa.pagero.credentials).
 DEFAULT_CLIENT_ID = "kassa-desktop"
 DEFAULT_REDIRECT_PORT = 8766
 DEFAULT_INTEREST_URL = "https://api.pageroonline.com/partner/v1/interest"
@@ -122,13 +122,6 @@ def till_designation() -> str:
     """
     return (os.environ.get("KASSA_TILL") or str(saved_settings().get("till") or "").strip()
             or socket.gethostname())
-
-
-def control_unit_mode() -> str:
-    """Which control unit the register uses (kassa.register.units): `KASSA_CONTROL_UNIT`, else the
-    saved setting "control_unit", else "none" (no unit: the four-price-base-amounts exemption)."""
-    return (os.environ.get("KASSA_CONTROL_UNIT") or str(saved_settings().get("control_unit") or "").strip()
-            or "none")
 
 
 # -- settings saved by the settings wizard (no secrets: the database password is in the keyring) --

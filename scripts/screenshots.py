@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -32,10 +32,10 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 def prepare_database() -> None:
     from kassa.demo import create_demo
     from kassa.logging_setup import setup_logging
-    from kassa.models import database
+    from kassa.models import connection
 
     setup_logging()  # the log viewer then shows what this run did
-    database.connect()
+    connection.connect()
     create_demo()
     _demo_transmissions()
 
@@ -59,7 +59,7 @@ def _demo_transmissions() -> None:
         ("processing", "", "Filen tas emot och kontrolleras av Pagero."),
         ("needs_attention", "", "Köparens referens saknas (PEPPOL-regel R003)."),
     ]
-    for n, (invoice, (state, answer, text)) in enumerate(zip(invoices, states)):
+    for n, (invoice, (state, answer, text)) in enumerate(zip(invoices, states, strict=False)):
         if Transmission.get_or_none(Transmission.invoice == invoice):
             continue
         Transmission.create(
@@ -167,7 +167,7 @@ def invoice_e_invoice() -> QWidget:
 
     coffee = Article.get(Article.number == "100")
     customer = Customer.get(Customer.number == 1001)
-    new = issue_invoice(customer, [LineInput(coffee.name, Decimal("6"), coffee.price, coffee.vat_rate,
+    new = issue_invoice(customer, [LineInput(coffee.name, Decimal("6"), coffee.price, 0, vat_group_id=coffee.vat_group_id,
                                              unit=coffee.unit, article_number=coffee.number)],
                         buyer_reference=customer.reference)
     dialog = InvoiceDialog(new.id, till="Kassa 1")
@@ -204,7 +204,7 @@ def manual_invoice() -> QWidget:
 
 
 def log() -> QWidget:
-    from kassa.peppol.outbox import Sender
+    from kassa.outbox.sender import Sender
     from kassa.ui.log_viewer import LogViewerDialog
 
     Sender(worker_id="Kassa 1").run_once()  # one round of the send queue, not connected here: a real log line
@@ -273,7 +273,7 @@ def capture(app: QApplication, name: str, build: Callable[[], QWidget]) -> Path:
 def main(argv: list[str]) -> int:
     from PySide6.QtCore import QLocale
 
-    from kassa.app import _load_translations
+    from kassa.ui.app import _load_translations
 
     QLocale.setDefault(QLocale(QLocale.Language.Swedish, QLocale.Country.Sweden))
     app = QApplication(sys.argv[:1])

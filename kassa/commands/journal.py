@@ -5,10 +5,10 @@ import argparse
 import datetime as dt
 import sys
 
-from kassa.commands.tills import run_register_command
+from kassa.commands.base import EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, CommandError
+from kassa.commands.tills import register_session
 from kassa.register import journal
 from kassa.register.export import export_journal
-from kassa.till import TillError
 
 
 def _date(text: str) -> dt.date:
@@ -31,13 +31,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    def action() -> int:
+    with register_session():
         if args.action == "export":
             if args.last < args.first:
-                raise TillError("Sista dagen (--to) ligger före första dagen (--from).")
-            count = export_journal(args.output, args.first, args.last, tills=args.till)
+                raise CommandError("Sista dagen (--to) ligger före första dagen (--from).", EXIT_CANNOT_RUN)
+            try:
+                count = export_journal(args.output, args.first, args.last, tills=args.till)
+            except OSError as exc:
+                raise CommandError(f"Filen {args.output} kunde inte skrivas: {exc.strerror or exc}.",
+                                   EXIT_CANNOT_RUN) from None
             print(f"{count} registreringar skrivna till {args.output}.")
-            return 0
+            return EXIT_OK
         results = journal.verify(args.till)
         if not results:
             print("Det finns ingen journal att kontrollera.")
@@ -50,6 +54,4 @@ def run(args: argparse.Namespace) -> int:
                 where = f" (databasens rad-id {result.bad_id})" if result.bad_id is not None else ""
                 print(f"Kassa {result.till}: FEL vid journalrad {result.bad_seq}{where}: {result.problem}",
                       file=sys.stderr)
-        return 1 if bad else 0
-
-    return run_register_command(action)
+    return EXIT_FAILED if bad else EXIT_OK

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from kassa.commands.tills import add_till, run_register_command, show, show_json, till_of
+from kassa.commands.base import EXIT_OK
+from kassa.commands.tills import add_till, register_session, show, show_json, till_of
 from kassa.register import receipts
 from kassa.register.receipt_printout import receipt_printout
 from kassa.register.service import Register
@@ -18,7 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    def action() -> int:
+    with register_session():
         till = till_of(args)
         if args.action == "show":
             document = receipts.document_of(receipts.find_receipt(args.number, till))
@@ -26,12 +27,10 @@ def run(args: argparse.Namespace) -> int:
                 show_json(document.to_data())
             else:
                 show(receipt_printout(document))
-            return 0
+            return EXIT_OK
         result = Register(till).copy(args.number)
         if args.json:
             show_json(result.document.to_data())
         else:
             show(result.printout)
-        return 0
-
-    return run_register_command(action)
+    return EXIT_OK

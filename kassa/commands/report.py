@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from kassa.commands.tills import add_till, run_register_command, show, show_json, till_of
+from kassa.commands.base import EXIT_CANNOT_RUN, EXIT_OK, CommandError
+from kassa.commands.tills import add_till, register_session, show, show_json, till_of
 from kassa.register import reports
 from kassa.register.clock import format_local
 from kassa.register.report_printout import report_printout
@@ -23,33 +23,30 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    def action() -> int:
+    with register_session():
         till = till_of(args)
         if args.kind == "z" and args.list:
             for report in reports.z_reports(till):
                 print(f"{report.number:>5}  {format_local(report.created_at)}  "
                       f"netto {report.figures['net_sales']}  differens {report.figures['cash_difference']}")
-            return 0
+            return EXIT_OK
         if args.kind == "z" and args.show is not None:
             figures = reports.stored_z(till, args.show)
             if args.json:
                 show_json(figures.to_data())
             else:
                 show(report_printout(figures, reprint=True))
-            return 0
+            return EXIT_OK
         register = Register(till)
         if args.kind == "x":
             figures = register.x_report()
         elif args.counted is None:
-            print("Ange räknade kontanter med --counted BELOPP för att stänga dagen "
-                  "(eller --show NUMMER för en sparad Z-rapport).", file=sys.stderr)
-            return 2
+            raise CommandError("Ange räknade kontanter med --counted BELOPP för att stänga dagen "
+                               "(eller --show NUMMER för en sparad Z-rapport).", EXIT_CANNOT_RUN)
         else:
             figures = register.z_report(args.counted)
         if args.json:
             show_json(figures.to_data())
         else:
             show(report_printout(figures))
-        return 0
-
-    return run_register_command(action)
+    return EXIT_OK

@@ -1,15 +1,16 @@
-"""What the register's commands share: the database, the till, printing a printout, errors."""
+"""What the register's commands share: the till, printing a printout or its JSON, the register's errors."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 
 from kassa import config
+from kassa.commands.base import EXIT_FAILED, CommandError, open_database
 from kassa.devices.printout import Printout
-from kassa.models import database
 from kassa.register.control_unit.base import ControlUnitUnavailable
 from kassa.register.layout import text_of
 from kassa.till import TillError
@@ -20,7 +21,7 @@ def add_till(parser: argparse.ArgumentParser) -> None:
 
 
 def till_of(args: argparse.Namespace) -> str:
-    return args.till or config.till_designation()
+    return str(args.till or config.till_designation())
 
 
 def show(printout: Printout) -> None:
@@ -32,13 +33,11 @@ def show_json(data: Any) -> None:
     print()
 
 
-def run_register_command(action: Callable[[], int]) -> int:
-    """Connect, run, close; a cashier's error (Swedish) goes to stderr with exit code 1."""
-    database.connect()
-    try:
-        return action()
-    except (TillError, ControlUnitUnavailable) as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    finally:
-        database.close()
+@contextlib.contextmanager
+def register_session() -> Iterator[None]:
+    """The database open; what the cashier must fix (Swedish) ends the command with EXIT_FAILED."""
+    with open_database():
+        try:
+            yield
+        except (TillError, ControlUnitUnavailable) as exc:
+            raise CommandError(str(exc), EXIT_FAILED) from None

@@ -3,9 +3,11 @@
 Each till has its own chain: row `seq` n carries the SHA-256 of row n-1 (`prev_hash`) and its
 own `hash` over its content and that previous hash, so a changed, removed or inserted row breaks
 the chain (kassa.register.journal computes and verifies it). The database refuses UPDATE and
-DELETE on this table (kassa.models.register.register_triggers).
+DELETE on this table (kassa.models.register.cash_register_triggers).
 """
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import peewee
 
@@ -24,6 +26,9 @@ class JournalEntry(_WriteOnce):
     data = JsonField()
     prev_hash = peewee.CharField(max_length=64)
     hash = peewee.CharField(max_length=64)
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' values
+        day_id: int | None
+        receipt_id: int | None
 
     class Meta:
         # (till, at): the export reads each till's rows in time order (with the id, SQLite's rowid, as tie)

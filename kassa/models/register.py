@@ -1,13 +1,14 @@
 """The kassaregister's stored registrations: days, receipts, Z reports, parked sales.
 
 Days, receipts and Z reports are written once and never changed (database triggers refuse
-UPDATE and DELETE, see `register_triggers`). A day is open until a Z report names it; a
+UPDATE and DELETE, see `cash_register_triggers`). A day is open until a Z report names it; a
 receipt's amounts are positive and its `kind` says the direction (a return pays money back).
 Parked sales are working state, not registrations: the journal holds what happened to them.
 """
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import peewee
 
@@ -31,12 +32,12 @@ class RegisterImmutableError(Exception):
 class _WriteOnce(BaseModel):
     """Rows that are inserted once: save() on a stored row and delete_instance() refuse."""
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> int | bool:
         if self._pk is not None and not kwargs.get("force_insert"):
             raise RegisterImmutableError()
         return super().save(*args, **kwargs)
 
-    def delete_instance(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete_instance(self, *args: Any, **kwargs: Any) -> int:
         raise RegisterImmutableError()
 
 
@@ -79,6 +80,11 @@ class Receipt(_WriteOnce):
     control_unit_id = peewee.CharField(default="")
     electronic = peewee.BooleanField(default=False)  # "Elektroniskt kassakvitto"
     drawer_opened = peewee.BooleanField(default=False)
+    if TYPE_CHECKING:  # what peewee adds: the foreign keys' values
+        day_id: int
+        sale_id: int | None
+        original_id: int | None
+        copy_of_id: int | None
 
     class Meta:
         indexes = ((("till", "serial"), True),)
@@ -97,6 +103,8 @@ class ZReport(_WriteOnce):
     difference = MoneyField()
     grand_total_sales = MoneyField()
     grand_total_returns = MoneyField()
+    if TYPE_CHECKING:
+        day_id: int
 
     class Meta:
         indexes = ((("till", "number"), True),)
@@ -113,6 +121,9 @@ class ParkedSale(BaseModel):
     total = MoneyField(default=ZERO)
     status = peewee.CharField(default="parked")  # parked | resumed | deleted
     closed_at = peewee.DateTimeField(null=True)
+    if TYPE_CHECKING:
+        day_id: int | None
+        customer_id: int | None
 
 
 REGISTER_MODELS = [RegisterDay, Receipt, ZReport, ParkedSale]
@@ -121,7 +132,7 @@ REGISTER_MODELS = [RegisterDay, Receipt, ZReport, ParkedSale]
 WRITE_ONCE_TABLES = ("register_day", "receipt", "z_report", "journal_entry")
 
 
-def register_triggers(postgres: bool) -> list[str]:
+def cash_register_triggers(postgres: bool) -> list[str]:
     """Triggers that refuse UPDATE and DELETE of registrations, and of the sale rows behind a receipt."""
     message = "register registration is immutable"
     if not postgres:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import peewee
 
@@ -23,6 +24,10 @@ class Sale(BaseModel):
     total = MoneyField(default=Decimal("0.00"))  # incl. VAT, before rounding
     rounding = MoneyField(default=Decimal("0.00"))
     bonus_earned = MoneyField(default=Decimal("0.00"))
+    if TYPE_CHECKING:  # what peewee adds: the foreign key's value and the back-references
+        customer_id: int | None
+        lines: peewee.ModelSelect[SaleLine]
+        payments: peewee.ModelSelect[Payment]
 
 
 class SaleLine(BaseModel):
@@ -38,6 +43,10 @@ class SaleLine(BaseModel):
     vat_rate = peewee.IntegerField()
     is_service = peewee.BooleanField(default=False)
     returned_line = peewee.ForeignKeyField("self", null=True, backref="returns")  # a return's sold line
+    if TYPE_CHECKING:
+        sale_id: int
+        article_id: int | None
+        returned_line_id: int | None
 
 
 class Payment(BaseModel):

@@ -20,6 +20,6 @@ interfaces, so the register runs headless and in tests without hardware.
     export_names     every XML name of the export, with where it comes from
     prices           article price changes and setting changes into the journal
     identity         what the shop reports to Skatteverket (model "… SE", number, version)
-    units            the control unit chosen in the settings; control_unit/none: the exemption
+    control_unit     the unit's interface, drivers and settings (issue 14); the register builds the chosen one
     clock            UTC stored, local time shown
 """

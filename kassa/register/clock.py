@@ -10,12 +10,12 @@ __all__ = ["local", "local_range_utc", "format_local", "utcnow"]
 
 def local(moment: dt.datetime) -> dt.datetime:
     """A stored naive-UTC moment as naive local time (what receipts and reports print)."""
-    return moment.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+    return moment.replace(tzinfo=dt.timezone.utc).astimezone().replace(tzinfo=None)
 
 
 def to_utc(local_moment: dt.datetime) -> dt.datetime:
     """A naive local moment as naive UTC, for queries."""
-    return local_moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return local_moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 def local_range_utc(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -18,10 +18,10 @@ import datetime as dt
 import getpass
 import heapq
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from lxml import etree
 
@@ -306,7 +306,7 @@ def handelser(row: tuple[Any, ...], z_numbers: dict[int, int]) -> Iterator[str]:
         if data.get("old_price") is not None:
             out.leaf(n.OLD_UNIT_PRICE, amount(data["old_price"]))
         out.leaf(n.UNIT_PRICE, amount(data["price"]))
-        out.leaf(n.REG_VAT_RATE, number(data["vat_rate"]))
+        out.leaf(n.REG_VAT_RATE, number(data.get("vat_rate") or 0))
         out.close(n.PRICE_CHANGE)
     elif event == events.CONTROL_UNIT_FAILED:
         out.open(n.UNIT_FAILED)
@@ -336,11 +336,11 @@ def _till_rows(till: str, start: dt.datetime, end: dt.datetime) -> Iterator[tupl
             where = base & (JournalEntry.at >= start)
         else:  # a range on the index, then the tie on equal times by id
             where = base & (JournalEntry.at >= last[0]) & ((JournalEntry.at > last[0]) | (JournalEntry.id > last[1]))
-        batch = list(JournalEntry.select(*fields).where(where).order_by(JournalEntry.at, JournalEntry.id)
-                     .limit(BATCH).tuples())
+        query = JournalEntry.select(*fields).where(where).order_by(JournalEntry.at, JournalEntry.id).limit(BATCH)
+        batch = list(cast(Iterable[tuple[Any, ...]], query.tuples()))
         if not batch:
             return
-        yield from batch  # type: ignore[misc]  # .tuples() rows
+        yield from batch
         last = (batch[-1][1], batch[-1][0])
 
 
@@ -351,8 +351,9 @@ def journal_rows(start: dt.datetime, end: dt.datetime, tills: list[str]) -> Iter
 
 
 def tills_in(start: dt.datetime, end: dt.datetime) -> list[str]:
-    return sorted(t for (t,) in JournalEntry.select(JournalEntry.till).distinct()
-                  .where((JournalEntry.at >= start) & (JournalEntry.at < end)).tuples())
+    query = (JournalEntry.select(JournalEntry.till).distinct()
+             .where((JournalEntry.at >= start) & (JournalEntry.at < end)).tuples())
+    return sorted(t for (t,) in cast(Iterable[tuple[str]], query))
 
 
 def _header(chosen: list[str], from_till: str, user: str, start: dt.datetime, end: dt.datetime) -> bytes:
@@ -402,7 +403,7 @@ def export_journal(path: str | Path, first: dt.date, last: dt.date, *, tills: li
     """Write the journal of [first, last] (local dates, inclusive) to `path`; the number of Handelse."""
     start, end = clock.local_range_utc(first, last)
     chosen = tills or tills_in(start, end)
-    z_numbers = {day: number for day, number in ZReport.select(ZReport.day, ZReport.number).tuples()}
+    z_numbers = dict(cast(Iterable[tuple[int, int]], ZReport.select(ZReport.day, ZReport.number).tuples()))
     count = 0
     header = _header(chosen, from_till, getpass.getuser() if user is None else user, start, end)
     out: IO[str]

@@ -23,13 +23,13 @@ class RegisterIdentity:
     version: str
     manufacturing_number: str
     till: str
-    control_unit: str  # the mode from the settings: none, xccsp, …
+    control_unit: str  # the kind chosen in the settings: xccsp, none (the exemption), "" (none chosen)
     control_unit_id: str = ""
 
     def rows(self) -> list[tuple[str, str]]:
         """(label, value) in Swedish, in the order the report to Skatteverket asks for them."""
         unit = self.control_unit_id or ("ingen (undantag, högst fyra prisbasbelopp)" if self.control_unit == "none"
-                                        else "ej ansluten")
+                                        else "ej vald" if not self.control_unit else "ej ansluten")
         return [
             ("Modellbeteckning", self.model),
             ("Tillverkningsnummer", self.manufacturing_number),
@@ -51,5 +51,16 @@ def manufacturing_number(till: str) -> str:
 
 def register_identity(till: str | None = None, control_unit_id: str = "") -> RegisterIdentity:
     till = till if till is not None else config.till_designation()
-    return RegisterIdentity(MODEL, PROGRAM, __version__, manufacturing_number(till), till,
-                            config.control_unit_mode(), control_unit_id)
+    return RegisterIdentity(MODEL, PROGRAM, __version__, manufacturing_number(till), till, _unit_kind(),
+                            control_unit_id)
+
+
+def _unit_kind() -> str:
+    """The kind of unit chosen in the settings: xccsp, none (the exemption), or "" (none chosen)."""
+    from kassa.register.control_unit.settings import saved
+
+    try:
+        chosen = saved()
+    except Exception:  # an unreadable choice: shown as not chosen, the settings say what to fix
+        return ""
+    return chosen.kind if chosen is not None else ""

@@ -16,10 +16,10 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from kassa.models import JournalEntry, NumberSeries
 from kassa.models.base import utcnow
@@ -100,10 +100,10 @@ class ChainReport:
 
 def tills() -> list[str]:
     """Every till with a journal (rows, or a counter that says it had some)."""
-    names = {t for (t,) in JournalEntry.select(JournalEntry.till).distinct().tuples()}
+    names = {t for (t,) in cast(Iterable[tuple[str]], JournalEntry.select(JournalEntry.till).distinct().tuples())}
     prefix = series_name("")
-    names |= {n[len(prefix):] for (n,) in NumberSeries.select(NumberSeries.name)
-              .where(NumberSeries.name.startswith(prefix)).tuples()}
+    counters = NumberSeries.select(NumberSeries.name).where(NumberSeries.name.startswith(prefix)).tuples()
+    names |= {n[len(prefix):] for (n,) in cast(Iterable[tuple[str]], counters)}
     return sorted(names)
 
 

@@ -2,18 +2,20 @@
 retrievable and its changes are in the journal; so are changes to settings)."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from kassa import config
 from kassa.models import Article
 from kassa.models.database import write_transaction
 from kassa.register import events, journal
+from kassa.vat.rates import VatGroupError, article_rate
 
-WATCHED = ("name", "price", "price_includes_vat", "vat_rate", "is_service", "active")
+WATCHED = ("name", "price", "price_includes_vat", "vat_group_id", "is_service", "active")
 
 
 def save_article(article: Article, till: str | None = None) -> Article:
-    """Save `article`; a new article, or a change to its price, VAT, name or kind, goes to this
+    """Save `article`; a new article, or a change to its price, VAT group, name or kind, goes to this
     till's journal in the same transaction (kassa.ui.articles saves through this)."""
     till = till or config.till_designation()
     with write_transaction():
@@ -25,10 +27,19 @@ def save_article(article: Article, till: str | None = None) -> Article:
             journal.append(till, events.PRICE_CHANGED, {
                 "number": article.number, "name": article.name, "price": str(article.price),
                 "old_price": str(before.price) if before is not None and before.price != article.price else None,
-                "vat_rate": article.vat_rate, "price_includes_vat": article.price_includes_vat,
+                "vat_rate": _rate_today(article), "vat_group": article.vat_group_id,
+                "price_includes_vat": article.price_includes_vat,
                 "changed": sorted(changed), "new": before is None,
             })
     return article
+
+
+def _rate_today(article: Article) -> int | None:
+    """The VAT rate of the article's group today (None when its group has none in force)."""
+    try:
+        return article_rate(article, dt.date.today()).rate
+    except VatGroupError:
+        return None
 
 
 def journal_setting(setting: str, old: Any, new: Any, till: str | None = None) -> None:

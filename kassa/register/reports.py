@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from peewee import Case, fn
 
@@ -142,7 +143,8 @@ def _receipt_sums(day: RegisterDay) -> dict[tuple[str, bool], _Sums]:
                             count_if(Receipt.discount_total), fn.SUM(Receipt.discount_total),
                             count_if(Receipt.reduction_total), fn.SUM(Receipt.reduction_total))
              .where(Receipt.day == day.id).group_by(Receipt.kind, Receipt.training).tuples())
-    return {(kind, bool(training)): _Sums(tuple(rest)) for kind, training, *rest in query}
+    rows = cast(Iterable[tuple[Any, ...]], query)
+    return {(kind, bool(training)): _Sums(tuple(rest)) for kind, training, *rest in rows}
 
 
 def _vat(day: RegisterDay) -> dict[int, tuple[Decimal, Decimal]]:
@@ -169,8 +171,8 @@ def _means(day: RegisterDay) -> tuple[MeansFigure, ...]:
              .join(Receipt, on=(Receipt.sale == Payment.sale))
              .where((Receipt.day == day.id) & (Receipt.kind.in_(("sale", "return"))) & (Receipt.training == False))  # noqa: E712
              .group_by(Payment.method, Receipt.kind).tuples())
-    for method, kind, amount in query:
-        amount = Payment.amount.python_value(amount) or ZERO
+    for method, kind, raw in cast(Iterable[tuple[str, str, Any]], query):
+        amount = Payment.amount.python_value(raw) or ZERO
         row = totals.setdefault(method, [ZERO, ZERO])
         if kind == "sale":
             row[0] += amount
@@ -185,7 +187,7 @@ def _journal_counts(day: RegisterDay) -> dict[str, tuple[int, Decimal]]:
     query = (JournalEntry.select(JournalEntry.event, fn.COUNT(JournalEntry.id), fn.SUM(JournalEntry.amount))
              .where((JournalEntry.day == day.id) & (JournalEntry.event.in_(wanted)))
              .group_by(JournalEntry.event).tuples())
-    for event, count, amount in query:
+    for event, count, amount in cast(Iterable[tuple[str, int, Any]], query):
         found[event] = (count, JournalEntry.amount.python_value(amount) or ZERO)
     return found
 

@@ -1,7 +1,9 @@
 """Returns against a receipt: what of it can still come back."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any, cast
 
 from peewee import fn
 
@@ -16,7 +18,8 @@ def returned_quantities(line_ids: list[int]) -> dict[int, Decimal]:
     query = (SaleLine.select(SaleLine.returned_line, fn.SUM(SaleLine.quantity))
              .join(Sale).where(SaleLine.returned_line.in_(line_ids) & (Sale.status == "return"))
              .group_by(SaleLine.returned_line).tuples())
-    return {line_id: SaleLine.quantity.python_value(total) for line_id, total in query}
+    return {line_id: SaleLine.quantity.python_value(total)
+            for line_id, total in cast(Iterable[tuple[int, Any]], query)}
 
 
 def returnable_lines(receipt: Receipt) -> list[CartLine]:

@@ -36,7 +36,7 @@ from typing import Any
 
 from kassa import config
 from kassa.devices.printout import PrintLine, Printout
-from kassa.models import Article, Customer, ParkedSale, Receipt, RegisterDay
+from kassa.models import Article, Company, Customer, ParkedSale, Receipt, RegisterDay
 from kassa.models.database import write_transaction
 from kassa.money import ZERO
 from kassa.register import clock, events, journal, lines, receipts, reports, returns
@@ -46,8 +46,8 @@ from kassa.register.figures import DayFigures
 from kassa.register.payments import CARD, CASH, SWISH, PaymentPart, PaymentPlan, plan
 from kassa.register.receipt_printout import receipt_printout
 from kassa.register.report_printout import report_printout
-from kassa.register.units import control_unit_from_settings
 from kassa.till import Cart, CartLine, TillError, find_article, parse_decimal
+from kassa.vat.rates import VatGroupError, article_rate
 
 MAX_TILL = 16  # the register's designation in the control unit's receipt data (SKVFS 2009:2)
 
@@ -79,7 +79,7 @@ class Register:
                  now: Callable[[], dt.datetime] = clock.utcnow,
                  local: Callable[[dt.datetime], dt.datetime] = clock.local) -> None:
         self.till = check_till(till if till is not None else config.till_designation())
-        self.unit = control_unit if control_unit is not None else control_unit_from_settings()
+        self._unit = control_unit
         self.now = now
         self.local = local
         self.cart = Cart(till=self.till)
@@ -108,10 +108,25 @@ class Register:
         if not self.cart.is_empty:
             raise TillError(f"Avsluta, parkera eller avbryt den pågående försäljningen innan du {what}.")
 
+    def today(self) -> dt.date:
+        """The date of the sale, in local time (the VAT rate of an article's group is the day's)."""
+        return self.local(self.now()).date()
+
+    @property
+    def unit(self) -> ControlUnit:
+        """The control unit: as given, else the one chosen in the settings (built at the first receipt).
+        None chosen raises ControlUnitUnavailable (Swedish: choose one, or the exemption, in the settings)."""
+        if self._unit is None:
+            from kassa.register.control_unit.settings import build_control_unit  # the drivers only when needed
+
+            org = "".join(ch for ch in Company.get_solo().org_number or "" if ch.isdigit())
+            self._unit = build_control_unit(org_number=org, till=self.till)
+        return self._unit
+
     def unit_id(self) -> str:
         try:
             return self.unit.status().unit_id
-        except Exception:  # a unit that cannot say: the report prints without its number
+        except Exception:  # no unit, or one that cannot say: the report prints without its number
             return ""
 
     # --- the day -----------------------------------------------------------------------------------
@@ -131,7 +146,7 @@ class Register:
         self._day()
         self._refuse_receipt_return("lägga till artiklar")
         before = {id(line): line.quantity for line in self.cart.lines}
-        line = self.cart.add_code(code)
+        line = self.cart.add_code(code, self.today())
         self._after_add(line, before)
         return line
 
@@ -139,7 +154,7 @@ class Register:
         self._day()
         self._refuse_receipt_return("lägga till artiklar")
         before = {id(line): line.quantity for line in self.cart.lines}
-        line = self.cart.add_article(article, quantity)
+        line = self.cart.add_article(article, quantity, self.today())
         self._after_add(line, before)
         return line
 
@@ -191,8 +206,12 @@ class Register:
         article = find_article(code)
         if article is None:
             raise TillError(f"Ingen aktiv artikel har streckkoden eller artikelnumret {(code or '').strip()}.")
+        try:
+            rate = article_rate(article, self.today()).rate
+        except VatGroupError as exc:
+            raise TillError(str(exc)) from None
         self._journal(events.PRICE_LOOKUP, {"number": article.number, "name": article.name,
-                                            "price": str(article.price), "vat_rate": article.vat_rate},
+                                            "price": str(article.price), "vat_rate": rate},
                       day=self.day)
         return article
 

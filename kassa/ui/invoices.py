@@ -2,7 +2,7 @@
 
 The print action is where e-invoicing happens: when the buyer's category is flagged for Pagero
 (the buyer snapshot says e_invoice), "Skriv ut" does not print. It hands the invoice to the send
-queue (kassa.peppol.outbox.enqueue_invoice: checks, UBL, validation, the transmission row) in a
+queue (kassa.outbox.enqueue.enqueue_invoice: checks, UBL, validation, the transmission row) in a
 worker thread, shows what must be fixed if anything (nothing is stored then), and otherwise says
 that the invoice goes out as an e-invoice, with a button to print a paper copy as well.
 """
@@ -12,12 +12,12 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 
-from peewee import JOIN
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -34,10 +34,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kassa.customer_search import prefix_upper_bound
-from kassa.invoicing import InvoicingError, credit_invoice, credited_quantities
-from kassa.models import FINAL_STATES, Customer, Invoice, InvoiceLine, Transmission
+from kassa.bookkeeping.receivables import FILTERS
+from kassa.invoice_list import InvoiceRow, load_invoices
+from kassa.invoicing import credit_invoice, credited_quantities
+from kassa.models import Invoice, InvoiceLine, Transmission, TransmissionState
 from kassa.money import format_sek
+from kassa.outbox.enqueue import queue_e_invoice
+from kassa.outbox.states import state_text
+from kassa.outbox.summary import invoice_transmission_state
 from kassa.till import TillError, format_quantity, parse_decimal
 from kassa.ui import printing
 from kassa.ui.workers import LatestOnly, run_in_background
@@ -47,52 +51,7 @@ DELIVERY_TEXTS = {"": "Ej utskriven", "paper": "Papper/PDF", "e_invoice": "E-fak
 E_INVOICE_QUEUED = "Fakturan skickas som e-faktura via Pagero."
 
 
-def transmission_state_text(state: str) -> str:
-    try:
-        from kassa.peppol.outbox import STATE_TEXTS
-    except ImportError:  # pragma: no cover - the send queue is part of the application
-        return state
-    return STATE_TEXTS.get(state, state)
-
-
 DELIVERY_REFRESH_MS = 3000
-
-
-def transmission_state(invoice_id: int) -> str | None:
-    """The e-invoice's state now (a worker job)."""
-    row = Transmission.select(Transmission.state).where(Transmission.invoice == invoice_id).first()
-    return row.state if row else None
-
-
-def queue_e_invoice(invoice_id: int, till: str = ""):
-    """The worker job of the print action for an e-invoice. Raises SendBlocked with the problems."""
-    from kassa.peppol.background import wake_running_sender
-    from kassa.peppol.outbox import enqueue_invoice
-
-    transmission = enqueue_invoice(invoice_id, till=till)
-    wake_running_sender()  # send now rather than at the sender's next look
-    return transmission.state
-
-
-class InvoiceBlocked(InvoicingError):
-    """An e-invoice customer whose invoice would be stopped as things stand; nothing was issued."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-def check_before_issue(customer: Customer, buyer_reference: str | None, claim_reference: str = "") -> None:
-    """For a customer who gets e-invoices: the send checks before the invoice exists, so no invoice is
-    issued (numbered and made immutable) that could not go out. Raises InvoiceBlocked."""
-    if not customer.sends_via_pagero:
-        return
-    from kassa.peppol.checks import check_customer
-
-    reference = claim_reference if customer.category.insurance_company else buyer_reference
-    problems = check_customer(customer, reference)
-    if problems:
-        raise InvoiceBlocked([str(p) for p in problems])
 
 
 def problems_of(exc: BaseException) -> list[str]:
@@ -197,30 +156,31 @@ class InvoiceDialog(QDialog):
             self.copy_button.setVisible(True)
             self._follow(transmission.state)
         elif self.is_e_invoice:
-            text = self.tr("Kunden tar emot e-faktura: Skriv ut skickar fakturan via Pagero i stället för till skrivaren.")
+            text = self.tr("Kunden tar emot e-faktura: Skriv ut skickar fakturan via Pagero "
+                           "i stället för till skrivaren.")
         elif self.invoice.printed_at:
             text = self.tr("Utskriven %1").replace("%1", f"{self.invoice.printed_at:%Y-%m-%d %H:%M}")
         else:
             text = self.tr("Inte utskriven ännu.")
         self.delivery_label.setText(text)
 
-    def _follow(self, state: str) -> None:
-        if state in FINAL_STATES:
+    def _follow(self, state: TransmissionState) -> None:
+        if isinstance(state, TransmissionState) and state.is_final:  # an unknown state keeps being followed
             self._delivery_timer.stop()
         elif not self._delivery_timer.isActive():
             self._delivery_timer.start()
 
     def _refresh_delivery(self) -> None:
-        run_in_background(transmission_state, self.invoice_id, on_result=self._delivery_state)
+        run_in_background(invoice_transmission_state, self.invoice_id, on_result=self._delivery_state)
 
-    def _delivery_state(self, state: str | None) -> None:
+    def _delivery_state(self, state: TransmissionState | None) -> None:
         if state is None:
             return
         self.delivery_label.setText(self._e_invoice_text(state))
         self._follow(state)
 
-    def _e_invoice_text(self, state: str) -> str:
-        return self.tr("E-faktura via Pagero: %1").replace("%1", transmission_state_text(state))
+    def _e_invoice_text(self, state: TransmissionState) -> str:
+        return self.tr("E-faktura via Pagero: %1").replace("%1", state_text(state))
 
     def _say(self, html: str, ok: bool = True) -> None:
         color = "#1b5e20" if ok else "#b71c1c"
@@ -245,7 +205,7 @@ class InvoiceDialog(QDialog):
         run_in_background(queue_e_invoice, self.invoice_id, self.till,
                           on_result=self._queued, on_error=self._not_queued, on_done=self._send_done)
 
-    def _queued(self, state: str) -> None:
+    def _queued(self, state: TransmissionState) -> None:
         self._say("<b>" + escape(self.tr("Fakturan skickas som e-faktura via Pagero.")) + "</b> " + escape(
             self.tr("Vill du ha ett papper också, välj Skriv ut en kopia.")))
         self.copy_button.setVisible(True)
@@ -270,7 +230,7 @@ class InvoiceDialog(QDialog):
         dialog.setWindowTitle(self.tr("Skriv ut faktura"))
         # The dialog keeps the printer alive; the job holds it until painting ends.
         dialog.accepted.connect(lambda: self._print_on(printer))
-        dialog.open()
+        dialog.open()  # type: ignore[call-arg]  # QDialog.open(); the stubs list only QPrintDialog's overload
         self._print_dialog = dialog
 
     def _print_on(self, printer: QPrinter) -> None:
@@ -337,13 +297,16 @@ class InvoiceDialog(QDialog):
 
     def _credit_chosen(self, quantities) -> None:
         self.credit_button.setEnabled(False)
-        run_in_background(_credit, self.invoice_id, quantities, self.till,
-                          on_result=self._credited,
-                          on_error=lambda exc: (self._say(escape(str(exc)), ok=False), self.reload()))
+        def failed(exc: BaseException) -> None:
+            self._say(escape(str(exc)), ok=False)
+            self.reload()
+
+        run_in_background(_credit, self.invoice_id, quantities, self.till, on_result=self._credited, on_error=failed)
 
     def _credited(self, credit_id: int) -> None:
         self.reload()
-        self._say(escape(self.tr("Kreditfaktura %1 är skapad.").replace("%1", str(Invoice.get_by_id(credit_id).number))))
+        number = Invoice.get_by_id(credit_id).number
+        self._say(escape(self.tr("Kreditfaktura %1 är skapad.").replace("%1", str(number))))
         self.credit_created.emit(credit_id)
         open_invoice(credit_id, self.parentWidget() or self, self.till)
 
@@ -354,9 +317,9 @@ def _credit(invoice_id: int, quantities, till: str) -> int:
 
 def open_invoice(invoice_id: int, parent: QWidget | None, till: str = "") -> InvoiceDialog:
     dialog = InvoiceDialog(invoice_id, parent, till=till)
-    main = parent.window() if parent is not None else None
-    if hasattr(main, "refresh_status"):  # the till's status bar shows the new queue length at once
-        dialog.e_invoice_queued.connect(lambda _invoice_id: main.refresh_status())
+    refresh_status = getattr(parent.window(), "refresh_status", None) if parent is not None else None
+    if refresh_status is not None:  # the till's status bar shows the new queue length at once
+        dialog.e_invoice_queued.connect(lambda _invoice_id: refresh_status())
     dialog.show()
     return dialog
 
@@ -401,7 +364,8 @@ class CreditDialog(QDialog):
         self.all_button.setAutoDefault(False)  # Enter in a quantity field must not credit everything
         self.all_button.clicked.connect(self._choose_all)
         self.buttons = QDialogButtonBox(self)
-        self.ok_button = self.buttons.addButton(self.tr("Kreditera valda rader"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = self.buttons.addButton(self.tr("Kreditera valda rader"),
+                                                QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setObjectName("creditChosenButton")
         self.buttons.addButton(self.tr("Avbryt"), QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self._choose_lines)
@@ -421,7 +385,7 @@ class CreditDialog(QDialog):
     def quantities(self) -> dict[int, Decimal]:
         """The chosen quantities; TillError names the line that is wrong."""
         chosen = {}
-        for line, field in zip(self.lines, self.fields):
+        for line, field in zip(self.lines, self.fields, strict=True):
             what = self.tr("Kreditera antal för %1").replace("%1", line.description)
             qty = parse_decimal(field.text() or "0", what, 3, minimum=Decimal(0), maximum=self.left[line.id])
             if qty:
@@ -454,36 +418,14 @@ class CreditDialog(QDialog):
 
 # --- the invoice list ----------------------------------------------------------------------------
 
-def load_invoices(text: str = "", limit: int = 500) -> list[tuple]:
-    """Newest first: (id, number, kind, date, customer, payable, status, delivery, transmission state).
-
-    Empty text: the newest invoices. Digits: that invoice number. Otherwise customers whose name
-    starts with the text (the same index range as the customer search)."""
-    query = (Invoice.select(Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.buyer,
-                            Invoice.payable, Invoice.status, Invoice.delivery, Transmission.state)
-             .join(Transmission, JOIN.LEFT_OUTER, on=(Transmission.invoice == Invoice.id)))
-    text = (text or "").strip()
-    if text.isdigit():
-        query = query.where(Invoice.number == int(text))
-    elif text:
-        key = text.casefold()
-        query = query.join(Customer, on=(Invoice.customer == Customer.id), src=Invoice).where(
-            (Customer.name_key >= key) & (Customer.name_key < prefix_upper_bound(key)))
-    rows = []
-    for inv in query.order_by(Invoice.number.desc()).limit(limit).objects():
-        rows.append((inv.id, inv.number, inv.kind, inv.issue_date, inv.buyer.get("name", ""), inv.payable,
-                     inv.status, inv.delivery, inv.state))
-    return rows
-
-
 class InvoiceListModel(QAbstractTableModel):
-    HEADERS = ("Nummer", "Datum", "Kund", "Belopp", "Status", "Leverans")
+    HEADERS = ("Nummer", "Datum", "Kund", "Belopp", "Status", "Leverans", "Betalning")
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.rows: list[tuple] = []
+        self.rows: list[InvoiceRow] = []
 
-    def set_rows(self, rows: list[tuple]) -> None:
+    def set_rows(self, rows: list[InvoiceRow]) -> None:
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
@@ -502,27 +444,29 @@ class InvoiceListModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        _id, number, kind, date, customer, payable, status, delivery, state = self.rows[index.row()]
+        row = self.rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                return f"{number} (kredit)" if kind == "credit_note" else str(number)
+                return f"{row.number} (kredit)" if row.is_credit_note else str(row.number)
             if column == 1:
-                return date.isoformat()
+                return row.issue_date.isoformat()
             if column == 2:
-                return customer
+                return row.customer
             if column == 3:
-                return format_sek(payable)
+                return format_sek(row.payable)
             if column == 4:
-                return self.tr(STATUS_TEXTS.get(status, status))
+                return self.tr(STATUS_TEXTS.get(row.status, row.status))
             if column == 5:
-                if state:
-                    return f"{self.tr('E-faktura')}: {transmission_state_text(state)}"
-                return self.tr(DELIVERY_TEXTS.get(delivery, delivery))
+                if row.transmission_state:
+                    return f"{self.tr('E-faktura')}: {state_text(row.transmission_state)}"
+                return self.tr(DELIVERY_TEXTS.get(row.delivery, row.delivery))
+            if column == 6:
+                return row.payment
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
-            return _id
+            return row.id
         return None
 
 
@@ -538,6 +482,10 @@ class InvoiceListDialog(QDialog):
         self.search.setObjectName("invoiceSearch")
         self.search.setPlaceholderText(self.tr("Sök: fakturanummer eller kundens namn"))
         self.search.setClearButtonEnabled(True)
+        self.payment_filter = QComboBox(self)
+        self.payment_filter.setObjectName("paymentFilter")
+        for key, label in FILTERS.items():
+            self.payment_filter.addItem(self.tr(label), key)
         self.model = InvoiceListModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("invoiceTable")
@@ -563,23 +511,30 @@ class InvoiceListDialog(QDialog):
         buttons.addWidget(open_button)
         buttons.addWidget(close_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.search)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.payment_filter)
+        layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.resize(900, 560)
         self._loader = LatestOnly(load_invoices, delay_ms=150, parent=self)
         self._loader.result.connect(self._loaded)
         self._loader.error.connect(lambda exc: self.info.setText(str(exc)))
-        self.search.textEdited.connect(lambda text: self._loader.request(text))
-        self.search.returnPressed.connect(lambda: self._loader.request(self.search.text(), immediately=True))
-        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.refresh)
+        self.search.textEdited.connect(lambda text: self._loader.request(text, 500, self.payment_state()))
+        self.search.returnPressed.connect(self.refresh)
+        self.payment_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh)
         self.refresh()
+
+    def payment_state(self) -> str:
+        return str(self.payment_filter.currentData() or "")
 
     def refresh(self) -> None:
         self.info.setText(self.tr("Hämtar fakturor …"))
-        self._loader.request(self.search.text(), immediately=True)
+        self._loader.request(self.search.text(), 500, self.payment_state(), immediately=True)
 
-    def _loaded(self, rows: list[tuple]) -> None:
+    def _loaded(self, rows: list[InvoiceRow]) -> None:
         self.model.set_rows(rows)
         self.info.setText(self.tr("%1 fakturor").replace("%1", str(len(rows))))
         if rows:
@@ -594,4 +549,4 @@ class InvoiceListDialog(QDialog):
         return dialog
 
 
-__all__ = ["CreditDialog", "InvoiceBlocked", "InvoiceDialog", "InvoiceListDialog", "check_before_issue", "open_invoice"]
+__all__ = ["CreditDialog", "InvoiceDialog", "InvoiceListDialog", "open_invoice"]

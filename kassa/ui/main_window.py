@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import importlib
 import logging
-import platform
+from collections.abc import Callable
 from html import escape
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, Signal
@@ -20,6 +21,7 @@ from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
+    QDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -37,11 +39,15 @@ from kassa import APP_NAME, __version__, config
 from kassa.invoicing import IdCheck
 from kassa.models import Article, Customer
 from kassa.money import format_sek
+from kassa.peppol.checks import InvoiceBlocked
 from kassa.till import Cart, SaleResult, TillError, invoice_requirements
 from kassa.ui.cart_model import CartModel
 from kassa.ui.customer_picker import CustomerPicker, customer_label
 from kassa.ui.payment_dialogs import CashDialog, IdCheckDialog, claim_number_dialog, reference_dialog
 from kassa.ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from kassa.pagero.connector import PageroConnector
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +56,19 @@ CUSTOMERS = ("kassa.ui.customers", "CustomerRegisterDialog")
 CATEGORIES = ("kassa.ui.categories", "CategoryEditorDialog")
 ARTICLES = ("kassa.ui.articles", "ArticleRegisterDialog")
 E_INVOICES = ("kassa.ui.einvoices", "EInvoiceStatusDialog")
-WIZARD = ("kassa.ui.wizard", "SettingsWizard")
 LOG_VIEWER = ("kassa.ui.log_viewer", "LogViewerDialog")
+PAYMENTS = ("kassa.ui.payments", "PaymentsDialog")
+REMINDERS = ("kassa.ui.reminders", "RemindersDialog")
+SIE_EXPORT = ("kassa.ui.sie_export", "SieExportDialog")
+BOOKKEEPING_SETTINGS = ("kassa.ui.bookkeeping_settings", "BookkeepingSettingsDialog")
+VAT_GROUPS = ("kassa.ui.vat_groups", "VatGroupsDialog")
 
 
 def issue_from_till(cart: Cart, customer: Customer, buyer_reference: str | None, claim_reference: str,
                     id_check: IdCheck | None) -> SaleResult:
-    """The worker job of F7: the e-invoice checks first (kassa.ui.invoices.check_before_issue), then
+    """The worker job of F7: the e-invoice checks first (kassa.peppol.checks.check_before_issue), then
     the sale and the invoice."""
-    from kassa.ui.invoices import check_before_issue
+    from kassa.peppol.checks import check_before_issue
 
     customer = Customer.get_by_id(customer.id)
     check_before_issue(customer, buyer_reference, claim_reference)
@@ -69,18 +79,14 @@ def issue_from_till(cart: Cart, customer: Customer, buyer_reference: str | None,
 def load_article_index() -> list[tuple[str, int]]:
     """(label, id) of the active articles, for the search-as-you-type completer."""
     query = (Article.select(Article.id, Article.number, Article.name, Article.price)
-             .where(Article.active == True).order_by(Article.name).tuples())  # noqa: E712
-    return [(f"{name} · {number} · {format_sek(price)} kr", id_) for id_, number, name, price in query]
+             .where(Article.active == True).order_by(Article.name))  # noqa: E712
+    return [(f"{a.name} · {a.number} · {format_sek(a.price)} kr", a.id) for a in query]
 
 
-def import_window_class(spec: tuple[str, str]):
-    """The class, or None when that part of the application is not installed."""
+def import_window_class(spec: tuple[str, str]) -> type:
+    """The class, imported when its window is first opened (it keeps the till's start-up short)."""
     module, name = spec
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        log.warning("%s.%s is not available: %s", module, name, exc)
-        return None
+    return getattr(importlib.import_module(module), name)
 
 
 class MainWindow(QMainWindow):
@@ -89,16 +95,19 @@ class MainWindow(QMainWindow):
     first_painted = Signal()  # once, when the window has been painted for the first time
     _painted = False  # a class default: event() runs before __init__ has set anything
 
-    def __init__(self, till_name: str | None = None, parent: QWidget | None = None, with_indicator: bool = True):
+    def __init__(self, till_name: str | None = None, parent: QWidget | None = None, with_indicator: bool = True,
+                 connector: PageroConnector | None = None):
         super().__init__(parent)
+        self._connector = connector
         self.setObjectName("mainWindow")
-        self.till_name = till_name if till_name is not None else platform.node()
+        self.till_name = till_name if till_name is not None else config.till_designation()
         self.setWindowTitle(self.tr("Kassa"))
         self.cart = Cart(till=self.till_name)
         self.model = CartModel(self.cart, self)
         self._paying = False
         self._windows: dict[str, QWidget] = {}
         self._article_ids: dict[str, int] = {}
+        self._invoice_questions: _InvoiceQuestions | None = None  # kept alive while F7's dialogs are open
         self.last_result: SaleResult | None = None
 
         self._build_till()
@@ -109,6 +118,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Skanna eller skriv en artikel och tryck Enter."))
         self.resize(1100, 700)
         self.code_field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def connector(self) -> PageroConnector:
+        """The Pagero connection the wizard and "Koppla från" use (imported on first use: the keyring and
+        the HTTP client are not needed to show the till)."""
+        if self._connector is None:
+            from kassa.pagero.connector import PageroConnector
+
+            self._connector = PageroConnector()
+        return self._connector
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -124,14 +143,15 @@ class MainWindow(QMainWindow):
 
         self.article_completer = QCompleter(self)
         self.article_completer.setObjectName("articleCompleter")
-        self.article_completer.setModel(QStringListModel(self))
+        self.article_model = QStringListModel(self)
+        self.article_completer.setModel(self.article_model)
         self.article_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.article_completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.article_completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.article_completer.setMaxVisibleItems(12)
         # Not setCompleter(): the popup must not open for a scanner's digits, only for words.
         self.article_completer.setWidget(self.code_field)
-        self.article_completer.activated[str].connect(self._article_picked)
+        self.article_completer.activated[str].connect(self._article_picked)  # type: ignore[index]  # an overloaded signal
 
         self.table = QTableView(self)
         self.table.setObjectName("cartTable")
@@ -239,9 +259,19 @@ class MainWindow(QMainWindow):
                      QKeySequence("Ctrl+M"))
         self._action(invoices, self.tr("E-fakturor"), lambda: self.open_window(E_INVOICES), "eInvoicesAction")
 
+        invoices.addSeparator()
+        self._action(invoices, self.tr("Inbetalningar från Bankgirot"), lambda: self.open_window(PAYMENTS),
+                     "paymentsAction")
+        self._action(invoices, self.tr("Påminnelser"), lambda: self.open_window(REMINDERS), "remindersAction")
+        self._action(invoices, self.tr("Exportera SIE-fil till bokföringen"), lambda: self.open_window(SIE_EXPORT),
+                     "sieExportAction")
+
         settings = bar.addMenu(self.tr("&Inställningar"))
         self._action(settings, self.tr("Företag"), lambda: self.open_wizard("company"), "companyAction")
+        self._action(settings, self.tr("Bokföring"), lambda: self.open_window(BOOKKEEPING_SETTINGS),
+                     "bookkeepingSettingsAction")
         self._action(settings, self.tr("Databas"), lambda: self.open_wizard("database"), "databaseAction")
+        self._action(settings, self.tr("Momsgrupper"), lambda: self.open_window(VAT_GROUPS), "vatGroupsAction")
         integrations = settings.addMenu(self.tr("Integrationer"))
         pagero = integrations.addMenu(self.tr("Pagero"))
         self._action(pagero, self.tr("Anmäl intresse"), lambda: self.open_wizard("interest"), "interestAction")
@@ -268,12 +298,10 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(slot)
 
     def _add_queue_indicator(self) -> None:
-        indicator_class = import_window_class(("kassa.ui.einvoices", "QueueIndicator"))
-        if indicator_class is None:
-            return
-        self.queue_indicator = indicator_class(self)
-        if hasattr(self.queue_indicator, "clicked"):
-            self.queue_indicator.clicked.connect(lambda: self.open_window(E_INVOICES))
+        from kassa.ui.einvoices import QueueIndicator
+
+        self.queue_indicator = QueueIndicator(self, connector=self.connector)
+        self.queue_indicator.clicked.connect(lambda: self.open_window(E_INVOICES))
         self.statusBar().addPermanentWidget(self.queue_indicator)
 
     # --- first paint, then the work that can wait ----------------------------------------------
@@ -297,7 +325,7 @@ class MainWindow(QMainWindow):
         if not shiboken6.isValid(self):
             return
         self._article_ids = dict(rows)
-        self.article_completer.model().setStringList([label for label, _ in rows])
+        self.article_model.setStringList([label for label, _ in rows])
 
     # --- entering articles -------------------------------------------------------------------
 
@@ -310,8 +338,8 @@ class MainWindow(QMainWindow):
         if any(ch.isalpha() for ch in text) and len(text.strip()) >= 2:
             self.article_completer.setCompletionPrefix(text.strip())
             self.article_completer.complete()
-        else:
-            self.article_completer.popup().hide()
+        elif (popup := self.article_completer.popup()) is not None:
+            popup.hide()
 
     def _article_picked(self, label: str) -> None:
         article_id = self._article_ids.get(label)
@@ -325,7 +353,8 @@ class MainWindow(QMainWindow):
 
     def enter_code(self) -> None:
         """Enter in the code field: a barcode, an article number, "3*code", or a picked search hit."""
-        if self.article_completer.popup().isVisible():
+        popup = self.article_completer.popup()
+        if popup is not None and popup.isVisible():
             return  # the popup handles Enter itself (activated)
         code = self.code_field.text().strip()
         if not code:
@@ -374,8 +403,8 @@ class MainWindow(QMainWindow):
             self.customer_label.setText(self.tr("Ingen kund vald"))
             return
         parts = [f"<b>{escape(customer_label(customer))}</b>"]
-        if customer.category_id:
-            category = customer.category
+        category = customer.category if customer.category_id else None
+        if category is not None:
             parts.append(escape(self.tr("Kategori: %1").replace("%1", category.name)))
             flags = []
             if category.sends_via_pagero:
@@ -450,10 +479,11 @@ class MainWindow(QMainWindow):
     def _pay(self, method: str, *args) -> None:
         """Run the payment on a copy of the cart in a worker; the window shows the result."""
         cart = self.cart.copy()
+        job: Callable[..., SaleResult]
         if method == "invoice":
             job, args = issue_from_till, (cart, *args)
         else:
-            job = {"cash": cart.pay_cash, "card": cart.pay_card}[method]
+            job = cart.pay_cash if method == "cash" else cart.pay_card
         self._set_paying(True)
         self.show_message(self.tr("Registrerar …"))
         run_in_background(job, *args, on_result=self._paid, on_error=self._payment_failed,
@@ -474,7 +504,7 @@ class MainWindow(QMainWindow):
         self.last_result = result
         self.model.clear()
         self.set_customer(None)
-        if result.method == "cash":
+        if result.method == "cash" and result.tendered is not None and result.change is not None:
             text = self.tr("Kontant %1 kr (öresavrundning %2). Mottaget %3 kr. Växel %4 kr.")
             text = (text.replace("%1", format_sek(result.payable)).replace("%2", format_sek(result.rounding))
                     .replace("%3", format_sek(result.tendered)).replace("%4", format_sek(result.change)))
@@ -484,7 +514,7 @@ class MainWindow(QMainWindow):
         elif result.method == "card":
             text = self.tr("Kort %1 kr.").replace("%1", format_sek(result.payable))
             self.last_sale_label.setText(escape(text))
-        else:
+        elif result.invoice is not None:
             text = self.tr("Faktura %1 till %2, %3 kr.").replace("%1", str(result.invoice.number)).replace(
                 "%2", result.invoice.buyer.get("name", "")).replace("%3", format_sek(result.payable))
             self.last_sale_label.setText(escape(text))
@@ -495,7 +525,7 @@ class MainWindow(QMainWindow):
             self.open_invoice(result.invoice.id)
 
     def _payment_failed(self, exc: BaseException) -> None:
-        if getattr(exc, "problems", None):  # kassa.ui.invoices.InvoiceBlocked
+        if isinstance(exc, InvoiceBlocked):
             text = self.tr("Fakturan är inte utfärdad: e-fakturan skulle stoppas. Rätta detta först:")
             self.show_message(text + "\n" + "\n".join(f"• {p}" for p in exc.problems), error=True)
         elif isinstance(exc, ValueError):  # TillError, InvoicingError: Swedish, for the cashier
@@ -530,23 +560,15 @@ class MainWindow(QMainWindow):
 
     def open_window(self, spec: tuple[str, str]) -> QWidget | None:
         window_class = import_window_class(spec)
-        if window_class is None:
-            self.show_message(self.tr("Den här delen av Kassa är inte installerad."), error=True)
-            return None
         window = self._show_single(spec[1], lambda: window_class(self))
-        if spec == ARTICLES:
+        if spec == ARTICLES and isinstance(window, QDialog):
             window.finished.connect(lambda _: self.reload_articles())
         return window
 
     def open_wizard(self, page: str) -> QWidget | None:
-        wizard_class = import_window_class(WIZARD)
-        if wizard_class is None:
-            self.show_message(self.tr("Inställningsguiden är inte installerad."), error=True)
-            return None
-        try:
-            wizard = wizard_class(parent=self, start_page=page)
-        except TypeError:  # a wizard without start pages
-            wizard = wizard_class(self)
+        from kassa.ui.wizard import SettingsWizard
+
+        wizard = SettingsWizard(parent=self, start_page=page, connector=self.connector)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.finished.connect(lambda _result: self.refresh_status())  # a new connection shows at once
         wizard.open()
@@ -556,9 +578,9 @@ class MainWindow(QMainWindow):
         """Update the status bar's e-invoice indicator now and let the sender look at the queue,
         instead of waiting for their next turn (after connecting, or after an e-invoice was queued)."""
         indicator = getattr(self, "queue_indicator", None)
-        if indicator is not None and hasattr(indicator, "refresh"):
+        if indicator is not None:
             indicator.refresh()
-        from kassa.peppol.background import wake_running_sender
+        from kassa.outbox.background import wake_running_sender
 
         wake_running_sender()
 
@@ -576,13 +598,14 @@ class MainWindow(QMainWindow):
 
     def disconnect_pagero(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Koppla från Pagero"),
-                          self.tr("Koppla från Kassa från Pagero? E-fakturor i kön skickas inte förrän du ansluter igen."),
+                          self.tr("Koppla från Kassa från Pagero? "
+                                  "E-fakturor i kön skickas inte förrän du ansluter igen."),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setObjectName("disconnectBox")
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Koppla från"))
         box.button(QMessageBox.StandardButton.No).setText(self.tr("Avbryt"))
         box.accepted.connect(lambda: run_in_background(
-            _forget_pagero_tokens,
+            self.connector.forget_tokens,
             on_result=lambda _: self.show_message(self.tr("Kassa är frånkopplad från Pagero.")),
             on_error=lambda exc: self.show_message(
                 self.tr("Kunde inte koppla från: %1").replace("%1", str(exc)), error=True)))
@@ -593,19 +616,12 @@ class MainWindow(QMainWindow):
         self.open_window(LOG_VIEWER)
 
     def show_about(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Om Kassa"),
-                          self.tr("%1 %2\nKassasystem med fakturering och e-faktura via Pagero (PEPPOL BIS Billing 3.0).\n"
-                                  "Data: %3").replace("%1", APP_NAME).replace("%2", __version__)
-                          .replace("%3", str(config.data_dir())),
-                          QMessageBox.StandardButton.Ok, self)
+        text = (self.tr("%1 %2\nKassasystem med fakturering och e-faktura via Pagero "
+                        "(PEPPOL BIS Billing 3.0).\nData: %3")
+                .replace("%1", APP_NAME).replace("%2", __version__).replace("%3", str(config.data_dir())))
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Om Kassa"), text, QMessageBox.StandardButton.Ok, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
-
-
-def _forget_pagero_tokens() -> None:
-    from kassa.peppol.credentials import CredentialStore
-
-    CredentialStore().delete_tokens()
 
 
 class _InvoiceQuestions:
@@ -640,7 +656,11 @@ class _InvoiceQuestions:
 
     def _open(self, dialog, on_accept) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: (on_accept(dialog), self.next()))
+        def accepted() -> None:
+            on_accept(dialog)
+            self.next()
+
+        dialog.accepted.connect(accepted)
         dialog.rejected.connect(lambda: self.window.show_message(
             self.window.tr("Fakturan är inte utfärdad."), error=True))
         dialog.open()

@@ -1,4 +1,4 @@
-"""An existing database (schema 1, before the register) is brought to schema 2 without losing a row."""
+"""An existing database (schema 4, before the register) is brought to schema 5 without losing a row."""
 from __future__ import annotations
 
 import contextlib
@@ -7,16 +7,19 @@ from decimal import Decimal
 import peewee
 import pytest
 
-from kassa.models import Article, Receipt, Sale, SaleLine, SchemaVersion, database, schema
+from kassa.models import Article, Receipt, Sale, SaleLine, SchemaVersion, connection, database, schema
+from kassa.models.bookkeeping import registration_triggers
 from kassa.models.journal import JournalEntry
 from kassa.models.register import REGISTER_MODELS
+from kassa.models.vat import seed_vat_groups
+from tests.factories import make_company, vat_group
 
 NEW_COLUMNS = {Article: ["is_service"], SaleLine: ["is_service", "returned_line"]}
 
 
 @contextlib.contextmanager
-def schema_1_models():
-    """The models as schema 1 had them (the register's columns taken off for the while)."""
+def schema_4_models():
+    """The models as schema 4 had them (the register's columns taken off for the while)."""
     removed = [(model, model._meta.fields[name]) for model, names in NEW_COLUMNS.items() for name in names]
     for model, field in removed:
         model._meta.remove_field(field.name)
@@ -34,26 +37,26 @@ def url(request, isolated_data_dir):
     return f"sqlite:///{isolated_data_dir / 'old.sqlite3'}"
 
 
-def test_schema_1_is_migrated_to_the_register(url, monkeypatch):
-    database.connect(url, migrate=False)
-    with schema_1_models() as old_models:
+def test_schema_4_is_migrated_to_the_register(url, monkeypatch):
+    connection.connect(url, migrate=False)
+    with schema_4_models() as old_models:
         database.db.create_tables(old_models)
-        postgres = database.is_postgres()
-        for stmt in schema._postgres_triggers() if postgres else schema._sqlite_triggers():
+        schema.install_triggers()
+        for stmt in registration_triggers(database.is_postgres()):
             database.db.execute_sql(stmt)
-        SchemaVersion.create(version=1)
-        article = Article.create(number="100", name="Kaffe", price=Decimal("54.90"), vat_rate=12)
+        SchemaVersion.create(version=4)
+        seed_vat_groups()
+        article = Article.create(number="100", name="Kaffe", price=Decimal("54.90"), vat_group=vat_group(12))
         sale = Sale.create(till="kassa-1", status="paid", total=Decimal("54.90"))
         SaleLine.create(sale=sale, position=1, article=article, description="Kaffe", quantity=Decimal("1"),
                         unit_price=Decimal("54.90"), vat_rate=12)
     monkeypatch.setattr(schema, "backup_before_migration", lambda: None)
     schema.ensure_schema()
-    assert schema.current_version() == 2
+    assert schema.current_version() == 5
     assert Article.get().is_service is False and SaleLine.get().returned_line is None
     assert Receipt.select().count() == 0 and JournalEntry.select().count() == 0
-    from kassa.register.control_unit.none import NoControlUnit
+    from kassa.register.control_unit.exempt import NoControlUnit
     from kassa.register.service import Register
-    from tests.conftest import make_company
 
     make_company()
     till = Register("kassa-1", NoControlUnit())

@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO
+from kassa.register.control_unit.settings import ControlUnitSettings, save
+from tests.factories import REPO
 
 
 @pytest.fixture
@@ -18,8 +19,9 @@ def kassa(register, isolated_data_dir):
     register.pay_cash("200")
     register.add_code("401")
     register.pay_card()
+    save(ControlUnitSettings("none"))  # in the settings file of the test's data directory, as the commands read it
     env = dict(os.environ, KASSA_DATABASE_URL=f"sqlite:///{isolated_data_dir / 'kassa.sqlite3'}",
-               KASSA_TILL="kassa-1", KASSA_CONTROL_UNIT="none")
+               KASSA_TILL="kassa-1")
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "kassa", *args], cwd=REPO, env=env, capture_output=True,

@@ -6,9 +6,9 @@ import pytest
 
 from kassa.models import JournalEntry, Receipt, Sale
 from kassa.register.control_unit.base import ControlUnitUnavailable
-from kassa.register.control_unit.none import NoControlUnit
+from kassa.register.control_unit.exempt import NoControlUnit
+from kassa.register.control_unit.settings import ControlUnitSettings, save
 from kassa.register.service import Register
-from kassa.register.units import control_unit_from_settings
 from kassa.till import TillError
 
 
@@ -63,11 +63,17 @@ def test_without_a_unit_receipts_carry_no_code(shop):
     assert (receipt.control_code, receipt.control_unit_id) == ("", "")
 
 
-def test_the_unit_comes_from_the_settings(shop, monkeypatch):
-    assert isinstance(control_unit_from_settings(), NoControlUnit)  # nothing chosen: the exemption
-    monkeypatch.setenv("KASSA_CONTROL_UNIT", "vaxel")
-    with pytest.raises(TillError, match="Okänd kontrollenhet 'vaxel'"):
-        control_unit_from_settings()
+def test_the_unit_comes_from_the_settings_and_none_chosen_means_no_sale(shop):
+    till = Register("kassa-1")  # no unit given: the one chosen in the settings
+    till.open_day("0")
+    till.add_code("101")
+    with pytest.raises(ControlUnitUnavailable, match="Ingen kontrollenhet är vald"):
+        till.pay_card()
+    assert Receipt.select().count() == 0 and len(till.cart.lines) == 1
+    save(ControlUnitSettings("none"))  # the exemption, chosen explicitly
+    again = Register("kassa-1")
+    again.cart.lines = till.cart.lines
+    assert again.pay_card().receipt.control_code == ""
 
 
 def test_a_designation_too_long_for_the_receipt_data_is_refused(shop, unit):

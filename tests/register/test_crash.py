@@ -22,9 +22,9 @@ from kassa.models import JournalEntry, Receipt, Sale
 from kassa.register import journal
 from kassa.register.export import export_journal
 from kassa.register.service import Register
-from tests.conftest import REPO
-from tests.register.conftest import ScriptedUnit
+from tests.factories import REPO
 from tests.register.export_schema import K, assert_valid, events, local
+from tests.register.shop import ScriptedUnit
 
 SALES = 500
 TILL = "kassa-1"

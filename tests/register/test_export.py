@@ -13,7 +13,7 @@ from kassa.models import Article, JournalEntry, Receipt
 from kassa.register.export import export_journal
 from kassa.register.prices import save_article
 from kassa.register.service import Register
-from tests.conftest import REPO
+from tests.factories import REPO, vat_group
 from tests.register.export_schema import K, assert_valid, events, local
 
 TODAY = dt.date.today()
@@ -139,7 +139,8 @@ def test_only_the_period_and_the_chosen_tills_are_exported(shop, unit, tmp_path)
 
 def test_long_texts_are_cut_at_72_characters_and_price_changes_are_exported(shop, tmp_path, monkeypatch):
     monkeypatch.setenv("KASSA_TILL", "kassa-1")
-    article = Article(number="999", name="Ett mycket långt artikelnamn " * 4, price=Decimal("10.00"), vat_rate=25)
+    article = Article(number="999", name="Ett mycket långt artikelnamn " * 4, price=Decimal("10.00"),
+                      vat_group=vat_group(25))
     save_article(article)
     path = tmp_path / "journal.xml"
     export_journal(path, TODAY, TODAY)

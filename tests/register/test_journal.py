@@ -15,7 +15,7 @@ from kassa.models import JournalEntry, Payment, Receipt, Sale, SaleLine, db
 from kassa.register import journal
 from kassa.register.payments import PaymentPart
 from kassa.register.prices import journal_setting, save_article
-from tests.conftest import REPO
+from tests.factories import REPO
 
 
 def a_little_day(register):
@@ -53,8 +53,8 @@ def test_the_database_refuses_to_change_or_delete_registrations(register, statem
 
 def test_registrations_are_immutable_on_postgresql_too(pg_db, unit):
     from kassa.register.service import Register
-    from tests.conftest import make_company
-    from tests.register.conftest import make_articles
+    from tests.factories import make_company
+    from tests.register.shop import make_articles
 
     make_company()
     make_articles()

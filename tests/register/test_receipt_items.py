@@ -7,7 +7,7 @@ import time
 import pytest
 
 from kassa.models import Receipt
-from kassa.register.control_unit.none import NoControlUnit
+from kassa.register.control_unit.exempt import NoControlUnit
 from kassa.register.payments import PaymentPart
 from kassa.register.service import Register
 from tests.register.printed import doubled, section, text, value, values

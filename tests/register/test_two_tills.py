@@ -9,17 +9,17 @@ import time
 
 import pytest
 
-from kassa.models import Receipt, database
+from kassa.models import Receipt, connection, database
 from kassa.register import journal
-from tests.conftest import REPO, make_company
-from tests.register.conftest import make_articles
+from tests.factories import REPO, make_company
+from tests.register.shop import make_articles
 
 SALES = 40
 
 
 @pytest.mark.postgres
 def test_two_tills_sell_at_once_on_postgresql(pg_url, tmp_path):
-    database.connect(pg_url)
+    connection.connect(pg_url)
     make_company()
     make_articles()
     go = tmp_path / "go"

@@ -63,8 +63,8 @@ def z(shop, unit):
 
 @pytest.mark.postgres
 def test_the_same_day_on_postgresql(pg_db, unit):
-    from tests.conftest import make_company
-    from tests.register.conftest import make_articles
+    from tests.factories import make_company
+    from tests.register.shop import make_articles
 
     make_company()
     make_articles()

@@ -7,7 +7,7 @@ then removes a line, parks and takes back, clears a sale, makes a return against
 or without one, a copy, a training receipt, cash in and out, the drawer without a sale; pays with
 cash, card, Swish or split. Each receipt's serial is printed once it is committed. It can be killed
 at any moment and started again: it counts what the database holds and carries on. The database
-must hold the company and the test articles (tests.register.conftest.make_articles).
+must hold the company and the test articles (tests.register.shop.make_articles).
 """
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ import sys
 import time
 from pathlib import Path
 
-from kassa.models import Receipt, database
+from kassa.models import Receipt, connection, database
 from kassa.register.payments import PaymentPart
 from kassa.register.service import Register
 from kassa.till import TillError
-from tests.register.conftest import ScriptedUnit
+from tests.register.shop import ScriptedUnit
 
 CODES = ["100", "101", "200", "300", "400", "401"]
 
@@ -96,7 +96,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--start-file")
     args = parser.parse_args()
-    database.connect(args.url)
+    connection.connect(args.url)
     rng = random.Random(args.seed * 7919 + sales_so_far_safe(args.till))
     register = Register(args.till, ScriptedUnit())
     if register.day is None:
