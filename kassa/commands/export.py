@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from kassa.bookkeeping.day_vouchers import has_day_source
     from kassa.bookkeeping.sie_export import SieExportError, export_sie
     from kassa.bookkeeping.vouchers import VoucherError
+    from kassa.register import day_source  # noqa: F401  (the register's Z reports become day vouchers)
     with open_database():
         try:
             result = export_sie(args.output, args.date_from, args.date_to)
