@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.register_setup import CODES, shop  # noqa: E402
 from kassa.models import Receipt, connection, database  # noqa: E402
-from kassa.register.control_unit.none import NoControlUnit  # noqa: E402
+from kassa.register.control_unit.exempt import NoControlUnit  # noqa: E402
 from kassa.register.payments import PaymentPart  # noqa: E402
 from kassa.register.service import Register  # noqa: E402
 
