@@ -2,28 +2,20 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 
-from kassa.commands.base import EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, CommandError
+from kassa.commands.base import EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, CommandError, date_argument
 from kassa.commands.tills import register_session
 from kassa.register import journal
 from kassa.register.export import export_journal
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' är inget datum. Skriv t.ex. 2026-05-04.") from None
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = "Journalminnet: export som XML enligt SKVFS 2021:16, och kontroll av kedjan."
     sub = parser.add_subparsers(dest="action", metavar="ÅTGÄRD", required=True)
     export = sub.add_parser("export", help="skriv journalen för en period som XML (SKVFS 2021:16)")
-    export.add_argument("--from", dest="first", type=_date, required=True, metavar="DATUM", help="första dagen")
-    export.add_argument("--to", dest="last", type=_date, required=True, metavar="DATUM", help="sista dagen")
+    export.add_argument("--from", dest="first", type=date_argument, required=True, metavar="DATUM", help="första dagen")
+    export.add_argument("--to", dest="last", type=date_argument, required=True, metavar="DATUM", help="sista dagen")
     export.add_argument("-o", "--output", required=True, metavar="FIL", help="XML-filen som skrivs")
     export.add_argument("--till", action="append", metavar="KASSA", help="bara denna kassa (kan upprepas)")
     verify = sub.add_parser("verify", help="kontrollera att ingen journalrad är ändrad eller borttagen")
