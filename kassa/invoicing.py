@@ -299,4 +299,16 @@ def credit_invoice(
         )
         Invoice.update(status="partly_credited" if remaining else "credited").where(Invoice.id == invoice.id).execute()
         AuditEvent.create(invoice=invoice, event="credited", message=f"Kreditfaktura {credit.number}", actor=till)
+        if reason.strip():  # registered with the credit note, never changed: it is printed and sent with it
+            AuditEvent.create(invoice=credit, event=CREDIT_REASON_EVENT, message=reason.strip(), actor=till)
     return credit
+
+
+CREDIT_REASON_EVENT = "credit_reason"
+
+
+def credit_reason(credit_note: Invoice) -> str:
+    """Why the credit note was made, as the cashier wrote it ("" when it was not asked)."""
+    event = (AuditEvent.select(AuditEvent.message)
+             .where((AuditEvent.invoice == credit_note.id) & (AuditEvent.event == CREDIT_REASON_EVENT)).first())
+    return event.message if event else ""
