@@ -11,7 +11,7 @@ from typing import Any
 
 import peewee
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kassa.ui.focus import order_tabs, prepare_keyboard
 from kassa.ui.register_model import Column, LazyQueryModel
 from kassa.ui.workers import LatestOnly
 
@@ -40,6 +41,7 @@ def record_table(parent: QWidget, model) -> QTableView:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # Tab leaves the table for the buttons; the arrows move in it
     table.setAlternatingRowColors(True)
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(parent.fontMetrics().height() + 8)
@@ -66,6 +68,14 @@ class RecordDialog(QDialog):
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
+        self._keyboard_ready = False
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        # The subclass has laid out its form by now: Tab in that order, the focus in the first field.
+        if not self._keyboard_ready:
+            self._keyboard_ready = True
+            prepare_keyboard(self)
+        super().showEvent(event)
 
     def save(self) -> None:
         raise NotImplementedError
@@ -144,6 +154,7 @@ class RegisterDialog(QDialog):
         self.table.setSortingEnabled(True)
         self._fit_columns()
         self.table.horizontalHeader().setSectionResizeMode(self.stretch_column(), QHeaderView.ResizeMode.Stretch)
+        order_tabs(self)
         self.search_edit.setFocus()
         self._update_buttons()
 
