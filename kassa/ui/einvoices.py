@@ -32,7 +32,9 @@ from kassa.outbox import actions
 from kassa.outbox.states import state_text
 from kassa.outbox.summary import QueueSummary, TransmissionRow, load_transmissions, local_time, queue_summary
 from kassa.pagero.connector import PageroConnector
+from kassa.ui.focus import prepare_keyboard
 from kassa.ui.register_dialog import record_table
+from kassa.ui.rule_pack import ValidationLine
 from kassa.ui.workers import run_in_background
 
 ANSWER_LABELS = {
@@ -51,6 +53,11 @@ REFRESH_MS = 5000
 
 def answer_label(answer: str) -> str:
     return ANSWER_LABELS.get(answer, answer)
+
+
+def e_invoice_count(count: int) -> str:
+    """"1 e-faktura", "2 e-fakturor": the number and the word agree."""
+    return f"{count} e-faktura" if count == 1 else f"{count} e-fakturor"
 
 
 class TransmissionModel(QAbstractTableModel):
@@ -109,6 +116,8 @@ class TransmissionModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == 5:
             return "\n".join(r.messages) or r.last_error
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
+            return r.customer  # a long name shares the width with the message: whole here
         return None
 
 
@@ -146,7 +155,10 @@ class EInvoiceStatusDialog(QDialog):
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.status_label, 1)
         buttons.addWidget(self.close_button)
+        # Whether what goes out is checked with the official rules, and where to install them.
+        self.validation = ValidationLine(self)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.validation)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
 
@@ -165,6 +177,7 @@ class EInvoiceStatusDialog(QDialog):
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
         self.resize(1000, 560)
+        prepare_keyboard(self)  # the list; the arrows choose an e-invoice
         self._show_selected()
         self.status_label.setText(self.tr("Hämtar …"))
         self.refresh()
@@ -194,7 +207,7 @@ class EInvoiceStatusDialog(QDialog):
             self.table.selectRow(row)
         self._loaded_once = True
         problems = sum(1 for r in rows if r.state in PROBLEM_STATES)
-        text = self.tr("%1 e-fakturor").replace("%1", str(len(rows)))
+        text = e_invoice_count(len(rows))
         if problems:
             text += " · " + self.tr("%1 behöver åtgärdas").replace("%1", str(problems))
         self.status_label.setText(text + " · " + self.tr("uppdaterad %1").replace(
