@@ -32,6 +32,7 @@ from kassa.outbox import actions
 from kassa.outbox.states import state_text
 from kassa.outbox.summary import QueueSummary, TransmissionRow, load_transmissions, local_time, queue_summary
 from kassa.pagero.connector import PageroConnector
+from kassa.pagero.contact import Contact, last_contact
 from kassa.ui.focus import prepare_keyboard
 from kassa.ui.register_dialog import record_table
 from kassa.ui.rule_pack import ValidationLine
@@ -283,11 +284,33 @@ class EInvoiceStatusDialog(QDialog):
 class IndicatorState:
     connected: bool | None  # None: the keyring could not be asked
     queue: QueueSummary
+    contact: Contact | None = None  # the last contact with Pagero in this process
 
 
 def indicator_state(connector: PageroConnector) -> IndicatorState:
     """Runs in a worker thread."""
-    return IndicatorState(connector.is_connected(), queue_summary(problem_limit=20))
+    return IndicatorState(connector.is_connected(), queue_summary(problem_limit=20), last_contact())
+
+
+def _clock(at: dt.datetime) -> str:
+    return at.astimezone().strftime("%H.%M")
+
+
+def connection_text(state: IndicatorState) -> tuple[str, str, bool]:
+    """(what the status bar says of Pagero, the tooltip's detail, whether it is a warning).
+
+    From the last contact's result when there was one; "ansluten" alone only says that Kassa holds
+    a login, so it is never said of a Pagero that did not answer."""
+    if state.connected is False or state.queue.not_connected:
+        return "ej ansluten", state.queue.not_connected_text, True
+    contact = state.contact
+    if contact is not None and not contact.reached:
+        return f"går inte att nå sedan {_clock(contact.since)}", contact.detail, True
+    if contact is not None:
+        return f"nådd {_clock(contact.at)}", contact.detail, False
+    if state.connected is None:
+        return "anslutning okänd", "Nyckelringen kunde inte läsas.", True
+    return "ansluten, ingen kontakt än", "Kassa har en inloggning hos Pagero men har inte hört av Pagero än.", False
 
 
 class QueueIndicator(QWidget):
@@ -327,12 +350,10 @@ class QueueIndicator(QWidget):
         self._busy = False
         self.state = state
         queue = state.queue
-        if state.connected is None:
-            connection = self.tr("anslutning okänd")
-        elif state.connected and not queue.not_connected:
-            connection = self.tr("ansluten")
-        else:
-            connection = "<span style='color:#8a5a00'>%s</span>" % self.tr("ej ansluten")
+        said, detail, warning = connection_text(state)
+        connection = self.tr(said)
+        if warning:
+            connection = "<span style='color:#8a5a00'>%s</span>" % connection
         parts = [self.tr("Pagero: %1").replace("%1", connection),
                  self.tr("%1 i kö").replace("%1", str(queue.in_progress))]
         if queue.problems:
@@ -340,7 +361,7 @@ class QueueIndicator(QWidget):
         if queue.interest_pending:
             parts.append(self.tr("intresseanmälan väntar"))
         self.label.setText(" · ".join(parts))
-        tip = [queue.not_connected_text] if queue.not_connected_text else []
+        tip = [detail] if detail else []
         tip += [f"{p.invoice_number} {p.customer}: {p.text}" for p in queue.problems[:10]]
         self.label.setToolTip("\n".join(tip) or self.tr("E-fakturor: klicka för att se var varje e-faktura står"))
         self.updated.emit(state)
