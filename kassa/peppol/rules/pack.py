@@ -4,6 +4,7 @@ process's active pack (KASSA_RULES_DIR or the installed one), cached per directo
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 import time
@@ -227,11 +228,23 @@ def _parse(xml: bytes) -> etree._ElementTree:
     try:
         tree = etree.ElementTree(etree.fromstring(xml, _parser()))
     except etree.XMLSyntaxError as exc:
-        raise DocumentError(f"Filen är inte giltig XML: {exc}") from None
+        raise DocumentError(_not_xml(xml, exc)) from None
     if tree.docinfo.doctype:
         # A DOCTYPE could make Saxon read other files; UBL documents never carry one.
         raise DocumentError("Filen innehåller en DOCTYPE-deklaration, vilket en UBL-faktura inte får ha.")
     return tree
+
+
+def _not_xml(xml: bytes, exc: etree.XMLSyntaxError) -> str:
+    """Why a file is not XML, in Swedish, without the parser's own name for its input ("<string>")."""
+    start = xml.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not start:
+        return "Filen är tom. En UBL-faktura är en XML-fil."
+    if not start.startswith(b"<"):
+        return "Filen är inte XML (den börjar inte med <). En UBL-faktura är en XML-fil, t.ex. faktura.xml."
+    detail = re.sub(r",? line \d+, column \d+$", "", str(exc.msg or "")).strip()
+    where = f"rad {exc.lineno}" + (f", kolumn {exc.offset}" if exc.offset else "") if exc.lineno else ""
+    return f"Filen är inte giltig XML ({where}): {detail}." if where else f"Filen är inte giltig XML: {detail}."
 
 
 def _as_text(xml: bytes, tree: etree._ElementTree) -> str:
