@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,9 +37,16 @@ from kassa.models import TransmissionState
 from kassa.models.transmissions import PROBLEM_STATES
 from kassa.outbox import actions
 from kassa.outbox.states import state_text
-from kassa.outbox.summary import QueueSummary, TransmissionRow, load_transmissions, local_time, queue_summary
+from kassa.outbox.summary import (
+    QueueSummary,
+    TransmissionRow,
+    load_transmissions,
+    local_time,
+    queue_summary,
+)
 from kassa.pagero.connector import PageroConnector
 from kassa.pagero.contact import Contact, last_contact
+from kassa.plural import count_of
 from kassa.ui.focus import prepare_keyboard
 from kassa.ui.register_dialog import record_table
 from kassa.ui.rule_pack import ValidationLine
@@ -54,11 +68,6 @@ REFRESH_MS = 5000
 
 def answer_label(answer: str) -> str:
     return ANSWER_LABELS.get(answer, answer)
-
-
-def e_invoice_count(count: int) -> str:
-    """"1 e-faktura", "2 e-fakturor": the number and the word agree."""
-    return f"{count} e-faktura" if count == 1 else f"{count} e-fakturor"
 
 
 class TransmissionModel(QAbstractTableModel):
@@ -208,7 +217,7 @@ class EInvoiceStatusDialog(QDialog):
             self.table.selectRow(row)
         self._loaded_once = True
         problems = sum(1 for r in rows if r.state in PROBLEM_STATES)
-        text = e_invoice_count(len(rows))
+        text = count_of(len(rows), self.tr("e-faktura"), self.tr("e-fakturor"))
         if problems:
             text += " · " + self.tr("%1 behöver åtgärdas").replace("%1", str(problems))
         self.status_label.setText(text + " · " + self.tr("uppdaterad %1").replace(

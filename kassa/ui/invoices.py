@@ -36,10 +36,11 @@ from PySide6.QtWidgets import (
 from kassa.invoice_list import InvoiceRow, load_invoices
 from kassa.invoicing import credit_invoice, credited_quantities
 from kassa.models import Invoice, InvoiceLine, Transmission, TransmissionState
+from kassa.money import format_sek
 from kassa.outbox.enqueue import queue_e_invoice
 from kassa.outbox.states import state_text
 from kassa.outbox.summary import invoice_transmission_state
-from kassa.money import format_sek
+from kassa.plural import count_of
 from kassa.till import TillError, format_quantity, parse_decimal
 from kassa.ui import printing
 from kassa.ui.focus import prepare_keyboard
@@ -543,7 +544,7 @@ class InvoiceListDialog(QDialog):
 
     def _loaded(self, rows: list[InvoiceRow]) -> None:
         self.model.set_rows(rows)
-        self.info.setText(self.tr("%1 fakturor").replace("%1", str(len(rows))))
+        self.info.setText(count_of(len(rows), self.tr("faktura"), self.tr("fakturor")))
         if rows:
             self.table.selectRow(0)
 

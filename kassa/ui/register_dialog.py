@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kassa.plural import count_of
 from kassa.ui.focus import order_tabs, prepare_keyboard
 from kassa.ui.register_model import Column, LazyQueryModel
 from kassa.ui.workers import LatestOnly
@@ -235,7 +236,7 @@ class RegisterDialog(QDialog):
             if count >= SEARCH_LIMIT:
                 text = self.tr("Minst %1 träffar – skriv mer för att begränsa").replace("%1", str(count))
             else:
-                text = self.tr("%1 träffar").replace("%1", str(count))
+                text = count_of(count, self.tr("träff"), self.tr("träffar"))
         elif self.model.canFetchMore():
             text = self.tr("Visar de första %1 – skrolla för fler").replace("%1", str(count))
         else:

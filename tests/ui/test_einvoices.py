@@ -138,3 +138,15 @@ def test_status_bar_says_what_the_last_contact_with_pagero_gave(qtbot, db, conne
         client.close()
     qtbot.waitUntil(lambda: "Pagero: nådd " in indicator.label.text(), timeout=5000)
     contact.forget()
+
+
+def test_the_count_agrees_with_its_number(qtbot, company, background_done):
+    category = CustomerCategory.create(name="e-fakturakund", note="pagero")
+    customer = Customer.create(number=1, name="Kunden AB", org_number="5560360793", street="Kundvägen 2",
+                               postal_code="11122", city="Stockholm", reference="Anna", category=category)
+    invoice = issue_invoice(customer, [LineInput("Kaffe", Decimal("2"), Decimal("45.00"), 12)])
+    Transmission.create(invoice=invoice, state="queued", sender_reference="ref-1", payload="<Invoice/>")
+    dialog = EInvoiceStatusDialog(refresh_ms=60_000)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded)
+    assert dialog.status_label.text().startswith("1 e-faktura ·")
