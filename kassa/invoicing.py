@@ -187,7 +187,8 @@ def issue_invoice(
     company = Company.get_solo()
     _check_company(company)
     if not customer.active:
-        raise InvoicingError(f"Kunden {customer.name} är inaktiv. Aktivera kunden i kundregistret först.")
+        raise InvoicingError(f"Kunden {customer.name} är inaktiv. Aktivera kunden under Register → Kundregister "
+                             "(Visa inaktiva, Aktivera) först.")
     if not lines:
         raise InvoicingError("Fakturan har inga rader.")
     for line in lines:

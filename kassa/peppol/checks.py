@@ -24,7 +24,7 @@ from kassa.identifiers import (
 from kassa.invoicing import InvoicingError
 from kassa.models import Company, Customer, Invoice
 
-CUSTOMER_PLACE = "kundregistret (Kunder → Redigera kund)"
+CUSTOMER_PLACE = "kundregistret (Register → Kundregister → Ändra)"
 COMPANY_PLACE = "Inställningar → Företag"
 ENDPOINT_SCHEMES = {"0007": "organisationsnummer", "0088": "GLN"}
 

@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
         integrations = settings.addMenu(self.tr("Integrationer"))
         pagero = integrations.addMenu(self.tr("Pagero"))
         self._action(pagero, self.tr("Anmäl intresse"), lambda: self.open_wizard("interest"), "interestAction")
-        self._action(pagero, self.tr("Anslut till Pagero"), lambda: self.open_wizard("connect"), "connectAction")
+        self._action(pagero, self.tr("Anslut"), lambda: self.open_wizard("connect"), "connectAction")
         self._action(pagero, self.tr("Koppla från"), self.disconnect_pagero, "disconnectAction")
         self._action(settings, self.tr("Valideringsregler (e-faktura)"), lambda: self.open_window(RULE_PACK),
                      "rulePackAction")

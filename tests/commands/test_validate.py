@@ -69,7 +69,7 @@ def test_findings_carry_the_swedish_explanation_on_their_line(rule_pack_path, tm
     result = run_kassa("validate", example("cen/ubl-tc434-example1.xml"), data_dir=tmp_path, rules_dir=rule_pack_path)
     [r003] = [line for line in result.stdout.splitlines() if line.startswith("PEPPOL-EN16931-R003 ")]
     assert r003.endswith(" — På svenska: Köparens referens saknas. Fyll i kundens referens (t.ex. beställarens "
-                         "namn eller referenskod) på fakturan eller i kundregistret.")
+                         "namn eller referenskod) på fakturan eller under Register → Kundregister → Ändra.")
 
 
 def test_a_missing_file_exits_2_even_beside_a_valid_one(rule_pack_path, tmp_path):
