@@ -32,9 +32,9 @@ from kassa.models import VAT_RATES, Customer
 from kassa.money import LineInput, compute_totals, format_sek
 from kassa.till import TillError, format_quantity, parse_decimal
 from kassa.ui.customer_picker import CustomerPicker, customer_label
+from kassa.ui.focus import order_tabs
 from kassa.ui.workers import run_in_background
-
-UNITS = (("st", "EA"), ("tim", "HUR"), ("kg", "KGM"), ("m", "MTR"), ("l", "LTR"), ("dag", "DAY"), ("km", "KMT"))
+from kassa.units import UNITS, unit_word
 
 
 def issue_manual(customer_id: int, lines: list[LineInput], buyer_reference: str, claim_reference: str,
@@ -93,7 +93,7 @@ class ManualInvoiceDialog(QDialog):
         self.quantity.setMaximumWidth(70)
         self.unit = QComboBox(lines_box)
         self.unit.setObjectName("lineUnit")
-        for label, code in UNITS:
+        for code, label in UNITS:
             self.unit.addItem(label, code)
         self.price = QLineEdit(lines_box)
         self.price.setObjectName("linePrice")
@@ -157,6 +157,8 @@ class ManualInvoiceDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(bottom)
         self.resize(860, 640)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the lines; the arrows move in them
+        order_tabs(self)
         self._refresh()
         self.customer_picker.focus()
 
@@ -219,9 +221,8 @@ class ManualInvoiceDialog(QDialog):
         self.price.setPlaceholderText(self.tr("À-pris inkl. moms") if incl else self.tr("À-pris exkl. moms"))
         totals = compute_totals(self.lines)
         self.table.setRowCount(len(self.lines))
-        unit_names = {code: label for label, code in UNITS}
         for row, (line, computed) in enumerate(zip(self.lines, totals.lines)):
-            values = [line.description, format_quantity(line.quantity), unit_names.get(line.unit, line.unit),
+            values = [line.description, format_quantity(line.quantity), unit_word(line.unit),
                       format_sek(line.unit_price), str(line.vat_rate), format_sek(computed.line_amount)]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
