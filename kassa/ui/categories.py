@@ -33,7 +33,8 @@ from kassa.ui.validated_fields import ValidatedLineEdit
 log = logging.getLogger(__name__)
 
 PAGERO_ON_TEXT = "E-faktura: fakturor till kunder i kategorin skickas som e-faktura via Pagero."
-PAGERO_MATCH_TEXT = "Ordet ”%1” i noteringen (i ”%2”) betyder e-faktura."
+PAGERO_MATCH_TEXT = "Ordet ”%1” i noteringen betyder e-faktura."
+PAGERO_MATCH_IN_TEXT = "Ordet ”%1” i noteringen (i ”%2”) betyder e-faktura."
 PAGERO_OFF_TEXT = ("Fakturor skrivs ut. Skriv ordet pagero i noteringen för att skicka dem som e-faktura via Pagero "
                    "(som eget ord: ”Pagero-kund” räknas, ”papagerolle” inte).")
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -183,8 +184,9 @@ class CategoryEditorDialog(QDialog):
             return
         self.pagero_label.setText(self.tr(PAGERO_ON_TEXT))
         self.pagero_label.setStyleSheet("color: #1a5fb4; font-weight: bold;")
-        self.match_label.setText(self.tr(PAGERO_MATCH_TEXT).replace("%1", match.group(0))
-                                 .replace("%2", _word_around(note, *match.span())))
+        around = _word_around(note, *match.span())
+        text = PAGERO_MATCH_TEXT if around == match.group(0) else PAGERO_MATCH_IN_TEXT
+        self.match_label.setText(self.tr(text).replace("%1", match.group(0)).replace("%2", around))
 
     def _mark_in_note(self, span: tuple[int, int] | None) -> None:
         """The matched word marked in the note itself (an extra selection: the text is not changed)."""
