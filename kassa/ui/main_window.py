@@ -140,6 +140,9 @@ class MainWindow(QMainWindow):
                                    | QAbstractItemView.EditTrigger.EditKeyPressed
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Amounts and quantities always whole ("129 990,00", never "129,…"): the columns follow the cart.
+        for change in (self.model.rowsInserted, self.model.dataChanged, self.model.modelReset):
+            change.connect(self._fit_amount_columns)
         self.table.verticalHeader().setVisible(False)
         self.table.installEventFilter(self)
         self.model.rejected.connect(lambda text: self.show_message(text, error=True))
@@ -222,6 +225,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(right_widget)
         self.setCentralWidget(central)
         self._update_totals()
+
+    def _fit_amount_columns(self, *args: object) -> None:
+        for column in range(1, self.model.columnCount()):
+            self.table.resizeColumnToContents(column)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()

@@ -189,15 +189,15 @@ class RegisterDialog(QDialog):
 
     def _fit_columns(self, sample: int = 30) -> None:
         """Widths from the header and the first rows only: resizeColumnsToContents would measure
-        every loaded row, a quarter of a second with the first window of a large register."""
+        every loaded row, a quarter of a second with the first window of a large register. A heading
+        keeps room for the sort arrow, so sorting by it never cuts it short."""
         metrics = self.table.fontMetrics()
         header = self.table.horizontalHeader()
         rows = min(sample, self.model.rowCount())
         for col in range(self.model.columnCount()):
-            texts = [self.model.headerData(col, Qt.Orientation.Horizontal)] + [
-                self.model.data(self.model.index(row, col)) for row in range(rows)]
-            width = max(metrics.horizontalAdvance(text or "") for text in texts)
-            header.resizeSection(col, width + 24)
+            texts = [self.model.data(self.model.index(row, col)) for row in range(rows)]
+            width = max([metrics.horizontalAdvance(text or "") + 24 for text in texts], default=0)
+            header.resizeSection(col, max(width, header.sectionSizeFromContents(col).width()))
 
     def _query(self) -> peewee.ModelSelect:
         return self.base_query(self.show_inactive.isChecked())

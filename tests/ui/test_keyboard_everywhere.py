@@ -17,7 +17,17 @@ from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLineEdit, QWidget, QWizard
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QHeaderView,
+    QLineEdit,
+    QStyle,
+    QTableView,
+    QWidget,
+    QWizard,
+)
 
 import kassa.ui
 from kassa.ui.focus import is_input
@@ -218,8 +228,38 @@ def goes_back(a: QRect, b: QRect) -> bool:
     return same_line and b.right() <= a.left()
 
 
+def truncated(table: QTableView) -> list[str]:
+    """Headings and cells that do not fit their column (shown cut, "129,…"), the stretching column aside:
+    it takes the spare width and says the rest in its tooltip."""
+    model, header = table.model(), table.horizontalHeader()
+    if model is None:
+        return []
+    cut = []
+    metrics = table.fontMetrics()
+    # What Qt's item delegate leaves for the text: the cell less a focus-frame margin on each side.
+    margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+    for column in range(model.columnCount()):
+        if header.isSectionHidden(column) or header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch:
+            continue
+        width = header.sectionSize(column)
+        heading = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        if header.sectionSizeFromContents(column).width() > width:
+            cut.append(f"heading {heading!r} in {width}px")
+        for row in range(min(model.rowCount(), 50)):
+            if table.indexWidget(model.index(row, column)) is not None:
+                continue
+            text = str(model.index(row, column).data() or "")
+            if metrics.horizontalAdvance(text) + margin > width:
+                cut.append(f"{text!r} in column {heading!r} ({width}px)")
+    return cut
+
+
 def check_keyboard(qtbot, dialog: QDialog, root: QWidget, label: str) -> None:
     qtbot.waitUntil(dialog.isVisible)
+    QApplication.processEvents()
+    cut = [f"{table.objectName() or type(table).__name__}: {c}" for table in root.findChildren(QTableView)
+           if table.isVisible() for c in truncated(table)]
+    assert not cut, f"{label}: cut short: {cut}"
     inputs = visible_inputs(root)
     start = dialog.focusWidget()
     if not inputs:

@@ -315,3 +315,15 @@ def _class(module: str, name: str):
     import importlib
 
     return getattr(importlib.import_module(module), name)
+
+
+def test_the_carts_amounts_are_never_cut(qtbot, window, shop):
+    from kassa.models import Article
+    from tests.ui.test_keyboard_everywhere import truncated
+
+    Article.create(number="900", barcode="7350053850026", name="Kassaregister med kontrollenhet",
+                   price=Decimal("129990.00"), vat_rate=25)
+    scan(qtbot, window, "125*7350053850026")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.model.index(0, 5).data() == "16\u00a0248\u00a0750,00"
+    qtbot.waitUntil(lambda: truncated(window.table) == [], timeout=3000)  # once the view has laid out
