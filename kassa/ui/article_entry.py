@@ -53,11 +53,17 @@ class ArticleCompleter(QCompleter):
             self.setCompletionPrefix(text.strip())
             self.complete()
         else:
-            self.popup().hide()
+            self.close_list()
 
-    def highlighted(self) -> bool:
+    def close_list(self) -> None:
+        popup = self.popup()
+        if popup is not None:
+            popup.hide()
+
+    def has_chosen_row(self) -> bool:
         """Whether a row of the open list is chosen (Enter then adds that one)."""
-        return self.popup().isVisible() and self.popup().currentIndex().isValid()
+        popup = self.popup()
+        return popup is not None and popup.isVisible() and popup.currentIndex().isValid()
 
     def matches(self, text: str) -> list[str]:
         """The labels that contain `text`, in any case (what the list shows for it)."""

@@ -9,6 +9,8 @@ cashier can start typing at once and a space never presses a button.
 """
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -58,40 +60,48 @@ def _layout_items(layout: QLayout) -> list[QLayoutItem]:
                 if item is not None:
                     items.append(item)
         return items
-    items = [layout.itemAt(i) for i in range(layout.count())]
+    items = [item for i in range(layout.count()) if (item := layout.itemAt(i)) is not None]
     if isinstance(layout, QGridLayout):
-        positions = [layout.getItemPosition(i)[:2] for i in range(layout.count())]
-        return [item for _, item in sorted(zip(positions, items, strict=True), key=lambda pair: pair[0])]
+        cells: list[tuple[tuple[int, ...], QLayoutItem]] = []
+        for i in range(layout.count()):
+            position = cast(tuple[int, int, int, int], layout.getItemPosition(i))  # row, column, spans
+            item = layout.itemAt(i)
+            if item is not None:
+                cells.append((position[:2], item))
+        return [item for _, item in sorted(cells, key=lambda cell: cell[0])]
     if isinstance(layout, QBoxLayout) and layout.direction() in _REVERSED:
         items.reverse()
     return items
 
 
-def _collect_layout(layout: QLayout, found: list[QWidget]) -> None:
+def _collect_layout(layout: QLayout | None, found: list[QWidget]) -> None:
+    if layout is None:
+        return
     for item in _layout_items(layout):
-        if item.widget() is not None:
-            _collect_widget(item.widget(), found)
-        elif item.layout() is not None:
+        if (widget := item.widget()) is not None:
+            _collect_widget(widget, found)
+        else:
             _collect_layout(item.layout(), found)
 
 
-def _collect_widget(widget: QWidget, found: list[QWidget]) -> None:
+def _collect_widget(widget: QWidget | None, found: list[QWidget]) -> None:
+    if widget is None:
+        return
     if isinstance(widget, QSplitter):
         for index in range(widget.count()):
             _collect_widget(widget.widget(index), found)
-    elif isinstance(widget, QScrollArea) and widget.widget() is not None:
+    elif isinstance(widget, QScrollArea):
         _collect_widget(widget.widget(), found)
-    elif _is_container(widget) and widget.layout() is not None:
+    elif _is_container(widget):
         _collect_layout(widget.layout(), found)
-    elif not _is_container(widget) and widget not in found:
+    elif widget not in found:
         found.append(widget)
 
 
 def widgets_in_layout_order(root: QWidget) -> list[QWidget]:
     """The focusable widgets of `root`, in the order its layouts show them."""
     found: list[QWidget] = []
-    if root.layout() is not None:
-        _collect_layout(root.layout(), found)
+    _collect_layout(root.layout(), found)
     return found
 
 
@@ -99,8 +109,8 @@ def _focus_target(widget: QWidget) -> QWidget:
     # setTabOrder ignores a widget without a focus policy of its own: hand it the focus proxy instead.
     # (A wrapper with a proxy is best given a policy, as ValidatedLineEdit is: Tab onto the wrapper's
     # own place in the chain focuses its proxy, so that place must be in order too.)
-    while widget.focusPolicy() == Qt.FocusPolicy.NoFocus and widget.focusProxy() is not None:
-        widget = widget.focusProxy()
+    while widget.focusPolicy() == Qt.FocusPolicy.NoFocus and (proxy := widget.focusProxy()) is not None:
+        widget = proxy
     return widget
 
 

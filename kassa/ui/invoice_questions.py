@@ -60,8 +60,12 @@ class InvoiceQuestions:
             self.till.pay_with_invoice(self.customer, self.buyer_reference, self.claim_reference, self.id_check)
 
     def _open(self, dialog: QDialog, on_accept: Callable[[Any], None]) -> None:
+        def answered() -> None:
+            on_accept(dialog)
+            self.next()
+
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: (on_accept(dialog), self.next()))
+        dialog.accepted.connect(answered)
         dialog.rejected.connect(self._cancelled)
         dialog.open()
 

@@ -323,7 +323,7 @@ class MainWindow(QMainWindow):
     def enter_code(self) -> None:
         """Enter in the code field: a barcode, an article number, "3*code", a highlighted search hit,
         or a name that only one article has."""
-        if self.article_completer.highlighted():
+        if self.article_completer.has_chosen_row():
             return  # the list adds its chosen row itself (activated)
         code = self.code_field.text().strip()
         if not code:
@@ -346,7 +346,7 @@ class MainWindow(QMainWindow):
     def _enter_name(self, text: str) -> bool:
         """Enter on a typed name: the one matching article is added; none or several are said."""
         hits = self.article_completer.matches(text)
-        self.article_completer.popup().hide()
+        self.article_completer.close_list()
         if len(hits) == 1:
             self._article_picked(hits[0])
             return True

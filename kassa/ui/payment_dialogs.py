@@ -68,6 +68,16 @@ class _FormDialog(QDialog):
     def is_complete(self) -> bool:
         return True
 
+    def big_label(self, text: str, name: str) -> QLabel:
+        """An amount the cashier reads from a step away: large and bold."""
+        label = QLabel(text, self)
+        label.setObjectName(name)
+        font = QFont()
+        font.setPointSize(font.pointSize() + 6)
+        font.setBold(True)
+        label.setFont(font)
+        return label
+
     def missing(self) -> str:
         """What to fill in before OK, in Swedish (said when Enter is pressed too early)."""
         return self.tr("Fyll i fälten först.")
@@ -181,12 +191,7 @@ class CashDialog(_FormDialog):
     def __init__(self, totals: Totals, parent: QWidget | None = None):
         super().__init__(self.tr("Kontant betalning"), "", parent)
         self.totals = totals
-        big = QFont()
-        big.setPointSize(big.pointSize() + 6)
-        big.setBold(True)
-        payable = QLabel(f"{format_sek(totals.payable)} kr", self)
-        payable.setObjectName("cashPayable")
-        payable.setFont(big)
+        payable = self.big_label(f"{format_sek(totals.payable)} kr", "cashPayable")
         self.form.addRow(self.tr("Summa:"), QLabel(f"{format_sek(totals.tax_inclusive)} kr", self))
         rounding = QLabel(f"{format_sek(totals.rounding)} kr", self)
         rounding.setObjectName("cashRounding")
@@ -198,9 +203,7 @@ class CashDialog(_FormDialog):
         received = QLabel(self.tr("&Mottaget:"), self)
         received.setBuddy(self.tendered)
         self.form.addRow(received, self.tendered)
-        self.change = QLabel(self)
-        self.change.setObjectName("cashChange")
-        self.change.setFont(big)
+        self.change = self.big_label("", "cashChange")
         self.form.addRow(self.tr("Växel:"), self.change)
         self.tendered.textChanged.connect(self._update)
         self._update()
@@ -257,12 +260,7 @@ class CardDialog(_FormDialog):
                          self.tr("Ta betalt i kortterminalen. Bekräfta här först när terminalen har godkänt köpet."),
                          parent)
         self.totals = totals
-        big = QFont()
-        big.setPointSize(big.pointSize() + 6)
-        big.setBold(True)
-        amount = QLabel(f"{format_sek(totals.payable)} kr", self)
-        amount.setObjectName("cardAmount")
-        amount.setFont(big)
+        amount = self.big_label(f"{format_sek(totals.payable)} kr", "cardAmount")
         self.form.addRow(self.tr("Att betala:"), amount)
         self.ok_button.setText(self.tr("&Godkänd i terminalen"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Avbryt (nekad)"))

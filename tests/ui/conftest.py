@@ -110,3 +110,28 @@ def pdf_text(path) -> str:
     """The text of a PDF as a reader sees it (poppler's pdftotext)."""
     result = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True)
     return result.stdout
+
+
+def issue(customer, *codes, **kwargs):
+    """An invoice issued from a cart of these codes (as F7 does), for the invoice dialogs."""
+    from kassa.till import Cart
+
+    cart = Cart(till="Kassa 1")
+    for code in codes:
+        cart.add_code(code)
+    return cart.pay_invoice(customer, **kwargs).invoice
+
+
+@pytest.fixture
+def open_dialog(qtbot):
+    """Opens the invoice dialog of an invoice, shown and exposed."""
+    def opener(invoice):
+        from kassa.ui.invoices import InvoiceDialog
+
+        dialog = InvoiceDialog(invoice.id, till="Kassa 1")
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        return dialog
+
+    return opener

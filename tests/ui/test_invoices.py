@@ -4,34 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 
 from kassa.models import Invoice, InvoiceLine, Transmission
-from kassa.till import Cart
 from kassa.ui import invoices as invoices_ui
 from kassa.ui.invoices import InvoiceDialog, InvoiceListDialog
-from tests.ui.conftest import COFFEE, MUG, pdf_text, type_and_enter, wait_for_window
-
-
-def issue(customer, *codes, **kwargs) -> Invoice:
-    cart = Cart(till="Kassa 1")
-    for code in codes:
-        cart.add_code(code)
-    return cart.pay_invoice(customer, **kwargs).invoice
-
-
-@pytest.fixture
-def open_dialog(qtbot):
-    def opener(invoice: Invoice) -> InvoiceDialog:
-        dialog = InvoiceDialog(invoice.id, till="Kassa 1")
-        qtbot.addWidget(dialog)
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        return dialog
-
-    return opener
+from tests.ui.conftest import COFFEE, MUG, issue, pdf_text, type_and_enter, wait_for_window
 
 
 def test_credit_of_chosen_lines(qtbot, shop, open_dialog):

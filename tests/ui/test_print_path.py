@@ -7,29 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kassa.models import AuditEvent, Invoice, Transmission
-from kassa.till import Cart
-from kassa.ui.invoices import InvoiceDialog
-from tests.ui.conftest import COFFEE, MUG, pdf_text
+from tests.ui.conftest import COFFEE, MUG, issue, pdf_text
 from tests.ui.real_dialogs import print_to_file, save_in_file_dialog
-
-
-def issue(customer, *codes, **kwargs) -> Invoice:
-    cart = Cart(till="Kassa 1")
-    for code in codes:
-        cart.add_code(code)
-    return cart.pay_invoice(customer, **kwargs).invoice
-
-
-@pytest.fixture
-def open_dialog(qtbot):
-    def opener(invoice: Invoice) -> InvoiceDialog:
-        dialog = InvoiceDialog(invoice.id, till="Kassa 1")
-        qtbot.addWidget(dialog)
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        return dialog
-
-    return opener
 
 
 def test_print_goes_through_the_real_print_dialog(qtbot, shop, open_dialog, tmp_path):

@@ -77,7 +77,6 @@ INTEREST_FIELDS = {
     "address": "Adress",
     "orgNumber": "Organisationsnummer",
     "postalCode": "Postnummer",
-    "city": "Ort",
     "invoicesPerYear": "Antal fakturor per år",
     "contactName": "Kontaktperson",
     "email": "E-post",
