@@ -42,6 +42,8 @@ def test_help_is_swedish(tmp_path):
     (("ubl", "1", "2"), "kassa: fel: okända argument: 2"),
     (("ubl", "1", "-o"), "kassa ubl: fel: argument -o/--output: ett argument förväntades"),
     (("outbox",), "kassa outbox: fel: följande argument krävs: ÅTGÄRD"),
+    (("outbox", "retry", "tre"), "kassa outbox retry: fel: argument ID: ”tre” är inget heltal"),
+    (("outbox", "run", "--lease", "lite"), "argument --lease: ”lite” är inget antal sekunder"),
 ])
 def test_argument_errors_are_swedish(tmp_path, args, said):
     result = kassa_in_english_terminal(*args, data_dir=tmp_path)
