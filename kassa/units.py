@@ -15,7 +15,7 @@ UNITS: tuple[tuple[str, str], ...] = (
     ("MTK", "m²"),
     ("MTQ", "m³"),
     ("KMT", "km"),
-    ("PK", "förp"),
+    ("XPK", "förp"),
     ("SET", "sats"),
     ("PR", "par"),
 )

@@ -16,7 +16,7 @@ from types import FrameType
 from kassa.commands.base import EXIT_FAILED, EXIT_OK, CommandError, open_database, seconds, whole_number
 from kassa.models import Transmission
 from kassa.outbox import actions, summary
-from kassa.outbox.sender import SendPolicy, Sender, default_client_factory
+from kassa.outbox.sender import Sender, SendPolicy, default_client_factory
 from kassa.outbox.states import NOT_CONNECTED_TEXT, state_text
 from kassa.pagero.errors import PageroError
 

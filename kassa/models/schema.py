@@ -4,21 +4,26 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
+from collections.abc import Callable
+from typing import Any
 
 import peewee
 
 from kassa.models.articles import Article
 from kassa.models.base import BaseModel
+from kassa.models.bookkeeping import BOOKKEEPING_MODELS, registration_triggers
 from kassa.models.company import Company
 from kassa.models.customers import Customer, CustomerCategory
 from kassa.models.database import db, is_postgres, sqlite_path
 from kassa.models.invoices import AuditEvent, Invoice, InvoiceLine, NumberSeries
+from kassa.models.print_jobs import PrintJob
 from kassa.models.sales import Payment, Sale, SaleLine
 from kassa.models.transmissions import InterestRequest, Transmission
+from kassa.models.vat import VatGroup, VatRatePeriod, seed_vat_groups
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 4
 
 
 class SchemaVersion(BaseModel):
@@ -27,13 +32,40 @@ class SchemaVersion(BaseModel):
 
 
 MODELS = [
-    SchemaVersion, Company, CustomerCategory, Customer, Article, Sale, SaleLine, Payment,
-    NumberSeries, Invoice, InvoiceLine, AuditEvent, Transmission, InterestRequest,
+    SchemaVersion, Company, CustomerCategory, Customer, VatGroup, VatRatePeriod, Article, Sale, SaleLine, Payment,
+    NumberSeries, Invoice, InvoiceLine, AuditEvent, Transmission, InterestRequest, PrintJob, *BOOKKEEPING_MODELS,
 ]
 
 # version -> function(migrator) bringing the schema from version-1 to version
 # (a migration imports playhouse.migrate.migrate itself).
-MIGRATIONS: dict[int, callable] = {}
+MIGRATIONS: dict[int, Callable[[Any], None]] = {}
+
+
+def _add_print_jobs(migrator) -> None:
+    """2: the receipt printer's queue (kassa.devices.print_queue)."""
+    db.create_tables([PrintJob], safe=True)
+
+
+MIGRATIONS[2] = _add_print_jobs
+
+
+def _add_bookkeeping(migrator) -> None:
+    """3: the account plan, reminder settings, payments from Bankgirot and reminders (new tables only)."""
+    db.create_tables(BOOKKEEPING_MODELS, safe=True)
+    for stmt in registration_triggers(is_postgres()):
+        db.execute_sql(stmt)
+
+
+MIGRATIONS[3] = _add_bookkeeping
+
+
+def _migration_4(migrator) -> None:
+    from kassa.models.vat_migration import migrate_vat
+
+    migrate_vat(migrator)
+
+
+MIGRATIONS[4] = _migration_4  # VAT groups with dated rates, categories, foreign buyers, tax currency
 
 _INVOICE_CONTENT = [
     f.column_name for f in Invoice._meta.sorted_fields if f.name not in Invoice.MUTABLE_FIELDS and f.name != "id"
@@ -75,6 +107,16 @@ def _postgres_triggers() -> list[str]:
     return stmts
 
 
+def install_triggers(replace: bool = False) -> None:
+    """The triggers that keep issued invoices fixed; `replace` renews them after columns were added."""
+    if replace and not is_postgres():
+        for name in ("invoice_no_update", "invoice_no_delete", "invoice_line_no_update", "invoice_line_no_delete",
+                     "audit_event_no_update", "audit_event_no_delete"):
+            db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+    for stmt in _postgres_triggers() if is_postgres() else _sqlite_triggers():
+        db.execute_sql(stmt)
+
+
 def current_version() -> int | None:
     if not db.table_exists("schema_version"):
         return None
@@ -102,10 +144,12 @@ def ensure_schema() -> None:
     if version is None:
         with db.atomic():
             db.create_tables(MODELS, safe=True)
-            for stmt in _postgres_triggers() if is_postgres() else _sqlite_triggers():
+            install_triggers()
+            for stmt in registration_triggers(is_postgres()):
                 db.execute_sql(stmt)
             SchemaVersion.create(version=SCHEMA_VERSION)
             NumberSeries.insert(name="invoice", next_number=1).on_conflict_ignore().execute()
+            seed_vat_groups()
         return
     if version < SCHEMA_VERSION:
         # playhouse.migrate pulls in the PostgreSQL driver; only a migration needs it.

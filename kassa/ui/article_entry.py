@@ -17,8 +17,8 @@ from kassa.money import format_sek
 def load_article_index() -> list[tuple[str, int]]:
     """(label, id) of the active articles, for the list (a worker job)."""
     query = (Article.select(Article.id, Article.number, Article.name, Article.price)
-             .where(Article.active == True).order_by(Article.name).tuples())  # noqa: E712
-    return [(f"{name} · {number} · {format_sek(price)} kr", id_) for id_, number, name, price in query]
+             .where(Article.active == True).order_by(Article.name))  # noqa: E712
+    return [(f"{a.name} · {a.number} · {format_sek(a.price)} kr", a.id) for a in query]
 
 
 def looks_like_a_name(text: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from kassa.customer_search import search_customers
@@ -35,8 +35,8 @@ def customer_summary_html(customer: Customer) -> str:
         return QCoreApplication.translate("CustomerPicker", text)
 
     parts = [f"<b>{escape(customer_label(customer))}</b>"]
-    if customer.category_id:
-        category = customer.category
+    category = customer.category if customer.category_id else None
+    if category is not None:
         parts.append(escape(tr("Kategori: %1").replace("%1", category.name)))
         flags = []
         if category.sends_via_pagero:
@@ -110,7 +110,8 @@ class CustomerPicker(QWidget):
         if has_results:
             self.results.setCurrentIndex(self.model.index(0, 0))
         typed = self.field.text().strip()
-        self.hint.setText("" if has_results or not typed else self.tr("Ingen aktiv kund matchar \"%1\".").replace("%1", typed))
+        no_match = self.tr("Ingen aktiv kund matchar \"%1\".").replace("%1", typed)
+        self.hint.setText("" if has_results or not typed else no_match)
         self.hint.setVisible(bool(self.hint.text()))
         if self._pick_when_ready:
             self._pick_when_ready = False
@@ -147,7 +148,8 @@ class CustomerPicker(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         # Up/Down in the field move in the result list, so the hands stay on the keyboard.
-        if watched is self.field and event.type() == QEvent.Type.KeyPress and self.model.rowCount():
+        if watched is self.field and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
+                and self.model.rowCount():
             key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
                 row = self.results.currentIndex().row()

@@ -50,7 +50,7 @@ class InvoiceQuestions:
         self.next()
 
     def _hold(self, questions: InvoiceQuestions | None) -> None:
-        self.window._invoice_questions = questions  # type: ignore[attr-defined]
+        self.window._invoice_questions = questions  # type: ignore[attr-defined]  # the till holds it
 
     def next(self) -> None:
         if self.steps:

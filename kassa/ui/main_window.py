@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -57,6 +59,11 @@ ARTICLES = ("kassa.ui.articles", "ArticleRegisterDialog")
 E_INVOICES = ("kassa.ui.einvoices", "EInvoiceStatusDialog")
 LOG_VIEWER = ("kassa.ui.log_viewer", "LogViewerDialog")
 RULE_PACK = ("kassa.ui.rule_pack", "RulePackDialog")
+PAYMENTS = ("kassa.ui.payments", "PaymentsDialog")
+REMINDERS = ("kassa.ui.reminders", "RemindersDialog")
+SIE_EXPORT = ("kassa.ui.sie_export", "SieExportDialog")
+BOOKKEEPING_SETTINGS = ("kassa.ui.bookkeeping_settings", "BookkeepingSettingsDialog")
+VAT_GROUPS = ("kassa.ui.vat_groups", "VatGroupsDialog")
 
 
 def issue_from_till(cart: Cart, customer: Customer, buyer_reference: str | None, claim_reference: str,
@@ -95,6 +102,7 @@ class MainWindow(QMainWindow):
         self._paying = False
         self._windows: dict[str, QWidget] = {}
         self._article_ids: dict[str, int] = {}
+        self._invoice_questions: InvoiceQuestions | None = None  # kept alive while F7's dialogs are open
         self.last_result: SaleResult | None = None
 
         self._build_till()
@@ -128,8 +136,8 @@ class MainWindow(QMainWindow):
         self.code_field.returnPressed.connect(self.enter_code)
         self.code_field.textEdited.connect(lambda text: self.article_completer.follow(text))
 
-        self.article_completer = ArticleCompleter(self.code_field, self)
-        self.article_completer.activated[str].connect(self._article_picked)
+        self.article_completer: ArticleCompleter = ArticleCompleter(self.code_field, self)
+        self.article_completer.activated[str].connect(self._article_picked)  # type: ignore[index]  # overloaded
 
         self.table = QTableView(self)
         self.table.setObjectName("cartTable")
@@ -244,9 +252,19 @@ class MainWindow(QMainWindow):
                      QKeySequence("Ctrl+M"))
         self._action(invoices, self.tr("E-fakturor"), lambda: self.open_window(E_INVOICES), "eInvoicesAction")
 
+        invoices.addSeparator()
+        self._action(invoices, self.tr("Inbetalningar från Bankgirot"), lambda: self.open_window(PAYMENTS),
+                     "paymentsAction")
+        self._action(invoices, self.tr("Påminnelser"), lambda: self.open_window(REMINDERS), "remindersAction")
+        self._action(invoices, self.tr("Exportera SIE-fil till bokföringen"), lambda: self.open_window(SIE_EXPORT),
+                     "sieExportAction")
+
         settings = bar.addMenu(self.tr("&Inställningar"))
         self._action(settings, self.tr("Företag"), lambda: self.open_wizard("company"), "companyAction")
+        self._action(settings, self.tr("Bokföring"), lambda: self.open_window(BOOKKEEPING_SETTINGS),
+                     "bookkeepingSettingsAction")
         self._action(settings, self.tr("Databas"), lambda: self.open_wizard("database"), "databaseAction")
+        self._action(settings, self.tr("Momsgrupper"), lambda: self.open_window(VAT_GROUPS), "vatGroupsAction")
         integrations = settings.addMenu(self.tr("Integrationer"))
         pagero = integrations.addMenu(self.tr("Pagero"))
         self._action(pagero, self.tr("Anmäl intresse"), lambda: self.open_wizard("interest"), "interestAction")
@@ -468,10 +486,11 @@ class MainWindow(QMainWindow):
     def _pay(self, method: str, *args) -> None:
         """Run the payment on a copy of the cart in a worker; the window shows the result."""
         cart = self.cart.copy()
+        job: Callable[..., SaleResult]
         if method == "invoice":
             job, args = issue_from_till, (cart, *args)
         else:
-            job = {"cash": cart.pay_cash, "card": cart.pay_card}[method]
+            job = cart.pay_cash if method == "cash" else cart.pay_card
         self._set_paying(True)
         self.show_message(self.tr("Registrerar …"))
         run_in_background(job, *args, on_result=self._paid, on_error=self._payment_failed,
@@ -492,7 +511,7 @@ class MainWindow(QMainWindow):
         self.last_result = result
         self.model.clear()
         self.set_customer(None)
-        if result.method == "cash":
+        if result.method == "cash" and result.tendered is not None and result.change is not None:
             text = self.tr("Kontant %1 kr (öresavrundning %2). Mottaget %3 kr. Växel %4 kr.")
             text = (text.replace("%1", format_sek(result.payable)).replace("%2", format_sek(result.rounding))
                     .replace("%3", format_sek(result.tendered)).replace("%4", format_sek(result.change)))
@@ -502,7 +521,7 @@ class MainWindow(QMainWindow):
         elif result.method == "card":
             text = self.tr("Kort %1 kr.").replace("%1", format_sek(result.payable))
             self.last_sale_label.setText(escape(text))
-        else:
+        elif result.invoice is not None:
             text = self.tr("Faktura %1 till %2, %3 kr.").replace("%1", str(result.invoice.number)).replace(
                 "%2", result.invoice.buyer.get("name", "")).replace("%3", format_sek(result.payable))
             self.last_sale_label.setText(escape(text))
@@ -550,7 +569,7 @@ class MainWindow(QMainWindow):
     def open_window(self, spec: tuple[str, str]) -> QWidget | None:
         window_class = import_window_class(spec)
         window = self._show_single(spec[1], lambda: window_class(self))
-        if spec == ARTICLES:
+        if spec == ARTICLES and isinstance(window, QDialog):
             window.finished.connect(lambda _: self.reload_articles())
         return window
 
@@ -587,7 +606,8 @@ class MainWindow(QMainWindow):
 
     def disconnect_pagero(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Koppla från Pagero"),
-                          self.tr("Koppla från Kassa från Pagero? E-fakturor i kön skickas inte förrän du ansluter igen."),
+                          self.tr("Koppla från Kassa från Pagero? "
+                                  "E-fakturor i kön skickas inte förrän du ansluter igen."),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setObjectName("disconnectBox")
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Koppla från"))
@@ -604,10 +624,9 @@ class MainWindow(QMainWindow):
         self.open_window(LOG_VIEWER)
 
     def show_about(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Om Kassa"),
-                          self.tr("%1 %2\nKassasystem med fakturering och e-faktura via Pagero (PEPPOL BIS Billing 3.0).\n"
-                                  "Data: %3").replace("%1", APP_NAME).replace("%2", __version__)
-                          .replace("%3", str(config.data_dir())),
-                          QMessageBox.StandardButton.Ok, self)
+        text = (self.tr("%1 %2\nKassasystem med fakturering och e-faktura via Pagero "
+                        "(PEPPOL BIS Billing 3.0).\nData: %3")
+                .replace("%1", APP_NAME).replace("%2", __version__).replace("%3", str(config.data_dir())))
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Om Kassa"), text, QMessageBox.StandardButton.Ok, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()

@@ -144,9 +144,9 @@ class RegisterDialog(QDialog):
         self.edit_button.clicked.connect(self.edit_selected)
         self.deactivate_button.clicked.connect(self.toggle_active_selected)
         self.close_button.clicked.connect(self.reject)
-        QShortcut(QKeySequence(Qt.Key.Key_Insert), self, activated=self.new_record)
-        QShortcut(QKeySequence(Qt.Key.Key_F2), self, activated=self.edit_selected)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, activated=self.search_edit.setFocus)
+        QShortcut(QKeySequence(Qt.Key.Key_Insert), self, self.new_record)
+        QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.edit_selected)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, lambda: self.search_edit.setFocus())
         self.table.installEventFilter(self)
 
         self.resize(900, 560)
@@ -164,7 +164,7 @@ class RegisterDialog(QDialog):
     def columns(self) -> list[Column]:
         raise NotImplementedError
 
-    def base_query(self, include_inactive: bool) -> peewee.ModelSelect:
+    def base_query(self, include_inactive: bool) -> peewee.ModelSelect[Any]:
         raise NotImplementedError
 
     def search(self, text: str, include_inactive: bool) -> list[Any]:
@@ -199,7 +199,7 @@ class RegisterDialog(QDialog):
             width = max([metrics.horizontalAdvance(text or "") + 24 for text in texts], default=0)
             header.resizeSection(col, max(width, header.sectionSizeFromContents(col).width()))
 
-    def _query(self) -> peewee.ModelSelect:
+    def _query(self) -> peewee.ModelSelect[Any]:
         return self.base_query(self.show_inactive.isChecked())
 
     def refresh(self) -> None:

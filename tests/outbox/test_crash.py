@@ -16,11 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from kassa.models import Transmission
-from kassa.models import TransmissionState
+from kassa.models import Transmission, TransmissionState
 from kassa.outbox.enqueue import enqueue_invoice
 from tests.outbox.fixtures import issue_e_invoices, seller, uploads_per_number
-
 
 REPO = Path(__file__).resolve().parents[2]
 INVOICES = 200

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLineEdit
 
-from tests.ui.conftest import wait_for_window
+from tests.factories import wait_for_window
 
 
 def print_to_file(qtbot, target: Path, timeout: int = 5000) -> QPrintDialog:

@@ -10,7 +10,7 @@ from PySide6.QtPrintSupport import QPrintPreviewDialog
 from kassa.models import Invoice, InvoiceLine, Transmission
 from kassa.ui import invoices as invoices_ui
 from kassa.ui.invoices import InvoiceDialog, InvoiceListDialog
-from tests.ui.conftest import COFFEE, MUG, issue, pdf_text, type_and_enter, wait_for_window
+from tests.factories import COFFEE, MUG, issue, pdf_text, type_and_enter, wait_for_window
 
 
 def test_credit_of_chosen_lines(qtbot, shop, open_dialog):

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 import kassa.ui
 from kassa.ui.focus import is_input
-from tests.ui.conftest import COFFEE, MUG, close_all_dialogs, type_and_enter, wait_for_window
+from tests.factories import COFFEE, MUG, close_all_dialogs, type_and_enter, wait_for_window
 
 # Bases that are never opened on their own.
 ABSTRACT = {"kassa.ui.payment_dialogs._FormDialog", "kassa.ui.register_dialog.RecordDialog",

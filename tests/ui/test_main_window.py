@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialogButtonBox, QFileDialog
 
 from kassa.models import Invoice, Payment, Sale
-from tests.ui.conftest import COFFEE, MUG, pdf_text, top_level, type_and_enter, wait_for_window
+from tests.factories import COFFEE, MUG, pdf_text, top_level, type_and_enter, vat_group, wait_for_window
 
 
 def scan(qtbot, window, code: str) -> None:
@@ -165,7 +165,7 @@ def test_a_typed_name_and_enter_adds_the_only_match(qtbot, window, shop):
 def test_a_typed_name_with_no_or_several_matches_says_so(qtbot, window, shop):
     from kassa.models import Article
 
-    Article.create(number="201", name="Mugg svart", price=Decimal("79.00"), vat_rate=25)
+    Article.create(number="201", name="Mugg svart", price=Decimal("79.00"), vat_group=vat_group(25))
     window.reload_articles()
     qtbot.waitUntil(lambda: len(window._article_ids) == 4)
     window.code_field.setFocus()
@@ -322,7 +322,7 @@ def test_the_carts_amounts_are_never_cut(qtbot, window, shop):
     from tests.ui.test_keyboard_everywhere import truncated
 
     Article.create(number="900", barcode="7350053850026", name="Kassaregister med kontrollenhet",
-                   price=Decimal("129990.00"), vat_rate=25)
+                   price=Decimal("129990.00"), vat_group=vat_group(25))
     scan(qtbot, window, "125*7350053850026")
     qtbot.waitUntil(lambda: window.model.rowCount() == 1)
     assert window.model.index(0, 5).data() == "16\u00a0248\u00a0750,00"

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kassa.models import AuditEvent, Invoice, Transmission
-from tests.ui.conftest import COFFEE, MUG, issue, pdf_text
+from tests.factories import COFFEE, MUG, issue, pdf_text
 from tests.ui.real_dialogs import print_to_file, save_in_file_dialog
 
 
@@ -57,7 +57,7 @@ def test_e_invoice_paper_copy_through_the_real_print_dialog(qtbot, shop, open_di
 def test_cancelling_the_print_dialog_prints_nothing(qtbot, shop, open_dialog):
     from PySide6.QtPrintSupport import QPrintDialog
 
-    from tests.ui.conftest import wait_for_window
+    from tests.factories import wait_for_window
 
     invoice = issue(shop.customers.plain, COFFEE)
     dialog = open_dialog(invoice)

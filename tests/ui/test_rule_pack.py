@@ -11,8 +11,7 @@ from PySide6.QtCore import Qt
 
 from kassa.peppol.rules.pack import installed_rules_dir, rule_pack_location
 from kassa.ui.einvoices import EInvoiceStatusDialog
-from tests.ui.conftest import wait_for_window
-from tests.ui.fixtures_registers import QT_NOISE, background_done  # noqa: F401
+from tests.factories import QT_NOISE, wait_for_window
 from tests.ui.real_dialogs import save_in_file_dialog
 
 pytestmark = QT_NOISE

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 from kassa.peppol.rules.errors import RulePackError
 
@@ -14,7 +15,7 @@ _saxon_lock = threading.Lock()
 _saxon_processor = None
 
 
-def saxon_processor():
+def saxon_processor() -> Any:
     """The process's one SaxonC processor (imported on first use: the worker engine never loads it here)."""
     global _saxon_processor
     if _saxon_processor is None:
@@ -26,7 +27,7 @@ def saxon_processor():
     return _saxon_processor
 
 
-def compile_stylesheet(xslt, path: Path):
+def compile_stylesheet(xslt: Any, path: Path) -> Any:
     """One compiled Schematron stylesheet (a saxonche PyXsltExecutable); RulePackError if it cannot compile."""
     try:
         return xslt.compile_stylesheet(stylesheet_file=str(path))

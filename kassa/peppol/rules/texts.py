@@ -34,12 +34,14 @@ RULE_TEXTS_SV: dict[str, str] = {
     # Sums and VAT (EN 16931). A cashier cannot cause these; the builder can.
     "BR-CO-10": "Fakturans radsumma stämmer inte med summan av radbeloppen. " + _BUILDER_FAULT,
     "BR-CO-11": "Summan av rabatter på fakturanivå stämmer inte med rabatterna. " + _BUILDER_FAULT,
-    "BR-CO-12": "Summan av avgifter på fakturanivå (t.ex. fakturaavgift) stämmer inte med avgifterna. " + _BUILDER_FAULT,
+    "BR-CO-12": "Summan av avgifter på fakturanivå (t.ex. fakturaavgift) stämmer inte med avgifterna. "
+    + _BUILDER_FAULT,
     "BR-CO-13": "Beloppet exklusive moms stämmer inte med raderna, rabatterna och avgifterna. " + _BUILDER_FAULT,
     "BR-CO-14": "Fakturans totala moms stämmer inte med summan av momsen per momssats. " + _BUILDER_FAULT,
     "BR-CO-15": "Beloppet inklusive moms är inte beloppet exklusive moms plus momsen. " + _BUILDER_FAULT,
     "BR-CO-16": "Belopp att betala stämmer inte med totalen, redan betalt och öresavrundningen. " + _BUILDER_FAULT,
-    "BR-CO-17": "Momsbeloppet för en momssats är inte underlaget gånger satsen, avrundat till hela ören. " + _BUILDER_FAULT,
+    "BR-CO-17": "Momsbeloppet för en momssats är inte underlaget gånger satsen, avrundat till hela ören. "
+    + _BUILDER_FAULT,
     "BR-CO-18": "Fakturan saknar momsspecifikation. " + _BUILDER_FAULT,
     "BR-CO-25": "När det finns ett belopp att betala måste förfallodag eller betalningsvillkor anges. "
     "Kontrollera betalningsvillkoren på fakturan eller kunden.",
@@ -50,7 +52,8 @@ RULE_TEXTS_SV: dict[str, str] = {
     "BR-E-10": "Momsfri försäljning (momskategori E) måste ange skälet till att moms inte tas ut.",
     "BR-CL-23": "En radenhet (t.ex. st, tim, kg) har ingen giltig kod enligt UN/ECE rek. 20. "
     "Kontrollera enheten på artikeln.",
-    "BR-CL-25": "Den elektroniska adressens typ är okänd; den ska t.ex. vara 0007 (organisationsnummer) eller 0088 (GLN).",
+    "BR-CL-25": "Den elektroniska adressens typ är okänd; den ska t.ex. vara 0007 (organisationsnummer) "
+    "eller 0088 (GLN).",
     # Peppol rules.
     "PEPPOL-EN16931-R003": "Köparens referens saknas. Fyll i kundens referens (t.ex. beställarens namn "
     "eller referenskod) på fakturan eller under Register → Kundregister → Ändra.",

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QSp
 from kassa.identifiers import check_email, check_postal_code
 from kassa.outbox.interest import InterestState, interest_state, queue_interest
 from kassa.ui.validated_fields import MessageLine, ValidatedLineEdit
-from kassa.ui.workers import run_in_background
 from kassa.ui.wizard.company_page import CompanyPage
 from kassa.ui.wizard.form import ERROR_STYLE, OK_STYLE, check_orgnr_or_sole_trader, form_row
+from kassa.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class InterestPage(QWizardPage):
         self.invoices_spin.setSpecialValueText(self.tr("ange antal"))  # 0 is no answer
         self.invoices_error = MessageLine(self)
         self.invoices_error.setStyleSheet(ERROR_STYLE)
-        self.invoices_spin.valueChanged.connect(lambda value: value and self.invoices_error.setText(""))
+        self.invoices_spin.valueChanged.connect(self._count_changed)
         self.contact_edit = ValidatedLineEdit(required=True, required_message=required)
         self.email_edit = ValidatedLineEdit(check_email, required=True, required_message=required)
         self.phone_edit = ValidatedLineEdit(required=True, required_message=required)
@@ -70,6 +70,10 @@ class InterestPage(QWizardPage):
         self._follow_timer = QTimer(self)
         self._follow_timer.setInterval(FOLLOW_MS)
         self._follow_timer.timeout.connect(self._look)
+
+    def _count_changed(self, value: int) -> None:
+        if value:
+            self.invoices_error.setText("")
 
     def initializePage(self) -> None:  # noqa: N802 - Qt naming
         # Prefill from the company page (or the saved company) where the fields are still empty.
