@@ -255,7 +255,8 @@ class ReminderDialog(QDialog):
             reminder_printing.print_on, self.reminder_id, printer,
             on_result=lambda _: self._done(self.tr("Påminnelsen är utskriven.")),
             on_error=lambda exc: self._say(escape(str(exc)), ok=False)))
-        dialog.open()
+        # PySide6 6.12 binds only QPrintDialog.open(receiver, member): call QDialog's own open().
+        QDialog.open(dialog)
         self._print_dialog = dialog
 
     def default_pdf_name(self) -> str:
