@@ -80,7 +80,7 @@ def create_demo() -> dict[str, int]:
         added["customers"] += created
     groups = seed_vat_groups()
     for values in ARTICLES:
-        values = dict(values, vat_group=groups[values["vat_group"]])
+        values = dict(values, vat_group=groups[str(values["vat_group"])])
         _, created = Article.get_or_create(number=values["number"], defaults=values)
         added["articles"] += created
     if not Invoice.select().where(Invoice.till == DEMO_TILL).exists():

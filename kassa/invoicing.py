@@ -371,7 +371,7 @@ def credit_invoice(
         company = Company.get_solo()
         today = issue_date or dt.date.today()
         exchange = None
-        if invoice.exchange_rate is not None:
+        if invoice.exchange_rate is not None and invoice.exchange_rate_date is not None:
             exchange = ExchangeRate(invoice.currency, invoice.exchange_rate, invoice.exchange_rate_date)
         credit = _write_invoice(
             kind="credit_note", customer=invoice.customer, totals=piece.totals, company=company, issue_date=today,

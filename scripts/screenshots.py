@@ -168,8 +168,8 @@ def invoice_e_invoice() -> QWidget:
     coffee = Article.get(Article.number == "100")
     customer = Customer.get(Customer.number == 1001)
     new = issue_invoice(customer, [LineInput(coffee.name, Decimal("6"), coffee.price, 0,
-                                             vat_group_id=coffee.vat_group_id, unit=coffee.unit,
-                                             article_number=coffee.number)],
+                                             vat_group_id=coffee.vat_group_id,
+                                             unit=coffee.unit, article_number=coffee.number)],
                         buyer_reference=customer.reference)
     dialog = InvoiceDialog(new.id, till="Kassa 1")
     dialog.print_button.click()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import peewee
 
@@ -21,6 +22,8 @@ class Article(BaseModel):
     price_includes_vat = peewee.BooleanField(default=True)  # shelf prices in Sweden include VAT
     # The VAT group; its rate on the date of supply is the article's rate (kassa.vat.rates).
     vat_group = peewee.ForeignKeyField(VatGroup, null=True, backref="articles", on_delete="RESTRICT")
+    if TYPE_CHECKING:
+        vat_group_id: int | None  # peewee's accessor of the foreign key's value
     active = peewee.BooleanField(default=True)
 
     def __str__(self) -> str:
