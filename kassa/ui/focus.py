@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QTextEdit,
     QWidget,
 )
@@ -88,6 +89,10 @@ def _collect_widget(widget: QWidget | None, found: list[QWidget]) -> None:
     if widget is None:
         return
     if isinstance(widget, QSplitter):
+        for index in range(widget.count()):
+            _collect_widget(widget.widget(index), found)
+    elif isinstance(widget, QTabWidget):  # the tabs, then each page (a hidden page is skipped by Tab)
+        _collect_widget(widget.tabBar(), found)
         for index in range(widget.count()):
             _collect_widget(widget.widget(index), found)
     elif isinstance(widget, QScrollArea):

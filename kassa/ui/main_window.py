@@ -265,6 +265,9 @@ class MainWindow(QMainWindow):
                      "bookkeepingSettingsAction")
         self._action(settings, self.tr("Databas"), lambda: self.open_wizard("database"), "databaseAction")
         self._action(settings, self.tr("Momsgrupper"), lambda: self.open_window(VAT_GROUPS), "vatGroupsAction")
+        # The hardware dialog holds both; the messages of each part name their own entry.
+        self._action(settings, self.tr("Kontrollenhet"), self.open_hardware, "controlUnitAction")
+        self._action(settings, self.tr("Kvittoskrivare"), self.open_hardware, "receiptPrinterAction")
         integrations = settings.addMenu(self.tr("Integrationer"))
         pagero = integrations.addMenu(self.tr("Pagero"))
         self._action(pagero, self.tr("Anmäl intresse"), lambda: self.open_wizard("interest"), "interestAction")
@@ -572,6 +575,13 @@ class MainWindow(QMainWindow):
         if spec == ARTICLES and isinstance(window, QDialog):
             window.finished.connect(lambda _: self.reload_articles())
         return window
+
+    def open_hardware(self) -> QWidget:
+        from kassa.models import Company
+        from kassa.ui.hardware_dialog import HardwareDialog
+
+        return self._show_single("hardware", lambda: HardwareDialog(
+            Company.get_solo().org_number, config.till_designation(), self))
 
     def open_wizard(self, page: str) -> QWidget | None:
         from kassa.ui.wizard import SettingsWizard

@@ -42,6 +42,7 @@ from kassa.models import Reminder
 from kassa.money import format_sek
 from kassa.ui import printing, reminder_printing
 from kassa.ui.file_dialogs import choose_file
+from kassa.ui.focus import prepare_keyboard
 from kassa.ui.workers import run_in_background
 
 ERROR_STYLE = "color: #b71c1c;"
@@ -113,6 +114,7 @@ class RemindersDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
         self.resize(980, 520)
+        prepare_keyboard(self)  # the first input has the focus; Tab follows the layout
         self.refresh()
 
     def refresh(self) -> None:

@@ -117,7 +117,6 @@ def wizard_pages(ctx: Ctx) -> list[tuple[QDialog, QWidget]]:
     return pages
 
 
-# The way a cashier gets to each dialog. A new dialog class needs one entry here.
 def from_menu(action: str, name: str) -> Callable[[Ctx], QDialog]:
     return lambda ctx: (trigger(ctx, action), shown(ctx, name))[-1]
 
@@ -136,6 +135,33 @@ def at_till(key: Qt.Key, name: str, customer: str | None = None) -> Callable[[Ct
 def invoice_list(ctx: Ctx) -> QDialog:
     invoice_dialog(ctx).close()
     return from_menu("invoiceListAction", "kassa.ui.invoices.InvoiceListDialog")(ctx)
+
+
+def reminder(ctx: Ctx) -> QDialog:
+    """A reminder for an invoice 30 days overdue, opened from Påminnelser."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from kassa.bookkeeping.reminders import issue_reminder
+    from kassa.invoicing import issue_invoice
+    from kassa.models import ReferenceRate
+    from kassa.money import LineInput
+
+    issued = dt.date.today() - dt.timedelta(days=60)
+    for start in {dt.date(day.year, 1 if day.month < 7 else 7, 1) for day in (issued, dt.date.today())}:
+        ReferenceRate.get_or_create(valid_from=start, defaults={"rate": Decimal("2.25")})  # for the interest
+    invoice = issue_invoice(ctx.shop.customers.plain, [LineInput("Montering", Decimal(2), Decimal("500.00"), 25)],
+                            issue_date=issued)
+    made = issue_reminder(invoice.id, dt.date.today(), "Kassa 1")
+    reminders = from_menu("remindersAction", "kassa.ui.reminders.RemindersDialog")(ctx)
+    reminders.open_reminder(made.id)
+    return shown(ctx, "kassa.ui.reminders.ReminderDialog")
+
+
+def hardware(ctx: Ctx) -> QDialog:
+    """Kassa's hardware: Inställningar → Kvittoskrivare (or Kontrollenhet)."""
+    trigger(ctx, "receiptPrinterAction")
+    return shown(ctx, "kassa.ui.hardware_dialog.HardwareDialog")
 
 
 # The way a cashier gets to each dialog. A new dialog class needs one entry here.
@@ -164,6 +190,14 @@ OPENERS: dict[str, Callable[[Ctx], QDialog | None]] = {
     "kassa.ui.log_viewer.LogViewerDialog": from_menu("showLogAction", "kassa.ui.log_viewer.LogViewerDialog"),
     "kassa.ui.rule_pack.RulePackDialog": from_menu("rulePackAction", "kassa.ui.rule_pack.RulePackDialog"),
     "kassa.ui.wizard.wizard.SettingsWizard": lambda ctx: (wizard_pages(ctx), None)[-1],  # each page checked there
+    "kassa.ui.bookkeeping_settings.BookkeepingSettingsDialog": from_menu(
+        "bookkeepingSettingsAction", "kassa.ui.bookkeeping_settings.BookkeepingSettingsDialog"),
+    "kassa.ui.payments.PaymentsDialog": from_menu("paymentsAction", "kassa.ui.payments.PaymentsDialog"),
+    "kassa.ui.reminders.RemindersDialog": from_menu("remindersAction", "kassa.ui.reminders.RemindersDialog"),
+    "kassa.ui.reminders.ReminderDialog": reminder,
+    "kassa.ui.sie_export.SieExportDialog": from_menu("sieExportAction", "kassa.ui.sie_export.SieExportDialog"),
+    "kassa.ui.vat_groups.VatGroupsDialog": from_menu("vatGroupsAction", "kassa.ui.vat_groups.VatGroupsDialog"),
+    "kassa.ui.hardware_dialog.HardwareDialog": hardware,
 }
 
 
@@ -270,11 +304,13 @@ def check_keyboard(qtbot, dialog: QDialog, root: QWidget, label: str) -> None:
     assert first is not None, f"{label}: opens with the focus on {start and _name(start)}, not in an input"
     visited = [first]
     current = start
+    left = False  # Tab may first move inside the input (a date edit's day, month, year)
     for _ in range(3 * len(root.findChildren(QWidget)) + 10):
         qtbot.keyClick(current, Qt.Key.Key_Tab)
         current = dialog.focusWidget()
-        if current is start or current is None:
+        if current is None or (current is start and left):
             break
+        left = left or current is not start
         found = _input_of(current, root)
         if found is not None and found is not visited[-1]:
             if found is first:
