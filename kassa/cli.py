@@ -59,9 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         try:
             code = _main(argv)
-        except SystemExit as exc:  # argparse after --help or a wrong argument
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        sys.stdout.flush()  # a reader that went away shows here, not at interpreter exit
+        finally:  # also when argparse ends with SystemExit (--help, a wrong argument)
+            sys.stdout.flush()  # a reader that went away shows here, not at interpreter exit
     except BrokenPipeError:
         # The reader (head, less) stopped reading: end quietly. Further writes go nowhere.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
