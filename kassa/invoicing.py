@@ -272,7 +272,8 @@ def issue_invoice(
     company = Company.get_solo()
     _check_company(company)
     if not customer.active:
-        raise InvoicingError(f"Kunden {customer.name} är inaktiv. Aktivera kunden i kundregistret först.", "customer")
+        raise InvoicingError(f"Kunden {customer.name} är inaktiv. Aktivera kunden under Register → Kundregister "
+                             "(Visa inaktiva, Aktivera) först.", "customer")
     if not lines:
         raise InvoicingError("Fakturan har inga rader.", "lines")
     today = issue_date or dt.date.today()
@@ -383,4 +384,16 @@ def credit_invoice(
         status = "credited" if piece.complete else "partly_credited"
         Invoice.update(status=status).where(Invoice.id == invoice.id).execute()
         AuditEvent.create(invoice=invoice, event="credited", message=f"Kreditfaktura {credit.number}", actor=till)
+        if reason.strip():  # registered with the credit note, never changed: it is printed and sent with it
+            AuditEvent.create(invoice=credit, event=CREDIT_REASON_EVENT, message=reason.strip(), actor=till)
     return credit
+
+
+CREDIT_REASON_EVENT = "credit_reason"
+
+
+def credit_reason(credit_note: Invoice) -> str:
+    """Why the credit note was made, as the cashier wrote it ("" when it was not asked)."""
+    event = (AuditEvent.select(AuditEvent.message)
+             .where((AuditEvent.invoice == credit_note.id) & (AuditEvent.event == CREDIT_REASON_EVENT)).first())
+    return event.message if event else ""

@@ -13,6 +13,7 @@ A command raises ``CommandError(message, exit_code)``; ``kassa.cli.main`` prints
 """
 from __future__ import annotations
 
+import argparse
 import contextlib
 from collections.abc import Iterator
 
@@ -45,3 +46,22 @@ def open_database() -> Iterator[None]:
         yield
     finally:
         database.close()
+
+
+def whole_number(text: str) -> int:
+    """An argument that is a whole number; argparse says in Swedish what is wrong otherwise."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"”{text}” är inget heltal") from None
+
+
+def seconds(text: str) -> float:
+    """An argument that is a number of seconds, 0 or more (decimals with . or ,)."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"”{text}” är inget antal sekunder") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"”{text}”: antalet sekunder kan inte vara negativt")
+    return value

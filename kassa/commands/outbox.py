@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from types import FrameType
 
-from kassa.commands.base import EXIT_FAILED, EXIT_OK, CommandError, open_database
+from kassa.commands.base import EXIT_FAILED, EXIT_OK, CommandError, open_database, seconds, whole_number
 from kassa.models import Transmission
 from kassa.outbox import actions, summary
 from kassa.outbox.sender import Sender, SendPolicy, default_client_factory
@@ -36,7 +36,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     listing = sub.add_parser("list", help="visa e-fakturorna i sändkön")
     listing.add_argument("--state", action="append", metavar="STATUS",
                          help="bara denna status (queued, delivered, error …); kan anges flera gånger")
-    listing.add_argument("--limit", type=int, default=200, help="högst så många rader (standard 200)")
+    listing.add_argument("--limit", type=whole_number, default=200, help="högst så många rader (standard 200)")
 
     run = sub.add_parser("run", help="skicka och följ upp e-fakturor tills processen stoppas (SIGTERM/Ctrl+C)")
     run.add_argument("--once", action="store_true", help="skicka det som väntar nu och avsluta")
@@ -48,18 +48,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
                      help="sekunder mellan frågor om köparens svar efter leverans")
     run.add_argument("--retry-intervals", type=_seconds_list, default=defaults.retry_intervals, metavar="S,S,…",
                      help="sekunder före nytt försök efter nätverks- eller serverfel")
-    run.add_argument("--lease", type=float, default=defaults.lease, metavar="S",
+    run.add_argument("--lease", type=seconds, default=defaults.lease, metavar="S",
                      help="hur länge en sändare håller en faktura innan en annan får ta över")
-    run.add_argument("--grace", type=float, default=defaults.reconcile_grace, metavar="S",
+    run.add_argument("--grace", type=seconds, default=defaults.reconcile_grace, metavar="S",
                      help="hur länge en avbruten uppladdning får ta att synas hos Pagero innan den skickas igen")
-    run.add_argument("--batch", type=int, default=defaults.batch, help="fakturor per omgång")
-    run.add_argument("--idle", type=float, default=defaults.idle, metavar="S",
+    run.add_argument("--batch", type=whole_number, default=defaults.batch, help="fakturor per omgång")
+    run.add_argument("--idle", type=seconds, default=defaults.idle, metavar="S",
                      help="längsta väntan när inget är på tur")
 
     retry = sub.add_parser("retry", help="försök igen med en e-faktura som fått fel eller behöver åtgärd")
-    retry.add_argument("id", type=int, help="sändköns id (se kassa outbox list)")
+    retry.add_argument("id", type=whole_number, metavar="ID", help="sändköns id (se kassa outbox list)")
     cancel = sub.add_parser("cancel", help="avbryt en e-faktura som inte har levererats")
-    cancel.add_argument("id", type=int, help="sändköns id (se kassa outbox list)")
+    cancel.add_argument("id", type=whole_number, metavar="ID", help="sändköns id (se kassa outbox list)")
 
 
 def _cell(text: str, width: int) -> str:

@@ -13,7 +13,7 @@ import webbrowser
 from datetime import datetime
 
 from kassa import config
-from kassa.commands.base import EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, CommandError
+from kassa.commands.base import EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, CommandError, seconds
 from kassa.models import Company
 from kassa.pagero.credentials import CredentialStore, TokenManager, client_secret_or_raise
 from kassa.pagero.errors import PageroError
@@ -31,7 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                          help="företagets id hos Pagero (sendingCompanyId); förifylls där Pagero anger det")
     connect.add_argument("--send-mode", choices=SEND_MODES, default="Test",
                          help="sändläge: Test (standard för en ny anslutning), Certification eller Production")
-    connect.add_argument("--timeout", type=float, default=300.0, metavar="SEKUNDER",
+    connect.add_argument("--timeout", type=seconds, default=300.0, metavar="SEKUNDER",
                          help="hur länge inloggningen får ta (standard 300)")
     connect.add_argument("--no-browser", action="store_true", help="öppna ingen webbläsare, skriv bara ut adressen")
     connect.add_argument("--client-secret-stdin", action="store_true",

@@ -9,7 +9,7 @@ import argparse
 import json
 import logging
 
-from kassa.commands.base import EXIT_CANNOT_RUN, CommandError
+from kassa.commands.base import EXIT_CANNOT_RUN, CommandError, whole_number
 from kassa.pagero.sandbox.server import SandboxServer
 from kassa.pagero.sandbox.state import merge_config
 
@@ -26,7 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "kassa/pagero/sandbox/server.py."
     )
     parser.add_argument("--host", default="127.0.0.1", help="adress att lyssna på (standard 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8765, help="port (standard 8765)")
+    parser.add_argument("--port", type=whole_number, default=8765, help="port (standard 8765)")
     parser.add_argument("--config", metavar="FIL", help="JSON-fil med klientregistrering, testkonton och tider")
     parser.add_argument("--state", metavar="FIL", help="spara tillståndet i denna JSON-fil (överlever omstart)")
     parser.add_argument("--control", action="store_true",

@@ -27,6 +27,7 @@ import requests
 import urllib3.exceptions
 
 from kassa import config
+from kassa.pagero import contact
 from kassa.pagero.errors import (
     NeedsAttentionError,
     NotConnectedError,
@@ -214,6 +215,7 @@ class PageroClient:
             except requests.RequestException as exc:
                 kind = type(exc).__name__
                 log.info("Pagero %s %s failed: %s (try %d)", method, path, kind, retries + 1)
+                contact.record_unreachable(kind)
                 if not idempotent and not _nothing_was_sent(exc):
                     raise OutcomeUnknownError(
                         f"Inget svar från Pagero på {method} {path} ({kind}); det är okänt om begäran kom fram.",
@@ -221,6 +223,7 @@ class PageroClient:
                 retries = self._wait_or_give_up(retries, None, f"Pagero gick inte att nå ({kind})", None)
                 continue
             log.info("Pagero %s %s -> %d (try %d)", method, path, response.status_code, retries + 1)
+            contact.record_answer(response.status_code)
             status = response.status_code
             if status < 400:
                 return response

@@ -30,7 +30,7 @@ from kassa.models import Company, Customer, Invoice, InvoiceLine
 from kassa.vat.conditions import buyer_vat_problem, check_categories
 from kassa.vat.currency import CURRENCIES
 
-CUSTOMER_PLACE = "kundregistret (Kunder → Redigera kund)"
+CUSTOMER_PLACE = "kundregistret (Register → Kundregister → Ändra)"
 COMPANY_PLACE = "Inställningar → Företag"
 ENDPOINT_SCHEMES = {"0007": "organisationsnummer", "0088": "GLN"}  # a Swedish buyer's; kassa.eas_schemes for others
 

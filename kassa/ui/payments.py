@@ -31,6 +31,7 @@ from kassa.bookkeeping.payment_placing import UnplacedPayment, place_payment, un
 from kassa.money import format_sek
 from kassa.till import TillError, parse_decimal
 from kassa.ui.file_dialogs import choose_file
+from kassa.ui.focus import prepare_keyboard
 from kassa.ui.workers import run_in_background
 
 ERROR_STYLE = "color: #b71c1c;"
@@ -101,6 +102,7 @@ class PaymentsDialog(QDialog):
         layout.addLayout(place)
         layout.addWidget(self.place_message)
         self.resize(1000, 560)
+        prepare_keyboard(self)  # the first input has the focus; Tab follows the layout
         self.refresh()
 
     # --- import ------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def test_list_shows_the_queue(db, capsys):
     line = next(r for r in rows if r.startswith(f"{first.id} "))
     assert str(first.invoice.number) in line and "I kö" in line and "Kunden 1 AB" in line
     assert "Avbruten innan den skickades till Pagero." in next(r for r in rows if r.startswith(f"{second.id} "))
-    assert out.rstrip().endswith("1 e-fakturor på väg.")
+    assert out.rstrip().endswith("1 e-faktura på väg.")  # the number and the word agree
 
 
 def test_list_of_an_empty_queue(db, capsys):

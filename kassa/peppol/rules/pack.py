@@ -4,6 +4,8 @@ process's active pack (KASSA_RULES_DIR or the installed one), cached per directo
 from __future__ import annotations
 
 import os
+import re
+import sys
 import threading
 import time
 import weakref
@@ -229,11 +231,23 @@ def _parse(xml: bytes) -> etree._ElementTree:
     try:
         tree = etree.ElementTree(etree.fromstring(xml, _parser()))
     except etree.XMLSyntaxError as exc:
-        raise DocumentError(f"Filen är inte giltig XML: {exc}") from None
+        raise DocumentError(_not_xml(xml, exc)) from None
     if tree.docinfo.doctype:  # type: ignore[attr-defined]  # (missing from lxml-stubs)
         # A DOCTYPE could make Saxon read other files; UBL documents never carry one.
         raise DocumentError("Filen innehåller en DOCTYPE-deklaration, vilket en UBL-faktura inte får ha.")
     return tree
+
+
+def _not_xml(xml: bytes, exc: etree.XMLSyntaxError) -> str:
+    """Why a file is not XML, in Swedish, without the parser's own name for its input ("<string>")."""
+    start = xml.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not start:
+        return "Filen är tom. En UBL-faktura är en XML-fil."
+    if not start.startswith(b"<"):
+        return "Filen är inte XML (den börjar inte med <). En UBL-faktura är en XML-fil, t.ex. faktura.xml."
+    detail = re.sub(r",? line \d+, column \d+$", "", str(exc.msg or "")).strip()
+    where = f"rad {exc.lineno}" + (f", kolumn {exc.offset}" if exc.offset else "") if exc.lineno else ""
+    return f"Filen är inte giltig XML ({where}): {detail}." if where else f"Filen är inte giltig XML: {detail}."
 
 
 def _as_text(xml: bytes, tree: etree._ElementTree) -> str:
@@ -252,9 +266,32 @@ _cache_lock = threading.Lock()
 _cache: dict[tuple, RulePack] = {}
 
 
+def system_rules_dirs() -> list[Path]:
+    """Where a system-wide pack may lie (put there by a package or an administrator for every user):
+    kassa/rules under each of the desktop's data folders (XDG_DATA_DIRS), and under Kassa's prefix."""
+    folders = os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share"
+    places = [Path(folder) / "kassa" / "rules" for folder in folders.split(os.pathsep) if folder]
+    places.append(Path(sys.prefix) / "share" / "kassa" / "rules")
+    return list(dict.fromkeys(places))
+
+
+def _holds_a_pack(folder: Path) -> bool:
+    return all(find_parts(folder).values())
+
+
 def rule_pack_location() -> tuple[Path, str]:
-    """Where the active pack is looked for, and why: 'env' (KASSA_RULES_DIR) or 'installed'."""
-    return config.rules_dir(), ("env" if os.environ.get("KASSA_RULES_DIR") else "installed")
+    """Where the active pack is, and why: 'env' (KASSA_RULES_DIR, used as it is), 'installed' (the data
+    directory's rules/, what `kassa rules install` and the settings install), or 'system' (a system-wide
+    folder). With none found: the installed place, where an install will put it."""
+    if os.environ.get("KASSA_RULES_DIR"):
+        return config.rules_dir(), "env"
+    installed = installed_rules_dir()
+    if installed.exists():
+        return installed, "installed"
+    for folder in system_rules_dirs():
+        if _holds_a_pack(folder):
+            return folder, "system"
+    return installed, "installed"
 
 
 def installed_rules_dir() -> Path:
