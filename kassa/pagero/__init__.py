@@ -1,0 +1,1 @@
+"""The Pagero connection: the API client, OAuth and the keyring, the local stand-in, and reading its answers."""
