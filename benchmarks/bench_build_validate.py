@@ -34,10 +34,10 @@ def ten_line_invoice():
     data_dir = tempfile.mkdtemp(prefix="kassa-bench-")
     os.environ["KASSA_DATA_DIR"] = data_dir
     from kassa.invoicing import issue_invoice
-    from kassa.models import Company, Customer, CustomerCategory, database
+    from kassa.models import Company, Customer, CustomerCategory, connection
     from kassa.money import LineInput
 
-    database.connect(f"sqlite:///{data_dir}/kassa.sqlite3")
+    connection.connect(f"sqlite:///{data_dir}/kassa.sqlite3")
     company = Company.get_solo()
     for key, value in dict(
         name="Hörnbutiken & Söner AB", org_number="5566778899", street="Storgatan 1", postal_code="41101",
@@ -107,7 +107,7 @@ def main() -> int:
     if args.runs < 200:
         parser.error("--runs must be at least 200")
 
-    from kassa.peppol.rules import RulePack
+    from kassa.peppol.rules.pack import RulePack
     from kassa.peppol.ubl import build_ubl
 
     invoice = ten_line_invoice()

@@ -18,13 +18,13 @@ os.environ["KASSA_DATA_DIR"] = tempfile.mkdtemp(prefix="kassa-bench-")
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from kassa.models import Customer, database  # noqa: E402
+from kassa.models import Customer, connection  # noqa: E402
 
 N = 100_000
 
 
 def main() -> None:
-    db = database.connect()
+    db = connection.connect()
     rows = [dict(number=n, name=f"Kund {n:06d}", name_key=f"kund {n:06d}", org_number=f"55{n:08d}")
             for n in range(1, N + 1)]
     with db.atomic():

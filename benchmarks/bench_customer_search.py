@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kassa.customer_search import search_customers  # noqa: E402
-from kassa.models import Customer, database  # noqa: E402
+from kassa.models import Customer, connection, database  # noqa: E402
 
 FIRST = ["Anna", "Erik", "Karin", "Lars", "Maria", "Johan", "Eva", "Per", "Åsa", "Örjan", "Sofia", "Nils"]
 LAST = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
@@ -57,7 +57,7 @@ def queries(count: int, rng: random.Random) -> list[str]:
 
 
 def bench(url: str, customers: int) -> dict:
-    database.connect(url)
+    connection.connect(url)
     t0 = time.perf_counter()
     fill(customers)
     filled = time.perf_counter() - t0

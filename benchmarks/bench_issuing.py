@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kassa.invoicing import issue_invoice  # noqa: E402
-from kassa.models import Company, Customer, database  # noqa: E402
+from kassa.models import Company, Customer, connection, database  # noqa: E402
 from kassa.money import LineInput  # noqa: E402
 
 
@@ -40,7 +40,7 @@ def lines() -> list[LineInput]:
 
 
 def bench(url: str, count: int) -> dict:
-    database.connect(url)
+    connection.connect(url)
     customer = setup_data()
     times = []
     start = time.perf_counter()

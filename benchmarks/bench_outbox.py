@@ -11,7 +11,7 @@ Timed: what the till and the background sender do. ``enqueue_invoice`` for every
 UBL, official validation with the rule pack, the row) while a BackgroundSender thread uploads and
 follows up, until every transmission is ``delivered``. Printed: total time, invoices per second,
 the enqueue phase alone, CPU time, and peak memory (VmHWM) of this process, of each rule-pack
-helper process (the Schematron rules run there by default: kassa.peppol.rules_worker) and their
+helper process (the Schematron rules run there by default: kassa.peppol.rules.worker) and their
 sum, and of the stand-in.
 Targets (issue 4): ≤ 60 s and ≤ 250 MB for 1,000 invoices on one of the project's 2-core machines.
 """
@@ -36,7 +36,7 @@ SHARED_PEPPOL = REPO.parent / "shared" / "peppol"
 
 
 def start_stand_in(work: Path):
-    from tests.peppol.pagero_fixtures import CLIENT_ID, CLIENT_SECRET, free_port, sandbox_config
+    from tests.pagero.fixtures import CLIENT_ID, CLIENT_SECRET, free_port, sandbox_config
 
     port, redirect_port = free_port(), free_port()
     config = sandbox_config(redirect_port, timing={"processing": 0, "delivery": 0, "answer": 0})
@@ -92,21 +92,23 @@ def main() -> int:
     os.environ.pop("KASSA_DATABASE_URL", None)
     os.environ["KASSA_RULES_DIR"] = str(args.rules)
 
-    from kassa.models import Transmission, database
-    from kassa.peppol import outbox
-    from kassa.peppol.background import BackgroundSender
-    from kassa.peppol.client import PageroClient
-    from kassa.peppol.oauth import OAuthClient
-    from kassa.peppol.rules import get_rule_pack
-    from tests.conftest import make_company
-    from tests.peppol.outbox_fixtures import e_invoice_customer, issue_e_invoices
-    from tests.peppol.pagero_fixtures import COMPANY_ID, MemoryTokens, login_tokens
+    from kassa.models import Transmission, connection
+    from kassa.models import TransmissionState
+    from kassa.outbox.enqueue import enqueue_invoice
+    from kassa.outbox.sender import SendPolicy
+    from kassa.outbox.background import BackgroundSender
+    from kassa.pagero.client import PageroClient
+    from kassa.pagero.oauth import OAuthClient
+    from kassa.peppol.rules.pack import get_rule_pack
+    from tests.factories import make_company
+    from tests.outbox.fixtures import e_invoice_customer, issue_e_invoices
+    from tests.pagero.fixtures import COMPANY_ID, MemoryTokens, login_tokens
 
     pack = get_rule_pack()
     if pack is None:
         print(f"Inget regelpaket i {args.rules}: ange --rules KATALOG (valideringen ingår i mätningen).")
         return 2
-    database.connect()
+    connection.connect()
     make_company(pagero_company_id=COMPANY_ID, pagero_send_mode="Test")
     print(f"Utfärdar {args.invoices} fakturor (ej tidtaget) …", flush=True)
     invoice_ids = [i.id for i in issue_e_invoices(args.invoices, e_invoice_customer())]
@@ -119,7 +121,7 @@ def main() -> int:
     try:
         oauth = OAuthClient(client_secret=secret, redirect_port=redirect_port)
         tokens = MemoryTokens(oauth, login_tokens(oauth))
-        policy = outbox.SendPolicy(poll_intervals=(0.02, 0.05, 0.2), answer_intervals=(3600,), batch=50, idle=0.2)
+        policy = SendPolicy(poll_intervals=(0.02, 0.05, 0.2), answer_intervals=(3600,), batch=50, idle=0.2)
         senders = [BackgroundSender(client_factory=lambda: PageroClient(tokens), policy=policy,
                                     worker_id=f"bench-{i}") for i in range(args.senders)]
 
@@ -129,12 +131,12 @@ def main() -> int:
         for sender in senders:
             sender.start()
         for index, invoice_id in enumerate(invoice_ids):
-            outbox.enqueue_invoice(invoice_id, till="bench")
+            enqueue_invoice(invoice_id, till="bench")
             if index % 50 == 49:
                 for sender in senders:
                     sender.wake()
         enqueued = time.perf_counter() - started
-        while Transmission.select().where(Transmission.state != outbox.DELIVERED).exists():
+        while Transmission.select().where(Transmission.state != TransmissionState.DELIVERED).exists():
             time.sleep(0.05)
         total = time.perf_counter() - started
         cpu = time.process_time() - cpu_started

@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kassa.peppol.client import PageroClient  # noqa: E402
-from kassa.peppol.oauth import OAuthClient  # noqa: E402
-from kassa.peppol.sandbox import SandboxServer  # noqa: E402
-from tests.peppol import pagero_fixtures as fx  # noqa: E402
+from kassa.pagero.client import PageroClient  # noqa: E402
+from kassa.pagero.oauth import OAuthClient  # noqa: E402
+from kassa.pagero.sandbox.server import SandboxServer  # noqa: E402
+from tests.pagero import fixtures as fx  # noqa: E402
 
 
 def main() -> None:

@@ -30,9 +30,9 @@ TARGET = 0.6
 def make_database(data_dir: Path, customers: int) -> str:
     url = f"sqlite:///{data_dir / 'kassa.sqlite3'}"
     os.environ["KASSA_DATA_DIR"] = str(data_dir)
-    from kassa.models import Article, Company, Customer, CustomerCategory, database
+    from kassa.models import Article, Company, Customer, CustomerCategory, connection, database
 
-    database.connect(url)
+    connection.connect(url)
     company = Company.get_solo()
     for key, value in dict(name="Hörnbutiken & Söner AB", org_number="5566778899", street="Storgatan 1",
                            postal_code="41101", city="Göteborg", f_skatt=True, bankgiro="50501055").items():

@@ -36,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_build_validate import helpers_cpu, peak_mb  # noqa: E402
 
-from kassa.peppol import rules  # noqa: E402
+from kassa.peppol.rules.pack import ENGINES, RulePack  # noqa: E402
+from kassa.peppol.rules.saxon import saxon_processor  # noqa: E402
 
 SHARED_PEPPOL = REPO.parent / "shared" / "peppol"
 
@@ -77,13 +78,13 @@ def workloads() -> list[Workload]:
     return ([built] if built else []) + found
 
 
-def bare(inline: rules.RulePack, xml: bytes) -> None:
+def bare(inline: RulePack, xml: bytes) -> None:
     """What the project's validation wraps, with nothing of the project's own, in this process."""
     from lxml import etree
 
     tree = etree.ElementTree(etree.fromstring(xml))
     inline._schemas[etree.QName(tree.getroot()).namespace].validate(tree)
-    node = rules.saxon_processor().parse_xml(xml_text=xml.decode("utf-8"))
+    node = saxon_processor().parse_xml(xml_text=xml.decode("utf-8"))
     inline._inline["cen"].transform_to_string(xdm_node=node)
     inline._inline["peppol"].transform_to_string(xdm_node=node)
 
@@ -92,7 +93,7 @@ def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def bench(pack: rules.RulePack, inline: rules.RulePack, workload: Workload, runs: int) -> dict[str, float]:
+def bench(pack: RulePack, inline: RulePack, workload: Workload, runs: int) -> dict[str, float]:
     xml = workload.build()
     for _ in range(20):  # warm the JIT-free but cache-hungry paths
         pack.validate(xml)
@@ -138,16 +139,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--rules", type=Path, default=Path(os.environ.get("KASSA_RULES_DIR") or SHARED_PEPPOL))
-    parser.add_argument("--engine", choices=rules.ENGINES, default="worker")
+    parser.add_argument("--engine", choices=ENGINES, default="worker")
     args = parser.parse_args()
 
     start = time.perf_counter()
-    pack = rules.RulePack.load(args.rules, engine=args.engine)
+    pack = RulePack.load(args.rules, engine=args.engine)
     seconds = pack.warm_up()
     total = time.perf_counter() - start
     own_before_inline = peak_mb()
     start = time.perf_counter()
-    inline = rules.RulePack.load(args.rules, engine="inline")
+    inline = RulePack.load(args.rules, engine="inline")
     inline_seconds = inline.warm_up()
     inline_total = time.perf_counter() - start
     print(f"Regelpaket: {pack.describe()} ({args.rules}); motor: {pack.engine}")

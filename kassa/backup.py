@@ -1,4 +1,5 @@
-"""Backups of the SQLite database: `kassa backup [PATH]` and the automatic daily copy.
+"""Backups of the SQLite database: the copy `kassa backup [PATH]` makes (kassa/commands/backup.py)
+and the automatic daily copy.
 
 A copy is made with SQLite's online backup API in one step, so it is one consistent snapshot
 even while a till is writing (WAL: the writer is not blocked), then checked with
@@ -9,13 +10,11 @@ makes no copy of its own.
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import logging
 import os
 import re
 import sqlite3
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -29,7 +28,6 @@ MANUAL_PREFIX = "kassa-"
 SUFFIX = ".sqlite3"
 STAMP = "%Y%m%d-%H%M%S"
 DEFAULT_RETENTION_DAYS = 30
-EXIT_NOT_SUPPORTED = 2
 _AUTO_NAME = re.compile(rf"^{AUTO_PREFIX}(\d{{8}})-(\d{{6}})(?:-\d+)?{re.escape(SUFFIX)}$")
 
 POSTGRES_MESSAGE = (
@@ -211,26 +209,3 @@ def backup_if_due(now: dt.datetime | None = None, retention_days: int | None = N
             "utrymme. Kassa försöker igen vid nästa start; du kan också köra 'kassa backup'."
         )
     return outcome
-
-
-# --- command line ---------------------------------------------------------------------------
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "path", nargs="?", type=Path, metavar="SÖKVÄG",
-        help="fil eller mapp för kopian (standard: mappen backups/ i datamappen)",
-    )
-
-
-def run(args: argparse.Namespace) -> int:
-    try:
-        path = backup_database(args.path)
-    except BackupNotSupported as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_NOT_SUPPORTED
-    except BackupError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    print(f"Säkerhetskopian är klar: {path}")
-    print("Så återställer du en kopia: se docs/backup.md.")
-    return 0

@@ -21,7 +21,7 @@ _dirs = PlatformDirs(appname=APP_NAME.lower(), appauthor=False)
 DEFAULT_SSO_BASE = "https://sso.pageroonline.com"
 DEFAULT_API_BASE = "https://api.pageroonline.com"
 # The vendor's partner client. The secret is never a default: it comes from the
-# environment or the keyring (see kassa.peppol.credentials).
+# environment or the keyring (see kassa.pagero.credentials).
 DEFAULT_CLIENT_ID = "kassa-desktop"
 DEFAULT_REDIRECT_PORT = 8766
 DEFAULT_INTEREST_URL = "https://api.pageroonline.com/partner/v1/interest"

@@ -1,16 +1,15 @@
-"""`kassa demo`: a usable demo in the configured database. Running it again adds nothing.
+"""The demo data of `kassa demo` (kassa/commands/demo.py): running it again adds nothing.
 
 Everything is found by its natural key (category name, customer and article number),
 and the demo invoices are issued only once (they carry the till name "demo").
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 from decimal import Decimal
 
 from kassa.invoicing import credit_invoice, issue_invoice
-from kassa.models import Article, Company, Customer, CustomerCategory, Invoice, database
+from kassa.models import Article, Company, Customer, CustomerCategory, Invoice
 from kassa.money import LineInput
 
 DEMO_TILL = "demo"
@@ -53,10 +52,6 @@ ARTICLES = [
     dict(number="400", name="Konsulttimme", price=Decimal("850.00"), price_includes_vat=False, vat_rate=25,
          unit="HUR"),
 ]
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.epilog = "Använder databasen i KASSA_DATABASE_URL, annars SQLite i datakatalogen."
 
 
 def create_demo() -> dict[str, int]:
@@ -104,17 +99,3 @@ def _issue_demo_invoices() -> int:
                   till=DEMO_TILL, issue_date=today - dt.timedelta(days=3))
     credit_invoice(first, {first.item_lines[1].id: Decimal("1")}, reason="En termos returnerad", till=DEMO_TILL)
     return 4
-
-
-def run(args: argparse.Namespace) -> int:
-    database.connect()
-    added = create_demo()
-    if not any(added.values()):
-        print("Demodata fanns redan: inget lades till.")
-    else:
-        print(
-            "Demodata skapad: {company} företag, {categories} kategorier, {customers} kunder, "
-            "{articles} artiklar, {invoices} fakturor (varav en kreditfaktura).".format(**added)
-        )
-    print("Kategorin e-fakturakund har noteringen \"pagero\": fakturor till dess kunder skickas som e-faktura.")
-    return 0

@@ -1,4 +1,4 @@
-"""`kassa install-shortcut [--uninstall]`: the menu entry and desktop shortcut.
+"""The menu entry and desktop shortcut (`kassa install-shortcut [--uninstall]`, kassa/commands/install_shortcut.py).
 
 On Linux and the BSDs a freedesktop desktop entry (desktop id `se.kassa.Kassa.desktop`) goes into
 the user's applications directory and onto the desktop, with Kassa's icon installed into the
@@ -9,7 +9,6 @@ The settings wizard calls `install_shortcut()` / `uninstall_shortcut()` directly
 """
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shlex
@@ -31,7 +30,6 @@ ICON_SIZES = (16, 32, 48, 64, 128, 256)
 WM_CLASS = APP_NAME
 TEMPLATE_NAME = f"{APP_ID}.desktop.in"
 FREEDESKTOP_PLATFORMS = ("linux", "freebsd", "openbsd", "netbsd", "dragonfly")
-EXIT_UNSUPPORTED = 2
 
 # Characters that force an Exec argument into double quotes (Desktop Entry spec, "The Exec key").
 _EXEC_RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
@@ -295,24 +293,3 @@ def uninstall_shortcut() -> ShortcutReport:
     if not report.removed:
         report.notes.append("Det fanns ingen genväg till Kassa att ta bort.")
     return report
-
-
-# --- command line ---------------------------------------------------------------------------
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--uninstall", action="store_true", help="ta bort genvägen, menyposten och ikonen igen"
-    )
-
-
-def run(args: argparse.Namespace) -> int:
-    try:
-        report = uninstall_shortcut() if args.uninstall else install_shortcut()
-    except ShortcutUnsupported as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_UNSUPPORTED
-    except ShortcutError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    print(report.message())
-    return 0

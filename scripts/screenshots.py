@@ -32,10 +32,10 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 def prepare_database() -> None:
     from kassa.demo import create_demo
     from kassa.logging_setup import setup_logging
-    from kassa.models import database
+    from kassa.models import connection
 
     setup_logging()  # the log viewer then shows what this run did
-    database.connect()
+    connection.connect()
     create_demo()
     _demo_transmissions()
 
@@ -204,7 +204,7 @@ def manual_invoice() -> QWidget:
 
 
 def log() -> QWidget:
-    from kassa.peppol.outbox import Sender
+    from kassa.outbox.sender import Sender
     from kassa.ui.log_viewer import LogViewerDialog
 
     Sender(worker_id="Kassa 1").run_once()  # one round of the send queue, not connected here: a real log line
@@ -273,7 +273,7 @@ def capture(app: QApplication, name: str, build: Callable[[], QWidget]) -> Path:
 def main(argv: list[str]) -> int:
     from PySide6.QtCore import QLocale
 
-    from kassa.app import _load_translations
+    from kassa.ui.app import _load_translations
 
     QLocale.setDefault(QLocale(QLocale.Language.Swedish, QLocale.Country.Sweden))
     app = QApplication(sys.argv[:1])

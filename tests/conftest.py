@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import NO_PACK_REASON, make_company, rule_pack_dir
+
 # Qt offscreen unless a test run chose a screen (the screenshot tests run under Xvfb).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-REPO = Path(__file__).resolve().parent.parent
-
 # Fixture modules shared across folders (the Pagero stand-in, the keyring, the send queue).
 # Registered here, before any test module imports names from them.
-pytest_plugins = ["tests.peppol.pagero_fixtures", "tests.peppol.outbox_fixtures"]
+pytest_plugins = ["tests.pagero.fixtures", "tests.outbox.fixtures"]
 
 
 @pytest.fixture(autouse=True)
@@ -35,9 +35,9 @@ def isolated_data_dir(tmp_path, monkeypatch):
 @pytest.fixture
 def db(isolated_data_dir):
     """A fresh SQLite database file with the whole schema, bound to the models."""
-    from kassa.models import database
+    from kassa.models import connection, database
 
-    database.connect(f"sqlite:///{isolated_data_dir / 'kassa.sqlite3'}")
+    connection.connect(f"sqlite:///{isolated_data_dir / 'kassa.sqlite3'}")
     yield database.db
     database.close()
 
@@ -127,9 +127,9 @@ def pg_url(pg_server_url):
 @pytest.fixture
 def pg_db(pg_url):
     """The models bound to a fresh PostgreSQL database with the whole schema."""
-    from kassa.models import database
+    from kassa.models import connection, database
 
-    database.connect(pg_url)
+    connection.connect(pg_url)
     yield database.db
     database.close()
 
@@ -140,20 +140,28 @@ def company(db):
     return make_company()
 
 
-def make_company(**overrides):
-    from decimal import Decimal
+# --- the official PEPPOL rule pack ---------------------------------------------------------
 
-    from kassa.models import Company
+@pytest.fixture(scope="session")
+def rule_pack_path() -> Path:
+    path = rule_pack_dir()
+    if path is None or not path.is_dir():
+        pytest.skip(NO_PACK_REASON)
+    return path
 
-    company = Company.get_solo()
-    values = dict(
-        name="Hörnbutiken & Söner AB", org_number="5566778899", vat_number="SE556677889901",
-        street="Storgatan 1", postal_code="41101", city="Göteborg", registered_office="Göteborg",
-        f_skatt=True, bankgiro="50501055", email="info@hornbutiken.se", phone="031-123456",
-        payment_terms_days=30, invoice_fee=Decimal("0.00"),
-    )
-    values.update(overrides)
-    for key, value in values.items():
-        setattr(company, key, value)
-    company.save()
-    return company
+
+@pytest.fixture(scope="session")
+def rule_pack(rule_pack_path):
+    """The official rule pack, compiled once for the whole test session."""
+    from kassa.peppol.rules.pack import RulePack
+
+    pack = RulePack.load(rule_pack_path)
+    pack.warm_up()
+    return pack
+
+
+@pytest.fixture
+def rule_pack_env(rule_pack_path, monkeypatch):
+    """KASSA_RULES_DIR set to the rule pack, for code that finds the pack itself (and subprocesses)."""
+    monkeypatch.setenv("KASSA_RULES_DIR", str(rule_pack_path))
+    return rule_pack_path

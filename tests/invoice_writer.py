@@ -87,7 +87,7 @@ def main() -> int:
 
     from kassa.invoicing import issue_invoice
     from kassa.models import Customer
-    from kassa.models.database import connect
+    from kassa.models.connection import connect
     from kassa.money import LineInput
 
     connect(args.url, migrate=False)

@@ -3,8 +3,8 @@ import subprocess
 import sys
 
 from kassa.identifiers import check_bankgiro, check_gln, check_orgnr, check_personnummer
-from kassa.models import Article, Company, Customer, CustomerCategory, Invoice, database
-from tests.conftest import REPO
+from kassa.models import Article, Company, Customer, CustomerCategory, Invoice, connection, database
+from tests.factories import REPO
 
 
 def kassa(*args, env=None):
@@ -21,7 +21,7 @@ def test_demo_creates_a_usable_demo_and_adds_nothing_the_second_time(isolated_da
     first = kassa("demo")
     assert first.returncode == 0, first.stderr
     assert "Demodata skapad" in first.stdout
-    database.connect()
+    connection.connect()
     try:
         company = Company.get_solo()
         assert check_orgnr(company.org_number) and check_bankgiro(company.bankgiro) and company.f_skatt
@@ -46,7 +46,7 @@ def test_demo_creates_a_usable_demo_and_adds_nothing_the_second_time(isolated_da
     second = kassa("demo")
     assert second.returncode == 0, second.stderr
     assert "inget lades till" in second.stdout
-    database.connect()
+    connection.connect()
     try:
         assert counts() == before
     finally:

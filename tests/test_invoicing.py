@@ -9,7 +9,7 @@ from kassa.invoicing import IdCheck, InvoicingError, credit_invoice, issue_invoi
 from kassa.models import AuditEvent, Company, Customer, CustomerCategory, ImmutableInvoiceError, Invoice, InvoiceLine
 from kassa.money import LineInput
 from kassa.ocr import is_valid_ocr
-from tests.conftest import make_company
+from tests.factories import make_company
 
 
 def customer(category=None, **kw):

@@ -58,7 +58,7 @@ def test_rotation_keeps_the_set_number_of_old_files(isolated_data_dir):
 
 def test_secrets_in_urls_forms_json_and_headers_are_redacted(logfile):
     jwt, refresh, secret, password, code, verifier, basic = SECRETS
-    log = logging.getLogger("kassa.peppol.oauth")
+    log = logging.getLogger("kassa.pagero.oauth")
     log.info("POST https://sso.example/oauth2/token?grant_type=refresh_token&refresh_token=%s&client_secret=%s",
              refresh, secret)
     log.debug("request headers %r", {"Authorization": f"Bearer {jwt}", "Accept": "application/json"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_company
+from tests.factories import make_company
 from tests.invoice_writer import WriterProcess
 
 PER_TILL = 25

@@ -198,7 +198,7 @@ import subprocess, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 from kassa import APP_ID, APP_NAME
-QApplication.setApplicationName(APP_NAME)  # as kassa/app.py does
+QApplication.setApplicationName(APP_NAME)  # as kassa/ui/app.py does
 QApplication.setDesktopFileName(APP_ID)
 app = QApplication(sys.argv[:1])
 window = QMainWindow()

@@ -12,11 +12,11 @@ from kassa.models.database import db
 from kassa.models.invoices import AuditEvent, ImmutableInvoiceError, Invoice, InvoiceLine, NumberSeries
 from kassa.models.sales import PAYMENT_METHODS, Payment, Sale, SaleLine
 from kassa.models.schema import MODELS, SCHEMA_VERSION, SchemaVersion, ensure_schema
-from kassa.models.transmissions import FINAL_STATES, InterestRequest, Transmission
+from kassa.models.transmissions import InterestRequest, Transmission, TransmissionState
 
 __all__ = [
     "VAT_RATES", "Article", "BaseModel", "utcnow", "SEND_MODES", "Company", "Customer", "CustomerCategory",
     "note_means_pagero", "db", "AuditEvent", "ImmutableInvoiceError", "Invoice", "InvoiceLine", "NumberSeries",
     "PAYMENT_METHODS", "Payment", "Sale", "SaleLine", "MODELS", "SCHEMA_VERSION", "SchemaVersion",
-    "ensure_schema", "FINAL_STATES", "InterestRequest", "Transmission",
+    "ensure_schema", "InterestRequest", "Transmission", "TransmissionState",
 ]

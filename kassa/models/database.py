@@ -1,5 +1,8 @@
 """The database: a peewee proxy bound at start-up to SQLite (default) or PostgreSQL.
 
+The models are bound to the proxy `db`; kassa.models.connection binds it (and creates or
+migrates the schema), so this module imports no model.
+
 SQLite runs with WAL, foreign keys and synchronous FULL: a till must not lose a
 committed invoice to a power cut. PostgreSQL is for several tills sharing one database.
 """
@@ -10,7 +13,6 @@ import logging
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from kassa import config
 from kassa.models import pg_driver
 
 peewee = pg_driver.import_peewee_without_driver()
@@ -83,17 +85,6 @@ def sqlite_path() -> Path | None:
 
 def bind(database: peewee.Database) -> peewee.Database:
     db.initialize(database)
-    return database
-
-
-def connect(url: str | None = None, migrate: bool = True) -> peewee.Database:
-    """Bind the proxy to the configured database, create or migrate the schema."""
-    from kassa.models.schema import ensure_schema
-
-    database = bind(make_database(url or config.database_url()))
-    database.connect(reuse_if_open=True)
-    if migrate:
-        ensure_schema()
     return database
 
 

@@ -1,4 +1,9 @@
+"""E-invoices on their way through Pagero (kassa.outbox moves them), and the interest forms."""
 from __future__ import annotations
+
+import logging
+from enum import Enum
+from typing import Any
 
 import peewee
 
@@ -6,9 +11,79 @@ from kassa.models.base import BaseModel, utcnow
 from kassa.models.fields import JsonField
 from kassa.models.invoices import Invoice
 
-# queued → uploading → uploaded → processing → accepted → delivered | approved | rejected
-# | error | awaiting_interaction | cancelled; needs_attention when a person must act.
-FINAL_STATES = ("delivered", "approved", "rejected", "cancelled")
+log = logging.getLogger(__name__)
+
+
+class TransmissionState(str, Enum):
+    """Where an e-invoice stands; the one list of them (their Swedish texts: kassa.outbox.states).
+
+    queued → uploading → uploaded → processing → accepted → delivered | approved | rejected
+    | error | awaiting_interaction | cancelled; needs_attention when a person must act.
+    A member is its value as a string (``str()``, f-strings, the database, JSON).
+    """
+
+    QUEUED = "queued"
+    UPLOADING = "uploading"
+    UPLOADED = "uploaded"
+    PROCESSING = "processing"
+    ACCEPTED = "accepted"
+    DELIVERED = "delivered"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    ERROR = "error"
+    AWAITING_INTERACTION = "awaiting_interaction"
+    CANCELLED = "cancelled"
+    NEEDS_ATTENTION = "needs_attention"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+    @property
+    def is_active(self) -> bool:
+        """A sender works on it (besides delivered rows that wait for the buyer's answer)."""
+        return self in ACTIVE_STATES
+
+    @property
+    def is_problem(self) -> bool:
+        """A person must look: retry or cancel."""
+        return self in PROBLEM_STATES
+
+    @property
+    def is_final(self) -> bool:
+        """Nothing more will happen to it (a delivered row may still get the buyer's answer)."""
+        return self in FINAL_STATES
+
+
+ACTIVE_STATES = (TransmissionState.QUEUED, TransmissionState.UPLOADING, TransmissionState.UPLOADED,
+                 TransmissionState.PROCESSING, TransmissionState.ACCEPTED)
+PROBLEM_STATES = (TransmissionState.ERROR, TransmissionState.NEEDS_ATTENTION, TransmissionState.AWAITING_INTERACTION)
+FINAL_STATES = (TransmissionState.DELIVERED, TransmissionState.APPROVED, TransmissionState.REJECTED,
+                TransmissionState.CANCELLED)
+
+
+class TransmissionStateField(peewee.CharField):
+    """A TransmissionState stored as its value; read back as the member.
+
+    A value this version does not know (written by a newer Kassa at another till) is read as
+    the plain text, logged, and matches no state, so nothing acts on it by guess.
+    """
+
+    def db_value(self, value: Any) -> Any:
+        if isinstance(value, TransmissionState):
+            value = value.value
+        return super().db_value(value)
+
+    def python_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return TransmissionState(value)
+        except ValueError:
+            log.warning("unknown transmission state %r in the database; left alone", value)
+            return value
 
 
 class Transmission(BaseModel):
@@ -18,7 +93,7 @@ class Transmission(BaseModel):
     """
 
     invoice = peewee.ForeignKeyField(Invoice, unique=True, backref="transmission")
-    state = peewee.CharField(default="queued", index=True)
+    state = TransmissionStateField(default=TransmissionState.QUEUED, index=True)
     sender_reference = peewee.CharField(unique=True)
     send_mode = peewee.CharField(default="Test")
     company_id = peewee.CharField(default="")

@@ -1,1 +1,3 @@
-"""The Pagero connection: the API client, OAuth and the keyring, the local stand-in, and reading its answers."""
+"""Pagero: the API client, the OAuth login, the keyring that keeps its tokens, their errors,
+the connector the settings wizard and `kassa pagero` use, and the local stand-in server
+(`kassa.pagero.sandbox`). Nothing here imports Qt. See docs/architecture.md."""

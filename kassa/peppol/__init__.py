@@ -1,2 +1,3 @@
-"""PEPPOL BIS Billing 3.0: UBL documents, their official validation, the Pagero client,
-the send queue and the local Pagero stand-in. Nothing here imports Qt."""
+"""PEPPOL BIS Billing 3.0: UBL 2.1 documents (`ubl`), the checks a cashier can fix before one is
+built (`checks`), and their official validation (`rules`: the rule pack and its helper processes).
+Sending is kassa.outbox's, the Pagero connection kassa.pagero's. Nothing here imports Qt."""

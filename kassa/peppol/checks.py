@@ -21,6 +21,7 @@ from kassa.identifiers import (
     check_plusgiro,
     check_vat,
 )
+from kassa.invoicing import InvoicingError
 from kassa.models import Company, Customer, Invoice
 
 CUSTOMER_PLACE = "kundregistret (Kunder → Redigera kund)"
@@ -185,3 +186,24 @@ def check_invoice(invoice: Invoice) -> list[Problem]:
         "eller skriv ut den här."
     )
     return [Problem(p.field, p.message_sv + after) for p in problems]
+
+
+class InvoiceBlocked(InvoicingError):
+    """An e-invoice customer whose invoice would be stopped as things stand; nothing was issued.
+
+    ``problems`` are the Swedish texts of what to fix."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def check_before_issue(customer: Customer, buyer_reference: str | None, claim_reference: str = "") -> None:
+    """For a customer who gets e-invoices: the send checks before the invoice exists, so no invoice is
+    issued (numbered and made immutable) that could not go out. Raises InvoiceBlocked."""
+    if not customer.sends_via_pagero:
+        return
+    reference = claim_reference if customer.category.insurance_company else buyer_reference
+    problems = check_customer(customer, reference)
+    if problems:
+        raise InvoiceBlocked([str(p) for p in problems])

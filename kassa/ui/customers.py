@@ -7,7 +7,6 @@ invoices go out as e-invoices through Pagero and, for those, what would stop a s
 """
 from __future__ import annotations
 
-import importlib
 import logging
 from decimal import Decimal
 from typing import Any
@@ -45,6 +44,7 @@ from kassa.identifiers import (
 from kassa.models import Customer, CustomerCategory
 from kassa.models.database import write_transaction
 from kassa.money import format_sek
+from kassa.peppol.checks import check_customer
 from kassa.ui.register_dialog import SEARCH_LIMIT, RecordDialog, RegisterDialog
 from kassa.ui.register_model import Column
 from kassa.ui.validated_fields import ValidatedLineEdit, first_problem
@@ -71,19 +71,7 @@ def next_customer_number() -> int:
 
 def pre_send_problems(customer: Customer) -> list[str]:
     """What kassa.peppol.checks would refuse before sending to this customer (Swedish texts)."""
-    try:
-        checks = importlib.import_module("kassa.peppol.checks")
-    except ImportError:
-        return []
-    check_customer = getattr(checks, "check_customer", None)
-    if check_customer is None:
-        return []
-    try:
-        problems = check_customer(customer)
-    except Exception:  # a check that breaks must not stop the form
-        log.exception("check_customer failed")
-        return []
-    return [getattr(p, "message_sv", None) or str(p) for p in problems or []]
+    return [p.message_sv for p in check_customer(customer)]
 
 
 class CustomerDialog(RecordDialog):

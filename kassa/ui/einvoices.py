@@ -2,12 +2,12 @@
 
 Both read the database in a worker thread on a timer (kassa.ui.workers), so a slow shared
 database or a busy send queue never stalls the window. Retry and cancel are the send
-queue's own functions (kassa.peppol.outbox), also run off the UI thread.
+queue's own functions (kassa.outbox.actions), also run off the UI thread. What is shown comes
+from kassa.outbox.summary.
 """
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kassa.models import Customer, Invoice, Transmission
-from kassa.peppol import outbox
+from kassa.models import TransmissionState
+from kassa.models.transmissions import PROBLEM_STATES
+from kassa.outbox import actions
+from kassa.outbox.states import state_text
+from kassa.outbox.summary import QueueSummary, TransmissionRow, load_transmissions, local_time, queue_summary
+from kassa.pagero.connector import PageroConnector
 from kassa.ui.register_dialog import record_table
 from kassa.ui.workers import run_in_background
-
-log = logging.getLogger(__name__)
 
 ANSWER_LABELS = {
     "RecipientAccept": "Godkänd av köparen",
@@ -39,95 +41,16 @@ ANSWER_LABELS = {
     "RecipientRejectWithClearanceRemoval": "Avvisad av köparen",
 }
 STATE_COLOURS = {
-    "delivered": "#1a7f37", "approved": "#1a7f37", "rejected": "#a40e26", "error": "#a40e26",
-    "needs_attention": "#a40e26", "awaiting_interaction": "#8a5a00", "cancelled": "#6e7781",
+    TransmissionState.DELIVERED: "#1a7f37", TransmissionState.APPROVED: "#1a7f37",
+    TransmissionState.REJECTED: "#a40e26", TransmissionState.ERROR: "#a40e26",
+    TransmissionState.NEEDS_ATTENTION: "#a40e26", TransmissionState.AWAITING_INTERACTION: "#8a5a00",
+    TransmissionState.CANCELLED: "#6e7781",
 }
 REFRESH_MS = 5000
 
 
-def state_label(state: str) -> str:
-    return outbox.STATE_TEXTS.get(state, state)
-
-
 def answer_label(answer: str) -> str:
     return ANSWER_LABELS.get(answer, answer)
-
-
-def local_time(value: dt.datetime | None) -> str:
-    """Stored naive UTC, shown in the computer's time zone."""
-    if value is None:
-        return ""
-    return value.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def message_text(message: Any) -> str:
-    if isinstance(message, dict):
-        return str(message.get("text") or message.get("message") or message.get("description") or "")
-    return str(message)
-
-
-def message_time(message: Any) -> str:
-    """The message's own time ("2026-03-02T10:00:00Z"), in local time; "" when it has none."""
-    at = message.get("at") if isinstance(message, dict) else None
-    if not at:
-        return ""
-    try:
-        return local_time(dt.datetime.fromisoformat(str(at).replace("Z", "+00:00")).replace(tzinfo=None))
-    except ValueError:
-        return str(at)
-
-
-@dataclass(frozen=True)
-class TransmissionRow:
-    """What the view shows of one Transmission: plain values, safe to hand between threads."""
-
-    id: int
-    invoice_number: int
-    invoice_kind: str
-    customer: str
-    state: str
-    created_at: dt.datetime | None
-    updated_at: dt.datetime | None
-    attempts: int
-    send_mode: str
-    document_id: str
-    last_error: str
-    messages: tuple[str, ...]
-    message_times: tuple[str, ...]
-    buyer_response: str
-    buyer_response_at: dt.datetime | None
-
-
-def load_transmissions() -> list[TransmissionRow]:
-    """Every transmission, newest first (runs in a worker thread; never reads the payload)."""
-    query = (Transmission
-             .select(Transmission.id, Transmission.state, Transmission.created_at, Transmission.updated_at,
-                     Transmission.attempts, Transmission.send_mode, Transmission.document_id,
-                     Transmission.last_error, Transmission.messages, Transmission.buyer_response,
-                     Transmission.buyer_response_at, Invoice.number, Invoice.kind, Customer.name)
-             .join(Invoice).join(Customer)
-             .order_by(Transmission.updated_at.desc(), Transmission.id.desc()))
-    rows = []
-    for t in query:
-        invoice = t.invoice
-        rows.append(TransmissionRow(
-            id=t.id, invoice_number=invoice.number, invoice_kind=invoice.kind, customer=invoice.customer.name,
-            state=t.state, created_at=t.created_at, updated_at=t.updated_at, attempts=t.attempts,
-            send_mode=t.send_mode, document_id=t.document_id, last_error=t.last_error,
-            messages=tuple(message_text(m) for m in (t.messages or []) if message_text(m)),
-            message_times=tuple(message_time(m) for m in (t.messages or []) if message_text(m)),
-            buyer_response=t.buyer_response,
-            buyer_response_at=t.buyer_response_at))
-    return rows
-
-
-def can_retry(row: "TransmissionRow") -> bool:
-    return row.state in outbox.PROBLEM_STATES
-
-
-def can_cancel(row: "TransmissionRow") -> bool:
-    """Before Pagero has a document for it; the outbox says why when it still cannot."""
-    return row.state not in outbox.DONE_STATES and row.state != outbox.UPLOADING and not row.document_id
 
 
 class TransmissionModel(QAbstractTableModel):
@@ -171,7 +94,7 @@ class TransmissionModel(QAbstractTableModel):
             if column == 1:
                 return r.customer
             if column == 2:
-                return self.tr(state_label(r.state))
+                return self.tr(state_text(r.state))
             if column == 3:
                 return local_time(r.updated_at)
             if column == 4:
@@ -270,7 +193,7 @@ class EInvoiceStatusDialog(QDialog):
         if row >= 0:
             self.table.selectRow(row)
         self._loaded_once = True
-        problems = sum(1 for r in rows if r.state in outbox.PROBLEM_STATES)
+        problems = sum(1 for r in rows if r.state in PROBLEM_STATES)
         text = self.tr("%1 e-fakturor").replace("%1", str(len(rows)))
         if problems:
             text += " · " + self.tr("%1 behöver åtgärdas").replace("%1", str(problems))
@@ -290,14 +213,14 @@ class EInvoiceStatusDialog(QDialog):
     def _show_selected(self, *args) -> None:
         r = self.selected()
         self._selected_id = r.id if r else self._selected_id
-        self.retry_button.setEnabled(r is not None and can_retry(r))
-        self.cancel_button.setEnabled(r is not None and can_cancel(r))
+        self.retry_button.setEnabled(r is not None and r.can_retry)
+        self.cancel_button.setEnabled(r is not None and r.can_cancel)
         if r is None:
             self.details.setPlainText("")
             return
         lines = [
             self.tr("Faktura %1 till %2").replace("%1", str(r.invoice_number)).replace("%2", r.customer),
-            self.tr("Status: %1").replace("%1", self.tr(state_label(r.state))),
+            self.tr("Status: %1").replace("%1", self.tr(state_text(r.state))),
             self.tr("Köad: %1 · senast ändrad: %2 · försök: %3 · läge: %4")
             .replace("%1", local_time(r.created_at)).replace("%2", local_time(r.updated_at))
             .replace("%3", str(r.attempts)).replace("%4", r.send_mode),
@@ -334,10 +257,10 @@ class EInvoiceStatusDialog(QDialog):
         run_in_background(function, r.id, on_result=finished, on_error=failed)
 
     def retry_selected(self) -> None:
-        self._act(outbox.retry, self.tr("Fakturan läggs i kön igen och skickas strax."))
+        self._act(actions.retry, self.tr("Fakturan läggs i kön igen och skickas strax."))
 
     def cancel_selected(self) -> None:
-        self._act(outbox.cancel, self.tr("Sändningen är avbruten."))
+        self._act(actions.cancel, self.tr("Sändningen är avbruten."))
 
 
 # -- the status-bar indicator -----------------------------------------------------------
@@ -346,24 +269,12 @@ class EInvoiceStatusDialog(QDialog):
 @dataclass(frozen=True)
 class IndicatorState:
     connected: bool | None  # None: the keyring could not be asked
-    queue: "outbox.QueueSummary"
+    queue: QueueSummary
 
 
-def pagero_connected() -> bool | None:
-    try:
-        from kassa.peppol.credentials import CredentialStore
-    except ImportError:
-        return None
-    try:
-        return CredentialStore().load_tokens() is not None
-    except Exception as exc:  # KeyringUnavailableError and the like: say "unknown", not "connected"
-        log.debug("keyring not usable for the status indicator: %s", type(exc).__name__)
-        return None
-
-
-def indicator_state() -> IndicatorState:
+def indicator_state(connector: PageroConnector) -> IndicatorState:
     """Runs in a worker thread."""
-    return IndicatorState(pagero_connected(), outbox.queue_summary(problem_limit=20))
+    return IndicatorState(connector.is_connected(), queue_summary(problem_limit=20))
 
 
 class QueueIndicator(QWidget):
@@ -372,8 +283,10 @@ class QueueIndicator(QWidget):
     clicked = Signal()
     updated = Signal(object)  # the IndicatorState, after each refresh
 
-    def __init__(self, parent: QWidget | None = None, interval_ms: int = 10_000):
+    def __init__(self, parent: QWidget | None = None, interval_ms: int = 10_000,
+                 connector: PageroConnector | None = None):
         super().__init__(parent)
+        self.connector = connector if connector is not None else PageroConnector()
         self.label = QLabel(self.tr("Pagero: …"), self)
         self.label.setTextFormat(Qt.TextFormat.RichText)
         layout = QHBoxLayout(self)
@@ -393,7 +306,7 @@ class QueueIndicator(QWidget):
         if self._busy:
             return
         self._busy = True
-        run_in_background(indicator_state, on_result=self._show, on_error=self._failed)
+        run_in_background(indicator_state, self.connector, on_result=self._show, on_error=self._failed)
 
     def _show(self, state: IndicatorState) -> None:
         if not shiboken6.isValid(self):

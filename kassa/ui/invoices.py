@@ -2,7 +2,7 @@
 
 The print action is where e-invoicing happens: when the buyer's category is flagged for Pagero
 (the buyer snapshot says e_invoice), "Skriv ut" does not print. It hands the invoice to the send
-queue (kassa.peppol.outbox.enqueue_invoice: checks, UBL, validation, the transmission row) in a
+queue (kassa.outbox.enqueue.enqueue_invoice: checks, UBL, validation, the transmission row) in a
 worker thread, shows what must be fixed if anything (nothing is stored then), and otherwise says
 that the invoice goes out as an e-invoice, with a button to print a paper copy as well.
 """
@@ -12,7 +12,6 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 
-from peewee import JOIN
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
@@ -34,9 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kassa.customer_search import prefix_upper_bound
-from kassa.invoicing import InvoicingError, credit_invoice, credited_quantities
-from kassa.models import FINAL_STATES, Customer, Invoice, InvoiceLine, Transmission
+from kassa.invoice_list import InvoiceRow, load_invoices
+from kassa.invoicing import credit_invoice, credited_quantities
+from kassa.models import Invoice, InvoiceLine, Transmission, TransmissionState
+from kassa.outbox.enqueue import queue_e_invoice
+from kassa.outbox.states import state_text
+from kassa.outbox.summary import invoice_transmission_state
 from kassa.money import format_sek
 from kassa.till import TillError, format_quantity, parse_decimal
 from kassa.ui import printing
@@ -47,52 +49,7 @@ DELIVERY_TEXTS = {"": "Ej utskriven", "paper": "Papper/PDF", "e_invoice": "E-fak
 E_INVOICE_QUEUED = "Fakturan skickas som e-faktura via Pagero."
 
 
-def transmission_state_text(state: str) -> str:
-    try:
-        from kassa.peppol.outbox import STATE_TEXTS
-    except ImportError:  # pragma: no cover - the send queue is part of the application
-        return state
-    return STATE_TEXTS.get(state, state)
-
-
 DELIVERY_REFRESH_MS = 3000
-
-
-def transmission_state(invoice_id: int) -> str | None:
-    """The e-invoice's state now (a worker job)."""
-    row = Transmission.select(Transmission.state).where(Transmission.invoice == invoice_id).first()
-    return row.state if row else None
-
-
-def queue_e_invoice(invoice_id: int, till: str = ""):
-    """The worker job of the print action for an e-invoice. Raises SendBlocked with the problems."""
-    from kassa.peppol.background import wake_running_sender
-    from kassa.peppol.outbox import enqueue_invoice
-
-    transmission = enqueue_invoice(invoice_id, till=till)
-    wake_running_sender()  # send now rather than at the sender's next look
-    return transmission.state
-
-
-class InvoiceBlocked(InvoicingError):
-    """An e-invoice customer whose invoice would be stopped as things stand; nothing was issued."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-def check_before_issue(customer: Customer, buyer_reference: str | None, claim_reference: str = "") -> None:
-    """For a customer who gets e-invoices: the send checks before the invoice exists, so no invoice is
-    issued (numbered and made immutable) that could not go out. Raises InvoiceBlocked."""
-    if not customer.sends_via_pagero:
-        return
-    from kassa.peppol.checks import check_customer
-
-    reference = claim_reference if customer.category.insurance_company else buyer_reference
-    problems = check_customer(customer, reference)
-    if problems:
-        raise InvoiceBlocked([str(p) for p in problems])
 
 
 def problems_of(exc: BaseException) -> list[str]:
@@ -204,23 +161,23 @@ class InvoiceDialog(QDialog):
             text = self.tr("Inte utskriven ännu.")
         self.delivery_label.setText(text)
 
-    def _follow(self, state: str) -> None:
-        if state in FINAL_STATES:
+    def _follow(self, state: TransmissionState) -> None:
+        if isinstance(state, TransmissionState) and state.is_final:  # an unknown state keeps being followed
             self._delivery_timer.stop()
         elif not self._delivery_timer.isActive():
             self._delivery_timer.start()
 
     def _refresh_delivery(self) -> None:
-        run_in_background(transmission_state, self.invoice_id, on_result=self._delivery_state)
+        run_in_background(invoice_transmission_state, self.invoice_id, on_result=self._delivery_state)
 
-    def _delivery_state(self, state: str | None) -> None:
+    def _delivery_state(self, state: TransmissionState | None) -> None:
         if state is None:
             return
         self.delivery_label.setText(self._e_invoice_text(state))
         self._follow(state)
 
-    def _e_invoice_text(self, state: str) -> str:
-        return self.tr("E-faktura via Pagero: %1").replace("%1", transmission_state_text(state))
+    def _e_invoice_text(self, state: TransmissionState) -> str:
+        return self.tr("E-faktura via Pagero: %1").replace("%1", state_text(state))
 
     def _say(self, html: str, ok: bool = True) -> None:
         color = "#1b5e20" if ok else "#b71c1c"
@@ -245,7 +202,7 @@ class InvoiceDialog(QDialog):
         run_in_background(queue_e_invoice, self.invoice_id, self.till,
                           on_result=self._queued, on_error=self._not_queued, on_done=self._send_done)
 
-    def _queued(self, state: str) -> None:
+    def _queued(self, state: TransmissionState) -> None:
         self._say("<b>" + escape(self.tr("Fakturan skickas som e-faktura via Pagero.")) + "</b> " + escape(
             self.tr("Vill du ha ett papper också, välj Skriv ut en kopia.")))
         self.copy_button.setVisible(True)
@@ -454,36 +411,14 @@ class CreditDialog(QDialog):
 
 # --- the invoice list ----------------------------------------------------------------------------
 
-def load_invoices(text: str = "", limit: int = 500) -> list[tuple]:
-    """Newest first: (id, number, kind, date, customer, payable, status, delivery, transmission state).
-
-    Empty text: the newest invoices. Digits: that invoice number. Otherwise customers whose name
-    starts with the text (the same index range as the customer search)."""
-    query = (Invoice.select(Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.buyer,
-                            Invoice.payable, Invoice.status, Invoice.delivery, Transmission.state)
-             .join(Transmission, JOIN.LEFT_OUTER, on=(Transmission.invoice == Invoice.id)))
-    text = (text or "").strip()
-    if text.isdigit():
-        query = query.where(Invoice.number == int(text))
-    elif text:
-        key = text.casefold()
-        query = query.join(Customer, on=(Invoice.customer == Customer.id), src=Invoice).where(
-            (Customer.name_key >= key) & (Customer.name_key < prefix_upper_bound(key)))
-    rows = []
-    for inv in query.order_by(Invoice.number.desc()).limit(limit).objects():
-        rows.append((inv.id, inv.number, inv.kind, inv.issue_date, inv.buyer.get("name", ""), inv.payable,
-                     inv.status, inv.delivery, inv.state))
-    return rows
-
-
 class InvoiceListModel(QAbstractTableModel):
     HEADERS = ("Nummer", "Datum", "Kund", "Belopp", "Status", "Leverans")
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.rows: list[tuple] = []
+        self.rows: list[InvoiceRow] = []
 
-    def set_rows(self, rows: list[tuple]) -> None:
+    def set_rows(self, rows: list[InvoiceRow]) -> None:
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
@@ -502,27 +437,27 @@ class InvoiceListModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        _id, number, kind, date, customer, payable, status, delivery, state = self.rows[index.row()]
+        row = self.rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                return f"{number} (kredit)" if kind == "credit_note" else str(number)
+                return f"{row.number} (kredit)" if row.is_credit_note else str(row.number)
             if column == 1:
-                return date.isoformat()
+                return row.issue_date.isoformat()
             if column == 2:
-                return customer
+                return row.customer
             if column == 3:
-                return format_sek(payable)
+                return format_sek(row.payable)
             if column == 4:
-                return self.tr(STATUS_TEXTS.get(status, status))
+                return self.tr(STATUS_TEXTS.get(row.status, row.status))
             if column == 5:
-                if state:
-                    return f"{self.tr('E-faktura')}: {transmission_state_text(state)}"
-                return self.tr(DELIVERY_TEXTS.get(delivery, delivery))
+                if row.transmission_state:
+                    return f"{self.tr('E-faktura')}: {state_text(row.transmission_state)}"
+                return self.tr(DELIVERY_TEXTS.get(row.delivery, row.delivery))
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
-            return _id
+            return row.id
         return None
 
 
@@ -579,7 +514,7 @@ class InvoiceListDialog(QDialog):
         self.info.setText(self.tr("Hämtar fakturor …"))
         self._loader.request(self.search.text(), immediately=True)
 
-    def _loaded(self, rows: list[tuple]) -> None:
+    def _loaded(self, rows: list[InvoiceRow]) -> None:
         self.model.set_rows(rows)
         self.info.setText(self.tr("%1 fakturor").replace("%1", str(len(rows))))
         if rows:
@@ -594,4 +529,4 @@ class InvoiceListDialog(QDialog):
         return dialog
 
 
-__all__ = ["CreditDialog", "InvoiceBlocked", "InvoiceDialog", "InvoiceListDialog", "check_before_issue", "open_invoice"]
+__all__ = ["CreditDialog", "InvoiceDialog", "InvoiceListDialog", "open_invoice"]

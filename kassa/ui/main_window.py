@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import importlib
 import logging
-import platform
 from html import escape
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, Signal
@@ -36,12 +36,16 @@ from PySide6.QtWidgets import (
 from kassa import APP_NAME, __version__, config
 from kassa.invoicing import IdCheck
 from kassa.models import Article, Customer
+from kassa.peppol.checks import InvoiceBlocked
 from kassa.money import format_sek
 from kassa.till import Cart, SaleResult, TillError, invoice_requirements
 from kassa.ui.cart_model import CartModel
 from kassa.ui.customer_picker import CustomerPicker, customer_label
 from kassa.ui.payment_dialogs import CashDialog, IdCheckDialog, claim_number_dialog, reference_dialog
 from kassa.ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from kassa.pagero.connector import PageroConnector
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +54,14 @@ CUSTOMERS = ("kassa.ui.customers", "CustomerRegisterDialog")
 CATEGORIES = ("kassa.ui.categories", "CategoryEditorDialog")
 ARTICLES = ("kassa.ui.articles", "ArticleRegisterDialog")
 E_INVOICES = ("kassa.ui.einvoices", "EInvoiceStatusDialog")
-WIZARD = ("kassa.ui.wizard", "SettingsWizard")
 LOG_VIEWER = ("kassa.ui.log_viewer", "LogViewerDialog")
 
 
 def issue_from_till(cart: Cart, customer: Customer, buyer_reference: str | None, claim_reference: str,
                     id_check: IdCheck | None) -> SaleResult:
-    """The worker job of F7: the e-invoice checks first (kassa.ui.invoices.check_before_issue), then
+    """The worker job of F7: the e-invoice checks first (kassa.peppol.checks.check_before_issue), then
     the sale and the invoice."""
-    from kassa.ui.invoices import check_before_issue
+    from kassa.peppol.checks import check_before_issue
 
     customer = Customer.get_by_id(customer.id)
     check_before_issue(customer, buyer_reference, claim_reference)
@@ -73,14 +76,10 @@ def load_article_index() -> list[tuple[str, int]]:
     return [(f"{name} · {number} · {format_sek(price)} kr", id_) for id_, number, name, price in query]
 
 
-def import_window_class(spec: tuple[str, str]):
-    """The class, or None when that part of the application is not installed."""
+def import_window_class(spec: tuple[str, str]) -> type:
+    """The class, imported when its window is first opened (it keeps the till's start-up short)."""
     module, name = spec
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        log.warning("%s.%s is not available: %s", module, name, exc)
-        return None
+    return getattr(importlib.import_module(module), name)
 
 
 class MainWindow(QMainWindow):
@@ -89,10 +88,12 @@ class MainWindow(QMainWindow):
     first_painted = Signal()  # once, when the window has been painted for the first time
     _painted = False  # a class default: event() runs before __init__ has set anything
 
-    def __init__(self, till_name: str | None = None, parent: QWidget | None = None, with_indicator: bool = True):
+    def __init__(self, till_name: str | None = None, parent: QWidget | None = None, with_indicator: bool = True,
+                 connector: PageroConnector | None = None):
         super().__init__(parent)
+        self._connector = connector
         self.setObjectName("mainWindow")
-        self.till_name = till_name if till_name is not None else platform.node()
+        self.till_name = till_name if till_name is not None else config.till_designation()
         self.setWindowTitle(self.tr("Kassa"))
         self.cart = Cart(till=self.till_name)
         self.model = CartModel(self.cart, self)
@@ -109,6 +110,16 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Skanna eller skriv en artikel och tryck Enter."))
         self.resize(1100, 700)
         self.code_field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def connector(self) -> PageroConnector:
+        """The Pagero connection the wizard and "Koppla från" use (imported on first use: the keyring and
+        the HTTP client are not needed to show the till)."""
+        if self._connector is None:
+            from kassa.pagero.connector import PageroConnector
+
+            self._connector = PageroConnector()
+        return self._connector
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -268,12 +279,10 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(slot)
 
     def _add_queue_indicator(self) -> None:
-        indicator_class = import_window_class(("kassa.ui.einvoices", "QueueIndicator"))
-        if indicator_class is None:
-            return
-        self.queue_indicator = indicator_class(self)
-        if hasattr(self.queue_indicator, "clicked"):
-            self.queue_indicator.clicked.connect(lambda: self.open_window(E_INVOICES))
+        from kassa.ui.einvoices import QueueIndicator
+
+        self.queue_indicator = QueueIndicator(self, connector=self.connector)
+        self.queue_indicator.clicked.connect(lambda: self.open_window(E_INVOICES))
         self.statusBar().addPermanentWidget(self.queue_indicator)
 
     # --- first paint, then the work that can wait ----------------------------------------------
@@ -495,7 +504,7 @@ class MainWindow(QMainWindow):
             self.open_invoice(result.invoice.id)
 
     def _payment_failed(self, exc: BaseException) -> None:
-        if getattr(exc, "problems", None):  # kassa.ui.invoices.InvoiceBlocked
+        if isinstance(exc, InvoiceBlocked):
             text = self.tr("Fakturan är inte utfärdad: e-fakturan skulle stoppas. Rätta detta först:")
             self.show_message(text + "\n" + "\n".join(f"• {p}" for p in exc.problems), error=True)
         elif isinstance(exc, ValueError):  # TillError, InvoicingError: Swedish, for the cashier
@@ -530,23 +539,15 @@ class MainWindow(QMainWindow):
 
     def open_window(self, spec: tuple[str, str]) -> QWidget | None:
         window_class = import_window_class(spec)
-        if window_class is None:
-            self.show_message(self.tr("Den här delen av Kassa är inte installerad."), error=True)
-            return None
         window = self._show_single(spec[1], lambda: window_class(self))
         if spec == ARTICLES:
             window.finished.connect(lambda _: self.reload_articles())
         return window
 
     def open_wizard(self, page: str) -> QWidget | None:
-        wizard_class = import_window_class(WIZARD)
-        if wizard_class is None:
-            self.show_message(self.tr("Inställningsguiden är inte installerad."), error=True)
-            return None
-        try:
-            wizard = wizard_class(parent=self, start_page=page)
-        except TypeError:  # a wizard without start pages
-            wizard = wizard_class(self)
+        from kassa.ui.wizard import SettingsWizard
+
+        wizard = SettingsWizard(parent=self, start_page=page, connector=self.connector)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.finished.connect(lambda _result: self.refresh_status())  # a new connection shows at once
         wizard.open()
@@ -556,9 +557,9 @@ class MainWindow(QMainWindow):
         """Update the status bar's e-invoice indicator now and let the sender look at the queue,
         instead of waiting for their next turn (after connecting, or after an e-invoice was queued)."""
         indicator = getattr(self, "queue_indicator", None)
-        if indicator is not None and hasattr(indicator, "refresh"):
+        if indicator is not None:
             indicator.refresh()
-        from kassa.peppol.background import wake_running_sender
+        from kassa.outbox.background import wake_running_sender
 
         wake_running_sender()
 
@@ -582,7 +583,7 @@ class MainWindow(QMainWindow):
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Koppla från"))
         box.button(QMessageBox.StandardButton.No).setText(self.tr("Avbryt"))
         box.accepted.connect(lambda: run_in_background(
-            _forget_pagero_tokens,
+            self.connector.forget_tokens,
             on_result=lambda _: self.show_message(self.tr("Kassa är frånkopplad från Pagero.")),
             on_error=lambda exc: self.show_message(
                 self.tr("Kunde inte koppla från: %1").replace("%1", str(exc)), error=True)))
@@ -600,12 +601,6 @@ class MainWindow(QMainWindow):
                           QMessageBox.StandardButton.Ok, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
-
-
-def _forget_pagero_tokens() -> None:
-    from kassa.peppol.credentials import CredentialStore
-
-    CredentialStore().delete_tokens()
 
 
 class _InvoiceQuestions:

@@ -40,7 +40,7 @@ UNITS = (("st", "EA"), ("tim", "HUR"), ("kg", "KGM"), ("m", "MTR"), ("l", "LTR")
 def issue_manual(customer_id: int, lines: list[LineInput], buyer_reference: str, claim_reference: str,
                  till: str) -> int:
     """The worker job: the e-invoice checks for a Pagero customer, then the invoice. Returns its id."""
-    from kassa.ui.invoices import check_before_issue
+    from kassa.peppol.checks import check_before_issue
 
     customer = Customer.get_by_id(customer_id)
     check_before_issue(customer, buyer_reference, claim_reference)

@@ -135,7 +135,7 @@ def assert_no_secrets_in_logs(log_dir: Path, secrets: Iterable[str]) -> list[Pat
 
 def keyring_secrets() -> list[str]:
     """The Pagero secrets this process stored in the keyring: tokens and client secret."""
-    from kassa.peppol.credentials import CredentialStore
+    from kassa.pagero.credentials import CredentialStore
 
     store = CredentialStore()
     tokens = store.load_tokens()

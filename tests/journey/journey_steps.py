@@ -7,7 +7,7 @@ conventions):
 
     xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb pytest tests/journey/journey_steps.py
 
-The application starts as `kassa` does (kassa.app.run_application) on an empty data directory;
+The application starts as `kassa` does (kassa.ui.app.run_application) on an empty data directory;
 the steps run from a timer inside its event loop, with qtbot's keys and clicks on the widgets a
 person sees. A numbered screenshot of the whole screen follows each step, in
 $KASSA_TEST_ARTIFACTS/journey/ (default test-artifacts/journey/).
@@ -19,10 +19,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWizard
 
 from kassa import config
-from kassa.peppol.oauth import SUCCESS_TEXT
+from kassa.pagero.oauth import SUCCESS_TEXT
 from tests.journey.conftest import assert_no_secrets_in_logs, keyring_secrets, screenshots_in
-from tests.peppol.conftest import rule_pack_dir
-from tests.peppol.pagero_fixtures import (  # noqa: F401 (fixtures)
+from tests.factories import rule_pack_dir
+from tests.pagero.fixtures import (  # noqa: F401 (fixtures)
     CLIENT_SECRET,
     COMPANY_ID,
     Browser,
@@ -41,7 +41,7 @@ pytestmark = pytest.mark.qt_log_ignore(r"Launch of .* failed: Unable to detect a
 
 STEP_TIMEOUT = 10_000
 JOURNEY_LIMIT = 150  # seconds; a dialog nobody answers ends the journey here, with a screenshot of it
-DELIVERED_TEXT = "Levererad till köparen"  # kassa.peppol.outbox.STATE_TEXTS["delivered"]
+DELIVERED_TEXT = "Levererad till köparen"  # kassa.outbox.states.STATE_TEXTS[DELIVERED]
 SHOTS = [
     "first-start-wizard", "wizard-company", "wizard-database", "wizard-interest", "wizard-login-link",
     "wizard-connected", "wizard-finish", "till-ready", "menu-register", "category", "customer",
@@ -292,7 +292,7 @@ def sale_and_invoice(qtbot, shots, window):
 
 def delivered(qtbot, shots, window, control, invoice, validated: bool):
     from kassa.models import Invoice, Transmission
-    from kassa.peppol.outbox import RULES_MISSING_NOTE
+    from kassa.outbox.enqueue import RULES_MISSING_NOTE
     from kassa.ui.einvoices import EInvoiceStatusDialog
 
     # The background sender uploads the invoice; then the stand-in finishes its processing and
@@ -342,7 +342,7 @@ def rules_if_installed(monkeypatch) -> bool:
 @pytest.fixture
 def vendor_client_secret(secret_service):
     """The vendor's partner client secret, in the keyring as an installation would leave it."""
-    from kassa.peppol.credentials import CredentialStore
+    from kassa.pagero.credentials import CredentialStore
 
     CredentialStore(secret_service).save_client_secret(CLIENT_SECRET)
 
@@ -350,7 +350,7 @@ def vendor_client_secret(secret_service):
 def test_newcomer_journey(qtbot, x_screen, sandbox, control, secret_service, vendor_client_secret,
                           rules_if_installed):
     from kassa import logging_setup
-    from kassa.app import run_application
+    from kassa.ui.app import run_application
 
     shots = screenshots_in("journey")
     outcome: dict = {}

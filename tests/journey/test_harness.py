@@ -26,7 +26,7 @@ def test_screenshot_of_a_real_window(qtbot, screenshots):
 def test_log_check_passes_clean_logs_and_catches_a_leak(isolated_data_dir):
     log_file = logging_setup.setup_logging()
     try:
-        logging.getLogger("kassa.peppol.client").info(
+        logging.getLogger("kassa.pagero.client").info(
             "POST /file refresh_token=rt-0123456789 Authorization: Bearer at-0123456789")
         for handler in logging.getLogger().handlers:
             handler.flush()

@@ -6,12 +6,12 @@ import sys
 from decimal import Decimal
 
 from kassa.invoicing import issue_invoice
-from kassa.models import Customer, database
+from kassa.models import Customer, connection
 from kassa.money import LineInput
 
 
 def main(url: str, count: int, till: str) -> None:
-    database.connect(url, migrate=False)
+    connection.connect(url, migrate=False)
     customer = Customer.get(Customer.number == 1)
     for i in range(count):
         inv = issue_invoice(customer, [LineInput(f"Vara {i}", Decimal("1"), Decimal("10.00"), 25)], till=till)

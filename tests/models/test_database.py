@@ -5,7 +5,7 @@ import pytest
 
 from kassa.models import (Article, Company, Customer, CustomerCategory, SchemaVersion, Transmission, database,
                           note_means_pagero)
-from kassa.models import schema
+from kassa.models import connection, schema
 
 
 def test_sqlite_runs_with_wal_foreign_keys_and_full_sync(db, isolated_data_dir):
@@ -16,7 +16,7 @@ def test_sqlite_runs_with_wal_foreign_keys_and_full_sync(db, isolated_data_dir):
 
 
 def test_default_database_is_sqlite_in_the_data_dir(isolated_data_dir):
-    database.connect()
+    connection.connect()
     try:
         assert database.sqlite_path() == isolated_data_dir / "kassa.sqlite3"
     finally:
@@ -25,7 +25,7 @@ def test_default_database_is_sqlite_in_the_data_dir(isolated_data_dir):
 
 def test_database_url_selects_postgresql(pg_url, monkeypatch):
     monkeypatch.setenv("KASSA_DATABASE_URL", pg_url)
-    database.connect()
+    connection.connect()
     try:
         assert database.is_postgres()
         assert SchemaVersion.select().first().version == schema.SCHEMA_VERSION
@@ -105,7 +105,7 @@ def test_one_transmission_per_invoice_is_a_database_constraint(db):
 
     from kassa.invoicing import issue_invoice
     from kassa.money import LineInput
-    from tests.conftest import make_company
+    from tests.factories import make_company
 
     make_company()
     cust = Customer.create(number=1, name="A", org_number="5566778899", reference="r")

@@ -4,12 +4,12 @@ import sys
 
 import pytest
 
-from kassa.models import Customer, Invoice, database
-from tests.conftest import REPO, make_company
+from kassa.models import Customer, Invoice, connection, database
+from tests.factories import REPO, make_company
 
 
 def prepare(url):
-    database.connect(url)
+    connection.connect(url)
     make_company()
     Customer.create(number=1, name="Kund AB", org_number="5560360793", street="Väg 1", postal_code="11122",
                     city="Stockholm", reference="R1")
@@ -39,7 +39,7 @@ def test_200_invoices_from_4_processes_on_postgresql(pg_url):
     prepare(pg_url)
     numbers = run_tills(pg_url, 4, 50)
     assert_unbroken(numbers, 200)
-    database.connect(pg_url)
+    connection.connect(pg_url)
     stored = [i.number for i in Invoice.select(Invoice.number)]
     assert_unbroken(stored, 200)
     assert len({i.till for i in Invoice.select(Invoice.till)}) == 4
@@ -51,7 +51,7 @@ def test_invoices_from_2_processes_on_sqlite(isolated_data_dir):
     prepare(url)
     numbers = run_tills(url, 2, 60)
     assert_unbroken(numbers, 120)
-    database.connect(url)
+    connection.connect(url)
     assert_unbroken([i.number for i in Invoice.select(Invoice.number)], 120)
     database.close()
 

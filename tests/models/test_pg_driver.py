@@ -2,15 +2,15 @@
 import subprocess
 import sys
 
-from tests.conftest import REPO
+from tests.factories import REPO
 
 SCRIPT = """
 import sys
 from decimal import Decimal
-from kassa.models import Customer, Invoice, database
+from kassa.models import Customer, Invoice, connection
 assert "psycopg" not in sys.modules, "psycopg imported with the models"
-database.connect(sys.argv[1])
-from tests.conftest import make_company
+connection.connect(sys.argv[1])
+from tests.factories import make_company
 from kassa.invoicing import issue_invoice
 from kassa.money import LineInput
 make_company()

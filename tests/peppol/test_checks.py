@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kassa.peppol.checks import Problem, check_customer, check_invoice
-from tests.conftest import make_company
+from tests.factories import make_company
 from tests.peppol.ubl_documents import BUYER_GLN, credit, issue, line, make_customer
 
 

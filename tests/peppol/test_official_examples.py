@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tests.peppol.conftest import EXAMPLES
+from tests.factories import EXAMPLES
 
 VEFA = "{http://difi.no/xsd/vefa/validator/1.0}"
 

@@ -15,7 +15,7 @@ from kassa.peppol.ubl import (
     format_price,
     format_quantity,
 )
-from tests.conftest import make_company
+from tests.factories import make_company
 from tests.peppol.ubl_documents import (
     BUYER_GLN,
     BUYER_ORGNR,

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
-from tests.conftest import make_company
+from tests.factories import make_company
 from tests.peppol.ubl_documents import BUYER_GLN, NS, built, credit, issue, line, make_customer, total_identities
 
 SPECIAL = "Fisk & Skaldjur <Öst> \"Ågrens\" – é ü åäö"

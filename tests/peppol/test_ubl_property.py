@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from kassa.money import LineInput
-from tests.conftest import make_company
+from tests.factories import make_company
 from tests.peppol.ubl_documents import built, credit, issue, make_customer, total_identities
 
 UNITS = ["EA", "C62", "HUR", "KGM", "MTR", "LTR"]

@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import REPO, make_company
+from tests.factories import REPO, make_company
 
 
 def test_main_py_starts_the_till(db, isolated_data_dir):
@@ -19,7 +19,7 @@ def test_main_py_starts_the_till(db, isolated_data_dir):
 
 
 def test_first_run_opens_the_settings_wizard(qtbot, db):
-    from kassa.app import _first_run_wizard
+    from kassa.ui.app import _first_run_wizard
     from kassa.ui.main_window import MainWindow
     from kassa.ui.wizard import SettingsWizard
     from kassa.ui.workers import wait_for_background

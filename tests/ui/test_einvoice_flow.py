@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kassa.models import Article, Customer, CustomerCategory, Invoice, Transmission
-from kassa.peppol.background import BackgroundSender
+from kassa.outbox.background import BackgroundSender
 from kassa.ui import invoices as invoices_ui
 from kassa.ui.articles import ArticleDialog, ArticleRegisterDialog
 from kassa.ui.categories import PAGERO_ON_TEXT, CategoryEditorDialog
@@ -23,7 +23,7 @@ from kassa.ui.einvoices import EInvoiceStatusDialog
 from kassa.ui.invoices import E_INVOICE_QUEUED, InvoiceDialog
 from kassa.ui.main_window import MainWindow
 from kassa.ui.workers import wait_for_background
-from tests.peppol.outbox_fixtures import client_factory, fast_policy, seller
+from tests.outbox.fixtures import client_factory, fast_policy, seller
 from tests.ui.conftest import COFFEE, MUG, close_all_dialogs, type_and_enter, wait_for_window
 from tests.ui.fixtures_registers import QT_NOISE, type_into, type_text
 from tests.ui.test_invoices import FakePrintDialog

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from kassa.invoicing import issue_invoice
 from kassa.models import Customer, CustomerCategory, Transmission, utcnow
 from kassa.money import LineInput
-from kassa.peppol.outbox import queue_interest
+from kassa.outbox.interest import queue_interest
 from kassa.ui.einvoices import EInvoiceStatusDialog, QueueIndicator
 from tests.ui.fixtures_registers import QT_NOISE, background_done  # noqa: F401
 

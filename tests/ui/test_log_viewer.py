@@ -29,7 +29,7 @@ class UrlCatcher(QObject):
 
 
 def test_shows_the_newest_lines_without_secrets(qtbot, logfile):
-    log = logging.getLogger("kassa.peppol.client")
+    log = logging.getLogger("kassa.pagero.client")
     log.info("uploaded invoice 17 with Authorization: Bearer abc.def-123456")
     log.info("the newest line")
     dialog = LogViewerDialog()

@@ -13,15 +13,16 @@ import pytest
 from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer
 
 from kassa.models import Transmission
-from kassa.peppol import rules
-from kassa.peppol.background import BackgroundSender
-from kassa.peppol.outbox import enqueue_invoice
+from kassa.peppol.rules import pack as rule_pack
+from kassa.peppol.rules.pack import get_rule_pack
+from kassa.outbox.background import BackgroundSender
+from kassa.outbox.enqueue import enqueue_invoice
 from kassa.ui.einvoices import EInvoiceStatusDialog, QueueIndicator
 from kassa.ui.invoices import E_INVOICE_QUEUED, InvoiceDialog
 from kassa.ui.main_window import MainWindow
 from kassa.ui.workers import wait_for_background
-from tests.peppol.conftest import NO_PACK_REASON, rule_pack_dir
-from tests.peppol.outbox_fixtures import client_factory, fast_policy, issue_e_invoices, seller
+from tests.factories import NO_PACK_REASON, rule_pack_dir
+from tests.outbox.fixtures import client_factory, fast_policy, issue_e_invoices, seller
 from tests.ui.conftest import close_all_dialogs
 from tests.ui.fixtures_registers import QT_NOISE
 from tests.ui.test_einvoice_flow import transmission_state_shown
@@ -123,19 +124,19 @@ def rules_env(monkeypatch):
     if path is None or not path.is_dir():
         pytest.skip(NO_PACK_REASON)
     monkeypatch.setenv("KASSA_RULES_DIR", str(path))
-    monkeypatch.setattr(rules, "_cache", {})
+    monkeypatch.setattr(rule_pack, "_cache", {})
     return path
 
 
 # SaxonC's compile_stylesheet holds the GIL for the whole compile (0.5-0.8 s for the CEN rules)
 # and every transform holds it too, so the rule pack runs Saxon in helper processes
-# (kassa.peppol.rules_worker): the first compile must not stall the UI thread either.
+# (kassa.peppol.rules.worker): the first compile must not stall the UI thread either.
 @pytest.mark.parametrize("compiled", [pytest.param(False, id="first-compile"), pytest.param(True, id="compiled")])
 def test_print_action_with_validation_keeps_the_ui_turning(qtbot, db, rules_env, compiled):
     seller()
     invoice = issue_e_invoices(1)[0]
     if compiled:
-        rules.get_rule_pack().warm_up()  # as the application does after its first paint
+        get_rule_pack().warm_up()  # as the application does after its first paint
     dialog = InvoiceDialog(invoice.id, till="Kassa 1")
     qtbot.addWidget(dialog)
     dialog.show()
@@ -152,5 +153,5 @@ def test_print_action_with_validation_keeps_the_ui_turning(qtbot, db, rules_env,
     assert E_INVOICE_QUEUED in dialog.message.text(), dialog.message.text()
     transmission = Transmission.get()
     assert "regelpaketet" not in " ".join(m["text"] for m in transmission.messages)  # validated for real
-    assert rules.get_rule_pack().is_compiled
+    assert get_rule_pack().is_compiled
     counter.assert_kept_turning(elapsed)

@@ -1,0 +1,136 @@
+"""`kassa outbox list | run [--once] | retry ID | cancel ID`: the send queue without the window.
+
+`kassa outbox run` is the headless sender, for a server beside a shared PostgreSQL database
+(or a till without a screen). SIGTERM and SIGINT stop it cleanly after the current step; a
+step cut short by a harder stop is reconciled with Pagero by the next sender.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from types import FrameType
+
+from kassa.commands.base import EXIT_FAILED, EXIT_OK, CommandError, open_database
+from kassa.models import Transmission
+from kassa.outbox import actions, summary
+from kassa.outbox.sender import SendPolicy, Sender, default_client_factory
+from kassa.outbox.states import NOT_CONNECTED_TEXT, state_text
+from kassa.pagero.errors import PageroError
+
+
+def _seconds_list(text: str) -> tuple[float, ...]:
+    try:
+        values = tuple(float(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' är inte en lista med sekunder, t.ex. 5,10,30,60") from None
+    if not values or any(v < 0 for v in values):
+        raise argparse.ArgumentTypeError("ange minst ett värde, inget negativt")
+    return values
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="outbox_command", metavar="ÅTGÄRD", required=True)
+    listing = sub.add_parser("list", help="visa e-fakturorna i sändkön")
+    listing.add_argument("--state", action="append", metavar="STATUS",
+                         help="bara denna status (queued, delivered, error …); kan anges flera gånger")
+    listing.add_argument("--limit", type=int, default=200, help="högst så många rader (standard 200)")
+
+    run = sub.add_parser("run", help="skicka och följ upp e-fakturor tills processen stoppas (SIGTERM/Ctrl+C)")
+    run.add_argument("--once", action="store_true", help="skicka det som väntar nu och avsluta")
+    run.add_argument("--worker-id", help="namn på denna sändare i databasen (standard värd:pid)")
+    defaults = SendPolicy()
+    run.add_argument("--intervals", type=_seconds_list, default=defaults.poll_intervals, metavar="S,S,…",
+                     help="sekunder mellan uppföljningar hos Pagero, växande; det sista upprepas")
+    run.add_argument("--answer-intervals", type=_seconds_list, default=defaults.answer_intervals, metavar="S,S,…",
+                     help="sekunder mellan frågor om köparens svar efter leverans")
+    run.add_argument("--retry-intervals", type=_seconds_list, default=defaults.retry_intervals, metavar="S,S,…",
+                     help="sekunder före nytt försök efter nätverks- eller serverfel")
+    run.add_argument("--lease", type=float, default=defaults.lease, metavar="S",
+                     help="hur länge en sändare håller en faktura innan en annan får ta över")
+    run.add_argument("--grace", type=float, default=defaults.reconcile_grace, metavar="S",
+                     help="hur länge en avbruten uppladdning får ta att synas hos Pagero innan den skickas igen")
+    run.add_argument("--batch", type=int, default=defaults.batch, help="fakturor per omgång")
+    run.add_argument("--idle", type=float, default=defaults.idle, metavar="S",
+                     help="längsta väntan när inget är på tur")
+
+    retry = sub.add_parser("retry", help="försök igen med en e-faktura som fått fel eller behöver åtgärd")
+    retry.add_argument("id", type=int, help="sändköns id (se kassa outbox list)")
+    cancel = sub.add_parser("cancel", help="avbryt en e-faktura som inte har levererats")
+    cancel.add_argument("id", type=int, help="sändköns id (se kassa outbox list)")
+
+
+def _cell(text: str, width: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _list(args: argparse.Namespace) -> int:
+    rows = summary.list_transmissions(args.state, args.limit)
+    if not rows:
+        print("Sändkön är tom." if not args.state else "Inga e-fakturor med den statusen.")
+        return 0
+    header = ("Id", "Faktura", "Kund", "Status", "Ändrad (UTC)", "Senaste meddelande")
+    table = [header] + [
+        (str(row.id), str(row.invoice.number), _cell(row.invoice.customer.name, 28),
+         state_text(row.state), row.updated_at.strftime("%Y-%m-%d %H:%M:%S"),
+         _cell(summary.last_message(row), 70))
+        for row in rows
+    ]
+    widths = [max(len(r[i]) for r in table) for i in range(len(header) - 1)]
+    for row in table:
+        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])) + "  " + row[-1])
+    print(f"\n{summary.queue_summary().text}.")
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    policy = SendPolicy(
+        poll_intervals=args.intervals, answer_intervals=args.answer_intervals, retry_intervals=args.retry_intervals,
+        lease=args.lease, reconcile_grace=args.grace, batch=args.batch, idle=args.idle,
+    )
+    sender = Sender(default_client_factory, args.worker_id, policy=policy)
+    if args.once:
+        worked = sender.run_until_idle()
+        sender.close()
+        print(f"{worked} steg utförda. {summary.queue_summary().text}.")
+        if not sender.status.connected:
+            print(sender.status.message)
+            return EXIT_FAILED
+        return EXIT_OK
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    print(f"Sändkön körs som {sender.worker_id}. Stoppa med Ctrl+C eller SIGTERM.", flush=True)
+    sender.run(stop)
+    print("Sändkön stoppad.")
+    return EXIT_OK
+
+
+def _act(action: Callable[..., Transmission], args: argparse.Namespace) -> int:
+    try:
+        row = action(args.id, actor="kassa outbox")
+    except actions.OutboxError as exc:
+        raise CommandError(str(exc), EXIT_FAILED) from None
+    except PageroError as exc:
+        raise CommandError(f"{NOT_CONNECTED_TEXT}: {exc}", EXIT_FAILED) from None
+    print(f"E-faktura {row.id} (faktura {row.invoice.number}): {state_text(row.state)}.")
+    return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    with open_database():
+        if args.outbox_command == "list":
+            return _list(args)
+        if args.outbox_command == "run":
+            return _run(args)
+        if args.outbox_command == "retry":
+            return _act(actions.retry, args)
+        return _act(actions.cancel, args)

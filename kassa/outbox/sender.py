@@ -1,0 +1,435 @@
+"""The sender: claims due rows and moves each one a step (upload, reconcile, poll, the buyer's answer).
+
+    Sender(client_factory, "till-1").run(stop_event)   # a background thread, or `kassa outbox run`
+
+How the steps keep "exactly once": kassa/outbox/__init__.py. Each round also runs the
+"Anmäl intresse" job (kassa.outbox.interest).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import peewee
+
+from kassa.models import Company, Invoice, Transmission, utcnow
+from kassa.models.database import is_postgres, write_transaction
+from kassa.models.transmissions import ACTIVE_STATES
+from kassa.models.transmissions import TransmissionState as State
+from kassa.outbox.interest import InterestJob, default_interest_client_factory
+from kassa.outbox.states import NOT_CONNECTED_TEXT, STATE_TEXTS, reschedule, seconds, transition
+from kassa.pagero.errors import (
+    KeyringUnavailableError,
+    NeedsAttentionError,
+    NotConnectedError,
+    OutcomeUnknownError,
+    PageroError,
+    TransientError,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _unexpected_error_text() -> str:
+    from kassa.logging_setup import log_file_path
+
+    return (f"Ett oväntat fel stoppade sändningen; Kassa försöker igen om en stund. "
+            f"Felet finns i loggen ({log_file_path()}). Kvarstår det, kontakta den som sköter Kassa.")
+
+
+@dataclass
+class SendPolicy:
+    """Timings of the queue, in seconds. The defaults suit Pagero; tests make them short."""
+
+    poll_intervals: tuple[float, ...] = (5, 10, 30, 60, 300, 900, 3600)  # the last one repeats
+    answer_intervals: tuple[float, ...] = (60, 300, 900, 3600, 4 * 3600)  # the buyer's answer, after delivery
+    answer_window: float = 30 * 24 * 3600  # stop asking for the buyer's answer after this
+    retry_intervals: tuple[float, ...] = (10, 30, 60, 300, 900)  # after a transient failure
+    not_connected_delay: float = 60.0
+    lease: float = 300.0  # a claim; another sender may then look at the row, never post it before the grace
+    # From marking a row `uploading` to posting it again when Pagero has no document: the
+    # longest upload with all the client's retries (about 860 s) and 10 min to become a document.
+    reconcile_grace: float = 1500.0
+    batch: int = 20
+    idle: float = 30.0  # the longest sleep of run() when nothing is due
+
+    @staticmethod
+    def pick(intervals: tuple[float, ...], attempt: int) -> float:
+        return float(intervals[min(max(attempt, 0), len(intervals) - 1)])
+
+
+def _part_text(part: dict) -> str:
+    error = part.get("error") or {}
+    description = error.get("description") if isinstance(error, dict) else None
+    if isinstance(description, list):
+        return "; ".join(str(d) for d in description if d)
+    return str(description or "")
+
+
+def _document_outcome(document: dict) -> tuple[State, str]:
+    """The state a Pagero document stands for, and its newest event text."""
+    distribution = document.get("distribution") or {}
+    status = str(distribution.get("status") or "").casefold()
+    events = document.get("eventDetails") or []
+    text = str(events[-1].get("description") or "") if events else ""
+    if "cancel" in status:
+        return State.CANCELLED, text
+    if any(word in status for word in ("error", "undeliverable", "reject")):
+        return State.ERROR, text or f"Pagero kunde inte leverera fakturan ({distribution.get('status')})."
+    if any(word in status for word in ("done", "delivered", "fetched")):
+        return State.DELIVERED, text
+    return State.ACCEPTED, text
+
+
+def default_client_factory():
+    """A PageroClient for the configured account: tokens from the keyring (raises PageroError if none)."""
+    from kassa.pagero.client import PageroClient
+    from kassa.pagero.credentials import token_manager
+
+    return PageroClient(token_manager())
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
+
+
+@dataclass
+class SenderStatus:
+    """What the last round found, for a status line; ``message`` is Swedish ("" when all is well)."""
+
+    connected: bool = True
+    message: str = ""
+    at: dt.datetime | None = None
+
+
+class _NotConnected(Exception):
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+class Sender:
+    """Claims due rows and moves each one step: upload, reconcile, poll, the buyer's answer.
+
+    ``client_factory()`` returns a PageroClient (or raises NotConnectedError/PageroError when
+    there is no connection); it is called again after a failure to connect.
+    """
+
+    def __init__(self, client_factory: Callable[[], Any] = default_client_factory, worker_id: str | None = None, *,
+                 policy: SendPolicy | None = None,
+                 interest_client_factory: Callable[[], Any] | None = default_interest_client_factory):
+        self.client_factory = client_factory
+        self.worker_id = worker_id or default_worker_id()
+        self.policy = policy or SendPolicy()
+        self.status = SenderStatus()
+        self._client: Any = None
+        self.interest: InterestJob | None = None
+        if interest_client_factory is not None:
+            self.interest = InterestJob(interest_client_factory, batch=self.policy.batch, lease=self.policy.lease,
+                                        retry_delay=lambda attempt: self.policy.pick(self.policy.retry_intervals,
+                                                                                     attempt))
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def run(self, stop_event: threading.Event) -> None:
+        """Work until ``stop_event`` is set; sleeps until the next row is due (never spins)."""
+        failures = 0
+        while not stop_event.is_set():
+            try:
+                worked = self.run_once()
+                failures = 0
+            except Exception as exc:  # a locked or lost database, a fault: wait, then go on
+                failures += 1
+                if isinstance(exc, peewee.DatabaseError):
+                    log.warning("send queue: database error (%s); trying again", exc)
+                else:
+                    log.exception("send queue: round failed; trying again")
+                stop_event.wait(min(self.policy.idle, 0.5 * 2 ** min(failures, 6)))
+                continue
+            if worked:
+                continue
+            stop_event.wait(self.seconds_until_due())
+        self.close()
+
+    def run_once(self) -> int:
+        """One round: post due interest forms, then claim a batch of due rows and move each one step.
+
+        Returns how many rows were worked on (0: nothing due now)."""
+        worked = self.interest.run_once() if self.interest is not None else 0
+        ids = self._claim()
+        for index, transmission_id in enumerate(ids):
+            try:
+                self._step(transmission_id)
+            except _NotConnected as exc:
+                self._park_not_connected(ids[index:], exc.text)
+                break
+            except peewee.DatabaseError:
+                raise
+            except Exception:  # a fault in one row must not stop the queue; it is retried later
+                log.exception("send queue: transmission %s failed unexpectedly", transmission_id)
+                # Said where a person looks (E-fakturor, kassa outbox list), not only in the log.
+                Transmission.update(
+                    next_attempt_at=utcnow() + seconds(self.policy.pick(self.policy.retry_intervals, 2)),
+                    last_error=_unexpected_error_text(),
+                ).where(Transmission.id == transmission_id).execute()
+        return worked + len(ids)
+
+    def run_until_idle(self, max_rounds: int = 1_000_000) -> int:
+        """Rounds until nothing is due right now (``kassa outbox run --once``)."""
+        total = 0
+        for _ in range(max_rounds):
+            worked = self.run_once()
+            total += worked
+            if not worked or not self.status.connected:
+                break
+        return total
+
+    def seconds_until_due(self) -> float:
+        """Until the next row or form is due, between 0.05 s and ``policy.idle``."""
+        now = utcnow()
+        candidates = []
+        row = (Transmission.select(Transmission.next_attempt_at).where(self._due_filter(now, ignore_time=True))
+               .order_by(Transmission.next_attempt_at).first())
+        if row is not None:
+            candidates.append(row.next_attempt_at)
+        form_due = InterestJob.next_due()
+        if form_due is not None:
+            candidates.append(form_due)
+        if not candidates:
+            return self.policy.idle
+        seconds = (min(candidates) - now).total_seconds()
+        return min(self.policy.idle, max(0.05, seconds))
+
+    def close(self) -> None:
+        if self._client is not None and hasattr(self._client, "close"):
+            self._client.close()
+        self._client = None
+        if self.interest is not None:
+            self.interest.close()
+
+    # -- claiming ---------------------------------------------------------------------------
+
+    def _due_filter(self, now: dt.datetime, ignore_time: bool = False):
+        awaiting_answer = ((Transmission.state == State.DELIVERED) & (Transmission.buyer_response == "")
+                           & (Transmission.updated_at > now - seconds(self.policy.answer_window)))
+        due = Transmission.state.in_(ACTIVE_STATES) | awaiting_answer
+        return due if ignore_time else due & (Transmission.next_attempt_at <= now)
+
+    def _claim(self) -> list[int]:
+        now = utcnow()
+        with write_transaction():
+            query = (Transmission.select(Transmission.id).where(self._due_filter(now))
+                     .order_by(Transmission.next_attempt_at, Transmission.id).limit(self.policy.batch))
+            if is_postgres():
+                query = query.for_update(skip_locked=True)
+            ids = [row.id for row in query]
+            if ids:
+                Transmission.update(claimed_by=self.worker_id, claimed_at=now,
+                                    next_attempt_at=now + seconds(self.policy.lease)).where(
+                    Transmission.id.in_(ids)).execute()
+        return ids
+
+    def _client_or_raise(self):
+        if self._client is None:
+            try:
+                self._client = self.client_factory()
+            except PageroError as exc:  # not connected, no keyring, no client secret
+                raise _NotConnected(f"{NOT_CONNECTED_TEXT}. {exc}") from None
+        return self._client
+
+    def _park_not_connected(self, ids: list[int], text: str) -> None:
+        """Leave the rows where they are and come back later; say why once."""
+        self._client = None
+        when = utcnow() + seconds(self.policy.not_connected_delay)
+        Transmission.update(next_attempt_at=when, last_error=text).where(Transmission.id.in_(ids)).execute()
+        if self.status.connected:
+            log.warning("send queue: %s", text)
+        self.status = SenderStatus(connected=False, message=text, at=utcnow())
+
+    # -- one step of one row ----------------------------------------------------------------
+
+    def _step(self, transmission_id: int) -> None:
+        row = Transmission.get_or_none(Transmission.id == transmission_id)
+        if row is None or row.claimed_by != self.worker_id:
+            return  # another sender took it over after our lease ran out
+        handler = {
+            State.QUEUED: self._upload, State.UPLOADING: self._reconcile, State.UPLOADED: self._poll_file,
+            State.PROCESSING: self._poll_file, State.ACCEPTED: self._poll_document, State.DELIVERED: self._poll_answer,
+        }.get(row.state)
+        if handler is None:
+            return
+        client = self._client_or_raise()
+        try:
+            handler(row, client)
+        except (NotConnectedError, KeyringUnavailableError) as exc:
+            raise _NotConnected(f"{NOT_CONNECTED_TEXT}. {exc}") from None
+        except NeedsAttentionError as exc:
+            self._needs_attention(row, exc)
+        except TransientError as exc:
+            self._transient(row, exc)
+        except PageroError as exc:  # anything else Pagero-side: a person must look
+            self._needs_attention(row, NeedsAttentionError(str(exc)))
+        else:
+            if not self.status.connected:
+                log.info("send queue: connected to Pagero again")
+            self.status = SenderStatus(connected=True, at=utcnow())
+
+    def _company_id(self, row: Transmission) -> str:
+        return row.company_id or Company.get_solo().pagero_company_id or ""
+
+    def _needs_attention(self, row: Transmission, exc: NeedsAttentionError) -> None:
+        text = str(exc)
+        # What to go back to on retry: a refused upload stored nothing, so it may be queued again.
+        back_to = State.QUEUED if getattr(exc, "_refused_upload", False) else row.state
+        transition(row, State.NEEDS_ATTENTION, text, actor=self.worker_id, last_error=exc.pagero_text or text,
+                    extra_message={"from": back_to})
+
+    def _transient(self, row: Transmission, exc: TransientError) -> None:
+        attempt = row.attempts
+        delay = max(self.policy.pick(self.policy.retry_intervals, attempt), exc.retry_after or 0.0)
+        text = str(exc)
+        from_upload = getattr(exc, "_from_upload", False)
+        if from_upload and not isinstance(exc, OutcomeUnknownError) and (exc.status or 0) < 500:
+            # The upload provably did not arrive (connection refused, 429): back to the queue.
+            transition(row, State.QUEUED, f"Uppladdningen misslyckades, nytt försök senare: {text}", actor=self.worker_id,
+                        next_at=utcnow() + seconds(delay), last_error=text, attempts=attempt + 1)
+            return
+        # Uploads whose fate is unknown stay in `uploading`: the next round reconciles first.
+        reschedule(row, delay, text)
+
+    def _upload(self, row: Transmission, client) -> None:
+        company_id = self._company_id(row)
+        if not company_id:
+            error = NeedsAttentionError(
+                "Pageros företags-id (sendingCompanyId) saknas. Ange det under Inställningar → Integrationer → "
+                "Pagero → Anslut, och försök sedan skicka igen.")
+            error._refused_upload = True
+            self._needs_attention(row, error)
+            return
+        # No point marking a row that cannot go out: the token first (refreshed here if due).
+        tokens = getattr(client, "tokens", None)
+        if tokens is None:
+            raise NotConnectedError()
+        tokens.access_token()
+        # Marked and committed before the network call: a crash from here on is reconciled.
+        if not transition(row, State.UPLOADING, "Laddas upp till Pagero.", actor=self.worker_id,
+                           next_at=utcnow() + seconds(self.policy.lease), only_if_claimed_by=self.worker_id,
+                           company_id=company_id, attempts=row.attempts):
+            return
+        self._post(row, client, company_id)
+
+    def _post(self, row: Transmission, client, company_id: str) -> None:
+        try:
+            file_id = client.upload(row.payload.encode("utf-8"), f"{row.sender_reference}.xml", "Invoice",
+                                    row.send_mode, company_id, row.sender_reference)
+        except NeedsAttentionError as exc:
+            exc._refused_upload = True  # a 4xx answer: Pagero did not take the file
+            raise
+        except TransientError as exc:
+            exc._from_upload = True
+            raise
+        except (NotConnectedError, KeyringUnavailableError):
+            # Refused before anything was stored (no token, or 401 and no refresh): back to the queue.
+            transition(row, State.QUEUED, "Inte skickad: ingen giltig anslutning till Pagero.", actor=self.worker_id,
+                        attempts=row.attempts)
+            raise
+        transition(row, State.UPLOADED, f"Uppladdad till Pagero (fil-id {file_id}).", actor=self.worker_id,
+                    next_at=utcnow() + seconds(self.policy.pick(self.policy.poll_intervals, 0)), file_id=file_id,
+                    last_error="")
+
+    def _reconcile(self, row: Transmission, client) -> None:
+        """A row caught in `uploading`: adopt what Pagero has; post again only if it has nothing."""
+        found = client.documents(senderReference=row.sender_reference, direction="Sent").get("items") or []
+        if found:
+            document = found[0]
+            note = f" ({len(found)} dokument med samma referens hos Pagero)" if len(found) > 1 else ""
+            self._adopt_document(row, document, f"Hittad hos Pagero efter avbrott{note}.")
+            return
+        waited = (utcnow() - row.updated_at).total_seconds()
+        grace = self.policy.reconcile_grace
+        if waited < grace:
+            # The file may still be on its way through Pagero's processing; look again later.
+            Transmission.update(next_attempt_at=row.updated_at + seconds(grace), last_error="").where(
+                (Transmission.id == row.id) & (Transmission.state == State.UPLOADING)).execute()
+            return
+        company_id = self._company_id(row)
+        if not transition(row, State.UPLOADING, "Pagero har ingen fil med fakturans referens; den laddas upp igen.",
+                           actor=self.worker_id, next_at=utcnow() + seconds(self.policy.lease),
+                           only_if_claimed_by=self.worker_id):
+            return
+        self._post(row, client, company_id)
+
+    def _adopt_document(self, row: Transmission, document: dict, prefix: str = "") -> None:
+        state, text = _document_outcome(document)
+        fields = dict(document_id=str(document.get("id") or ""), last_error="")
+        if document.get("fileId") and not row.file_id:
+            fields["file_id"] = str(document["fileId"])
+        message = " ".join(t for t in (prefix, text or STATE_TEXTS[state]) if t)
+        if state == State.DELIVERED:
+            next_at = utcnow() + seconds(self.policy.pick(self.policy.answer_intervals, 0))
+        else:
+            next_at = utcnow() + seconds(self.policy.pick(self.policy.poll_intervals, 0))
+        if state == State.ERROR:
+            fields["last_error"] = text
+        if state == row.state:
+            reschedule(row, self.policy.pick(self.policy.poll_intervals, row.attempts))
+            return
+        transition(row, state, message, actor=self.worker_id, next_at=next_at, **fields)
+
+    def _poll_file(self, row: Transmission, client) -> None:
+        parts = client.fileparts(row.file_id)
+        part = parts[0] if parts else None
+        if part is not None:
+            status = str(part.get("status") or "")
+            text = _part_text(part)
+            part_id = str(part.get("id") or "")
+            if status == "Error":
+                transition(row, State.ERROR, text or "Pagero kunde inte behandla filen.", actor=self.worker_id,
+                            filepart_id=part_id, last_error=text)
+            elif status == "AwaitingInteraction":
+                transition(row, State.AWAITING_INTERACTION, text or STATE_TEXTS[State.AWAITING_INTERACTION],
+                            actor=self.worker_id, filepart_id=part_id, last_error=text)
+            else:
+                self._still_processing(row, filepart_id=part_id)
+            return
+        documents = client.documents(fileId=row.file_id).get("items") or []
+        if documents:
+            self._adopt_document(row, documents[0])
+        else:
+            self._still_processing(row)  # processed parts are not listed; the document is on its way
+
+    def _still_processing(self, row: Transmission, **fields: Any) -> None:
+        if row.state != State.PROCESSING:
+            transition(row, State.PROCESSING, "Pagero behandlar filen.", actor=self.worker_id,
+                        next_at=utcnow() + seconds(self.policy.pick(self.policy.poll_intervals, 0)), **fields)
+        else:
+            reschedule(row, self.policy.pick(self.policy.poll_intervals, row.attempts))
+
+    def _poll_document(self, row: Transmission, client) -> None:
+        self._adopt_document(row, client.document(row.document_id))
+
+    def _poll_answer(self, row: Transmission, client) -> None:
+        invoice = Invoice.get_by_id(row.invoice_id)
+        answer = client.buyer_answer(str(invoice.number), self._company_id(row))
+        if answer is None:
+            reschedule(row, self.policy.pick(self.policy.answer_intervals, row.attempts + 1))
+            return
+        sub_type = str((answer.get("documentInfo") or {}).get("documentSubType") or "")
+        events = answer.get("eventDetails") or []
+        reason = str(events[-1].get("description") or "") if events else ""
+        if sub_type == "RecipientAccept":
+            state, text = State.APPROVED, "Köparen har godkänt fakturan."
+        elif sub_type.startswith("RecipientReject"):
+            state, text = State.REJECTED, "Köparen har avvisat fakturan."
+            if reason and reason != sub_type:
+                text += f" Köparens skäl: {reason}"
+        else:
+            reschedule(row, self.policy.pick(self.policy.answer_intervals, row.attempts + 1))
+            return
+        transition(row, state, text, actor=self.worker_id, buyer_response=sub_type, buyer_response_at=utcnow())

@@ -1,0 +1,86 @@
+"""The states of a transmission in words, and the one way a row moves from one state to another.
+
+The states themselves are ``kassa.models.TransmissionState``; here are their Swedish texts and
+``transition``: a state change that happens only if nobody changed the row's state meanwhile,
+written to the invoice's audit log and the row's messages in the same transaction.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from kassa.models import AuditEvent, Transmission, TransmissionState, utcnow
+from kassa.models.database import write_transaction
+
+log = logging.getLogger(__name__)
+
+STATE_TEXTS = {
+    TransmissionState.QUEUED: "I kö",
+    TransmissionState.UPLOADING: "Skickas",
+    TransmissionState.UPLOADED: "Uppladdad till Pagero",
+    TransmissionState.PROCESSING: "Behandlas hos Pagero",
+    TransmissionState.ACCEPTED: "Mottagen av Pagero",
+    TransmissionState.DELIVERED: "Levererad till köparen",
+    TransmissionState.APPROVED: "Godkänd av köparen",
+    TransmissionState.REJECTED: "Avvisad av köparen",
+    TransmissionState.ERROR: "Fel hos Pagero",
+    TransmissionState.AWAITING_INTERACTION: "Väntar på åtgärd i Pagero Online",
+    TransmissionState.CANCELLED: "Avbruten",
+    TransmissionState.NEEDS_ATTENTION: "Behöver åtgärd",
+}
+
+NOT_CONNECTED_TEXT = "Inte ansluten till Pagero"
+MAX_MESSAGES = 50  # Transmission.messages keeps the newest ones
+
+
+def state_text(state: str) -> str:
+    """The Swedish words for a state (an unknown state's own text)."""
+    try:
+        return STATE_TEXTS[TransmissionState(state)]
+    except ValueError:
+        return str(state)
+
+
+def timestamp(when: dt.datetime) -> str:
+    return when.isoformat(timespec="seconds")
+
+
+def seconds(value: float) -> dt.timedelta:
+    return dt.timedelta(seconds=value)
+
+
+def transition(row: Transmission, state: TransmissionState, text: str = "", *, actor: str = "",
+               next_at: dt.datetime | None = None, only_if_claimed_by: str | None = None,
+               extra_message: dict | None = None, **fields: Any) -> bool:
+    """Move ``row`` to ``state`` if nobody changed its state meanwhile; audit log and messages too."""
+    now = utcnow()
+    entry = {"at": timestamp(now), "state": str(state), "text": text}
+    if extra_message:
+        entry.update(extra_message)
+    messages = (list(row.messages or []) + [entry])[-MAX_MESSAGES:]
+    values: dict[str, Any] = dict(state=state, updated_at=now, attempts=0, messages=messages)
+    values.update(fields)
+    if next_at is not None:
+        values["next_attempt_at"] = next_at
+    where = (Transmission.id == row.id) & (Transmission.state == row.state)
+    if only_if_claimed_by is not None:
+        where &= Transmission.claimed_by == only_if_claimed_by
+    with write_transaction():
+        changed = Transmission.update(**values).where(where).execute()
+        if changed:
+            AuditEvent.create(invoice=row.invoice_id, event=f"e_invoice_{state}",
+                              message=text or state_text(state), actor=actor)
+    if not changed:
+        log.info("transmission %s: state changed elsewhere, %s -> %s skipped", row.id, row.state, state)
+        return False
+    for key, value in values.items():
+        setattr(row, key, value)
+    return True
+
+
+def reschedule(row: Transmission, delay: float, last_error: str = "") -> None:
+    """Come back later, same state; ``attempts`` counts the tries in this state."""
+    Transmission.update(
+        next_attempt_at=utcnow() + seconds(delay), attempts=Transmission.attempts + 1, last_error=last_error,
+    ).where((Transmission.id == row.id) & (Transmission.state == row.state)).execute()

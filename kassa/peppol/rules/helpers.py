@@ -1,0 +1,223 @@
+"""The helper processes of the worker engine: each runs some of the Schematron stylesheets
+(kassa.peppol.rules.worker), compiled once, and answers one document at a time over its pipes
+(kassa.peppol.rules.protocol). A helper that dies is restarted once; the pool stops them at exit.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from kassa import config
+from kassa.peppol.rules.errors import RulePackError
+from kassa.peppol.rules.parts import PART_TITLES
+from kassa.peppol.rules.protocol import HEADER, frame
+
+log = logging.getLogger(__name__)
+
+READY_TIMEOUT = 300.0  # seconds for a helper to start and compile (about 1 s idle; 4 s seen at load 7)
+ANSWER_TIMEOUT = 120.0  # seconds for one document's transform (tens of ms)
+_HELPER_MISSING = (
+    "Den officiella valideringen kunde inte köras: hjälpprocessen för {title} ({kind}) avslutades "
+    "oväntat två gånger ({reason}). Kassa skickar efter sina egna kontroller; starta om Kassa, och "
+    "installera om regelpaketet med ”kassa rules install KÄLLA” om felet kvarstår."
+)
+
+
+def worker_layout() -> dict[str, tuple[str, ...]]:
+    """Helper name -> the stylesheets it runs: one helper for both (the default), or with
+    KASSA_RULES_WORKERS=2 one per stylesheet (parallel; about 130 MB more memory)."""
+    if config.rules_workers() == 1:
+        return {"cen,peppol": ("cen", "peppol")}
+    return {"cen": ("cen",), "peppol": ("peppol",)}
+
+
+class WorkerGone(Exception):
+    """A helper died, closed its pipe, answered nonsense or did not answer in time (English: for logs)."""
+
+
+class Worker:
+    """One helper process running some of the stylesheets (kassa.peppol.rules.worker)."""
+
+    def __init__(self, root: Path, kinds: tuple[str, ...]):
+        self.root, self.kinds = root, kinds
+        self.process: subprocess.Popen | None = None
+        self.ready = False
+        self.seconds: dict[str, float] = {}
+
+    def start(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            return
+        self.stop()
+        package_parent = str(Path(__file__).resolve().parents[3])  # the folder holding kassa/
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kassa.peppol.rules.worker", str(self.root.absolute()), ",".join(self.kinds)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env=env,
+        )
+        self.ready = False
+
+    def wait_ready(self) -> dict[str, float]:
+        if self.ready:
+            return self.seconds
+        answer = self._receive(READY_TIMEOUT)
+        if "error" in answer:  # the helper could not compile: the pack is broken, not the helper
+            self.stop()
+            raise RulePackError(answer["error"])
+        if not answer.get("ready"):
+            raise WorkerGone(f"unexpected first message {answer!r}")
+        self.seconds, self.ready = answer["seconds"], True
+        return self.seconds
+
+    def send(self, payload: bytes) -> None:
+        try:
+            _write_all(self.process.stdin.fileno(), frame(payload))
+        except OSError as exc:  # BrokenPipeError: it died
+            raise WorkerGone(f"write failed: {exc}") from None
+
+    def receive(self) -> dict[str, str]:
+        answer = self._receive(ANSWER_TIMEOUT)
+        if "error" in answer:
+            raise RulePackError(
+                f"Reglerna kunde inte köras på dokumentet ({answer['error']}). "
+                "Kontrollera att filen är en UBL-faktura eller kreditnota."
+            )
+        svrl = answer.get("svrl")
+        if not isinstance(svrl, dict) or set(svrl) != set(self.kinds):
+            raise WorkerGone(f"unexpected answer {str(answer)[:200]!r}")
+        return svrl
+
+    def _receive(self, timeout: float) -> dict:
+        fd = self.process.stdout.fileno()
+        deadline = time.monotonic() + timeout
+        (size,) = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
+        body = _read_exactly(fd, size, deadline)
+        try:
+            return json.loads(body)
+        except ValueError as exc:
+            raise WorkerGone(f"not JSON: {exc}") from None
+
+    def describe_exit(self) -> str:
+        code = None
+        if self.process is not None:
+            try:  # it has usually just died: give the kernel a moment to report how
+                code = self.process.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                pass
+        if code is None:
+            return "svarade inte"
+        return f"avslutskod {code}" if code >= 0 else f"signal {-code}"
+
+    def stop(self) -> None:
+        """Close its stdin (it exits at EOF), wait briefly, then kill."""
+        process, self.process, self.ready = self.process, None, False
+        if process is None:
+            return
+        for pipe in (process.stdin, process.stdout):
+            try:
+                pipe.close()
+            except OSError:
+                pass
+        try:
+            process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
+    """``size`` bytes from a pipe, waiting without the GIL; WorkerGone at EOF or past the deadline."""
+    chunks, remaining = [], size
+    while remaining:
+        wait = deadline - time.monotonic()
+        if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+            raise WorkerGone("no answer in time")
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise WorkerGone("end of pipe")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+class WorkerPool:
+    """The helpers of one pack: name -> Worker. Not thread-safe: the pack's lock guards it."""
+
+    def __init__(self, root: Path, layout: dict[str, tuple[str, ...]]):
+        self.workers = {name: Worker(root, kinds) for name, kinds in layout.items()}
+        self.owner = os.getpid()  # a forked child must not stop its parent's helpers
+
+    @property
+    def ready(self) -> bool:
+        return all(w.ready and w.process is not None and w.process.poll() is None for w in self.workers.values())
+
+    def pids(self) -> dict[str, int]:
+        return {name: w.process.pid for name, w in self.workers.items() if w.process is not None}
+
+    def start(self) -> None:
+        for worker in self.workers.values():
+            worker.start()
+
+    def wait_ready(self) -> dict[str, float]:
+        seconds: dict[str, float] = {}
+        for worker in self.workers.values():
+            seconds.update(self._with_restart(worker, lambda w: w.wait_ready()))
+        return seconds
+
+    def run(self, document: bytes, meanwhile) -> dict:
+        """Each helper's SVRL for ``document`` (kind -> text), and ``meanwhile()``'s result as '_parent'."""
+        sent = {}
+        for worker in self.workers.values():
+            try:
+                worker.send(document)
+                sent[worker] = None
+            except WorkerGone as exc:
+                sent[worker] = exc
+        result: dict = {"_parent": meanwhile()}
+        for worker, problem in sent.items():
+            if problem is None:
+                try:
+                    result.update(worker.receive())
+                    continue
+                except WorkerGone as exc:
+                    problem = exc
+            log.warning("rule helper %s failed (%s, %s); restarting it", worker.kinds, problem, worker.describe_exit())
+            result.update(self._with_restart(worker, lambda w: (w.send(document), w.receive())[1], first=problem))
+        return result
+
+    def _with_restart(self, worker: Worker, action, first: WorkerGone | None = None):
+        """``action(worker)``; if the helper is gone, restart it once and try again."""
+        if first is None:
+            try:
+                return action(worker)
+            except WorkerGone as exc:
+                log.warning("rule helper %s failed (%s, %s); restarting it", worker.kinds, exc, worker.describe_exit())
+        worker.stop()
+        worker.start()
+        try:
+            worker.wait_ready()
+            return action(worker)
+        except WorkerGone as exc:
+            reason = f"{exc}, {worker.describe_exit()}"
+            worker.stop()
+            kind = "+".join(worker.kinds)
+            title = " och ".join(PART_TITLES[k] for k in worker.kinds)
+            raise RulePackError(_HELPER_MISSING.format(title=title, kind=kind, reason=reason)) from None
+
+    def close(self) -> None:
+        if os.getpid() != self.owner:
+            return
+        for worker in self.workers.values():
+            worker.stop()

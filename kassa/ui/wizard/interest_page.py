@@ -1,0 +1,104 @@
+"""The wizard's "Anmäl intresse" page: the form is stored first and sent by the send queue."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import peewee
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget, QWizardPage
+
+from kassa.identifiers import check_email, check_postal_code
+from kassa.outbox.interest import queue_interest
+from kassa.ui.validated_fields import ValidatedLineEdit, first_problem
+from kassa.ui.wizard.company_page import CompanyPage
+from kassa.ui.wizard.form import ERROR_STYLE, OK_STYLE, check_orgnr_or_sole_trader, form_row
+
+log = logging.getLogger(__name__)
+
+
+class InterestPage(QWizardPage):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setTitle(self.tr("E-faktura via Pagero: Anmäl intresse"))
+        self.setSubTitle(self.tr("Pagero kontaktar er med ett erbjudande. När avtalet är klart får ni "
+                                 "inloggningsuppgifter och ansluter Kassa på nästa sida. Har ni redan ett konto "
+                                 "hos Pagero: gå direkt vidare."))
+        required = self.tr("Fältet behöver fyllas i.")
+        self.company_edit = ValidatedLineEdit(required=True, required_message=required)
+        self.address_edit = ValidatedLineEdit(required=True, required_message=required)
+        self.org_edit = ValidatedLineEdit(check_orgnr_or_sole_trader, required=True, required_message=required)
+        self.postal_edit = ValidatedLineEdit(check_postal_code, required=True, required_message=required)
+        self.invoices_spin = QSpinBox(self)
+        self.invoices_spin.setRange(0, 10_000_000)
+        self.invoices_spin.setSingleStep(100)
+        self.invoices_spin.setGroupSeparatorShown(True)
+        self.contact_edit = ValidatedLineEdit(required=True, required_message=required)
+        self.email_edit = ValidatedLineEdit(check_email, required=True, required_message=required)
+        self.phone_edit = ValidatedLineEdit(required=True, required_message=required)
+        self.send_button = QPushButton(self.tr("S&kicka"), self)
+        self.result_label = QLabel(self)
+        self.result_label.setWordWrap(True)
+
+        form = QFormLayout(self)
+        form_row(form, self.tr("&Företagsnamn:"), self.company_edit)
+        form_row(form, self.tr("&Adress:"), self.address_edit)
+        form_row(form, self.tr("&Orgnummer:"), self.org_edit)
+        form_row(form, self.tr("&Postnummer:"), self.postal_edit)
+        form_row(form, self.tr("&Ungefär hur många fakturor skickar ni per år?"), self.invoices_spin)
+        form_row(form, self.tr("&Namn:"), self.contact_edit)
+        form_row(form, self.tr("&E-post:"), self.email_edit)
+        form_row(form, self.tr("&Telefonnummer:"), self.phone_edit)
+        row = QHBoxLayout()
+        row.addWidget(self.send_button)
+        row.addWidget(self.result_label, 1)
+        form.addRow(row)
+        self.send_button.clicked.connect(self.send)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt naming
+        # Prefill from the company page (or the saved company) where the fields are still empty.
+        wizard = self.wizard()
+        company: CompanyPage | None = getattr(wizard, "company_page", None)
+        if company is None:
+            return
+        for target, source in ((self.company_edit, company.name_edit), (self.address_edit, company.street_edit),
+                               (self.org_edit, company.org_edit), (self.postal_edit, company.postal_edit),
+                               (self.email_edit, company.email_edit)):
+            if not target.text():
+                target.setText(source.text())
+        if not self.phone_edit.text():
+            self.phone_edit.setText(company.phone_edit.text())
+
+    def fields(self) -> list[ValidatedLineEdit]:
+        return [self.company_edit, self.address_edit, self.org_edit, self.postal_edit, self.contact_edit,
+                self.email_edit, self.phone_edit]
+
+    def form(self) -> dict[str, Any]:
+        """The keys Pagero's partner form takes."""
+        return {
+            "companyName": self.company_edit.text(),
+            "address": self.address_edit.text(),
+            "orgNumber": self.org_edit.value(),
+            "postalCode": self.postal_edit.value(),
+            "invoicesPerYear": self.invoices_spin.value(),
+            "contactName": self.contact_edit.text(),
+            "email": self.email_edit.value(),
+            "phone": self.phone_edit.text(),
+        }
+
+    def send(self) -> None:
+        if first_problem(self.fields()) is not None:
+            self.result_label.setText(self.tr("Rätta fälten som är markerade."))
+            self.result_label.setStyleSheet(ERROR_STYLE)
+            return
+        try:
+            queue_interest(self.form())
+        except peewee.DatabaseError as exc:
+            log.exception("storing the interest form failed")
+            self.result_label.setText(self.tr("Anmälan kunde inte sparas: %1").replace("%1", str(exc)))
+            self.result_label.setStyleSheet(ERROR_STYLE)
+            return
+        self.send_button.setEnabled(False)
+        self.result_label.setText(self.tr("Intresseanmälan är sparad och skickas till Pagero så snart Kassa når "
+                                          "nätet. Pagero hör sedan av sig till %1.").replace("%1",
+                                                                                             self.email_edit.text()))
+        self.result_label.setStyleSheet(OK_STYLE)

@@ -1,0 +1,208 @@
+"""The settings wizard: the company checked as typed, the database test against a real
+PostgreSQL, the interest form stored for the queue, and the whole wizard against the Pagero
+stand-in with the login done as a browser does it (real keyring)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+
+from kassa import config
+from kassa.models import Company, CustomerCategory, InterestRequest
+from kassa.pagero.oauth import SUCCESS_TEXT
+from kassa.ui.wizard import PAGE_IDS, SettingsWizard
+from tests.pagero.fixtures import (  # noqa: F401 (fixtures)
+    CLIENT_SECRET,
+    COMPANY_ID,
+    Browser,
+    browser,
+    redirect_port,
+    sandbox,
+    secret_service,
+)
+from tests.ui.fixtures_registers import QT_NOISE, background_done, type_into  # noqa: F401
+
+pytestmark = QT_NOISE
+
+
+@pytest.fixture
+def wizard_at(qtbot, db, background_done):
+    def make(start_page=None) -> SettingsWizard:
+        wizard = SettingsWizard(start_page=start_page)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        return wizard
+    return make
+
+
+def click(qtbot, wizard, which) -> None:
+    qtbot.mouseClick(wizard.button(which), Qt.MouseButton.LeftButton)
+
+
+def fill_company(qtbot, page) -> None:
+    type_into(qtbot, page.name_edit, "Hörnbutiken & Söner AB")
+    type_into(qtbot, page.org_edit, "556677-8899")
+    type_into(qtbot, page.street_edit, "Storgatan 1")
+    type_into(qtbot, page.postal_edit, "411 01")
+    type_into(qtbot, page.city_edit, "Göteborg")
+    type_into(qtbot, page.email_edit, "info@hornbutiken.se")
+    type_into(qtbot, page.bankgiro_edit, "5050-1055")
+    qtbot.keyClick(page.f_skatt_check, Qt.Key.Key_Space)
+    type_into(qtbot, page.fee_edit, "29")
+
+
+def test_company_page_refuses_what_is_wrong(qtbot, wizard_at):
+    wizard = wizard_at()
+    page = wizard.company_page
+    fill_company(qtbot, page)
+    type_into(qtbot, page.org_edit, "556677-8890")
+    type_into(qtbot, page.bankgiro_edit, "")
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    assert wizard.currentId() == PAGE_IDS["company"]
+    assert page.org_edit.error_text() == "Organisationsnummer 556677-8890 stämmer inte: kontrollsiffran är fel."
+    type_into(qtbot, page.org_edit, "556677-8899")
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    assert page.bankgiro_edit.error_text().startswith("Fyll i bankgiro, plusgiro eller IBAN")
+    type_into(qtbot, page.iban_edit, "SE45 5000 0000 0583 9825 7467")
+    assert page.iban_edit.error_text() == "IBAN SE45 5000 0000 0583 9825 7467 stämmer inte."
+    type_into(qtbot, page.iban_edit, "")
+    type_into(qtbot, page.bankgiro_edit, "5050-1055")
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    assert wizard.currentId() == PAGE_IDS["database"]
+    click(qtbot, wizard, QWizard.WizardButton.FinishButton)
+    company = Company.get_solo()
+    assert (company.name, company.org_number, company.vat_number, company.postal_code, company.bankgiro) == (
+        "Hörnbutiken & Söner AB", "5566778899", "SE556677889901", "41101", "50501055")
+    assert company.f_skatt and company.invoice_fee == 29 and company.is_configured
+    assert "database_url" not in config.saved_settings()  # this computer: the default SQLite
+
+
+def test_interest_form_is_stored_for_the_queue(qtbot, wizard_at, company):
+    wizard = wizard_at("interest")
+    page = wizard.interest_page
+    assert wizard.currentId() == PAGE_IDS["interest"]
+    assert page.company_edit.text() == "Hörnbutiken & Söner AB"  # from the company settings
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+    assert page.contact_edit.error_text() == "Fältet behöver fyllas i."
+    assert InterestRequest.select().count() == 0
+    type_into(qtbot, page.contact_edit, "Åsa Öberg")
+    type_into(qtbot, page.phone_edit, "070-123 45 67")
+    page.invoices_spin.setFocus()
+    qtbot.keyClick(page.invoices_spin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(page.invoices_spin, "1200")
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+    request = InterestRequest.get()
+    assert request.state == "queued"
+    assert request.form == {
+        "companyName": "Hörnbutiken & Söner AB", "address": "Storgatan 1", "orgNumber": "5566778899",
+        "postalCode": "41101", "invoicesPerYear": 1200, "contactName": "Åsa Öberg", "email": "info@hornbutiken.se",
+        "phone": "070-123 45 67"}
+    assert page.result_label.text().startswith("Intresseanmälan är sparad och skickas till Pagero")
+    assert not page.send_button.isEnabled()
+
+
+def test_database_page_says_a_new_database_is_used_from_the_next_start(qtbot, wizard_at):
+    wizard = wizard_at("database")
+    page = wizard.database_page
+    assert not page.restart_note.isVisibleTo(page)  # this computer, as now
+    qtbot.keyClick(page.shared_radio, Qt.Key.Key_Space)
+    type_into(qtbot, page.host_edit, "kassaserver.lokalt")
+    assert page.restart_note.isVisibleTo(page)
+    assert page.restart_note.text() == ("Kassa använder den nya databasen från nästa start. Välj Slutför och "
+                                        "starta sedan om Kassa.")
+    qtbot.keyClick(page.local_radio, Qt.Key.Key_Space)
+    assert not page.restart_note.isVisibleTo(page)  # back to the one in use
+
+
+@pytest.mark.postgres
+def test_database_page_tests_a_real_postgresql(qtbot, wizard_at, pg_url):
+    from urllib.parse import parse_qs, urlsplit
+
+    parts = urlsplit(pg_url)
+    socket_dir = parse_qs(parts.query)["host"][0]
+    wizard = wizard_at("database")
+    page = wizard.database_page
+    qtbot.keyClick(page.shared_radio, Qt.Key.Key_Space)
+    assert page.server_box.isEnabled()
+    type_into(qtbot, page.host_edit, socket_dir)
+    type_into(qtbot, page.name_edit, "finns_inte")
+    type_into(qtbot, page.user_edit, parts.username)
+    qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.test_button.isEnabled() and "finns" in page.test_result.text(), timeout=15000)
+    assert page.test_result.text().startswith("Databasen finns_inte finns inte på servern.")
+    type_into(qtbot, page.name_edit, parts.path.lstrip("/"))
+    qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.test_button.isEnabled() and "fungerar" in page.test_result.text(), timeout=15000)
+    assert page.test_result.text().startswith("Anslutningen fungerar (PostgreSQL 1")
+    click(qtbot, wizard, QWizard.WizardButton.FinishButton)
+    saved = config.saved_settings()["database_url"]
+    assert saved.startswith("postgresql://") and parts.path in saved
+    assert config.database_url() == saved  # no env var: the saved database is the one used
+
+
+def test_whole_wizard_against_the_stand_in(qtbot, wizard_at, sandbox, secret_service, monkeypatch):
+    monkeypatch.setenv("KASSA_PAGERO_CLIENT_SECRET", CLIENT_SECRET)
+    wizard = wizard_at()
+    fill_company(qtbot, wizard.company_page)
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)  # this computer
+    page = wizard.interest_page
+    assert wizard.currentId() == PAGE_IDS["interest"]
+    type_into(qtbot, page.contact_edit, "Anna Andersson")
+    type_into(qtbot, page.phone_edit, "031-123456")
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+    assert InterestRequest.select().count() == 1
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+
+    connect = wizard.connect_page
+    assert wizard.currentId() == PAGE_IDS["connect"]
+    assert connect.mode_combo.currentData() == "Test"
+    assert connect.category_check.isChecked()
+    qtbot.mouseClick(connect.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: connect.url_edit.text().startswith(sandbox.url), timeout=10000)
+    assert connect.url_edit.isReadOnly() and connect.copy_button.isEnabled()
+    qtbot.mouseClick(connect.copy_button, Qt.MouseButton.LeftButton)
+    from PySide6.QtGui import QGuiApplication
+    assert QGuiApplication.clipboard().text() == connect.url_edit.text()
+
+    # Next is refused while Kassa waits for the login.
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    assert wizard.currentId() == PAGE_IDS["connect"]
+
+    # The person's browser: open the link shown, log in, follow the redirect to Kassa.
+    browser = Browser()
+    answer = browser.follow(browser.login(connect.url_edit.text()))
+    assert answer.status_code == 200 and SUCCESS_TEXT in answer.text
+    qtbot.waitUntil(lambda: connect.status_label.text() == "Ansluten till Pagero.", timeout=15000)
+    assert connect.company_id_edit.text() == COMPANY_ID  # from the token answer
+
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    assert wizard.currentId() == PAGE_IDS["finish"]
+    wizard.finish_page.shortcut_check.setChecked(False)
+    click(qtbot, wizard, QWizard.WizardButton.FinishButton)
+    assert not wizard.isVisible()
+
+    company = Company.get_solo()
+    assert (company.name, company.pagero_company_id, company.pagero_send_mode) == (
+        "Hörnbutiken & Söner AB", COMPANY_ID, "Test")
+    category = CustomerCategory.get(CustomerCategory.name == "e-fakturakund")
+    assert category.note == "pagero" and category.sends_via_pagero
+    from kassa.pagero.credentials import CredentialStore
+    assert CredentialStore(secret_service).load_tokens() is not None
+    # Nothing secret was written next to the database.
+    settings = config.settings_path()
+    assert not settings.exists() or CLIENT_SECRET not in settings.read_text()
+    assert json.dumps(company.__data__, default=str).find(CLIENT_SECRET) == -1
+
+
+def test_cancel_ends_the_wait(qtbot, wizard_at, sandbox, secret_service, monkeypatch):
+    monkeypatch.setenv("KASSA_PAGERO_CLIENT_SECRET", CLIENT_SECRET)
+    wizard = wizard_at("connect")
+    connect = wizard.connect_page
+    qtbot.mouseClick(connect.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(connect.url_edit.text()), timeout=10000)
+    qtbot.mouseClick(connect.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: connect.connect_button.isEnabled(), timeout=5000)
+    assert connect.status_label.text() == "Anslutningen avbröts. Kassa är inte ansluten till Pagero."
