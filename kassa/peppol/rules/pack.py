@@ -3,6 +3,7 @@ process's active pack (KASSA_RULES_DIR or the installed one), cached per directo
 """
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -19,6 +20,8 @@ from kassa.peppol.rules.helpers import WorkerPool, worker_layout
 from kassa.peppol.rules.parts import PART_TITLES, PARTS, example_folder, find_parts, one_file
 from kassa.peppol.rules.pins import verify_pins
 from kassa.peppol.rules.saxon import SAXON_LOCK, compile_stylesheet, saxon_processor
+
+log = logging.getLogger(__name__)
 
 UBL_NAMESPACES = {
     "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2": "Invoice",
@@ -49,6 +52,7 @@ class RulePack:
     _inline: dict[str, object] | None = field(default=None, repr=False)  # kind -> PyXsltExecutable
     _workers: WorkerPool | None = field(default=None, repr=False)
     _seconds: dict[str, float] = field(default_factory=dict, repr=False)
+    _idle_watch: threading.Thread | None = field(default=None, repr=False)
     # One validation (or compile) at a time per pack: the lxml schemas and the helpers'
     # pipes keep per-run state.
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -143,6 +147,7 @@ class RulePack:
                     f"Den officiella valideringen kunde inte starta sin hjälpprocess ({exc}). "
                     "Starta om Kassa; kvarstår felet, installera om Kassa."
                 ) from exc
+            self._watch_idle(pool)
         if self._schemas is None:
             start = time.perf_counter()
             self._schemas = _compile_schemas(self.schema_files, self.folders["ubl"])
@@ -150,13 +155,22 @@ class RulePack:
         if self.engine == "worker":
             self._seconds.update(self._workers.wait_ready())
         elif self._inline is None:
-            xslt = saxon_processor().new_xslt30_processor()
+            processor = saxon_processor()
             executables = {}
             for kind, path in (("cen", self.cen_xslt), ("peppol", self.peppol_xslt)):
                 start = time.perf_counter()
-                executables[kind] = compile_stylesheet(xslt, path)
+                executables[kind] = compile_stylesheet(processor, path)
                 self._seconds[kind] = time.perf_counter() - start
             self._inline = executables
+
+    def _watch_idle(self, pool: WorkerPool) -> None:
+        """Under self._lock: make sure a thread stops the helpers after ``config.rules_idle_seconds()``."""
+        idle = config.rules_idle_seconds()
+        if not idle or (self._idle_watch is not None and self._idle_watch.is_alive()):
+            return
+        self._idle_watch = threading.Thread(target=_stop_when_idle, args=(weakref.ref(self), pool, idle),
+                                            name="kassa-rules-idle", daemon=True)
+        self._idle_watch.start()
 
     def validate(self, xml: bytes) -> list[Finding]:
         """Every finding of schema, CEN and Peppol rules, in that order.
@@ -189,6 +203,28 @@ class RulePack:
     def check_pins(self) -> list[str]:
         """Swedish problems found checking the pack's files against the project's pins; [] if all match."""
         return verify_pins(self.root, [folder.name for folder in self.folders.values()])
+
+
+def _stop_when_idle(pack_ref: weakref.ref, pool: WorkerPool, idle: float) -> None:
+    """Stop ``pool``'s helpers once nothing has been validated for ``idle`` seconds; a till at rest then
+    holds only its own process. The next validation starts them again (and this watch with them)."""
+    while pool.running:
+        wait = pool.last_used + idle - time.monotonic()
+        if wait > 0:
+            time.sleep(min(wait, 5.0))
+            continue
+        pack = pack_ref()
+        if pack is None:
+            return
+        if pack._lock.acquire(blocking=False):  # a validation running now keeps them
+            try:
+                if time.monotonic() - pool.last_used >= idle:
+                    pool.close()
+                    log.info("rule helpers stopped after %.0f s without a validation", idle)
+            finally:
+                pack._lock.release()
+        del pack
+        time.sleep(0.2)
 
 
 def _compile_schemas(files: dict[str, Path], folder: Path) -> dict[str, etree.XMLSchema]:

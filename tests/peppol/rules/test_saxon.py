@@ -11,7 +11,7 @@ import textwrap
 import pytest
 from lxml import etree
 
-from tests.peppol.conftest import EXAMPLES, REPO
+from tests.factories import EXAMPLES, REPO
 
 pytestmark = pytest.mark.rules
 
@@ -54,7 +54,7 @@ def test_prepared_stylesheets_find_exactly_what_the_official_ones_find(rule_pack
     outcome = run_python(f"""
         import json
         from pathlib import Path
-        from kassa.peppol.saxon_runtime import compile_for_validation, new_processor
+        from kassa.peppol.rules.saxon import compile_for_validation, new_processor
         pack = Path({str(rule_pack_path)!r})
         processor, _ = new_processor(None)
         xslt = processor.new_xslt30_processor()
@@ -85,7 +85,7 @@ def test_a_processor_with_a_bounded_heap_validates_like_the_default_one(rule_pac
     code = f"""
         import json
         from pathlib import Path
-        from kassa.peppol.saxon_runtime import compile_for_validation, new_processor
+        from kassa.peppol.rules.saxon import compile_for_validation, new_processor
         processor, tuned = new_processor(YOUNG)
         path = next(Path({str(rule_pack_path)!r}).glob("peppol-*/PEPPOL-EN16931-UBL.xslt"))
         executable = compile_for_validation(processor, path)
@@ -108,7 +108,7 @@ def test_an_untried_saxonche_release_keeps_its_own_heap(rule_pack_path):
     outcome = run_python("""
         import json, logging
         logging.basicConfig(level=logging.INFO)
-        from kassa.peppol import saxon_runtime
+        from kassa.peppol.rules import saxon as saxon_runtime
         saxon_runtime.TESTED_SAXONCHE = ("0.0.",)
         processor, tuned = saxon_runtime.new_processor(16)
         print(json.dumps({"tuned": tuned, "version": processor.version}))
