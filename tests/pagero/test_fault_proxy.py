@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from tests.pagero.fault_proxy import MUTATIONS, UPLOAD_FAULTS, FaultPlan, FaultProxy
-from tests.peppol.pagero_fixtures import COMPANY_ID, ubl_invoice
+from tests.pagero.fixtures import COMPANY_ID, ubl_invoice
 
 
 @pytest.fixture
