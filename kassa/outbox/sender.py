@@ -18,12 +18,14 @@ from typing import Any
 
 import peewee
 
-from kassa.models import Company, Invoice, Transmission, utcnow
+from kassa.models import Company, Transmission, utcnow
 from kassa.models.database import is_postgres, write_transaction
 from kassa.models.transmissions import ACTIVE_STATES
 from kassa.models.transmissions import TransmissionState as State
+from kassa.outbox.follow_up import FollowUp
 from kassa.outbox.interest import InterestJob, default_interest_client_factory
-from kassa.outbox.states import NOT_CONNECTED_TEXT, STATE_TEXTS, reschedule, seconds, transition
+from kassa.outbox.states import NOT_CONNECTED_TEXT, reschedule, seconds, transition
+from kassa.pagero.answers import UnexpectedAnswer
 from kassa.pagero.errors import (
     KeyringUnavailableError,
     NeedsAttentionError,
@@ -37,10 +39,10 @@ log = logging.getLogger(__name__)
 
 
 def _unexpected_error_text() -> str:
-    from kassa.logging_setup import log_file_path
+    from kassa.logging_setup import where_logged
 
     return (f"Ett oväntat fel stoppade sändningen; Kassa försöker igen om en stund. "
-            f"Felet finns i loggen ({log_file_path()}). Kvarstår det, kontakta den som sköter Kassa.")
+            f"Felet finns i {where_logged()}. Kvarstår det, kontakta den som sköter Kassa.")
 
 
 @dataclass
@@ -62,29 +64,6 @@ class SendPolicy:
     @staticmethod
     def pick(intervals: tuple[float, ...], attempt: int) -> float:
         return float(intervals[min(max(attempt, 0), len(intervals) - 1)])
-
-
-def _part_text(part: dict) -> str:
-    error = part.get("error") or {}
-    description = error.get("description") if isinstance(error, dict) else None
-    if isinstance(description, list):
-        return "; ".join(str(d) for d in description if d)
-    return str(description or "")
-
-
-def _document_outcome(document: dict) -> tuple[State, str]:
-    """The state a Pagero document stands for, and its newest event text."""
-    distribution = document.get("distribution") or {}
-    status = str(distribution.get("status") or "").casefold()
-    events = document.get("eventDetails") or []
-    text = str(events[-1].get("description") or "") if events else ""
-    if "cancel" in status:
-        return State.CANCELLED, text
-    if any(word in status for word in ("error", "undeliverable", "reject")):
-        return State.ERROR, text or f"Pagero kunde inte leverera fakturan ({distribution.get('status')})."
-    if any(word in status for word in ("done", "delivered", "fetched")):
-        return State.DELIVERED, text
-    return State.ACCEPTED, text
 
 
 def default_client_factory():
@@ -114,8 +93,9 @@ class _NotConnected(Exception):
         self.text = text
 
 
-class Sender:
-    """Claims due rows and moves each one step: upload, reconcile, poll, the buyer's answer.
+class Sender(FollowUp):
+    """Claims due rows and moves each one step: upload, reconcile, poll, the buyer's answer
+    (the follow-up steps: kassa.outbox.follow_up).
 
     ``client_factory()`` returns a PageroClient (or raises NotConnectedError/PageroError when
     there is no connection); it is called again after a failure to connect.
@@ -271,6 +251,8 @@ class Sender:
             raise _NotConnected(f"{NOT_CONNECTED_TEXT}. {exc}") from None
         except NeedsAttentionError as exc:
             self._needs_attention(row, exc)
+        except UnexpectedAnswer as exc:  # an answer Kassa cannot read: nothing changes but the note
+            self._unexpected_answer(row, exc)
         except TransientError as exc:
             self._transient(row, exc)
         except PageroError as exc:  # anything else Pagero-side: a person must look
@@ -300,7 +282,11 @@ class Sender:
             transition(row, State.QUEUED, f"Uppladdningen misslyckades, nytt försök senare: {text}", actor=self.worker_id,
                         next_at=utcnow() + seconds(delay), last_error=text, attempts=attempt + 1)
             return
-        # Uploads whose fate is unknown stay in `uploading`: the next round reconciles first.
+        if from_upload:
+            # Any 5xx, a timeout, a dropped connection, an unreadable answer: Pagero may have the file.
+            # The row stays in `uploading`, and the next rounds reconcile it (kassa.outbox.follow_up).
+            text = f"{text} Kassa kontrollerar hos Pagero om fakturan kom fram innan den skickas igen."
+            delay = self.policy.pick(self.policy.poll_intervals, 0)
         reschedule(row, delay, text)
 
     def _upload(self, row: Transmission, client) -> None:
@@ -342,94 +328,3 @@ class Sender:
         transition(row, State.UPLOADED, f"Uppladdad till Pagero (fil-id {file_id}).", actor=self.worker_id,
                     next_at=utcnow() + seconds(self.policy.pick(self.policy.poll_intervals, 0)), file_id=file_id,
                     last_error="")
-
-    def _reconcile(self, row: Transmission, client) -> None:
-        """A row caught in `uploading`: adopt what Pagero has; post again only if it has nothing."""
-        found = client.documents(senderReference=row.sender_reference, direction="Sent").get("items") or []
-        if found:
-            document = found[0]
-            note = f" ({len(found)} dokument med samma referens hos Pagero)" if len(found) > 1 else ""
-            self._adopt_document(row, document, f"Hittad hos Pagero efter avbrott{note}.")
-            return
-        waited = (utcnow() - row.updated_at).total_seconds()
-        grace = self.policy.reconcile_grace
-        if waited < grace:
-            # The file may still be on its way through Pagero's processing; look again later.
-            Transmission.update(next_attempt_at=row.updated_at + seconds(grace), last_error="").where(
-                (Transmission.id == row.id) & (Transmission.state == State.UPLOADING)).execute()
-            return
-        company_id = self._company_id(row)
-        if not transition(row, State.UPLOADING, "Pagero har ingen fil med fakturans referens; den laddas upp igen.",
-                           actor=self.worker_id, next_at=utcnow() + seconds(self.policy.lease),
-                           only_if_claimed_by=self.worker_id):
-            return
-        self._post(row, client, company_id)
-
-    def _adopt_document(self, row: Transmission, document: dict, prefix: str = "") -> None:
-        state, text = _document_outcome(document)
-        fields = dict(document_id=str(document.get("id") or ""), last_error="")
-        if document.get("fileId") and not row.file_id:
-            fields["file_id"] = str(document["fileId"])
-        message = " ".join(t for t in (prefix, text or STATE_TEXTS[state]) if t)
-        if state == State.DELIVERED:
-            next_at = utcnow() + seconds(self.policy.pick(self.policy.answer_intervals, 0))
-        else:
-            next_at = utcnow() + seconds(self.policy.pick(self.policy.poll_intervals, 0))
-        if state == State.ERROR:
-            fields["last_error"] = text
-        if state == row.state:
-            reschedule(row, self.policy.pick(self.policy.poll_intervals, row.attempts))
-            return
-        transition(row, state, message, actor=self.worker_id, next_at=next_at, **fields)
-
-    def _poll_file(self, row: Transmission, client) -> None:
-        parts = client.fileparts(row.file_id)
-        part = parts[0] if parts else None
-        if part is not None:
-            status = str(part.get("status") or "")
-            text = _part_text(part)
-            part_id = str(part.get("id") or "")
-            if status == "Error":
-                transition(row, State.ERROR, text or "Pagero kunde inte behandla filen.", actor=self.worker_id,
-                            filepart_id=part_id, last_error=text)
-            elif status == "AwaitingInteraction":
-                transition(row, State.AWAITING_INTERACTION, text or STATE_TEXTS[State.AWAITING_INTERACTION],
-                            actor=self.worker_id, filepart_id=part_id, last_error=text)
-            else:
-                self._still_processing(row, filepart_id=part_id)
-            return
-        documents = client.documents(fileId=row.file_id).get("items") or []
-        if documents:
-            self._adopt_document(row, documents[0])
-        else:
-            self._still_processing(row)  # processed parts are not listed; the document is on its way
-
-    def _still_processing(self, row: Transmission, **fields: Any) -> None:
-        if row.state != State.PROCESSING:
-            transition(row, State.PROCESSING, "Pagero behandlar filen.", actor=self.worker_id,
-                        next_at=utcnow() + seconds(self.policy.pick(self.policy.poll_intervals, 0)), **fields)
-        else:
-            reschedule(row, self.policy.pick(self.policy.poll_intervals, row.attempts))
-
-    def _poll_document(self, row: Transmission, client) -> None:
-        self._adopt_document(row, client.document(row.document_id))
-
-    def _poll_answer(self, row: Transmission, client) -> None:
-        invoice = Invoice.get_by_id(row.invoice_id)
-        answer = client.buyer_answer(str(invoice.number), self._company_id(row))
-        if answer is None:
-            reschedule(row, self.policy.pick(self.policy.answer_intervals, row.attempts + 1))
-            return
-        sub_type = str((answer.get("documentInfo") or {}).get("documentSubType") or "")
-        events = answer.get("eventDetails") or []
-        reason = str(events[-1].get("description") or "") if events else ""
-        if sub_type == "RecipientAccept":
-            state, text = State.APPROVED, "Köparen har godkänt fakturan."
-        elif sub_type.startswith("RecipientReject"):
-            state, text = State.REJECTED, "Köparen har avvisat fakturan."
-            if reason and reason != sub_type:
-                text += f" Köparens skäl: {reason}"
-        else:
-            reschedule(row, self.policy.pick(self.policy.answer_intervals, row.attempts + 1))
-            return
-        transition(row, state, text, actor=self.worker_id, buyer_response=sub_type, buyer_response_at=utcnow())

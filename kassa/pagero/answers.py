@@ -15,10 +15,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from kassa.pagero.errors import PageroError
+
 RAW_LIMIT = 200  # characters of an odd answer kept for the log and the person
 
 
-class UnexpectedAnswer(Exception):
+class UnexpectedAnswer(PageroError):
     """An answer of a shape Kassa cannot read. ``raw`` is a short JSON excerpt; ``str()`` is English (logs)."""
 
     def __init__(self, what: str, raw: Any):

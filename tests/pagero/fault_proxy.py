@@ -249,43 +249,49 @@ class _Handler(BaseHTTPRequestHandler):
         plan = self.server.plan
         fault = plan.pick(method, path)
         kind = fault.kind if fault else ""
-        upstream_status = None
         try:
-            if kind == "drop_before":
+            if kind not in FORWARDED and kind:
+                # Recorded before the answer, so a client that sees it finds the decision in the log.
+                self.server.record(Decision(method, path, kind, None))
+                self._refuse(kind)
+                return
+            upstream_status, headers, answer = self._forward(method, body)
+            if kind == "mutate":
+                is_json = headers.get("content-type", "").startswith("application/json") and answer
+                kind = f"mutate:{fault.mutation}" if fault is not None and is_json else ""
+            self.server.record(Decision(method, path, kind, upstream_status))
+            if kind == "stored_500":
+                self._send(500, b'{"message": "Internal Server Error"}', "application/json")
+            elif kind == "stored_drop":
                 self._drop()
-            elif kind in ("refuse_500", "refuse_503"):
-                status = int(kind[-3:])
-                self._send(status, json.dumps({"code": "server_error", "message": "Service unavailable."}).encode(),
+            elif kind == "slow":
+                time.sleep(plan.slow_seconds)
+                self._send(upstream_status, answer, headers.get("content-type", "application/json"))
+            elif kind == "malformed":
+                self._send(upstream_status, answer[: max(1, len(answer) // 2)] + b"<!-- truncated",
                            "application/json")
-            elif kind == "html_502":
-                self._send(502, _HTML_PAGE, "text/html; charset=utf-8")
-            elif kind == "refuse_429":
-                self._send(429, b'{"message": "Too many requests"}', "application/json",
-                           {"Retry-After": str(plan.retry_after)})
+            elif kind.startswith("mutate:") and fault is not None:
+                mutated = plan.mutate(fault.mutation, json.loads(answer))
+                self._send(upstream_status, json.dumps(mutated).encode(), "application/json")
             else:
-                upstream_status, headers, answer = self._forward(method, body)
-                if kind == "stored_500":
-                    self._send(500, b'{"message": "Internal Server Error"}', "application/json")
-                elif kind == "stored_drop":
-                    self._drop()
-                elif kind == "slow":
-                    time.sleep(plan.slow_seconds)
-                    self._send(upstream_status, answer, headers.get("content-type", "application/json"))
-                elif kind == "malformed":
-                    self._send(upstream_status, answer[: max(1, len(answer) // 2)] + b"<!-- truncated",
-                               "application/json")
-                elif (fault is not None and kind == "mutate" and answer
-                      and headers.get("content-type", "").startswith("application/json")):
-                    mutated = plan.mutate(fault.mutation, json.loads(answer))
-                    kind = f"mutate:{fault.mutation}"
-                    self._send(upstream_status, json.dumps(mutated).encode(), "application/json")
-                else:
-                    kind = "" if kind == "mutate" else kind
-                    extra = {k: v for k, v in headers.items() if k in ("retry-after", "www-authenticate", "location")}
-                    self._send(upstream_status, answer, headers.get("content-type", "application/json"), extra)
+                extra = {k: v for k, v in headers.items() if k in ("retry-after", "www-authenticate", "location")}
+                self._send(upstream_status, answer, headers.get("content-type", "application/json"), extra)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client gave up (a timeout): nothing more to say
-        self.server.record(Decision(method, path, kind, upstream_status))
+
+    def _refuse(self, kind: str) -> None:
+        """Answer without forwarding."""
+        plan = self.server.plan
+        if kind == "drop_before":
+            self._drop()
+        elif kind in ("refuse_500", "refuse_503"):
+            body = json.dumps({"code": "server_error", "message": "Service unavailable."}).encode()
+            self._send(int(kind[-3:]), body, "application/json")
+        elif kind == "html_502":
+            self._send(502, _HTML_PAGE, "text/html; charset=utf-8")
+        elif kind == "refuse_429":
+            self._send(429, b'{"message": "Too many requests"}', "application/json",
+                       {"Retry-After": str(plan.retry_after)})
 
     def _forward(self, method: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
         upstream = self.server.upstream
