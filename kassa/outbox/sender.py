@@ -24,7 +24,7 @@ from kassa.models.transmissions import ACTIVE_STATES
 from kassa.models.transmissions import TransmissionState as State
 from kassa.outbox.follow_up import FollowUp
 from kassa.outbox.interest import InterestJob, default_interest_client_factory
-from kassa.outbox.states import NOT_CONNECTED_TEXT, reschedule, seconds, transition
+from kassa.outbox.states import MAX_MESSAGES, NOT_CONNECTED_TEXT, reschedule, seconds, timestamp, transition
 from kassa.pagero.answers import UnexpectedAnswer
 from kassa.pagero.errors import (
     KeyringUnavailableError,
@@ -286,7 +286,12 @@ class Sender(FollowUp):
             # Any 5xx, a timeout, a dropped connection, an unreadable answer: Pagero may have the file.
             # The row stays in `uploading`, and the next rounds reconcile it (kassa.outbox.follow_up).
             text = f"{text} Kassa kontrollerar hos Pagero om fakturan kom fram innan den skickas igen."
-            delay = self.policy.pick(self.policy.poll_intervals, 0)
+            entry = {"at": timestamp(utcnow()), "state": str(row.state), "text": text}
+            Transmission.update(
+                messages=(list(row.messages or []) + [entry])[-MAX_MESSAGES:], last_error=text,
+                next_attempt_at=utcnow() + seconds(self.policy.pick(self.policy.poll_intervals, 0)),
+            ).where((Transmission.id == row.id) & (Transmission.state == row.state)).execute()
+            return
         reschedule(row, delay, text)
 
     def _upload(self, row: Transmission, client) -> None:
