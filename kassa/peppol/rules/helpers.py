@@ -221,12 +221,20 @@ class WorkerPool:
         return {name: w.process.pid for name, w in self.workers.items() if w.process is not None}
 
     def start(self) -> None:
+        """Start the first helper that is not running; ``wait_ready`` starts the others one after the
+        other: a helper's compile is its memory peak (SaxonC's heap before its first collections), and
+        the CEN rules' is the largest, so they are not compiled side by side."""
         for worker in self.workers.values():
-            worker.start()
+            if worker.process is None or worker.process.poll() is not None:
+                worker.start()
+                return
+            if not worker.ready:
+                return  # compiling: the next one waits for it
 
     def wait_ready(self) -> dict[str, float]:
         seconds: dict[str, float] = {}
         for worker in self.workers.values():
+            worker.start()  # not running yet (or gone): start it now that the one before is ready
             seconds.update(self._with_restart(worker, lambda w: w.wait_ready()))
         return seconds
 

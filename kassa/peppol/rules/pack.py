@@ -3,6 +3,8 @@ process's active pack (KASSA_RULES_DIR or the installed one), cached per directo
 """
 from __future__ import annotations
 
+import ctypes
+import gc
 import logging
 import os
 import threading
@@ -105,7 +107,7 @@ class RulePack:
 
     @property
     def is_compiled(self) -> bool:
-        if self._schemas is None:
+        if not self._schemas:  # each schema is compiled when a document of its kind first comes
             return False
         if self.engine == "inline":
             return self._inline is not None
@@ -118,7 +120,7 @@ class RulePack:
         waits on their pipes, without the GIL, so a UI thread keeps turning.
         """
         with self._lock:
-            self._ensure_compiled()
+            self._ensure_compiled(tuple(self.schema_files))
             return dict(self._seconds)
 
     def worker_pids(self) -> dict[str, int]:
@@ -132,8 +134,10 @@ class RulePack:
             if self._workers is not None:
                 self._workers.close()
 
-    def _ensure_compiled(self) -> None:
-        """Under self._lock: the schemas here, and the Schematron executables here or in the helpers."""
+    def _ensure_compiled(self, namespaces: tuple[str, ...] = ()) -> None:
+        """Under self._lock: the schemas of ``namespaces`` here (each is compiled when first needed: an
+        invoice-only till never holds the credit note's), and the Schematron executables here or in the
+        helpers."""
         if self.engine == "worker":
             pool = self._workers
             if pool is None:
@@ -148,9 +152,10 @@ class RulePack:
                     "Starta om Kassa; kvarstår felet, installera om Kassa."
                 ) from exc
             self._watch_idle(pool)
-        if self._schemas is None:
+        missing = {ns: self.schema_files[ns] for ns in namespaces if ns not in (self._schemas or {})}
+        if missing:
             start = time.perf_counter()
-            self._schemas = _compile_schemas(self.schema_files, self.folders["ubl"])
+            self._schemas = {**(self._schemas or {}), **_compile_schemas(missing, self.folders["ubl"])}
             self._seconds["xsd"] = time.perf_counter() - start
         if self.engine == "worker":
             self._seconds.update(self._workers.wait_ready())
@@ -188,7 +193,8 @@ class RulePack:
             )]
         text = _as_text(xml, tree)
         with self._lock:
-            self._ensure_compiled()
+            self._ensure_compiled((namespace,))
+            assert self._schemas is not None
             schema = self._schemas[namespace]
             if self.engine == "worker":
                 svrl = self._workers.run(text.encode("utf-8"), lambda: _schema_findings(schema, tree))
@@ -220,11 +226,22 @@ def _stop_when_idle(pack_ref: weakref.ref, pool: WorkerPool, idle: float) -> Non
             try:
                 if time.monotonic() - pool.last_used >= idle:
                     pool.close()
+                    pack._schemas = None  # compiled again with the next validation
+                    _give_memory_back()
                     log.info("rule helpers stopped after %.0f s without a validation", idle)
             finally:
                 pack._lock.release()
         del pack
         time.sleep(0.2)
+
+
+def _give_memory_back() -> None:
+    """Return freed heap to the system (glibc keeps it otherwise), so a till at rest is small again."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: its allocator decides
+        pass
 
 
 def _compile_schemas(files: dict[str, Path], folder: Path) -> dict[str, etree.XMLSchema]:

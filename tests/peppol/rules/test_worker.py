@@ -231,7 +231,8 @@ _PARENT = textwrap.dedent("""
     else:  # start the helpers only: they are still compiling when the parent dies
         from kassa.peppol.rules.helpers import WorkerPool, worker_layout
         pool = pack._workers = WorkerPool(pack.root, worker_layout())
-        pool.start()
+        for worker in pool.workers.values():  # each one, whatever order the pool starts them in
+            worker.start()
     print(" ".join(str(pid) for pid in pack.worker_pids().values()), flush=True)
     if sys.argv[3] == "exit":
         sys.exit(0)
@@ -296,3 +297,19 @@ def test_a_pack_given_as_a_relative_path_works_from_any_directory(rule_pack_path
         assert "PEPPOL-EN16931-R003" in {f.rule_id for f in findings}
     finally:
         pack.close()
+
+
+def test_the_parallel_helpers_compile_one_after_the_other(rule_pack_path):
+    """A helper's compile is its memory peak: the second starts when the first is ready."""
+    from kassa.peppol.rules.helpers import WorkerPool
+
+    pool = WorkerPool(rule_pack_path, {"cen": ("cen",), "peppol": ("peppol",)})
+    try:
+        pool.start()
+        assert [w.process is not None for w in pool.workers.values()] == [True, False]
+        pool.start()  # the first is still compiling: nothing more starts
+        assert pool.workers["peppol"].process is None
+        seconds = pool.wait_ready()
+        assert set(seconds) == {"cen", "peppol"} and pool.ready
+    finally:
+        pool.close()
