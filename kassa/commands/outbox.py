@@ -31,7 +31,6 @@ from kassa.outbox.states import NOT_CONNECTED_TEXT, state_text
 from kassa.pagero.client import PageroClient, RetryPolicy
 from kassa.pagero.errors import NotConnectedError, PageroError
 
-
 log = logging.getLogger(__name__)
 
 

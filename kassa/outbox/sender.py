@@ -279,8 +279,8 @@ class Sender(FollowUp):
         from_upload = getattr(exc, "_from_upload", False)
         if from_upload and not isinstance(exc, OutcomeUnknownError) and (exc.status or 0) < 500:
             # The upload provably did not arrive (connection refused, 429): back to the queue.
-            transition(row, State.QUEUED, f"Uppladdningen misslyckades, nytt försök senare: {text}", actor=self.worker_id,
-                        next_at=utcnow() + seconds(delay), last_error=text, attempts=attempt + 1)
+            transition(row, State.QUEUED, f"Uppladdningen misslyckades, nytt försök senare: {text}",
+                       actor=self.worker_id, next_at=utcnow() + seconds(delay), last_error=text, attempts=attempt + 1)
             return
         if from_upload:
             # Any 5xx, a timeout, a dropped connection, an unreadable answer: Pagero may have the file.

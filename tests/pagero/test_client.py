@@ -18,7 +18,6 @@ from kassa.pagero.errors import (  # noqa: E402
 from tests.pagero.fixtures import COMPANY_ID, free_port, ubl_invoice  # noqa: E402
 
 
-
 def wait_until(condition, seconds: float = 10.0) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
