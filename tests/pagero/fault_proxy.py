@@ -17,6 +17,8 @@ Each request gets at most one fault, decided by the plan's seeded random generat
 - ``malformed``: forwarded, answered with the real status and a body that is not JSON.
 - ``mutate``: forwarded, the JSON answer rewritten: fields of unexpected types, other wordings,
   numbers as strings, missing fields (see ``MUTATIONS``).
+- ``replace``: forwarded, answered 200 with a JSON body the test chose (``plan.replace_next(body)``;
+  for property tests that write the answers themselves).
 
 Upload faults (``UPLOAD_FAULTS``) apply to ``POST /file/v1/files``; read faults (``READ_FAULTS``)
 to the GETs of the File and Document APIs; ``paths`` limits the proxy to what a test is about
@@ -42,7 +44,7 @@ UPLOAD_FAULTS = ("refuse_500", "refuse_503", "html_502", "refuse_429", "drop_bef
                  "stored_drop", "slow", "malformed", "mutate")
 READ_FAULTS = ("refuse_500", "refuse_503", "html_502", "refuse_429", "drop_before", "slow", "malformed", "mutate")
 ACTION_FAULTS = ("refuse_500", "refuse_503", "refuse_429", "stored_500", "stored_drop", "slow")
-FORWARDED = frozenset({"stored_500", "stored_drop", "slow", "malformed", "mutate"})
+FORWARDED = frozenset({"stored_500", "stored_drop", "slow", "malformed", "mutate", "replace"})
 
 UPLOAD_PATH = "/file/v1/files"
 _HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "proxy-connection"}
@@ -153,6 +155,7 @@ MUTATIONS: dict[str, Mutation] = {
 class Fault:
     kind: str
     mutation: str = ""
+    body: Any = None  # the answer of a "replace"
 
 
 @dataclass
@@ -181,6 +184,11 @@ class FaultPlan:
         """Queue faults for the next matching requests (in this order)."""
         with self._lock:
             self.queue.extend(Fault(kind, mutation) for kind in kinds)
+
+    def replace_next(self, body: Any) -> None:
+        """Answer the next matching request (forwarded first) with ``body`` as JSON."""
+        with self._lock:
+            self.queue.append(Fault("replace", body=body))
 
     def choices_for(self, method: str, path: str) -> tuple[str, ...]:
         if method == "POST" and path == UPLOAD_PATH:
@@ -270,6 +278,8 @@ class _Handler(BaseHTTPRequestHandler):
             elif kind == "malformed":
                 self._send(upstream_status, answer[: max(1, len(answer) // 2)] + b"<!-- truncated",
                            "application/json")
+            elif kind == "replace" and fault is not None:
+                self._send(200, json.dumps(fault.body).encode(), "application/json")
             elif kind.startswith("mutate:") and fault is not None:
                 mutated = plan.mutate(fault.mutation, json.loads(answer))
                 self._send(upstream_status, json.dumps(mutated).encode(), "application/json")
