@@ -64,6 +64,7 @@ class MemorySampler:
     def __init__(self, pack=None, interval: float = 0.02, pid: int | None = None):
         self.pack, self.interval, self.pid = pack, interval, pid
         self.peak_rss = self.peak_pss = 0.0
+        self.at_peak: list[float] = []  # each process's RSS at the moment of the peak sum
         self.helper_peaks: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -75,14 +76,18 @@ class MemorySampler:
 
     def sample(self) -> tuple[float, float]:
         rss = pss = 0.0
+        each = []
         for pid in self._pids():
             try:
                 r, p = _status_mb(pid, "VmRSS"), pss_mb(pid)
             except OSError:  # a helper that just stopped
                 continue
             rss, pss = rss + r, pss + p
+            each.append(r)
             if pid != os.getpid() and self.pid is None:
                 self.helper_peaks[pid] = max(self.helper_peaks.get(pid, 0.0), _status_mb(pid, "VmHWM"))
+        if rss > self.peak_rss:
+            self.at_peak = each
         return rss, pss
 
     def _run(self) -> None:
@@ -279,8 +284,9 @@ def sending(pack, einvoice: EInvoice, invoices: int, work: Path) -> None:
     helpers = " + ".join(f"{mb:.0f}" for mb in memory.helper_peaks.values()) or "inga"
     print(f"{invoices} fakturor köade med validering och skickade tills levererade: {elapsed:.1f} s "
           f"({once} uppladdade exakt en gång)")
-    print(f"  Kassa + hjälpprocesser, högsta summa samtidigt: {memory.peak_rss:.0f} MB RSS, "
-          f"{memory.peak_pss:.0f} MB PSS (hjälpprocessernas egna toppar {helpers} MB)")
+    print(f"  Kassa + hjälpprocesser, högsta summa samtidigt: {memory.peak_rss:.0f} MB RSS "
+          f"({' + '.join(f'{mb:.0f}' for mb in memory.at_peak)}: Kassa först), {memory.peak_pss:.0f} MB PSS "
+          f"(hjälpprocessernas egna toppar {helpers} MB)")
     print(f"  eu-einvoice, samma {len(documents)} dokument: {statistics.median(theirs['ms']):.1f} ms median; "
           f"processens topp {their_memory['hwm_mb']:.0f} MB (VmHWM); under körningen högst "
           f"{their_sample.peak_rss:.0f} MB RSS, {their_sample.peak_pss:.0f} MB PSS")
