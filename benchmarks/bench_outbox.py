@@ -92,11 +92,10 @@ def main() -> int:
     os.environ.pop("KASSA_DATABASE_URL", None)
     os.environ["KASSA_RULES_DIR"] = str(args.rules)
 
-    from kassa.models import Transmission, connection
-    from kassa.models import TransmissionState
+    from kassa.models import Transmission, TransmissionState, connection
+    from kassa.outbox.background import BackgroundSender
     from kassa.outbox.enqueue import enqueue_invoice
     from kassa.outbox.sender import SendPolicy
-    from kassa.outbox.background import BackgroundSender
     from kassa.pagero.client import PageroClient
     from kassa.pagero.oauth import OAuthClient
     from kassa.peppol.rules.pack import get_rule_pack
@@ -156,8 +155,8 @@ def main() -> int:
         if stand_in.poll() is None:
             stand_in.kill()
     once = sum(1 for c in files["counts"].values() if c == 1)
-    print(f"Fakturor: {args.invoices}, levererade: {Transmission.select().where(Transmission.state == 'delivered').count()}, "
-          f"uppladdade exakt en gång: {once}")
+    delivered = Transmission.select().where(Transmission.state == TransmissionState.DELIVERED).count()
+    print(f"Fakturor: {args.invoices}, levererade: {delivered}, uppladdade exakt en gång: {once}")
     print(f"Total tid (köa med validering + skicka tills levererat): {total:.1f} s  (mål ≤ 60 s)")
     print(f"Fakturor per sekund: {args.invoices / total:.1f}")
     print(f"  varav köläggning med kontroller, UBL och validering: {enqueued:.1f} s "

@@ -53,8 +53,11 @@ def make_database(data_dir: Path, customers: int) -> str:
                 rows = []
         if rows:
             Customer.insert_many(rows).execute()
+        from kassa.models import VatGroup
+
+        group_ids = [VatGroup.get(VatGroup.key == key).id for key in ("standard", "food", "culture")]
         Article.insert_many([dict(number=str(1000 + i), name=f"Artikel {i}", price=Decimal("10.00") + i,
-                                  vat_rate=(25, 12, 6)[i % 3]) for i in range(200)]).execute()
+                                  vat_group=group_ids[i % 3]) for i in range(200)]).execute()
     database.close()
     return url
 

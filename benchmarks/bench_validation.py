@@ -26,9 +26,9 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -72,7 +72,8 @@ def workloads() -> list[Workload]:
     examples = SHARED_PEPPOL / "examples"
     found = [
         Workload("se-invoice-valid.xml (inga fynd)", _file(examples / "derived" / "se-invoice-valid.xml")),
-        Workload("ubl-tc434-example1.xml (CEN-exempel, 9 Peppol-fynd)", _file(examples / "cen" / "ubl-tc434-example1.xml")),
+        Workload("ubl-tc434-example1.xml (CEN-exempel, 9 Peppol-fynd)",
+                 _file(examples / "cen" / "ubl-tc434-example1.xml")),
     ]
     built = built_invoice()
     return ([built] if built else []) + found
@@ -169,7 +170,8 @@ def main() -> int:
         r = bench(pack, inline, workload, args.runs)
         build = f"bygg {r['build']:.2f} ms + " if workload.timed_build else ""
         full = f" = {r['full']:.2f} ms bygg + validering" if workload.timed_build else ""
-        helpers = f" + hjälpprocesser {r['cpu_helpers']:.2f} ms = {r['cpu_total']:.2f} ms" if pack.engine == "worker" else ""
+        helpers = (f" + hjälpprocesser {r['cpu_helpers']:.2f} ms = {r['cpu_total']:.2f} ms"
+                   if pack.engine == "worker" else "")
         print(
             f"  {workload.name}, {r['size_kb']:.1f} kB, {r['findings']} fynd: {build}"
             f"validering {r['validate']:.2f} ms (p90 {r['p90']:.2f}){full}; bart lxml+Saxon i processen "

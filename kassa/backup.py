@@ -124,7 +124,8 @@ def backup_database(target: Path | None = None, *, automatic: bool = False,
         finally:
             src.close()
         if verdict != "ok":
-            raise BackupError(f"Kopian blev inte hel (integrity_check: {verdict}). Databasen {source} bör kontrolleras.")
+            raise BackupError(f"Kopian blev inte hel (integrity_check: {verdict}). "
+                              f"Databasen {source} bör kontrolleras.")
         with open(partial, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(partial, target)

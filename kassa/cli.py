@@ -24,6 +24,9 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("rules", "kassa.commands.rules", "valideringsregelpaketet (status, install)"),
     ("install-shortcut", "kassa.commands.install_shortcut", "skapa genväg på skrivbordet och i programmenyn"),
     ("backup", "kassa.commands.backup", "gör en konsekvent kopia av databasen"),
+    ("control-unit", "kassa.commands.control_unit", "kontrollenheten (status, emulator, configure)"),
+    ("export", "kassa.commands.export", "verifikationer till redovisningsprogrammet (sie)"),
+    ("payments", "kassa.commands.payments", "inbetalningar från Bankgirot (import, list)"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Where things live, from the environment (DESIGN.md, "Environment").
+"""Where things live, from the environment (the KASSA_… variables; README, "Kommandon").
 
 Read lazily, at call time, so tests and the CLI can set the variables before use.
 """

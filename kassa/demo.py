@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from kassa.invoicing import credit_invoice, issue_invoice
 from kassa.models import Article, Company, Customer, CustomerCategory, Invoice
+from kassa.models.vat import seed_vat_groups
 from kassa.money import LineInput
 
 DEMO_TILL = "demo"
@@ -21,7 +23,7 @@ COMPANY = dict(
     invoice_fee=Decimal("29.00"), bonus_rate=Decimal("1.00"),
 )
 
-CATEGORIES = [
+CATEGORIES: list[dict[str, Any]] = [
     dict(name="e-fakturakund", note="pagero"),
     dict(name="Företagskund", note=""),
     dict(name="Försäkringsbolag", note="", insurance_company=True, no_invoice_fee=True),
@@ -43,14 +45,17 @@ CUSTOMERS = [
          postal_code="10650", city="Stockholm", category="Försäkringsbolag"),
 ]
 
+# vat_group names a default VAT group (kassa.models.vat.DEFAULT_GROUPS): coffee and buns are food,
+# so their rate follows the food rate of the day of the sale.
 ARTICLES = [
-    dict(number="100", barcode="7310865004703", name="Kaffe bryggmalet 500 g", price=Decimal("59.90"), vat_rate=12),
-    dict(number="101", barcode="7350000000016", name="Kanelbulle", price=Decimal("25.00"), vat_rate=12),
-    dict(number="200", barcode="7350000000023", name="Termos 1 l", price=Decimal("249.00"), vat_rate=25),
-    dict(number="201", name="Presentinslagning", price=Decimal("20.00"), vat_rate=25),
-    dict(number="300", barcode="7350000000030", name="Dagstidning", price=Decimal("35.00"), vat_rate=6),
-    dict(number="400", name="Konsulttimme", price=Decimal("850.00"), price_includes_vat=False, vat_rate=25,
-         unit="HUR"),
+    dict(number="100", barcode="7310865004703", name="Kaffe bryggmalet 500 g", price=Decimal("59.90"),
+         vat_group="food"),
+    dict(number="101", barcode="7350000000016", name="Kanelbulle", price=Decimal("25.00"), vat_group="food"),
+    dict(number="200", barcode="7350000000023", name="Termos 1 l", price=Decimal("249.00"), vat_group="standard"),
+    dict(number="201", name="Presentinslagning", price=Decimal("20.00"), vat_group="standard"),
+    dict(number="300", barcode="7350000000030", name="Dagstidning", price=Decimal("35.00"), vat_group="culture"),
+    dict(number="400", name="Konsulttimme", price=Decimal("850.00"), price_includes_vat=False,
+         vat_group="standard", unit="HUR"),
 ]
 
 
@@ -73,7 +78,9 @@ def create_demo() -> dict[str, int]:
         category = categories.get(values.pop("category", None))
         _, created = Customer.get_or_create(number=values["number"], defaults={**values, "category": category})
         added["customers"] += created
+    groups = seed_vat_groups()
     for values in ARTICLES:
+        values = dict(values, vat_group=groups[str(values["vat_group"])])
         _, created = Article.get_or_create(number=values["number"], defaults=values)
         added["articles"] += created
     if not Invoice.select().where(Invoice.till == DEMO_TILL).exists():
@@ -84,8 +91,9 @@ def create_demo() -> dict[str, int]:
 def _issue_demo_invoices() -> int:
     def article_line(number: str, quantity: str) -> LineInput:
         art = Article.get(Article.number == number)
-        return LineInput(art.name, Decimal(quantity), art.price, art.vat_rate, art.price_includes_vat,
-                         unit=art.unit, article_number=art.number)
+        # The rate is the group's on the date of supply; issue_invoice looks it up.
+        return LineInput(art.name, Decimal(quantity), art.price, 0, art.price_includes_vat,
+                         unit=art.unit, article_number=art.number, vat_group_id=art.vat_group_id)
 
     today = dt.date.today()
     city = Customer.get(Customer.number == 1001)

@@ -32,7 +32,8 @@ def check_orgnr(value: str, field: str = "Organisationsnummer", allow_personnumm
     try:
         orgnr.validate(number)
     except ValidationError:
-        raise InvalidIdentifier(field, f"{field} {orgnr.format(number)} stämmer inte: kontrollsiffran är fel.") from None
+        raise InvalidIdentifier(
+            field, f"{field} {orgnr.format(number)} stämmer inte: kontrollsiffran är fel.") from None
     if int(number[2]) < 2 and not allow_personnummer:
         raise InvalidIdentifier(
             field,

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
 from peewee import JOIN
 
+from kassa.bookkeeping.receivables import receivables, state_filter, state_text
 from kassa.customer_search import prefix_upper_bound
 from kassa.models import Customer, Invoice, Transmission, TransmissionState
 
@@ -24,17 +27,19 @@ class InvoiceRow:
     status: str  # 'issued' | 'credited' | 'partly_credited'
     delivery: str  # '' | 'paper' | 'e_invoice'
     transmission_state: TransmissionState | None  # None: not an e-invoice
+    payment: str = ""  # paid / partly paid / unpaid / overdue, as the list shows it
 
     @property
     def is_credit_note(self) -> bool:
         return self.kind == "credit_note"
 
 
-def load_invoices(text: str = "", limit: int = 500) -> list[InvoiceRow]:
+def load_invoices(text: str = "", limit: int = 500, payment: str = "") -> list[InvoiceRow]:
     """Newest first (a worker job).
 
     Empty text: the newest invoices. Digits: that invoice number. Otherwise customers whose name
-    starts with the text (the same index range as the customer search)."""
+    starts with the text (the same index range as the customer search). `payment`: a key of
+    kassa.bookkeeping.receivables.FILTERS (paid, overdue …), or "" for all."""
     query = (Invoice.select(Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.buyer,
                             Invoice.payable, Invoice.status, Invoice.delivery, Transmission.state)
              .join(Transmission, JOIN.LEFT_OUTER, on=(Transmission.invoice == Invoice.id)))
@@ -45,8 +50,26 @@ def load_invoices(text: str = "", limit: int = 500) -> list[InvoiceRow]:
         key = text.casefold()
         query = query.join(Customer, on=(Invoice.customer == Customer.id), src=Invoice).where(
             (Customer.name_key >= key) & (Customer.name_key < prefix_upper_bound(key)))
-    return [
-        InvoiceRow(inv.id, inv.number, inv.kind, inv.issue_date, inv.buyer.get("name", ""), inv.payable,
-                   inv.status, inv.delivery, inv.state)
-        for inv in query.order_by(Invoice.number.desc()).limit(limit).objects()
-    ]
+    condition = state_filter(payment)
+    if condition is not None:
+        query = query.where(condition)
+    # peewee yields tuples here; its type stubs still say model instances.
+    found = list(cast(Iterable[tuple[Any, ...]], query.order_by(Invoice.number.desc()).limit(limit).tuples()))
+    owed = receivables(row[0] for row in found)
+    rows = []
+    for id_, number, kind, issue_date, buyer, payable, status, delivery, state in found:
+        receivable = owed.get(id_)
+        paid = state_text(receivable.state(), receivable.open, receivable.paid) if receivable else ""
+        rows.append(InvoiceRow(id_, number, kind, issue_date, (buyer or {}).get("name", ""), payable, status,
+                               delivery, _state(state), paid))
+    return rows
+
+
+def _state(value: str | None) -> TransmissionState | None:
+    """A state read as a plain value (in a tuple, peewee leaves the joined column as stored)."""
+    if value is None:
+        return None
+    try:
+        return TransmissionState(value)
+    except ValueError:
+        return None

@@ -14,8 +14,9 @@ import logging.handlers
 import re
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import TextIO
 
 from kassa import config
 
@@ -92,12 +93,12 @@ class _ConsoleHandler(logging.StreamHandler):
     """Writes to whatever ``sys.stderr`` is when a record comes (as logging's last resort does), so a
     command run in-process by a test, whose stderr was replaced and closed since, cannot break logging."""
 
-    @property  # type: ignore[override]
-    def stream(self):  # noqa: ANN201 - StreamHandler's attribute
+    @property
+    def stream(self) -> TextIO:
         return sys.stderr
 
     @stream.setter
-    def stream(self, value) -> None:  # noqa: ANN001
+    def stream(self, value: TextIO) -> None:
         pass
 
 

@@ -38,7 +38,7 @@ def round_krona(value: Decimal) -> Decimal:
 
 
 def vat_category(rate: int) -> str:
-    """S for the standard rates; E (exempt) for 0 %."""
+    """The category of a line that names none: S for the standard rates; E (exempt) for 0 %."""
     return "S" if rate else "E"
 
 
@@ -47,7 +47,7 @@ def format_sek(amount: Decimal) -> str:
     q = round_ore(amount)
     sign = "-" if q < 0 else ""
     whole, _, frac = f"{abs(q):.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -56,7 +56,12 @@ def format_sek(amount: Decimal) -> str:
 
 @dataclass
 class LineInput:
-    """A line as the cashier enters it."""
+    """A line as the cashier enters it.
+
+    `vat_category` "" means S for a rate above 0 and E at 0 % (lines from before categories);
+    `reason_code` / `reason_text` are the exemption's VATEX code and text (E, O); `vat_group_id`
+    names the VAT group whose rate on the date of supply the line takes (kassa.vat.rates).
+    """
 
     description: str
     quantity: Decimal
@@ -67,11 +72,23 @@ class LineInput:
     unit: str = "EA"
     article_number: str = ""
     credited_line_id: int | None = None
+    vat_category: str = ""
+    reason_code: str = ""
+    reason_text: str = ""
+    vat_group_id: int | None = None
 
     def __post_init__(self):
         self.quantity = to_decimal(self.quantity)
         self.unit_price = to_decimal(self.unit_price)
         self.discount_percent = to_decimal(self.discount_percent)
+
+    @property
+    def category(self) -> str:
+        return self.vat_category or vat_category(self.vat_rate)
+
+    @property
+    def vat_key(self) -> tuple[str, int]:
+        return self.category, self.vat_rate
 
 
 @dataclass
@@ -87,10 +104,25 @@ class ComputedLine:
     vat_rate: int
     article_number: str = ""
     credited_line_id: int | None = None
+    category: str = ""
+    reason_code: str = ""
+    reason_text: str = ""
 
     @property
     def vat_category(self) -> str:
-        return vat_category(self.vat_rate)
+        return self.category or vat_category(self.vat_rate)
+
+    @property
+    def vat_key(self) -> tuple[str, int]:
+        return self.vat_category, self.vat_rate
+
+
+# The order of the VAT breakdown: highest rate first, then the zero categories in a fixed order.
+_CATEGORY_ORDER = {code: i for i, code in enumerate(("S", "Z", "E", "AE", "K", "G", "O"))}
+
+
+def key_order(key: tuple[str, int]) -> tuple[int, int]:
+    return -key[1], _CATEGORY_ORDER.get(key[0], 99)
 
 
 @dataclass
@@ -98,15 +130,27 @@ class VatSubtotal:
     rate: int
     taxable: Decimal
     tax: Decimal
+    category: str = ""
+    reason_code: str = ""
+    reason: str = ""
 
-    @property
-    def category(self) -> str:
-        return vat_category(self.rate)
+    def __post_init__(self):
+        self.category = self.category or vat_category(self.rate)
 
     def as_dict(self) -> dict:
-        return {"rate": self.rate, "category": self.category, "taxable": str(self.taxable), "tax": str(self.tax)}
+        return {"rate": self.rate, "category": self.category, "taxable": str(self.taxable), "tax": str(self.tax),
+                "reason_code": self.reason_code, "reason": self.reason}
 
 
+def merge_reasons(lines: list[ComputedLine]) -> tuple[str, str]:
+    """One exemption reason for a breakdown (one per category, BR-E-01): the common code, if the lines
+    share one, and their texts joined."""
+    codes = {line.reason_code for line in lines if line.reason_code}
+    texts: list[str] = []
+    for line in lines:
+        if line.reason_text and line.reason_text not in texts:
+            texts.append(line.reason_text)
+    return (codes.pop() if len(codes) == 1 else ""), "; ".join(texts)
 @dataclass
 class Totals:
     lines: list[ComputedLine]
@@ -150,26 +194,27 @@ def _net_from_gross(gross_sum: Decimal, rate: int) -> Decimal:
 
 def compute_lines(inputs: list[LineInput]) -> list[ComputedLine]:
     computed: list[ComputedLine | None] = [None] * len(inputs)
-    incl_by_rate: dict[int, list[int]] = defaultdict(list)
+    incl_by_key: dict[tuple[str, int], list[int]] = defaultdict(list)
     for i, line in enumerate(inputs):
         factor = (100 - line.discount_percent) / 100
         if line.price_includes_vat:
-            incl_by_rate[line.vat_rate].append(i)
+            incl_by_key[line.vat_key].append(i)
             continue
         net_price = round_price(line.unit_price * factor)
         computed[i] = ComputedLine(
             "item", line.description, line.quantity, line.unit, round_price(line.unit_price),
             line.discount_percent, net_price, round_ore(line.quantity * line.unit_price * factor),
-            line.vat_rate, line.article_number, line.credited_line_id,
+            line.vat_rate, line.article_number, line.credited_line_id, line.category, line.reason_code,
+            line.reason_text,
         )
-    for rate, indexes in incl_by_rate.items():
+    for (category, rate), indexes in incl_by_key.items():
         vat_factor = Decimal(100 + rate) / 100
         gross_amounts = [
             round_ore(inputs[i].quantity * inputs[i].unit_price * (100 - inputs[i].discount_percent) / 100)
             for i in indexes
         ]
         nets = _allocate(_net_from_gross(sum(gross_amounts, ZERO), rate), gross_amounts)
-        for i, net in zip(indexes, nets):
+        for i, net in zip(indexes, nets, strict=True):
             line = inputs[i]
             gross_price = round_price(line.unit_price / vat_factor)
             net_price = round_price(net / line.quantity) if line.quantity else round_price(
@@ -177,26 +222,45 @@ def compute_lines(inputs: list[LineInput]) -> list[ComputedLine]:
             )
             computed[i] = ComputedLine(
                 "item", line.description, line.quantity, line.unit, gross_price, line.discount_percent,
-                net_price, net, rate, line.article_number, line.credited_line_id,
+                net_price, net, rate, line.article_number, line.credited_line_id, category, line.reason_code,
+                line.reason_text,
             )
     return computed  # type: ignore[return-value]
 
 
 def split_fee(fee: Decimal, lines: list[ComputedLine]) -> list[ComputedLine]:
-    """The invoice fee, its VAT following the main supply: one part per rate, in proportion."""
+    """The invoice fee, its VAT following the main supply: one part per category and rate, in proportion."""
     fee = round_ore(fee)
     if fee <= 0 or not lines:
         return []
-    base: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    base: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
+    reasons: dict[tuple[str, int], list[ComputedLine]] = defaultdict(list)
     for line in lines:
-        base[line.vat_rate] += line.line_amount
-    rates = sorted((r for r in base if base[r] > 0), reverse=True) or [max(base)]
-    parts = _allocate(fee, [base[r] for r in rates])
-    return [
-        ComputedLine("fee", "Fakturaavgift", Decimal("1.000"), "EA", part, ZERO, part, part, rate)
-        for rate, part in zip(rates, parts)
-        if part
-    ]
+        base[line.vat_key] += line.line_amount
+        reasons[line.vat_key].append(line)
+    keys = sorted((k for k in base if base[k] > 0), key=key_order) or [min(base, key=key_order)]
+    parts = _allocate(fee, [base[k] for k in keys])
+    fees = []
+    for (category, rate), part in zip(keys, parts, strict=True):
+        if part:
+            code, text = merge_reasons(reasons[(category, rate)])
+            fees.append(ComputedLine("fee", "Fakturaavgift", Decimal("1.000"), "EA", part, ZERO, part, part, rate,
+                                     category=category, reason_code=code, reason_text=text))
+    return fees
+
+
+def vat_subtotals(lines: list[ComputedLine]) -> list[VatSubtotal]:
+    """The VAT breakdown of `lines` (items and fees): per category and rate, VAT on the sum (BR-CO-17)."""
+    by_key: dict[tuple[str, int], list[ComputedLine]] = defaultdict(list)
+    for line in lines:
+        by_key[line.vat_key].append(line)
+    subtotals = []
+    for key in sorted(by_key, key=key_order):
+        category, rate = key
+        taxable = sum((line.line_amount for line in by_key[key]), ZERO)
+        code, text = merge_reasons(by_key[key])
+        subtotals.append(VatSubtotal(rate, taxable, round_ore(taxable * rate / 100), category, code, text))
+    return subtotals
 
 
 def compute_totals(
@@ -210,10 +274,7 @@ def compute_totals(
     """Totals of an invoice or a receipt. Pass `inputs` (entered lines) or already computed `lines`."""
     items = lines if lines is not None else compute_lines(inputs or [])
     fees = fee_lines if fee_lines is not None else split_fee(fee, items)
-    taxable: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for line in items + fees:
-        taxable[line.vat_rate] += line.line_amount
-    vat = [VatSubtotal(rate, taxable[rate], round_ore(taxable[rate] * rate / 100)) for rate in sorted(taxable, reverse=True)]
+    vat = vat_subtotals(items + fees)
     line_extension = sum((line.line_amount for line in items), ZERO)
     charge_total = sum((line.line_amount for line in fees), ZERO)
     tax_exclusive = line_extension + charge_total

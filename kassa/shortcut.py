@@ -207,7 +207,7 @@ def _install_icons() -> list[Path]:
     resources = config.resources_dir()
     sources = [resources / "kassa.svg"] + [resources / "icons" / f"kassa-{size}.png" for size in ICON_SIZES]
     targets = icon_paths()
-    for source, target in zip(sources, targets):
+    for source, target in zip(sources, targets, strict=True):
         _write(target, source.read_bytes())
     _refresh_icon_cache()
     return targets

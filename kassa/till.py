@@ -6,6 +6,7 @@ leaves no sale behind, and an issued invoice always has its sale.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -14,6 +15,7 @@ from kassa.invoicing import IdCheck, InvoicingError, issue_invoice
 from kassa.models import Article, Company, Customer, Invoice, Payment, Sale, SaleLine
 from kassa.models.database import write_transaction
 from kassa.money import ZERO, LineInput, Totals, compute_totals, format_sek, round_ore
+from kassa.vat.rates import VatGroupError, article_rate
 
 
 class TillError(ValueError):
@@ -65,12 +67,18 @@ class CartLine:
     article_id: int | None = None
     article_number: str = ""
     price_overridden: bool = False
+    vat_category: str = ""  # the article's VAT group's category (S, Z, E, O)
+    vat_group_id: int | None = None
+    reason_code: str = ""
+    reason_text: str = ""
 
     def line_input(self) -> LineInput:
         return LineInput(
             description=self.description, quantity=self.quantity, unit_price=self.unit_price,
             vat_rate=self.vat_rate, price_includes_vat=self.price_includes_vat,
             discount_percent=self.discount_percent, unit=self.unit, article_number=self.article_number,
+            vat_category=self.vat_category, reason_code=self.reason_code, reason_text=self.reason_text,
+            vat_group_id=self.vat_group_id,
         )
 
     @property
@@ -156,8 +164,10 @@ class Cart:
 
     # --- lines -------------------------------------------------------------------------------
 
-    def add_article(self, article: Article, quantity: Decimal = Decimal("1")) -> CartLine:
-        """Add an article; the same article scanned again adds to its line (if not repriced)."""
+    def add_article(self, article: Article, quantity: Decimal = Decimal("1"),
+                    on: dt.date | None = None) -> CartLine:
+        """Add an article at the rate its VAT group has today (or `on`); the same article scanned
+        again adds to its line (if not repriced)."""
         quantity = Decimal(quantity)
         if quantity <= 0:
             raise TillError("Antalet måste vara större än noll.")
@@ -165,10 +175,15 @@ class Cart:
             if line.article_id == article.id and not line.price_overridden and not line.discount_percent:
                 line.quantity += quantity
                 return line
+        try:
+            rate = article_rate(article, on or dt.date.today())
+        except VatGroupError as exc:
+            raise TillError(str(exc)) from None
         line = CartLine(
-            description=article.name, quantity=quantity, unit_price=article.price, vat_rate=article.vat_rate,
+            description=article.name, quantity=quantity, unit_price=article.price, vat_rate=rate.rate,
             price_includes_vat=article.price_includes_vat, unit=article.unit, article_id=article.id,
-            article_number=article.number,
+            article_number=article.number, vat_category=rate.category, vat_group_id=rate.group_id,
+            reason_code=rate.reason_code, reason_text=rate.reason_text,
         )
         self.lines.append(line)
         return line
@@ -217,7 +232,7 @@ class Cart:
     def set_customer(self, customer: Customer | None) -> None:
         self.customer = customer
 
-    def copy(self) -> "Cart":
+    def copy(self) -> Cart:
         """An independent cart with the same lines, for paying in a worker thread while the
         window keeps showing (and cannot change) the original."""
         return Cart(till=self.till, lines=[replace(line) for line in self.lines], customer=self.customer)

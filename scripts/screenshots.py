@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -59,7 +59,7 @@ def _demo_transmissions() -> None:
         ("processing", "", "Filen tas emot och kontrolleras av Pagero."),
         ("needs_attention", "", "Köparens referens saknas (PEPPOL-regel R003)."),
     ]
-    for n, (invoice, (state, answer, text)) in enumerate(zip(invoices, states)):
+    for n, (invoice, (state, answer, text)) in enumerate(zip(invoices, states, strict=False)):
         if Transmission.get_or_none(Transmission.invoice == invoice):
             continue
         Transmission.create(
@@ -167,7 +167,8 @@ def invoice_e_invoice() -> QWidget:
 
     coffee = Article.get(Article.number == "100")
     customer = Customer.get(Customer.number == 1001)
-    new = issue_invoice(customer, [LineInput(coffee.name, Decimal("6"), coffee.price, coffee.vat_rate,
+    new = issue_invoice(customer, [LineInput(coffee.name, Decimal("6"), coffee.price, 0,
+                                             vat_group_id=coffee.vat_group_id,
                                              unit=coffee.unit, article_number=coffee.number)],
                         buyer_reference=customer.reference)
     dialog = InvoiceDialog(new.id, till="Kassa 1")

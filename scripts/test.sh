@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Sets up and runs the whole test suite: system packages, .venv, a private PostgreSQL
-# server, a fresh unlocked gnome-keyring under its own D-Bus session, then pytest.
+# Sets up and runs the whole test suite: system packages, .venv, ruff and mypy, a private
+# PostgreSQL server, a fresh unlocked gnome-keyring under its own D-Bus session, then pytest.
 # Extra arguments go to pytest (e.g. scripts/test.sh tests/models -x).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 scripts/system-packages.sh test
 scripts/venv.sh test,postgres
+
+# Lint and types first: a finding fails the run before any test starts (configured in
+# pyproject.toml [tool.ruff] and setup.cfg [mypy]).
+echo "ruff check" >&2
+.venv/bin/ruff check --quiet .
+echo "mypy" >&2
+.venv/bin/mypy --no-error-summary
 
 work=$(mktemp -d /tmp/kassa-test.XXXXXX)
 chmod 755 "$work"

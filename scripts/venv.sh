@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
-# Creates .venv and installs Kassa into it (editable), again only when setup.cfg changed.
+# Creates .venv and installs the locked, tested versions into it (requirements/, with hashes), then
+# Kassa itself (editable, --no-deps); again only when setup.cfg or the lock changed.
 # Usage: scripts/venv.sh [EXTRAS]   e.g. scripts/venv.sh test,postgres
+#   no extras or "postgres": requirements/run.txt; anything with "test": requirements/test.txt.
+# The lock is refreshed on purpose only, with scripts/lock.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras="${1:-}"
 python="${PYTHON:-python3}"
+case ",$extras," in
+  *,test,*) lock=requirements/test.txt ;;
+  *) lock=requirements/run.txt ;;
+esac
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 stamp=".venv/.kassa-installed-${extras:-base}"
-if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
+if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+  pip() { .venv/bin/python -m pip "$@" 2> >(grep -v "^WARNING: Location" >&2); }  # keeps pip's exit status
+  pip install -q --upgrade pip
+  pip install -q --require-hashes -r "$lock"
+  pip install -q --no-deps -e .
+  .venv/bin/python -m pip check >/dev/null || { .venv/bin/python -m pip check >&2; exit 1; }
+  .venv/bin/python -c "import kassa" || { echo "Kassa kunde inte installeras i .venv." >&2; exit 1; }
   touch "$stamp"
 fi

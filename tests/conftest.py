@@ -1,5 +1,6 @@
-"""Shared fixtures: an isolated data directory per test, a fresh database per test,
-and a real PostgreSQL server for the tests that need one."""
+"""Shared fixtures: an isolated data directory per test, a fresh database per test, a real
+PostgreSQL server and the official rule pack for the tests that need them; and, with CI=true,
+no test skips (see pytest_runtest_makereport below). Helpers are in tests/factories.py."""
 from __future__ import annotations
 
 import os
@@ -20,6 +21,22 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Fixture modules shared across folders (the Pagero stand-in, the keyring, the send queue).
 # Registered here, before any test module imports names from them.
 pytest_plugins = ["tests.pagero.fixtures", "tests.outbox.fixtures"]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With CI=true a skip is a failure: a test that would skip for a missing service (PostgreSQL,
+    the Secret Service keyring, Xvfb), the official rule pack or a tool must not pass unseen in CI."""
+    outcome = yield
+    report = outcome.get_result()
+    if in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: this test would have been skipped, and in CI that is a failure: {reason}"
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,6 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from kassa import backup
 from kassa.cli import main
 from tests.invoice_writer import WriterProcess

@@ -80,14 +80,15 @@ def test_partial_credit_note_names_the_invoice_and_credits_chosen_quantities(com
     credit = credit_invoice(inv, {hours.id: D("0.5")}, reason="Fel antal timmar")
     assert credit.kind == "credit_note" and credit.credited_invoice_id == inv.id
     assert credit.number == inv.number + 1
-    assert [(l.description, l.quantity, l.line_amount) for l in credit.lines] == [("Konsulttimme", D("0.500"), D("425.00"))]
+    assert [(ln.description, ln.quantity, ln.line_amount) for ln in credit.lines] == [
+        ("Konsulttimme", D("0.500"), D("425.00"))]
     assert credit.payable == D("531.25")
     assert Invoice.get_by_id(inv.id).status == "partly_credited"
     # What is left can be credited, but no more than that.
     with pytest.raises(InvoicingError, match="högst 1"):
         credit_invoice(inv, {hours.id: D("1.5")})
     rest = credit_invoice(inv)
-    assert {l.description: l.quantity for l in rest.lines} == {"Konsulttimme": D("1.000"), "Kaffe": D("2.000")}
+    assert {ln.description: ln.quantity for ln in rest.lines} == {"Konsulttimme": D("1.000"), "Kaffe": D("2.000")}
     assert Invoice.get_by_id(inv.id).status == "credited"
     with pytest.raises(InvoicingError, match="inget kvar"):
         credit_invoice(inv)
@@ -101,13 +102,13 @@ def test_full_credit_note_mirrors_the_invoice_fee_included(db):
     credit = credit_invoice(inv)
     assert credit.payable == inv.payable and credit.rounding == inv.rounding
     assert credit.vat_breakdown == inv.vat_breakdown
-    assert [l.kind for l in credit.lines].count("fee") == 2
+    assert [ln.kind for ln in credit.lines].count("fee") == 2
 
 
 def test_fee_split_over_25_and_12_percent(db):
     make_company(invoice_fee=D("30.00"))
     inv = issue_invoice(customer(), [LineInput("a", D("1"), D("300.00"), 25), LineInput("b", D("1"), D("100.00"), 12)])
-    fees = {l.vat_rate: l.line_amount for l in inv.lines if l.kind == "fee"}
+    fees = {ln.vat_rate: ln.line_amount for ln in inv.lines if ln.kind == "fee"}
     assert fees == {25: D("22.50"), 12: D("7.50")}
     assert inv.charge_total == D("30.00")
     assert {v["rate"]: v["tax"] for v in inv.vat_breakdown} == {25: "80.63", 12: "12.90"}
@@ -117,7 +118,7 @@ def test_category_can_waive_the_fee(db):
     make_company(invoice_fee=D("30.00"))
     cat = CustomerCategory.create(name="Stamkund", no_invoice_fee=True)
     inv = issue_invoice(customer(cat), lines())
-    assert inv.charge_total == D("0.00") and all(l.kind == "item" for l in inv.lines)
+    assert inv.charge_total == D("0.00") and all(ln.kind == "item" for ln in inv.lines)
 
 
 def test_oresavrundning_on_invoices_when_the_company_chooses_it(db):
@@ -183,7 +184,7 @@ def test_incomplete_company_settings_are_named(db):
 @pytest.mark.parametrize("bad, words", [
     (LineInput("a", D("0"), D("1"), 25), "större än noll"),
     (LineInput("a", D("1"), D("-1"), 25), "negativt"),
-    (LineInput("a", D("1"), D("1"), 20), "Momssatsen"),
+    (LineInput("a", D("1"), D("1"), 20), "momssatsen 20 % finns inte"),
 ])
 def test_bad_lines_are_refused_and_nothing_is_written(company, bad, words):
     with pytest.raises(InvoicingError, match=words):

@@ -6,13 +6,13 @@ import shutil
 import struct
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from kassa import __version__, shortcut
 from kassa.cli import main
+from tests.factories import wait_until
 
 VALIDATOR = shutil.which("desktop-file-validate")
 needs_validator = pytest.mark.skipif(
@@ -44,7 +44,8 @@ def parse_exec(value: str) -> list[str]:
     unescaped, i = [], 0
     while i < len(value):  # the general string escapes come first
         if value[i] == "\\" and i + 1 < len(value):
-            unescaped.append({"s": " ", "n": "\n", "t": "\t", "r": "\r", "\\": "\\"}.get(value[i + 1], "\\" + value[i + 1]))
+            escapes = {"s": " ", "n": "\n", "t": "\t", "r": "\r", "\\": "\\"}
+            unescaped.append(escapes.get(value[i + 1], "\\" + value[i + 1]))
             i += 2
         else:
             unescaped.append(value[i])
@@ -149,10 +150,9 @@ def test_exec_quoting_survives_awkward_paths(tmp_path, home):
     output = tmp_path / "out.txt"
     with output.open("w") as sink:
         subprocess.run([gio, "launch", str(launched)], stdout=sink, stderr=subprocess.STDOUT, timeout=60, check=True)
-    deadline = time.monotonic() + 60  # gio launch does not wait for the child
-    while f"kassa {__version__}" not in output.read_text() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert f"kassa {__version__}" in output.read_text()
+    # gio launch does not wait for the child.
+    wait_until(lambda: f"kassa {__version__}" in output.read_text(), 60, interval=0.1,
+               message=lambda: f"the launched Kassa printed {output.read_text()!r}")
 
 
 def test_uninstall_removes_everything(home, capsys):

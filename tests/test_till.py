@@ -9,15 +9,17 @@ from kassa.customer_search import prefix_upper_bound, search_customers
 from kassa.invoicing import IdCheck, InvoicingError
 from kassa.models import Article, Company, Customer, CustomerCategory, Invoice, Payment, Sale, SaleLine
 from kassa.till import Cart, TillError, UnknownArticle, invoice_requirements, parse_decimal, search_articles
+from tests.factories import vat_group
 
 
 @pytest.fixture
 def articles(company):
     coffee = Article.create(number="100", barcode="7310865004703", name="Kaffe Mellanrost 450 g",
-                            price=Decimal("54.90"), vat_rate=12)
-    mug = Article.create(number="200", barcode="7350053850019", name="Mugg vit", price=Decimal("79.00"), vat_rate=25)
+                            price=Decimal("54.90"), vat_group=vat_group(12))
+    mug = Article.create(number="200", barcode="7350053850019", name="Mugg vit", price=Decimal("79.00"),
+                         vat_group=vat_group(25))
     service = Article.create(number="300", name="Montering", price=Decimal("400.00"), price_includes_vat=False,
-                             vat_rate=25, unit="HUR")
+                             vat_group=vat_group(25), unit="HUR")
     Article.create(number="999", barcode="4006381333931", name="Utgången", price=Decimal("1.00"), active=False)
     return coffee, mug, service
 

@@ -70,5 +70,6 @@ def _status() -> int:
         print("  Kontrollsummor: stämmer med Kassas kända versioner.")
     installed = installed_rules_dir()
     if origin == "env" and installed.exists():
-        print(f"Ett installerat regelpaket finns också i {installed}, men det används inte medan KASSA_RULES_DIR är satt.")
+        print(f"Ett installerat regelpaket finns också i {installed}, "
+              "men det används inte medan KASSA_RULES_DIR är satt.")
     return EXIT_OK

@@ -92,7 +92,7 @@ def _os_reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _default(value):
+def _default(value: object) -> object:
     if isinstance(value, Finding):
         return value.as_dict()
     raise TypeError(type(value).__name__)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 import peewee
 
@@ -13,6 +14,12 @@ def utcnow() -> dt.datetime:
 
 
 class BaseModel(peewee.Model):
+    if TYPE_CHECKING:
+        # What peewee adds at run time, for the type checker: the implicit `id` primary key
+        # (the field on the class, its value on a row) and the primary key's value.
+        id: Any
+        _pk: Any
+
     class Meta:
         database = db
         legacy_table_names = False

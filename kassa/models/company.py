@@ -39,7 +39,7 @@ class Company(BaseModel):
     updated_at = peewee.DateTimeField(default=utcnow)
 
     @classmethod
-    def get_solo(cls) -> "Company":
+    def get_solo(cls) -> Company:
         company = cls.get_or_none(cls.id == 1)
         if company is None:
             company, _ = cls.get_or_create(id=1)

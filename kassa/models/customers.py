@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import peewee
 
@@ -42,6 +43,12 @@ class Customer(BaseModel):
     gln = peewee.CharField(default="")
     endpoint_scheme = peewee.CharField(default="")  # "" = derived (0088 with GLN, else 0007)
     endpoint_id = peewee.CharField(default="")
+    # Scheme of org_number as a legal registration id (BT-47): "" = 0007 for a Swedish buyer;
+    # 0192 (NO), 0184 (DK), 0037 (FI), 0106/0190 (NL), 0208 (BE) … for foreign buyers (kassa.eas_schemes).
+    legal_scheme = peewee.CharField(default="")
+    # How VAT is charged on this customer's invoices: "" per article (domestic), "AE" reverse charge,
+    # "K" intra-EU supply, "G" export outside the EU (kassa.vat.categories).
+    vat_treatment = peewee.CharField(default="")
     street = peewee.CharField(default="")
     postal_code = peewee.CharField(default="")
     city = peewee.CharField(default="")
@@ -50,6 +57,8 @@ class Customer(BaseModel):
     phone = peewee.CharField(default="")
     reference = peewee.CharField(default="")  # "Er referens", BT-10
     category = peewee.ForeignKeyField(CustomerCategory, null=True, backref="customers", on_delete="SET NULL")
+    if TYPE_CHECKING:
+        category_id: int | None  # peewee's accessor of the foreign key's value
     bonus_balance = MoneyField(default=Decimal("0.00"))
     notes = peewee.TextField(default="")
     active = peewee.BooleanField(default=True)
@@ -61,18 +70,18 @@ class Customer(BaseModel):
 
     @property
     def sends_via_pagero(self) -> bool:
-        return bool(self.category_id) and self.category.sends_via_pagero
+        category = self.category if self.category_id else None
+        return category is not None and category.sends_via_pagero
 
     @property
     def peppol_endpoint(self) -> tuple[str, str] | None:
         """(scheme, id) the buyer is routed on, or None when it cannot be routed."""
+        from kassa.eas_schemes import derived_endpoint
+
         if self.endpoint_scheme and self.endpoint_id:
             return self.endpoint_scheme, self.endpoint_id
-        if self.gln:
-            return "0088", self.gln
-        if self.org_number and not self.is_private:
-            return "0007", self.org_number
-        return None
+        return derived_endpoint(self.country or "SE", self.org_number, self.legal_scheme, self.gln,
+                                self.vat_number, self.is_private)
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"

@@ -13,9 +13,9 @@ import logging
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from kassa.models import pg_driver
+import peewee  # kassa/models/__init__.py has imported it with the PostgreSQL driver hidden
 
-peewee = pg_driver.import_peewee_without_driver()
+from kassa.models import pg_driver
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import peewee
 
@@ -39,10 +40,22 @@ class Invoice(BaseModel):
     credited_invoice = peewee.ForeignKeyField("self", null=True, backref="credit_notes")
     customer = peewee.ForeignKeyField(Customer, backref="invoices")
     sale = peewee.ForeignKeyField(Sale, null=True, backref="invoices")
+    if TYPE_CHECKING:  # what peewee adds: foreign key values and back-references
+        credited_invoice_id: int | None
+        customer_id: int
+        sale_id: int | None
+        lines: peewee.ModelSelect[InvoiceLine]
+        events: peewee.ModelSelect[AuditEvent]
+        credit_notes: peewee.ModelSelect[Invoice]
     issue_date = peewee.DateField()
     due_date = peewee.DateField()
     delivery_date = peewee.DateField(null=True)
     currency = peewee.CharField(default="SEK")
+    # An invoice in another currency states its VAT in SEK too (BT-6, BT-111): the rate used
+    # (SEK per unit of `currency`), the day it is from, and the VAT total in SEK.
+    exchange_rate = ScaledDecimalField(6, null=True)
+    exchange_rate_date = peewee.DateField(null=True)
+    tax_total_sek = MoneyField(null=True)
     seller = JsonField()
     buyer = JsonField()
     buyer_reference = peewee.CharField(default="")
@@ -55,7 +68,7 @@ class Invoice(BaseModel):
     tax_inclusive = MoneyField()
     rounding = MoneyField(default=Decimal("0.00"))
     payable = MoneyField()
-    vat_breakdown = JsonField()  # [{"rate", "category", "taxable", "tax"}] as strings
+    vat_breakdown = JsonField()  # [{"rate", "category", "taxable", "tax", "reason_code", "reason"}] as strings
     id_check_kind = peewee.CharField(default="")
     id_check_number = peewee.CharField(default="")
     claim_reference = peewee.CharField(default="")
@@ -109,8 +122,11 @@ class InvoiceLine(BaseModel):
     net_price = ScaledDecimalField(4)  # unit price excl. VAT after discount
     line_amount = MoneyField()  # excl. VAT
     vat_rate = peewee.IntegerField()
-    vat_category = peewee.CharField(default="S")  # S standard, E exempt (0 %)
+    vat_category = peewee.CharField(default="S")  # UNCL 5305: S, Z, E, AE, K, G, O (kassa.vat.categories)
     credited_line = peewee.ForeignKeyField("self", null=True, backref="credits")
+    if TYPE_CHECKING:
+        invoice_id: int
+        credited_line_id: int | None
 
     class Meta:
         indexes = ((("invoice", "position"), True),)

@@ -17,7 +17,7 @@ def import_peewee_without_driver():
         return sys.modules["peewee"]
     hidden = "psycopg" not in sys.modules
     if hidden:
-        sys.modules["psycopg"] = None  # makes `import psycopg` raise ImportError inside peewee
+        sys.modules["psycopg"] = None  # type: ignore[assignment]  # `import psycopg` in peewee raises
     try:
         return importlib.import_module("peewee")
     finally:
@@ -34,13 +34,14 @@ def load() -> None:
 
     if getattr(peewee, "psycopg", None) is psycopg:
         return
-    peewee.psycopg = psycopg
-    peewee.TransactionStatus = TransactionStatus
-    peewee.Json_pg3, peewee.Jsonb_pg3 = Json, Jsonb
+    # peewee keeps the driver in module globals it set (or left unset) when it was imported.
+    for name, value in (("psycopg", psycopg), ("TransactionStatus", TransactionStatus), ("Json_pg3", Json),
+                        ("Jsonb_pg3", Jsonb)):
+        setattr(peewee, name, value)
     adapter = peewee.Psycopg3Adapter
     adapter.txn_idle = TransactionStatus.IDLE
     adapter.txn_inerror = TransactionStatus.INERROR
     adapter.txn_unknown = TransactionStatus.UNKNOWN
     probe = peewee.PostgresqlDatabase("probe")
-    if not isinstance(probe._adapter, adapter):  # pragma: no cover - a peewee we do not know
+    if not isinstance(getattr(probe, "_adapter", None), adapter):  # pragma: no cover - a peewee we do not know
         raise RuntimeError("peewee did not take the psycopg driver; check kassa/models/pg_driver.py")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import peewee
 
@@ -22,6 +23,10 @@ class Sale(BaseModel):
     total = MoneyField(default=Decimal("0.00"))  # incl. VAT, before rounding
     rounding = MoneyField(default=Decimal("0.00"))
     bonus_earned = MoneyField(default=Decimal("0.00"))
+    if TYPE_CHECKING:  # what peewee adds: the foreign key's value and the back-references
+        customer_id: int | None
+        lines: peewee.ModelSelect[SaleLine]
+        payments: peewee.ModelSelect[Payment]
 
 
 class SaleLine(BaseModel):

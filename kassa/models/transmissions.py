@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee
 
@@ -93,6 +93,8 @@ class Transmission(BaseModel):
     """
 
     invoice = peewee.ForeignKeyField(Invoice, unique=True, backref="transmission")
+    if TYPE_CHECKING:
+        invoice_id: int  # peewee's accessor of the foreign key's value
     state = TransmissionStateField(default=TransmissionState.QUEUED, index=True)
     sender_reference = peewee.CharField(unique=True)
     send_mode = peewee.CharField(default="Test")

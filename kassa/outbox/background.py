@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kassa.models.database import db
-from kassa.outbox.sender import SendPolicy, Sender, SenderStatus, default_client_factory, default_worker_id
+from kassa.outbox.sender import Sender, SenderStatus, SendPolicy, default_client_factory, default_worker_id
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class _WakeableEvent(threading.Event):
         return self._stopped
 
 
-_running: "BackgroundSender | None" = None  # the application's sender, so the print action can wake it
+_running: BackgroundSender | None = None  # the application's sender, so the print action can wake it
 
 
 def wake_running_sender() -> None:

@@ -14,7 +14,7 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import peewee
 
@@ -34,6 +34,9 @@ from kassa.pagero.errors import (
     PageroError,
     TransientError,
 )
+
+if TYPE_CHECKING:  # the HTTP client is imported when a sender first connects
+    from kassa.pagero.client import PageroClient
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +69,7 @@ class SendPolicy:
         return float(intervals[min(max(attempt, 0), len(intervals) - 1)])
 
 
-def default_client_factory():
+def default_client_factory() -> PageroClient:
     """A PageroClient for the configured account: tokens from the keyring (raises PageroError if none)."""
     from kassa.pagero.client import PageroClient
     from kassa.pagero.credentials import token_manager
@@ -195,7 +198,7 @@ class Sender(FollowUp):
 
     # -- claiming ---------------------------------------------------------------------------
 
-    def _due_filter(self, now: dt.datetime, ignore_time: bool = False):
+    def _due_filter(self, now: dt.datetime, ignore_time: bool = False) -> peewee.Expression:
         awaiting_answer = ((Transmission.state == State.DELIVERED) & (Transmission.buyer_response == "")
                            & (Transmission.updated_at > now - seconds(self.policy.answer_window)))
         due = Transmission.state.in_(ACTIVE_STATES) | awaiting_answer
@@ -215,7 +218,7 @@ class Sender(FollowUp):
                     Transmission.id.in_(ids)).execute()
         return ids
 
-    def _client_or_raise(self):
+    def _client_or_raise(self) -> PageroClient:
         if self._client is None:
             try:
                 self._client = self.client_factory()
@@ -268,7 +271,7 @@ class Sender(FollowUp):
     def _needs_attention(self, row: Transmission, exc: NeedsAttentionError) -> None:
         text = str(exc)
         # What to go back to on retry: a refused upload stored nothing, so it may be queued again.
-        back_to = State.QUEUED if getattr(exc, "_refused_upload", False) else row.state
+        back_to = State.QUEUED if exc.refused_upload else row.state
         transition(row, State.NEEDS_ATTENTION, text, actor=self.worker_id, last_error=exc.pagero_text or text,
                     extra_message={"from": back_to})
 
@@ -276,7 +279,7 @@ class Sender(FollowUp):
         attempt = row.attempts
         delay = max(self.policy.pick(self.policy.retry_intervals, attempt), exc.retry_after or 0.0)
         text = str(exc)
-        from_upload = getattr(exc, "_from_upload", False)
+        from_upload = exc.from_upload
         if from_upload and not isinstance(exc, OutcomeUnknownError) and (exc.status or 0) < 500:
             # The upload provably did not arrive (connection refused, 429): back to the queue.
             transition(row, State.QUEUED, f"Uppladdningen misslyckades, nytt försök senare: {text}",
@@ -294,13 +297,13 @@ class Sender(FollowUp):
             return
         reschedule(row, delay, text)
 
-    def _upload(self, row: Transmission, client) -> None:
+    def _upload(self, row: Transmission, client: PageroClient) -> None:
         company_id = self._company_id(row)
         if not company_id:
             error = NeedsAttentionError(
                 "Pageros företags-id (sendingCompanyId) saknas. Ange det under Inställningar → Integrationer → "
                 "Pagero → Anslut, och försök sedan skicka igen.")
-            error._refused_upload = True
+            error.refused_upload = True
             self._needs_attention(row, error)
             return
         # No point marking a row that cannot go out: the token first (refreshed here if due).
@@ -315,15 +318,15 @@ class Sender(FollowUp):
             return
         self._post(row, client, company_id)
 
-    def _post(self, row: Transmission, client, company_id: str) -> None:
+    def _post(self, row: Transmission, client: PageroClient, company_id: str) -> None:
         try:
             file_id = client.upload(row.payload.encode("utf-8"), f"{row.sender_reference}.xml", "Invoice",
                                     row.send_mode, company_id, row.sender_reference)
         except NeedsAttentionError as exc:
-            exc._refused_upload = True  # a 4xx answer: Pagero did not take the file
+            exc.refused_upload = True  # a 4xx answer: Pagero did not take the file
             raise
         except TransientError as exc:
-            exc._from_upload = True
+            exc.from_upload = True
             raise
         except (NotConnectedError, KeyringUnavailableError):
             # Refused before anything was stored (no token, or 401 and no refresh): back to the queue.

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import peewee
 
@@ -49,8 +50,9 @@ class QueueSummary:
 
 
 def queue_summary(problem_limit: int = 50) -> QueueSummary:
-    counts = Counter({row.state: row.n for row in Transmission.select(
-        Transmission.state, peewee.fn.COUNT(Transmission.id).alias("n")).group_by(Transmission.state)})
+    per_state = Transmission.select(Transmission.state, peewee.fn.COUNT(Transmission.id)).group_by(Transmission.state)
+    # peewee yields tuples here; its type stubs still say model instances.
+    counts = Counter({state: n for state, n in cast(Iterable[tuple[str, int]], per_state.tuples())})
     problems = [
         Problem(row.id, row.invoice.number, row.invoice.customer.name, row.state,
                 row.last_error or state_text(row.state))

@@ -128,7 +128,7 @@ class PageroClient:
     def close(self) -> None:
         self.session.close()
 
-    def __enter__(self) -> "PageroClient":
+    def __enter__(self) -> PageroClient:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import keyring
@@ -27,7 +27,6 @@ import keyring.errors
 from keyring.backends import chainer, fail
 
 from kassa import config
-from kassa.pagero.oauth import OAuthClient, TokenSet
 from kassa.pagero.errors import (
     KeyringUnavailableError,
     NeedsAttentionError,
@@ -36,6 +35,7 @@ from kassa.pagero.errors import (
     PageroError,
     TransientError,
 )
+from kassa.pagero.oauth import OAuthClient, TokenSet
 
 try:  # POSIX only; elsewhere the thread lock alone serialises refreshes
     import fcntl
@@ -89,6 +89,7 @@ class CredentialStore:
         if not self._checked:
             self._backend = usable_keyring(self._backend)
             self._checked = True
+        assert self._backend is not None  # usable_keyring() returns one or raises
         return self._backend
 
     def check(self) -> None:
@@ -149,7 +150,7 @@ class TokenManager:
     """A valid access token when asked; the single place that refreshes."""
 
     def __init__(self, store: CredentialStore, oauth: OAuthClient, *, margin: float = REFRESH_MARGIN,
-                 clock=time.time):
+                 clock: Callable[[], float] = time.time):
         self.store = store
         self.oauth = oauth
         self.margin = margin

@@ -73,6 +73,8 @@ class AuthorizationTimeout(OAuthError):
 class TransientError(PageroError):
     """Retries are exhausted; the same call may succeed later."""
 
+    from_upload = False  # set by the send queue: the failure came from posting a file
+
     def __init__(self, message: str, *, status: int | None = None, attempts: int = 0,
                  retry_after: float | None = None, pagero_text: str | None = None):
         super().__init__(message)
@@ -91,6 +93,8 @@ class OutcomeUnknownError(TransientError):
 
 class NeedsAttentionError(PageroError):
     """Pagero refused the request (a 4xx other than 401/429); a person must act."""
+
+    refused_upload = False  # set by the send queue: Pagero did not take the file, so it may be queued again
 
     def __init__(self, message: str, *, status: int | None = None, pagero_text: str = ""):
         super().__init__(message)

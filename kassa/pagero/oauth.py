@@ -20,6 +20,7 @@ import secrets
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
@@ -57,7 +58,7 @@ class TokenSet:
                 "expires_at": self.expires_at, "sending_company_id": self.sending_company_id}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "TokenSet":
+    def from_dict(cls, data: dict[str, Any]) -> TokenSet:
         return cls(data["access_token"], data["refresh_token"], float(data["expires_at"]),
                    data.get("sending_company_id"))
 
@@ -81,7 +82,7 @@ class OAuthClient:
 
     def __init__(self, *, client_secret: str, client_id: str | None = None, sso_base: str | None = None,
                  redirect_port: int | None = None, session: requests.Session | None = None,
-                 timeout: float = 15.0, clock=time.time):
+                 timeout: float = 15.0, clock: Callable[[], float] = time.time):
         self.client_id = client_id or config.pagero_client_id()
         self.sso_base = (sso_base or config.pagero_sso_base()).rstrip("/")
         self.redirect_port = redirect_port or config.pagero_redirect_port()
@@ -104,7 +105,7 @@ class OAuthClient:
             params["prompt"] = prompt
         return f"{self.sso_base}/oauth/v2/oauth-authorize?{urllib.parse.urlencode(params)}"
 
-    def begin(self, prompt: str | None = None) -> "PendingAuthorization":
+    def begin(self, prompt: str | None = None) -> PendingAuthorization:
         """A new state and PKCE pair, and the loopback listener started. Raises OAuthError if the port is taken."""
         return PendingAuthorization(self, prompt)
 

@@ -9,8 +9,11 @@ Whether the Pagero connection is set up is the send queue's concern, not these c
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from kassa.eas_schemes import SCHEMES, check_scheme_value, schemes_for
 from kassa.identifiers import (
     InvalidIdentifier,
     check_bankgiro,
@@ -21,12 +24,15 @@ from kassa.identifiers import (
     check_plusgiro,
     check_vat,
 )
+from kassa.invoice_input import InputProblem, check_line, check_party, check_text
 from kassa.invoicing import InvoicingError
-from kassa.models import Company, Customer, Invoice
+from kassa.models import Company, Customer, Invoice, InvoiceLine
+from kassa.vat.conditions import buyer_vat_problem, check_categories
+from kassa.vat.currency import CURRENCIES
 
 CUSTOMER_PLACE = "kundregistret (Kunder → Redigera kund)"
 COMPANY_PLACE = "Inställningar → Företag"
-ENDPOINT_SCHEMES = {"0007": "organisationsnummer", "0088": "GLN"}
+ENDPOINT_SCHEMES = {"0007": "organisationsnummer", "0088": "GLN"}  # a Swedish buyer's; kassa.eas_schemes for others
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,8 @@ class Problem:
         return self.message_sv
 
 
-def _identifier_problem(key: str, check, value: str, place: str, **kwargs) -> Problem | None:
+def _identifier_problem(key: str, check: Callable[..., str], value: str, place: str,
+                        **kwargs: Any) -> Problem | None:
     """``check`` (a kassa.identifiers checker) on ``value`` as a Problem under ``key``, or None."""
     try:
         check(value, **kwargs)
@@ -53,9 +60,29 @@ def _identifier_problem(key: str, check, value: str, place: str, **kwargs) -> Pr
     return None
 
 
+def _scheme_problem(key: str, scheme: str, value: str, country: str, label: str) -> Problem | None:
+    """A Swedish buyer's 0007/0088 as before (a sole trader's personnummer is its org. number);
+    every other scheme, and any scheme abroad, through kassa.eas_schemes."""
+    if country == "SE" and scheme in ENDPOINT_SCHEMES:
+        check = check_gln if scheme == "0088" else check_orgnr
+        kwargs = {} if scheme == "0088" else {"allow_personnummer": True}
+        return _identifier_problem(key, check, value, CUSTOMER_PLACE, field=label, **kwargs)
+    return _identifier_problem(key, lambda v, field: check_scheme_value(scheme, v, country, field), value,
+                               CUSTOMER_PLACE, field=label)
+
+
+def _allowed_schemes(country: str) -> str:
+    if country == "SE":
+        return "0007 (organisationsnummer) eller 0088 (GLN)"
+    return " eller ".join(f"{s.code} ({s.label})" for s in schemes_for(country))
+
+
 def check_buyer(buyer: dict) -> list[Problem]:
     """The buyer (a buyer snapshot) as an e-invoice recipient."""
+    from kassa.peppol.ubl import buyer_legal_id
+
     name = buyer.get("name") or "Kunden"
+    country = (buyer.get("country") or "SE").upper()
     problems: list[Problem] = []
     if buyer.get("is_private"):
         problems.append(Problem(
@@ -67,38 +94,48 @@ def check_buyer(buyer: dict) -> list[Problem]:
     else:
         scheme, endpoint = buyer.get("endpoint_scheme") or "", buyer.get("endpoint_id") or ""
         if not (scheme and endpoint):
+            what = ("både organisationsnummer och GLN" if country == "SE"
+                    else "organisationsnummer, GLN och momsnummer")
             problems.append(Problem(
                 "buyer.endpoint",
-                f"{name} saknar både organisationsnummer och GLN, så e-fakturan kan inte adresseras "
+                f"{name} saknar {what}, så e-fakturan kan inte adresseras "
                 f"(den har ingen PEPPOL-adress). Fyll i organisationsnummer eller GLN i {CUSTOMER_PLACE}.",
             ))
-        elif scheme not in ENDPOINT_SCHEMES:
+        elif (scheme not in SCHEMES or not SCHEMES[scheme].endpoint
+              or (SCHEMES[scheme].countries and country not in SCHEMES[scheme].countries)):
             problems.append(Problem(
                 "buyer.endpoint",
                 f"PEPPOL-adressen {scheme}:{endpoint} för {name} har ett schema som inte kan användas; "
-                f"använd 0007 (organisationsnummer) eller 0088 (GLN). Rätta det i {CUSTOMER_PLACE}.",
+                f"använd {_allowed_schemes(country)}. Rätta det i {CUSTOMER_PLACE}.",
             ))
         else:
-            check = check_gln if scheme == "0088" else check_orgnr
-            kwargs = {} if scheme == "0088" else {"allow_personnummer": True}
-            label = f"PEPPOL-adressens {ENDPOINT_SCHEMES[scheme]}"
-            problem = _identifier_problem("buyer.endpoint", check, endpoint, CUSTOMER_PLACE, field=label, **kwargs)
+            label = "PEPPOL-adressens " + (ENDPOINT_SCHEMES.get(scheme) or SCHEMES[scheme].label.lower())
+            problem = _scheme_problem("buyer.endpoint", scheme, endpoint, country, label)
             if problem:
                 problems.append(problem)
-        if buyer.get("org_number") and buyer.get("org_number") != (endpoint if scheme == "0007" else None):
-            problem = _identifier_problem(
-                "buyer.org_number", check_orgnr, buyer["org_number"], CUSTOMER_PLACE, allow_personnummer=True
-            )
-            if problem:
-                problems.append(problem)
+        legal_scheme, legal_id = buyer_legal_id(buyer)
+        if legal_id and (legal_scheme, legal_id) != (scheme, endpoint):
+            if legal_scheme not in SCHEMES or not SCHEMES[legal_scheme].legal:
+                problems.append(Problem("buyer.org_number", f"Schemat {legal_scheme} kan inte användas för "
+                                                            f"{name}s registreringsnummer. "
+                                                            f"Rätta det i {CUSTOMER_PLACE}."))
+            else:
+                problem = _scheme_problem("buyer.org_number", legal_scheme, legal_id, country, "Organisationsnummer")
+                if problem:
+                    problems.append(problem)
         if buyer.get("gln") and buyer.get("gln") != (endpoint if scheme == "0088" else None):
             problem = _identifier_problem("buyer.gln", check_gln, buyer["gln"], CUSTOMER_PLACE)
             if problem:
                 problems.append(problem)
-    if buyer.get("vat_number") and (buyer.get("country") or "SE") == "SE":
-        problem = _identifier_problem("buyer.vat_number", check_vat, buyer["vat_number"], CUSTOMER_PLACE)
-        if problem:
-            problems.append(problem)
+    if buyer.get("vat_number"):
+        if country == "SE":
+            problem = _identifier_problem("buyer.vat_number", check_vat, buyer["vat_number"], CUSTOMER_PLACE)
+            if problem:
+                problems.append(problem)
+        else:
+            text = buyer_vat_problem(buyer["vat_number"], country)
+            if text:
+                problems.append(Problem("buyer.vat_number", f"{text} Rätta det i {CUSTOMER_PLACE}."))
     missing = [label for key, label in (("street", "gatuadress"), ("postal_code", "postnummer"), ("city", "ort"))
                if not (buyer.get(key) or "").strip()]
     if missing:
@@ -177,6 +214,7 @@ def check_invoice(invoice: Invoice) -> list[Problem]:
     """
     problems = check_seller(invoice.seller or {}) + check_buyer(invoice.buyer or {})
     problems += check_reference(invoice.buyer_reference)
+    problems += check_document(invoice)
     if not problems:
         return []
     what = "Kreditfakturan" if invoice.is_credit_note else "Fakturan"
@@ -186,6 +224,37 @@ def check_invoice(invoice: Invoice) -> list[Problem]:
         "eller skriv ut den här."
     )
     return [Problem(p.field, p.message_sv + after) for p in problems]
+
+
+def _problems(found: list[InputProblem | Problem]) -> list[Problem]:
+    return [Problem(p.field, p.message_sv) for p in found]
+
+
+def check_document(invoice: Invoice) -> list[Problem]:
+    """What the invoice holds, checked as it was at issue (kassa.invoice_input, kassa.vat.conditions),
+    so an invoice stored before a check existed, or written around it, never reaches the send queue
+    when the official rules would refuse it, whether or not a rule pack is installed."""
+    seller, buyer = invoice.seller or {}, invoice.buyer or {}
+    found: list[InputProblem | Problem] = []
+    lines = list(invoice.lines.order_by(InvoiceLine.position))
+    for index, line in enumerate(lines, start=1):
+        found += check_line(index, line.description, line.quantity, line.gross_price, line.discount_percent,
+                            line.unit, line.article_number, line.vat_category or "S", line.vat_rate)
+        if line.net_price < 0 or line.line_amount < 0:
+            found.append(Problem(f"lines[{index}]", f"Rad {index} har ett negativt belopp (BR-27)."))
+    found += check_party(seller, "Företagets", "company", COMPANY_PLACE)
+    found += check_party(buyer, "Kundens", "buyer", CUSTOMER_PLACE)
+    found += check_text(invoice.buyer_reference, "Er referens", "buyer_reference")
+    found += check_text(invoice.payment_terms, "Betalningsvillkoren", "payment_terms")
+    categories = {str(entry.get("category") or "S") for entry in invoice.vat_breakdown or []}
+    categories |= {line.vat_category or "S" for line in lines}
+    found += check_categories(seller, buyer, categories, invoice.delivery_date)
+    currency = invoice.currency or "SEK"
+    if currency not in CURRENCIES:
+        found.append(Problem("currency", f"Valutan {currency} stöds inte."))
+    elif currency != "SEK" and (invoice.exchange_rate is None or invoice.tax_total_sek is None):
+        found.append(Problem("exchange_rate", f"Fakturan är i {currency} men saknar växelkurs och moms i kronor."))
+    return _problems(found)
 
 
 class InvoiceBlocked(InvoicingError):
@@ -203,7 +272,8 @@ def check_before_issue(customer: Customer, buyer_reference: str | None, claim_re
     issued (numbered and made immutable) that could not go out. Raises InvoiceBlocked."""
     if not customer.sends_via_pagero:
         return
-    reference = claim_reference if customer.category.insurance_company else buyer_reference
+    insurance = customer.category is not None and customer.category.insurance_company
+    reference = claim_reference if insurance else buyer_reference
     problems = check_customer(customer, reference)
     if problems:
         raise InvoiceBlocked([str(p) for p in problems])

@@ -5,9 +5,17 @@ buyer snapshots, the lines and the computed totals. Nothing is recomputed here, 
 e-invoice says exactly what the paper invoice says and the totals rules (BR-CO-10..17)
 hold because money.compute_totals already made them hold.
 
-The invoice fee (stored lines of kind 'fee', one per VAT rate) becomes document-level
-charges (BG-21), so ChargeTotalAmount is their sum and the item lines stay what was sold.
+The invoice fee (stored lines of kind 'fee', one per VAT category and rate) becomes document-level
+charges (BG-21), so ChargeTotalAmount is their sum and the item lines stay what was sold. A credit
+note that credits only the fee has no item line, and a document needs one (BR-16, the schema's
+minimum of one CreditNoteLine): there the fee parts are its lines.
 Credit notes carry positive amounts; the type code 381 says they credit.
+
+VAT categories (kassa.vat.categories): each breakdown carries its category, rate (none for O,
+BR-O-05) and, for the zero categories but Z, the VATEX reason code and text its invoice stored.
+A document of category O carries neither party's VAT id (BR-O-02); an intra-EU supply (K) carries
+its delivery date and deliver-to country (BR-IC-11/12). An invoice in another currency states its
+VAT in SEK as a second TaxTotal (BT-6, BT-111, BR-53, PEPPOL-EN16931-R054).
 
 Elements are appended in the order the UBL 2.1 schema demands; empty values are left out
 (PEPPOL-EN16931-R008 forbids empty elements).
@@ -27,8 +35,8 @@ NS_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 NS_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 NS_CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 NS_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
-_CAC = "{%s}" % NS_CAC
-_CBC = "{%s}" % NS_CBC
+_CAC = f"{{{NS_CAC}}}"
+_CBC = f"{{{NS_CBC}}}"
 
 F_SKATT_TEXT = "Godkänd för F-skatt"  # exactly what SE-R-005 checks
 FEE_REASON = "Fakturaavgift"
@@ -71,7 +79,7 @@ def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str)
     return element
 
 
-def _cbc(parent: etree._Element, name: str, value, **attrs: str) -> etree._Element | None:
+def _cbc(parent: etree._Element, name: str, value: object, **attrs: str) -> etree._Element | None:
     """A basic component, or nothing when the value is empty (R008)."""
     if value is None:
         return None
@@ -93,12 +101,18 @@ def _tax_scheme(parent: etree._Element, scheme: str = "VAT") -> None:
     _cbc(_cac(parent, "TaxScheme"), "ID", scheme)
 
 
-def _tax_category(parent: etree._Element, name: str, category: str, rate: int, exemption: bool = False) -> None:
+def _tax_category(parent: etree._Element, name: str, category: str, rate: int, reason: dict | None = None) -> None:
+    """A TaxCategory; `reason` (a stored breakdown entry) adds the exemption's code and text."""
     tc = _cac(parent, name)
     _cbc(tc, "ID", category)
-    _cbc(tc, "Percent", str(rate))
-    if exemption and category == "E":
-        _cbc(tc, "TaxExemptionReason", EXEMPTION_REASON)
+    if category != "O":
+        _cbc(tc, "Percent", str(rate))
+    if reason is not None and category not in ("S", "Z"):
+        code, text = (reason.get("reason_code") or "").strip(), (reason.get("reason") or "").strip()
+        if category == "E" and not (code or text):
+            text = EXEMPTION_REASON  # an invoice from before categories: every 0 % line was exempt
+        _cbc(tc, "TaxExemptionReasonCode", code)
+        _cbc(tc, "TaxExemptionReason", text)
     _tax_scheme(tc)
 
 
@@ -125,12 +139,13 @@ def _contact(parent: etree._Element, party: dict) -> None:
         _cbc(contact, "ElectronicMail", email)
 
 
-def _seller(root: etree._Element, seller: dict) -> None:
+def _seller(root: etree._Element, seller: dict, vat_ids: bool) -> None:
     party = _cac(_cac(root, "AccountingSupplierParty"), "Party")
     _cbc(party, "EndpointID", seller.get("org_number"), schemeID="0007")
     _cbc(_cac(party, "PartyName"), "Name", seller.get("name"))
     _address(party, seller)
-    _party_tax_scheme(party, seller.get("vat_number"), "VAT")
+    if vat_ids:
+        _party_tax_scheme(party, seller.get("vat_number"), "VAT")
     if seller.get("f_skatt"):
         _party_tax_scheme(party, F_SKATT_TEXT, "TAX")
     legal = _cac(party, "PartyLegalEntity")
@@ -142,23 +157,37 @@ def _seller(root: etree._Element, seller: dict) -> None:
     _contact(party, seller)
 
 
-def _buyer(root: etree._Element, buyer: dict) -> None:
+def buyer_legal_id(buyer: dict) -> tuple[str, str]:
+    """(scheme, id) of the buyer's legal registration (BT-47), or ("", "") when it has none to send.
+
+    A snapshot from before foreign buyers has no scheme: a Swedish org. number (0007) then."""
+    if buyer.get("is_private"):
+        return "", ""
+    number = (buyer.get("org_number") or "").strip()
+    scheme = buyer.get("legal_scheme")
+    if scheme is None:
+        scheme = "0007" if (buyer.get("country") or "SE") == "SE" else ""
+    return (scheme, number) if scheme and number else ("", "")
+
+
+def _buyer(root: etree._Element, buyer: dict, vat_ids: bool) -> None:
     party = _cac(_cac(root, "AccountingCustomerParty"), "Party")
     scheme, endpoint = buyer.get("endpoint_scheme") or "", buyer.get("endpoint_id") or ""
     if scheme and endpoint:
         _cbc(party, "EndpointID", endpoint, schemeID=scheme)
-    org_number = "" if buyer.get("is_private") else (buyer.get("org_number") or "")
+    legal_scheme, legal_id = buyer_legal_id(buyer)
     if buyer.get("gln"):
         _cbc(_cac(party, "PartyIdentification"), "ID", buyer["gln"], schemeID="0088")
-    elif org_number:
-        _cbc(_cac(party, "PartyIdentification"), "ID", org_number, schemeID="0007")
+    elif legal_id:
+        _cbc(_cac(party, "PartyIdentification"), "ID", legal_id, schemeID=legal_scheme)
     _cbc(_cac(party, "PartyName"), "Name", buyer.get("name"))
     _address(party, buyer)
-    _party_tax_scheme(party, buyer.get("vat_number"), "VAT")
+    if vat_ids:
+        _party_tax_scheme(party, buyer.get("vat_number"), "VAT")
     legal = _cac(party, "PartyLegalEntity")
     _cbc(legal, "RegistrationName", buyer.get("name"))
-    if org_number:
-        _cbc(legal, "CompanyID", org_number, schemeID="0007")
+    if legal_id:
+        _cbc(legal, "CompanyID", legal_id, schemeID=legal_scheme)
     _contact(party, buyer)
 
 
@@ -233,6 +262,10 @@ def _line(root: etree._Element, line: InvoiceLine, credit: bool, currency: str) 
         _el(ac, _CBC + "BaseAmount", format_price(gross), currencyID=currency)
 
 
+def document_categories(invoice: Invoice) -> set[str]:
+    return {str(entry.get("category") or "S") for entry in invoice.vat_breakdown or []}
+
+
 def build_ubl(invoice: Invoice, *, indent: bool = False) -> bytes:
     """The UBL 2.1 Invoice (380) or CreditNote (381) of a stored invoice, as UTF-8 bytes with declaration.
 
@@ -245,10 +278,15 @@ def build_ubl(invoice: Invoice, *, indent: bool = False) -> bytes:
     lines = list(invoice.lines.order_by(InvoiceLine.position))
     items = [line for line in lines if line.kind != "fee"]
     fees = [line for line in lines if line.kind == "fee"]
+    fees_as_lines = not items  # a credit note of the fee alone
+    categories = document_categories(invoice)
+    vat_ids = "O" not in categories
+    tax_currency = invoice.exchange_rate is not None and invoice.tax_total_sek is not None and currency != "SEK"
 
     ns = NS_CREDIT_NOTE if credit else NS_INVOICE
     root = etree.Element(
-        "{%s}%s" % (ns, "CreditNote" if credit else "Invoice"), nsmap={None: ns, "cac": NS_CAC, "cbc": NS_CBC}
+        f"{{{ns}}}{'CreditNote' if credit else 'Invoice'}",
+        nsmap={None: ns, "cac": NS_CAC, "cbc": NS_CBC},  # type: ignore[dict-item]  # None: the default namespace
     )
     _cbc(root, "CustomizationID", CUSTOMIZATION_ID)
     _cbc(root, "ProfileID", PROFILE_ID)
@@ -260,20 +298,27 @@ def build_ubl(invoice: Invoice, *, indent: bool = False) -> bytes:
         _cbc(root, "DueDate", invoice.due_date.isoformat())
         _cbc(root, "InvoiceTypeCode", "380")
     _cbc(root, "DocumentCurrencyCode", currency)
+    if tax_currency:
+        _cbc(root, "TaxCurrencyCode", "SEK")
     _cbc(root, "BuyerReference", invoice.buyer_reference)
     if credit and invoice.credited_invoice_id:
         credited = invoice.credited_invoice
         ref = _cac(_cac(root, "BillingReference"), "InvoiceDocumentReference")
         _cbc(ref, "ID", str(credited.number))
         _cbc(ref, "IssueDate", credited.issue_date.isoformat())
-    _seller(root, seller)
-    _buyer(root, buyer)
-    if invoice.delivery_date:
-        _cbc(_cac(root, "Delivery"), "ActualDeliveryDate", invoice.delivery_date.isoformat())
+    _seller(root, seller, vat_ids)
+    _buyer(root, buyer, vat_ids)
+    if invoice.delivery_date or "K" in categories:
+        delivery = _cac(root, "Delivery")
+        if invoice.delivery_date:
+            _cbc(delivery, "ActualDeliveryDate", invoice.delivery_date.isoformat())
+        if "K" in categories:
+            country = buyer.get("delivery_country") or buyer.get("country") or "SE"
+            _cbc(_cac(_cac(_cac(delivery, "DeliveryLocation"), "Address"), "Country"), "IdentificationCode", country)
     _payment_means(root, seller, invoice.ocr)
     if (invoice.payment_terms or "").strip():
         _cbc(_cac(root, "PaymentTerms"), "Note", invoice.payment_terms)
-    for fee in fees:
+    for fee in [] if fees_as_lines else fees:
         ac = _cac(root, "AllowanceCharge")
         _cbc(ac, "ChargeIndicator", "true")
         _cbc(ac, "AllowanceChargeReasonCode", FEE_REASON_CODE)
@@ -287,18 +332,21 @@ def build_ubl(invoice: Invoice, *, indent: bool = False) -> bytes:
         sub = _cac(tax_total, "TaxSubtotal")
         _amount(sub, "TaxableAmount", Decimal(vat["taxable"]), currency)
         _amount(sub, "TaxAmount", Decimal(vat["tax"]), currency)
-        _tax_category(sub, "TaxCategory", vat["category"], int(vat["rate"]), exemption=True)
+        _tax_category(sub, "TaxCategory", vat["category"], int(vat["rate"]), reason=vat)
+    if tax_currency:
+        _amount(_cac(root, "TaxTotal"), "TaxAmount", invoice.tax_total_sek, "SEK")
 
     totals = _cac(root, "LegalMonetaryTotal")
-    _amount(totals, "LineExtensionAmount", invoice.line_extension, currency)
+    line_extension = invoice.line_extension + (invoice.charge_total if fees_as_lines else 0)
+    _amount(totals, "LineExtensionAmount", line_extension, currency)
     _amount(totals, "TaxExclusiveAmount", invoice.tax_exclusive, currency)
     _amount(totals, "TaxInclusiveAmount", invoice.tax_inclusive, currency)
-    if fees or invoice.charge_total:
+    if not fees_as_lines and (fees or invoice.charge_total):
         _amount(totals, "ChargeTotalAmount", invoice.charge_total, currency)
     if invoice.rounding:
         _amount(totals, "PayableRoundingAmount", invoice.rounding, currency)
     _amount(totals, "PayableAmount", invoice.payable, currency)
 
-    for line in items:
+    for line in items or fees:
         _line(root, line, credit, currency)
     return XML_DECLARATION + etree.tostring(root, encoding="UTF-8", pretty_print=indent)

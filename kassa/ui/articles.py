@@ -1,5 +1,8 @@
 """Artiklar: the article register and the article form (EAN-13 checked, price with or
-without VAT, VAT rate, unit as a UN/ECE recommendation 20 code with a Swedish label)."""
+without VAT, VAT group, unit as a UN/ECE recommendation 20 code with a Swedish label).
+
+An article belongs to a VAT group (Inställningar → Momsgrupper); its rate is the group's on the
+day of the sale, so a rate change needs no re-pricing."""
 from __future__ import annotations
 
 import logging
@@ -12,17 +15,18 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QVBoxLayout,
     QWidget,
 )
 
 from kassa.identifiers import check_ean13
-from kassa.models import VAT_RATES, Article
+from kassa.models import Article, VatGroup
 from kassa.money import format_sek
 from kassa.ui.register_dialog import SEARCH_LIMIT, RecordDialog, RegisterDialog
 from kassa.ui.register_model import Column
 from kassa.ui.validated_fields import ValidatedLineEdit, amount_checker, first_problem
+from kassa.ui.vat_groups import group_label
+from kassa.vat.rates import groups
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +43,7 @@ UNITS = (
     ("MTK", "m²"),
     ("MTQ", "m³"),
     ("KMT", "km"),
-    ("PK", "förp"),
+    ("XPK", "förp"),
     ("SET", "sats"),
     ("PR", "par"),
 )
@@ -63,8 +67,9 @@ class ArticleDialog(RecordDialog):
                                             required_message=self.tr("Skriv ett pris, t.ex. 49,90."))
         self.incl_vat_check = QCheckBox(self.tr("Pris &inkl. moms"), self)
         self.vat_combo = QComboBox(self)
-        for rate in VAT_RATES:
-            self.vat_combo.addItem(f"{rate} %", rate)
+        self.vat_combo.setObjectName("articleVatGroup")
+        for group in groups(include_inactive=article is not None):
+            self.vat_combo.addItem(group_label(group), group.id)
         self.unit_combo = QComboBox(self)
         for code, label in UNITS:
             self.unit_combo.addItem(f"{label} ({code})", code)
@@ -78,7 +83,7 @@ class ArticleDialog(RecordDialog):
         price_row.addWidget(self.price_edit, 1)
         price_row.addWidget(self.incl_vat_check)
         form.addRow(self.buddy_label(self.tr("&Pris (kr):"), self.price_edit), price_row)
-        form.addRow(self.buddy_label(self.tr("&Moms:"), self.vat_combo), self.vat_combo)
+        form.addRow(self.buddy_label(self.tr("&Momsgrupp:"), self.vat_combo), self.vat_combo)
         form.addRow(self.buddy_label(self.tr("&Enhet:"), self.unit_combo), self.unit_combo)
         form.addRow("", self.active_check)
 
@@ -94,7 +99,8 @@ class ArticleDialog(RecordDialog):
         if a is None:
             self.number_edit.setText(suggest_article_number())
             self.incl_vat_check.setChecked(True)
-            self.vat_combo.setCurrentIndex(self.vat_combo.findData(25))
+            standard = VatGroup.get_or_none(VatGroup.key == "standard")
+            self.vat_combo.setCurrentIndex(max(0, self.vat_combo.findData(standard.id if standard else None)))
             self.active_check.setChecked(True)
             return
         self.number_edit.setText(a.number)
@@ -102,7 +108,7 @@ class ArticleDialog(RecordDialog):
         self.name_edit.setText(a.name)
         self.price_edit.setText(format_sek(a.price).replace("\u00a0", " "))
         self.incl_vat_check.setChecked(a.price_includes_vat)
-        self.vat_combo.setCurrentIndex(max(0, self.vat_combo.findData(a.vat_rate)))
+        self.vat_combo.setCurrentIndex(max(0, self.vat_combo.findData(a.vat_group_id)))
         index = self.unit_combo.findData(a.unit)
         if index < 0:  # a code from elsewhere (an import): keep it selectable
             self.unit_combo.addItem(a.unit, a.unit)
@@ -140,7 +146,7 @@ class ArticleDialog(RecordDialog):
         article.name = self.name_edit.text()
         article.price = self.price_edit.value()
         article.price_includes_vat = self.incl_vat_check.isChecked()
-        article.vat_rate = self.vat_combo.currentData()
+        article.vat_group = self.vat_combo.currentData()
         article.unit = self.unit_combo.currentData()
         article.active = self.active_check.isChecked()
         try:
@@ -155,7 +161,7 @@ class ArticleDialog(RecordDialog):
 
 def suggest_article_number() -> str:
     """The next free number after the highest numeric article number ("1001" after "1000")."""
-    numbers = [int(n) for (n,) in Article.select(Article.number).tuples() if n.isdigit()]
+    numbers = [int(article.number) for article in Article.select(Article.number) if article.number.isdigit()]
     return str(max(numbers) + 1) if numbers else "1"
 
 
@@ -176,8 +182,8 @@ class ArticleRegisterDialog(RegisterDialog):
                    sort_key=lambda a: a.price),
             Column(self.tr("Moms ingår"), lambda a: self.tr("inkl.") if a.price_includes_vat else self.tr("exkl."),
                    Article.price_includes_vat),
-            Column(self.tr("Moms"), lambda a: f"{a.vat_rate} %", Article.vat_rate, align_right=True,
-                   sort_key=lambda a: a.vat_rate),
+            Column(self.tr("Momsgrupp"), lambda a: group_label(a.vat_group) if a.vat_group_id else "",
+                   Article.vat_group),
             Column(self.tr("Enhet"), lambda a: unit_label(a.unit), Article.unit),
             Column(self.tr("Status"), lambda a: "" if a.active else self.tr("Inaktiv"), Article.active),
         ]
@@ -185,7 +191,7 @@ class ArticleRegisterDialog(RegisterDialog):
     def default_sort_column(self) -> int:
         return 2
 
-    def base_query(self, include_inactive: bool) -> peewee.ModelSelect:
+    def base_query(self, include_inactive: bool) -> peewee.ModelSelect[Any]:
         query = Article.select()
         return query if include_inactive else query.where(Article.active == True)  # noqa: E712
 

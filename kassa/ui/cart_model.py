@@ -1,7 +1,7 @@
 """The till's cart as a Qt table model: Artikel, Antal, À-pris, Rabatt %, Moms %, Belopp."""
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from kassa.money import format_sek
 from kassa.till import Cart, TillError, format_quantity
@@ -26,10 +26,10 @@ class CartModel(QAbstractTableModel):
         self._headers = [self.tr("Artikel"), self.tr("Antal"), self.tr("À-pris"), self.tr("Rabatt %"),
                          self.tr("Moms %"), self.tr("Belopp")]
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 (Qt API)
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802 (Qt API)
         return 0 if parent.isValid() else len(self.cart.lines)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._headers)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
@@ -37,13 +37,13 @@ class CartModel(QAbstractTableModel):
             return self._headers[section]
         return None
 
-    def flags(self, index: QModelIndex):
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         flags = super().flags(index)
         if index.column() in EDITABLE:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or index.row() >= len(self.cart.lines):
             return None
         line = self.cart.lines[index.row()]
@@ -69,7 +69,7 @@ class CartModel(QAbstractTableModel):
             return self.tr("inkl. moms") if line.price_includes_vat else self.tr("exkl. moms")
         return None
 
-    def setData(self, index: QModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if role != Qt.ItemDataRole.EditRole or index.column() not in EDITABLE:
             return False
         try:

@@ -7,7 +7,7 @@ the newest answer is shown, so typing never waits for the database. Enter takes 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from kassa.customer_search import search_customers
@@ -83,7 +83,8 @@ class CustomerPicker(QWidget):
         if has_results:
             self.results.setCurrentIndex(self.model.index(0, 0))
         typed = self.field.text().strip()
-        self.hint.setText("" if has_results or not typed else self.tr("Ingen aktiv kund matchar \"%1\".").replace("%1", typed))
+        no_match = self.tr("Ingen aktiv kund matchar \"%1\".").replace("%1", typed)
+        self.hint.setText("" if has_results or not typed else no_match)
         self.hint.setVisible(bool(self.hint.text()))
         if self._pick_when_ready:
             self._pick_when_ready = False
@@ -120,7 +121,8 @@ class CustomerPicker(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         # Up/Down in the field move in the result list, so the hands stay on the keyboard.
-        if watched is self.field and event.type() == QEvent.Type.KeyPress and self.model.rowCount():
+        if watched is self.field and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
+                and self.model.rowCount():
             key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
                 row = self.results.currentIndex().row()

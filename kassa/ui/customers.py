@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from kassa.customer_search import prefix_upper_bound, search_customers
+from kassa.eas_schemes import SCHEMES, check_scheme_value, legal_scheme_of
 from kassa.identifiers import (
     InvalidIdentifier,
     check_email,
@@ -48,15 +49,21 @@ from kassa.peppol.checks import check_customer
 from kassa.ui.register_dialog import SEARCH_LIMIT, RecordDialog, RegisterDialog
 from kassa.ui.register_model import Column
 from kassa.ui.validated_fields import ValidatedLineEdit, first_problem
+from kassa.vat.categories import TREATMENTS
+from kassa.vat.conditions import buyer_vat_problem
+from kassa.vat.countries import is_country
 
 log = logging.getLogger(__name__)
 
-# PEPPOL endpoint schemes a Swedish buyer is found on ("" = derived from GLN or org. no.).
+# PEPPOL endpoint schemes ("" = derived from GLN, the org. no. or, in Germany, the VAT number);
+# foreign buyers' schemes from the EAS list (kassa.eas_schemes).
 ENDPOINT_SCHEMES = (
     ("", "Härleds (GLN, annars organisationsnummer)"),
     ("0007", "0007 – organisationsnummer"),
     ("0088", "0088 – GLN"),
-)
+) + tuple((s.code, f"{s.code} – {s.label}") for s in SCHEMES.values() if s.endpoint and s.code not in ("0007", "0088"))
+LEGAL_SCHEMES = (("", "Härleds av landet (SE 0007, NO 0192, DK 0184, FI 0037, NL 0106, BE 0208)"),) + tuple(
+    (s.code, f"{s.code} – {s.label}") for s in SCHEMES.values() if s.legal)
 _ENDPOINT_CHECKS = {"0007": check_orgnr, "0088": check_gln}
 
 E_INVOICE_TEXT = "Fakturor till kunden skickas som e-faktura via Pagero"
@@ -108,6 +115,14 @@ class CustomerDialog(RecordDialog):
             self.category_combo.addItem(category.name, category.id)
             if category.sends_via_pagero:
                 self._pagero_categories.add(category.id)
+        self.legal_combo = QComboBox(self)
+        self.legal_combo.setObjectName("customerLegalScheme")
+        for code, label in LEGAL_SCHEMES:
+            self.legal_combo.addItem(self.tr(label), code)
+        self.treatment_combo = QComboBox(self)
+        self.treatment_combo.setObjectName("customerVatTreatment")
+        for code, label in TREATMENTS.items():
+            self.treatment_combo.addItem(self.tr(label), code)
         self.bonus_label = QLabel(self)
         self.notes_edit = QPlainTextEdit(self)
         self.notes_edit.setTabChangesFocus(True)
@@ -125,7 +140,8 @@ class CustomerDialog(RecordDialog):
         self.private_check.toggled.connect(self._private_toggled)
         self.org_edit.edit.textChanged.connect(self._update_vat_hint)
         self.scheme_combo.currentIndexChanged.connect(self._scheme_changed)
-        self.country_edit.edit.textChanged.connect(lambda: self.postal_edit.set_checker(self._check_postal))
+        self.country_edit.edit.textChanged.connect(self._country_changed)
+        self.legal_combo.currentIndexChanged.connect(lambda _i: self._private_toggled(self.private_check.isChecked()))
         self.category_combo.currentIndexChanged.connect(self._update_einvoice)
         for field in self._validated_fields():
             field.edit.editingFinished.connect(self._update_einvoice)
@@ -143,6 +159,7 @@ class CustomerDialog(RecordDialog):
         ident.addRow("", self.private_check)
         self.org_label.setBuddy(self.org_edit)
         ident.addRow(self.org_label, self.org_edit)
+        ident.addRow(self.buddy_label(self.tr("Registreringss&chema:"), self.legal_combo), self.legal_combo)
         ident.addRow(self.buddy_label(self.tr("&Momsreg.nr:"), self.vat_edit), self.vat_edit)
         ident.addRow(self.buddy_label(self.tr("&GLN:"), self.gln_edit), self.gln_edit)
         endpoint = QHBoxLayout()
@@ -150,6 +167,7 @@ class CustomerDialog(RecordDialog):
         endpoint.addWidget(self.endpoint_edit, 1)
         ident.addRow(self.buddy_label(self.tr("Peppol-&adress:"), self.scheme_combo), endpoint)
         ident.addRow(self.buddy_label(self.tr("&Kategori:"), self.category_combo), self.category_combo)
+        ident.addRow(self.buddy_label(self.tr("Moms&behandling:"), self.treatment_combo), self.treatment_combo)
 
         contact = QFormLayout()
         contact.addRow(self.buddy_label(self.tr("&Gatuadress:"), self.street_edit), self.street_edit)
@@ -180,9 +198,9 @@ class CustomerDialog(RecordDialog):
         columns.addWidget(left, 0, 0)
         columns.addWidget(right, 0, 1)
         einvoice = QGroupBox(self.tr("Fakturering"), self)
-        box = QVBoxLayout(einvoice)
-        box.addWidget(self.einvoice_label)
-        box.addWidget(self.problems_label)
+        billing = QVBoxLayout(einvoice)
+        billing.addWidget(self.einvoice_label)
+        billing.addWidget(self.problems_label)
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
         layout.addWidget(einvoice)
@@ -215,6 +233,8 @@ class CustomerDialog(RecordDialog):
         self.phone_edit.setText(c.phone)
         self.reference_edit.setText(c.reference)
         self.category_combo.setCurrentIndex(max(0, self.category_combo.findData(c.category_id)))
+        self.legal_combo.setCurrentIndex(max(0, self.legal_combo.findData(c.legal_scheme)))
+        self.treatment_combo.setCurrentIndex(max(0, self.treatment_combo.findData(c.vat_treatment)))
         self.bonus_label.setText(format_sek(c.bonus_balance) + " kr")
         self.notes_edit.setPlainText(c.notes)
         self.active_check.setChecked(c.active)
@@ -235,14 +255,38 @@ class CustomerDialog(RecordDialog):
             self.org_edit.set_checker(check_personnummer)
         else:
             self.org_label.setText(self.tr("&Org.nummer:"))
-            self.org_edit.edit.setPlaceholderText(self.tr("556677-8899"))
-            self.org_edit.set_checker(check_orgnr)
+            self.org_edit.edit.setPlaceholderText(self.tr("556677-8899") if self._country() == "SE" else "")
+            self.org_edit.set_checker(check_orgnr if self._country() == "SE" and not self.legal_combo.currentData()
+                                      else self._check_foreign_org)
         self.vat_edit.setEnabled(not private)
+        self.vat_edit.set_checker(check_vat if self._country() == "SE" else self._check_foreign_vat)
         self._update_vat_hint()
+
+    def _country(self) -> str:
+        return (self.country_edit.text() or "SE").upper()
+
+    def _country_changed(self) -> None:
+        self.postal_edit.set_checker(self._check_postal)
+        self._private_toggled(self.private_check.isChecked())
+        self._scheme_changed()
+
+    def _check_foreign_org(self, text: str) -> str:
+        scheme = legal_scheme_of(self._country(), self.legal_combo.currentData() or "")
+        if not scheme:
+            return text  # a country without a registration scheme Kassa knows: kept as typed, not sent
+        return check_scheme_value(scheme, text, self._country(), self.tr("Organisationsnummer"))
+
+    def _check_foreign_vat(self, text: str) -> str:
+        problem = buyer_vat_problem(text, self._country())
+        if problem:
+            raise InvalidIdentifier("Momsreg.nr", problem)
+        return text.replace(" ", "").upper()
 
     def _update_vat_hint(self) -> None:
         hint = self.tr("SE…01 (av org.numret)")
-        if not self.private_check.isChecked() and self.org_edit.text() and self.org_edit.is_valid():
+        if self._country() != "SE":
+            hint = self.tr("med landskod, t.ex. NO974760673MVA eller DE136695976")
+        elif not self.private_check.isChecked() and self.org_edit.text() and self.org_edit.is_valid():
             hint = vat_from_orgnr(self.org_edit.value())
         self.vat_edit.edit.setPlaceholderText(hint)
 
@@ -251,7 +295,11 @@ class CustomerDialog(RecordDialog):
         self.endpoint_edit.setEnabled(bool(scheme))
         self.endpoint_edit.required = bool(scheme)
         self.endpoint_edit.required_message = self.tr("Skriv Peppol-adressen, eller välj ”Härleds”.")
-        self.endpoint_edit.set_checker(_ENDPOINT_CHECKS.get(scheme))
+        if scheme and (scheme not in _ENDPOINT_CHECKS or self._country() != "SE"):
+            self.endpoint_edit.set_checker(
+                lambda text: check_scheme_value(scheme, text, self._country(), self.tr("Peppol-adressen")))
+        else:
+            self.endpoint_edit.set_checker(_ENDPOINT_CHECKS.get(scheme))
 
     def _category_id(self) -> int | None:
         return self.category_combo.currentData()
@@ -264,7 +312,7 @@ class CustomerDialog(RecordDialog):
             self.einvoice_label.setText(self.tr(PAPER_TEXT))
             self.problems_label.hide()
             return
-        self.einvoice_label.setText("<b>%s</b>" % self.tr(E_INVOICE_TEXT))
+        self.einvoice_label.setText(f"<b>{self.tr(E_INVOICE_TEXT)}</b>")
         problems = pre_send_problems(self._customer_from_form(strict=False))
         if problems:
             self.problems_label.setText(
@@ -290,7 +338,7 @@ class CustomerDialog(RecordDialog):
         c.is_private = self.private_check.isChecked()
         c.org_number = value(self.org_edit)
         vat = "" if c.is_private else value(self.vat_edit)
-        if not vat and c.org_number and not c.is_private and self.org_edit.is_valid():
+        if not vat and c.org_number and not c.is_private and self.org_edit.is_valid() and self._country() == "SE":
             vat = vat_from_orgnr(c.org_number)  # the Swedish VAT number follows from the org. number
         c.vat_number = vat
         c.gln = value(self.gln_edit)
@@ -303,7 +351,9 @@ class CustomerDialog(RecordDialog):
         c.email = value(self.email_edit)
         c.phone = self.phone_edit.text().strip()
         c.reference = self.reference_edit.text().strip()
-        c.category = self._category_id()
+        c.category_id = self._category_id()
+        c.legal_scheme = self.legal_combo.currentData() or ""
+        c.vat_treatment = self.treatment_combo.currentData() or ""
         c.notes = self.notes_edit.toPlainText()
         c.active = self.active_check.isChecked()
         return c
@@ -325,7 +375,6 @@ class CustomerDialog(RecordDialog):
                     # Another till took the same number in the meantime (PostgreSQL): take the next.
                     if customer.id is not None or attempt == 2:
                         raise
-                    customer.number = None
         except peewee.DatabaseError as exc:
             log.exception("saving the customer failed")
             self.show_form_error(self.tr("Kunden kunde inte sparas: %1").replace("%1", str(exc)))
@@ -336,8 +385,8 @@ class CustomerDialog(RecordDialog):
 
 def _check_country(text: str) -> str:
     code = text.strip().upper()
-    if len(code) != 2 or not code.isalpha():
-        raise InvalidIdentifier("Land", "Land ska vara en landskod med två bokstäver, t.ex. SE.")
+    if len(code) != 2 or not code.isalpha() or not is_country(code):
+        raise InvalidIdentifier("Land", "Land ska vara en landskod med två bokstäver (ISO 3166), t.ex. SE, NO, DE.")
     return code
 
 
@@ -377,7 +426,7 @@ class CustomerRegisterDialog(RegisterDialog):
     def default_sort_column(self) -> int:
         return 1  # by name
 
-    def base_query(self, include_inactive: bool) -> peewee.ModelSelect:
+    def base_query(self, include_inactive: bool) -> peewee.ModelSelect[Any]:
         query = Customer.select()
         return query if include_inactive else query.where(Customer.active == True)  # noqa: E712
 

@@ -234,7 +234,7 @@ class EInvoiceStatusDialog(QDialog):
             lines.append(self.tr("Senaste fel: %1").replace("%1", r.last_error))
         if r.messages:
             lines.append(self.tr("Meddelanden från Pagero:"))
-            lines += [f"  • {at} {m}".replace("•  ", "• ") for at, m in zip(r.message_times, r.messages)]
+            lines += [f"  • {at} {m}".replace("•  ", "• ") for at, m in zip(r.message_times, r.messages, strict=True)]
         self.details.setPlainText("\n".join(lines))
 
     def _act(self, function, done_text: str) -> None:
@@ -319,11 +319,12 @@ class QueueIndicator(QWidget):
         elif state.connected and not queue.not_connected:
             connection = self.tr("ansluten")
         else:
-            connection = "<span style='color:#8a5a00'>%s</span>" % self.tr("ej ansluten")
+            connection = f"<span style='color:#8a5a00'>{self.tr('ej ansluten')}</span>"
         parts = [self.tr("Pagero: %1").replace("%1", connection),
                  self.tr("%1 i kö").replace("%1", str(queue.in_progress))]
         if queue.problems:
-            parts.append("<b style='color:#a40e26'>%s</b>" % self.tr("%1 problem").replace("%1", str(len(queue.problems))))
+            problems = self.tr("%1 problem").replace("%1", str(len(queue.problems)))
+            parts.append(f"<b style='color:#a40e26'>{problems}</b>")
         if queue.interest_pending:
             parts.append(self.tr("intresseanmälan väntar"))
         self.label.setText(" · ".join(parts))

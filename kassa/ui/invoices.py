@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -33,13 +34,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kassa.bookkeeping.receivables import FILTERS
 from kassa.invoice_list import InvoiceRow, load_invoices
 from kassa.invoicing import credit_invoice, credited_quantities
 from kassa.models import Invoice, InvoiceLine, Transmission, TransmissionState
+from kassa.money import format_sek
 from kassa.outbox.enqueue import queue_e_invoice
 from kassa.outbox.states import state_text
 from kassa.outbox.summary import invoice_transmission_state
-from kassa.money import format_sek
 from kassa.till import TillError, format_quantity, parse_decimal
 from kassa.ui import printing
 from kassa.ui.workers import LatestOnly, run_in_background
@@ -154,7 +156,8 @@ class InvoiceDialog(QDialog):
             self.copy_button.setVisible(True)
             self._follow(transmission.state)
         elif self.is_e_invoice:
-            text = self.tr("Kunden tar emot e-faktura: Skriv ut skickar fakturan via Pagero i stället för till skrivaren.")
+            text = self.tr("Kunden tar emot e-faktura: Skriv ut skickar fakturan via Pagero "
+                           "i stället för till skrivaren.")
         elif self.invoice.printed_at:
             text = self.tr("Utskriven %1").replace("%1", f"{self.invoice.printed_at:%Y-%m-%d %H:%M}")
         else:
@@ -227,7 +230,7 @@ class InvoiceDialog(QDialog):
         dialog.setWindowTitle(self.tr("Skriv ut faktura"))
         # The dialog keeps the printer alive; the job holds it until painting ends.
         dialog.accepted.connect(lambda: self._print_on(printer))
-        dialog.open()
+        dialog.open()  # type: ignore[call-arg]  # QDialog.open(); the stubs list only QPrintDialog's overload
         self._print_dialog = dialog
 
     def _print_on(self, printer: QPrinter) -> None:
@@ -294,13 +297,16 @@ class InvoiceDialog(QDialog):
 
     def _credit_chosen(self, quantities) -> None:
         self.credit_button.setEnabled(False)
-        run_in_background(_credit, self.invoice_id, quantities, self.till,
-                          on_result=self._credited,
-                          on_error=lambda exc: (self._say(escape(str(exc)), ok=False), self.reload()))
+        def failed(exc: BaseException) -> None:
+            self._say(escape(str(exc)), ok=False)
+            self.reload()
+
+        run_in_background(_credit, self.invoice_id, quantities, self.till, on_result=self._credited, on_error=failed)
 
     def _credited(self, credit_id: int) -> None:
         self.reload()
-        self._say(escape(self.tr("Kreditfaktura %1 är skapad.").replace("%1", str(Invoice.get_by_id(credit_id).number))))
+        number = Invoice.get_by_id(credit_id).number
+        self._say(escape(self.tr("Kreditfaktura %1 är skapad.").replace("%1", str(number))))
         self.credit_created.emit(credit_id)
         open_invoice(credit_id, self.parentWidget() or self, self.till)
 
@@ -311,9 +317,9 @@ def _credit(invoice_id: int, quantities, till: str) -> int:
 
 def open_invoice(invoice_id: int, parent: QWidget | None, till: str = "") -> InvoiceDialog:
     dialog = InvoiceDialog(invoice_id, parent, till=till)
-    main = parent.window() if parent is not None else None
-    if hasattr(main, "refresh_status"):  # the till's status bar shows the new queue length at once
-        dialog.e_invoice_queued.connect(lambda _invoice_id: main.refresh_status())
+    refresh_status = getattr(parent.window(), "refresh_status", None) if parent is not None else None
+    if refresh_status is not None:  # the till's status bar shows the new queue length at once
+        dialog.e_invoice_queued.connect(lambda _invoice_id: refresh_status())
     dialog.show()
     return dialog
 
@@ -358,7 +364,8 @@ class CreditDialog(QDialog):
         self.all_button.setAutoDefault(False)  # Enter in a quantity field must not credit everything
         self.all_button.clicked.connect(self._choose_all)
         self.buttons = QDialogButtonBox(self)
-        self.ok_button = self.buttons.addButton(self.tr("Kreditera valda rader"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = self.buttons.addButton(self.tr("Kreditera valda rader"),
+                                                QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setObjectName("creditChosenButton")
         self.buttons.addButton(self.tr("Avbryt"), QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self._choose_lines)
@@ -378,7 +385,7 @@ class CreditDialog(QDialog):
     def quantities(self) -> dict[int, Decimal]:
         """The chosen quantities; TillError names the line that is wrong."""
         chosen = {}
-        for line, field in zip(self.lines, self.fields):
+        for line, field in zip(self.lines, self.fields, strict=True):
             what = self.tr("Kreditera antal för %1").replace("%1", line.description)
             qty = parse_decimal(field.text() or "0", what, 3, minimum=Decimal(0), maximum=self.left[line.id])
             if qty:
@@ -412,7 +419,7 @@ class CreditDialog(QDialog):
 # --- the invoice list ----------------------------------------------------------------------------
 
 class InvoiceListModel(QAbstractTableModel):
-    HEADERS = ("Nummer", "Datum", "Kund", "Belopp", "Status", "Leverans")
+    HEADERS = ("Nummer", "Datum", "Kund", "Belopp", "Status", "Leverans", "Betalning")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -454,6 +461,8 @@ class InvoiceListModel(QAbstractTableModel):
                 if row.transmission_state:
                     return f"{self.tr('E-faktura')}: {state_text(row.transmission_state)}"
                 return self.tr(DELIVERY_TEXTS.get(row.delivery, row.delivery))
+            if column == 6:
+                return row.payment
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
@@ -473,6 +482,10 @@ class InvoiceListDialog(QDialog):
         self.search.setObjectName("invoiceSearch")
         self.search.setPlaceholderText(self.tr("Sök: fakturanummer eller kundens namn"))
         self.search.setClearButtonEnabled(True)
+        self.payment_filter = QComboBox(self)
+        self.payment_filter.setObjectName("paymentFilter")
+        for key, label in FILTERS.items():
+            self.payment_filter.addItem(self.tr(label), key)
         self.model = InvoiceListModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("invoiceTable")
@@ -498,21 +511,28 @@ class InvoiceListDialog(QDialog):
         buttons.addWidget(open_button)
         buttons.addWidget(close_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.search)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.payment_filter)
+        layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.resize(900, 560)
         self._loader = LatestOnly(load_invoices, delay_ms=150, parent=self)
         self._loader.result.connect(self._loaded)
         self._loader.error.connect(lambda exc: self.info.setText(str(exc)))
-        self.search.textEdited.connect(lambda text: self._loader.request(text))
-        self.search.returnPressed.connect(lambda: self._loader.request(self.search.text(), immediately=True))
-        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.refresh)
+        self.search.textEdited.connect(lambda text: self._loader.request(text, 500, self.payment_state()))
+        self.search.returnPressed.connect(self.refresh)
+        self.payment_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh)
         self.refresh()
+
+    def payment_state(self) -> str:
+        return str(self.payment_filter.currentData() or "")
 
     def refresh(self) -> None:
         self.info.setText(self.tr("Hämtar fakturor …"))
-        self._loader.request(self.search.text(), immediately=True)
+        self._loader.request(self.search.text(), 500, self.payment_state(), immediately=True)
 
     def _loaded(self, rows: list[InvoiceRow]) -> None:
         self.model.set_rows(rows)

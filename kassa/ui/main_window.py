@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
+    QDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -36,8 +38,8 @@ from PySide6.QtWidgets import (
 from kassa import APP_NAME, __version__, config
 from kassa.invoicing import IdCheck
 from kassa.models import Article, Customer
-from kassa.peppol.checks import InvoiceBlocked
 from kassa.money import format_sek
+from kassa.peppol.checks import InvoiceBlocked
 from kassa.till import Cart, SaleResult, TillError, invoice_requirements
 from kassa.ui.cart_model import CartModel
 from kassa.ui.customer_picker import CustomerPicker, customer_label
@@ -55,6 +57,11 @@ CATEGORIES = ("kassa.ui.categories", "CategoryEditorDialog")
 ARTICLES = ("kassa.ui.articles", "ArticleRegisterDialog")
 E_INVOICES = ("kassa.ui.einvoices", "EInvoiceStatusDialog")
 LOG_VIEWER = ("kassa.ui.log_viewer", "LogViewerDialog")
+PAYMENTS = ("kassa.ui.payments", "PaymentsDialog")
+REMINDERS = ("kassa.ui.reminders", "RemindersDialog")
+SIE_EXPORT = ("kassa.ui.sie_export", "SieExportDialog")
+BOOKKEEPING_SETTINGS = ("kassa.ui.bookkeeping_settings", "BookkeepingSettingsDialog")
+VAT_GROUPS = ("kassa.ui.vat_groups", "VatGroupsDialog")
 
 
 def issue_from_till(cart: Cart, customer: Customer, buyer_reference: str | None, claim_reference: str,
@@ -72,8 +79,8 @@ def issue_from_till(cart: Cart, customer: Customer, buyer_reference: str | None,
 def load_article_index() -> list[tuple[str, int]]:
     """(label, id) of the active articles, for the search-as-you-type completer."""
     query = (Article.select(Article.id, Article.number, Article.name, Article.price)
-             .where(Article.active == True).order_by(Article.name).tuples())  # noqa: E712
-    return [(f"{name} · {number} · {format_sek(price)} kr", id_) for id_, number, name, price in query]
+             .where(Article.active == True).order_by(Article.name))  # noqa: E712
+    return [(f"{a.name} · {a.number} · {format_sek(a.price)} kr", a.id) for a in query]
 
 
 def import_window_class(spec: tuple[str, str]) -> type:
@@ -100,6 +107,7 @@ class MainWindow(QMainWindow):
         self._paying = False
         self._windows: dict[str, QWidget] = {}
         self._article_ids: dict[str, int] = {}
+        self._invoice_questions: _InvoiceQuestions | None = None  # kept alive while F7's dialogs are open
         self.last_result: SaleResult | None = None
 
         self._build_till()
@@ -135,14 +143,15 @@ class MainWindow(QMainWindow):
 
         self.article_completer = QCompleter(self)
         self.article_completer.setObjectName("articleCompleter")
-        self.article_completer.setModel(QStringListModel(self))
+        self.article_model = QStringListModel(self)
+        self.article_completer.setModel(self.article_model)
         self.article_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.article_completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.article_completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.article_completer.setMaxVisibleItems(12)
         # Not setCompleter(): the popup must not open for a scanner's digits, only for words.
         self.article_completer.setWidget(self.code_field)
-        self.article_completer.activated[str].connect(self._article_picked)
+        self.article_completer.activated[str].connect(self._article_picked)  # type: ignore[index]  # an overloaded signal
 
         self.table = QTableView(self)
         self.table.setObjectName("cartTable")
@@ -250,9 +259,19 @@ class MainWindow(QMainWindow):
                      QKeySequence("Ctrl+M"))
         self._action(invoices, self.tr("E-fakturor"), lambda: self.open_window(E_INVOICES), "eInvoicesAction")
 
+        invoices.addSeparator()
+        self._action(invoices, self.tr("Inbetalningar från Bankgirot"), lambda: self.open_window(PAYMENTS),
+                     "paymentsAction")
+        self._action(invoices, self.tr("Påminnelser"), lambda: self.open_window(REMINDERS), "remindersAction")
+        self._action(invoices, self.tr("Exportera SIE-fil till bokföringen"), lambda: self.open_window(SIE_EXPORT),
+                     "sieExportAction")
+
         settings = bar.addMenu(self.tr("&Inställningar"))
         self._action(settings, self.tr("Företag"), lambda: self.open_wizard("company"), "companyAction")
+        self._action(settings, self.tr("Bokföring"), lambda: self.open_window(BOOKKEEPING_SETTINGS),
+                     "bookkeepingSettingsAction")
         self._action(settings, self.tr("Databas"), lambda: self.open_wizard("database"), "databaseAction")
+        self._action(settings, self.tr("Momsgrupper"), lambda: self.open_window(VAT_GROUPS), "vatGroupsAction")
         integrations = settings.addMenu(self.tr("Integrationer"))
         pagero = integrations.addMenu(self.tr("Pagero"))
         self._action(pagero, self.tr("Anmäl intresse"), lambda: self.open_wizard("interest"), "interestAction")
@@ -306,7 +325,7 @@ class MainWindow(QMainWindow):
         if not shiboken6.isValid(self):
             return
         self._article_ids = dict(rows)
-        self.article_completer.model().setStringList([label for label, _ in rows])
+        self.article_model.setStringList([label for label, _ in rows])
 
     # --- entering articles -------------------------------------------------------------------
 
@@ -319,8 +338,8 @@ class MainWindow(QMainWindow):
         if any(ch.isalpha() for ch in text) and len(text.strip()) >= 2:
             self.article_completer.setCompletionPrefix(text.strip())
             self.article_completer.complete()
-        else:
-            self.article_completer.popup().hide()
+        elif (popup := self.article_completer.popup()) is not None:
+            popup.hide()
 
     def _article_picked(self, label: str) -> None:
         article_id = self._article_ids.get(label)
@@ -334,7 +353,8 @@ class MainWindow(QMainWindow):
 
     def enter_code(self) -> None:
         """Enter in the code field: a barcode, an article number, "3*code", or a picked search hit."""
-        if self.article_completer.popup().isVisible():
+        popup = self.article_completer.popup()
+        if popup is not None and popup.isVisible():
             return  # the popup handles Enter itself (activated)
         code = self.code_field.text().strip()
         if not code:
@@ -383,8 +403,8 @@ class MainWindow(QMainWindow):
             self.customer_label.setText(self.tr("Ingen kund vald"))
             return
         parts = [f"<b>{escape(customer_label(customer))}</b>"]
-        if customer.category_id:
-            category = customer.category
+        category = customer.category if customer.category_id else None
+        if category is not None:
             parts.append(escape(self.tr("Kategori: %1").replace("%1", category.name)))
             flags = []
             if category.sends_via_pagero:
@@ -459,10 +479,11 @@ class MainWindow(QMainWindow):
     def _pay(self, method: str, *args) -> None:
         """Run the payment on a copy of the cart in a worker; the window shows the result."""
         cart = self.cart.copy()
+        job: Callable[..., SaleResult]
         if method == "invoice":
             job, args = issue_from_till, (cart, *args)
         else:
-            job = {"cash": cart.pay_cash, "card": cart.pay_card}[method]
+            job = cart.pay_cash if method == "cash" else cart.pay_card
         self._set_paying(True)
         self.show_message(self.tr("Registrerar …"))
         run_in_background(job, *args, on_result=self._paid, on_error=self._payment_failed,
@@ -483,7 +504,7 @@ class MainWindow(QMainWindow):
         self.last_result = result
         self.model.clear()
         self.set_customer(None)
-        if result.method == "cash":
+        if result.method == "cash" and result.tendered is not None and result.change is not None:
             text = self.tr("Kontant %1 kr (öresavrundning %2). Mottaget %3 kr. Växel %4 kr.")
             text = (text.replace("%1", format_sek(result.payable)).replace("%2", format_sek(result.rounding))
                     .replace("%3", format_sek(result.tendered)).replace("%4", format_sek(result.change)))
@@ -493,7 +514,7 @@ class MainWindow(QMainWindow):
         elif result.method == "card":
             text = self.tr("Kort %1 kr.").replace("%1", format_sek(result.payable))
             self.last_sale_label.setText(escape(text))
-        else:
+        elif result.invoice is not None:
             text = self.tr("Faktura %1 till %2, %3 kr.").replace("%1", str(result.invoice.number)).replace(
                 "%2", result.invoice.buyer.get("name", "")).replace("%3", format_sek(result.payable))
             self.last_sale_label.setText(escape(text))
@@ -540,7 +561,7 @@ class MainWindow(QMainWindow):
     def open_window(self, spec: tuple[str, str]) -> QWidget | None:
         window_class = import_window_class(spec)
         window = self._show_single(spec[1], lambda: window_class(self))
-        if spec == ARTICLES:
+        if spec == ARTICLES and isinstance(window, QDialog):
             window.finished.connect(lambda _: self.reload_articles())
         return window
 
@@ -577,7 +598,8 @@ class MainWindow(QMainWindow):
 
     def disconnect_pagero(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Koppla från Pagero"),
-                          self.tr("Koppla från Kassa från Pagero? E-fakturor i kön skickas inte förrän du ansluter igen."),
+                          self.tr("Koppla från Kassa från Pagero? "
+                                  "E-fakturor i kön skickas inte förrän du ansluter igen."),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setObjectName("disconnectBox")
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Koppla från"))
@@ -594,11 +616,10 @@ class MainWindow(QMainWindow):
         self.open_window(LOG_VIEWER)
 
     def show_about(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Om Kassa"),
-                          self.tr("%1 %2\nKassasystem med fakturering och e-faktura via Pagero (PEPPOL BIS Billing 3.0).\n"
-                                  "Data: %3").replace("%1", APP_NAME).replace("%2", __version__)
-                          .replace("%3", str(config.data_dir())),
-                          QMessageBox.StandardButton.Ok, self)
+        text = (self.tr("%1 %2\nKassasystem med fakturering och e-faktura via Pagero "
+                        "(PEPPOL BIS Billing 3.0).\nData: %3")
+                .replace("%1", APP_NAME).replace("%2", __version__).replace("%3", str(config.data_dir())))
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Om Kassa"), text, QMessageBox.StandardButton.Ok, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
@@ -635,7 +656,11 @@ class _InvoiceQuestions:
 
     def _open(self, dialog, on_accept) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: (on_accept(dialog), self.next()))
+        def accepted() -> None:
+            on_accept(dialog)
+            self.next()
+
+        dialog.accepted.connect(accepted)
         dialog.rejected.connect(lambda: self.window.show_message(
             self.window.tr("Fakturan är inte utfärdad."), error=True))
         dialog.open()

@@ -3,9 +3,15 @@
 Whether prices are entered with VAT follows the customer's category (Registrera manuell faktura
 inkl moms), and the dialog says so next to the price field. The category's ID check does not
 apply to manual invoices (the vendor's handbook); the claim number of an insurance company does.
+
+Each line has a VAT group (its rate on the delivery date) or names reverse charge, an intra-EU
+supply or an export itself; a discount of 0–100 %. The invoice can be written in EUR or NOK with
+the exchange rate and its date, so that its VAT is stated in kronor too. What the issue refuses
+is said here, in Swedish, and the field it concerns gets the focus.
 """
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from html import escape
 
@@ -27,25 +33,42 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kassa.invoicing import issue_invoice
-from kassa.models import VAT_RATES, Customer
+from kassa.invoicing import InvoicingError, issue_invoice
+from kassa.models import Customer
 from kassa.money import LineInput, compute_totals, format_sek
 from kassa.till import TillError, format_quantity, parse_decimal
 from kassa.ui.customer_picker import CustomerPicker, customer_label
+from kassa.ui.vat_groups import group_label
 from kassa.ui.workers import run_in_background
+from kassa.vat.categories import CATEGORIES
+from kassa.vat.currency import CURRENCIES
+from kassa.vat.rates import group_rate, groups
 
+# What a line can name itself besides a VAT group: the buyer accounts for the VAT, or none is due here.
+LINE_CATEGORIES = ("AE", "K", "G")
 UNITS = (("st", "EA"), ("tim", "HUR"), ("kg", "KGM"), ("m", "MTR"), ("l", "LTR"), ("dag", "DAY"), ("km", "KMT"))
 
 
 def issue_manual(customer_id: int, lines: list[LineInput], buyer_reference: str, claim_reference: str,
-                 till: str) -> int:
-    """The worker job: the e-invoice checks for a Pagero customer, then the invoice. Returns its id."""
+                 till: str, **invoice: object) -> int:
+    """The worker job: the e-invoice checks for a Pagero customer, then the invoice. Returns its id.
+    `invoice` passes delivery date, currency and exchange rate on to issue_invoice."""
     from kassa.peppol.checks import check_before_issue
 
     customer = Customer.get_by_id(customer_id)
     check_before_issue(customer, buyer_reference, claim_reference)
     return issue_invoice(customer, lines, manual=True, buyer_reference=buyer_reference,
-                         claim_reference=claim_reference, till=till).id
+                         claim_reference=claim_reference, till=till, **invoice).id  # type: ignore[arg-type]
+
+
+def parse_date(text: str, what: str) -> dt.date | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise TillError(f"{what}: '{text}' är inget datum. Skriv ÅÅÅÅ-MM-DD.") from None
 
 
 class ManualInvoiceDialog(QDialog):
@@ -72,9 +95,28 @@ class ManualInvoiceDialog(QDialog):
         self.claim = QLineEdit(customer_box)
         self.claim.setObjectName("manualClaim")
         self.claim_label = QLabel(self.tr("Skadenummer:"), customer_box)
+        self.delivery = QLineEdit(dt.date.today().isoformat(), customer_box)
+        self.delivery.setObjectName("manualDeliveryDate")
+        self.currency = QComboBox(customer_box)
+        self.currency.setObjectName("manualCurrency")
+        for code in CURRENCIES:
+            self.currency.addItem(code, code)
+        self.rate = QLineEdit(customer_box)
+        self.rate.setObjectName("manualExchangeRate")
+        self.rate.setPlaceholderText(self.tr("kronor per 1 enhet, t.ex. 11,4523"))
+        self.rate_date = QLineEdit(customer_box)
+        self.rate_date.setObjectName("manualExchangeRateDate")
+        self.rate_date.setPlaceholderText(self.tr("ÅÅÅÅ-MM-DD"))
+        self.rate_label = QLabel(self.tr("Växelkurs (SEK):"), customer_box)
+        self.rate_date_label = QLabel(self.tr("Kursdatum:"), customer_box)
+        self.currency.currentIndexChanged.connect(lambda _i: self._currency_changed())
         form = QFormLayout()
         form.addRow(self.tr("Er referens:"), self.reference)
         form.addRow(self.claim_label, self.claim)
+        form.addRow(self.tr("Leveransdatum:"), self.delivery)
+        form.addRow(self.tr("Valuta:"), self.currency)
+        form.addRow(self.rate_label, self.rate)
+        form.addRow(self.rate_date_label, self.rate_date)
         self.claim.setVisible(False)
         self.claim_label.setVisible(False)
         box = QVBoxLayout(customer_box)
@@ -100,20 +142,27 @@ class ManualInvoiceDialog(QDialog):
         self.price.setPlaceholderText(self.tr("À-pris"))
         self.price.setMinimumWidth(self.price.fontMetrics().horizontalAdvance(self.tr("À-pris inkl. moms")) + 24)
         self.price.setMaximumWidth(170)
+        self.discount = QLineEdit(lines_box)
+        self.discount.setObjectName("lineDiscount")
+        self.discount.setPlaceholderText(self.tr("Rabatt %"))
+        self.discount.setMaximumWidth(80)
         self.vat = QComboBox(lines_box)
         self.vat.setObjectName("lineVat")
-        for rate in VAT_RATES:
-            self.vat.addItem(f"{rate} %", rate)
+        for group in groups():
+            self.vat.addItem(group_label(group), ("group", group.id))
+        for code in LINE_CATEGORIES:
+            self.vat.addItem(f"{CATEGORIES[code].name} ({code}, 0 %)", ("category", code))
         self.add_button = QPushButton(self.tr("Lägg till rad"), lines_box)
         self.add_button.setObjectName("addLineButton")
         self.add_button.clicked.connect(self.add_line)
-        for field in (self.description, self.quantity, self.price):
+        for field in (self.description, self.quantity, self.price, self.discount):
             field.returnPressed.connect(self.add_line)
         entry = QHBoxLayout()
         entry.addWidget(self.description, 1)
         entry.addWidget(self.quantity)
         entry.addWidget(self.unit)
         entry.addWidget(self.price)
+        entry.addWidget(self.discount)
         entry.addWidget(self.vat)
         entry.addWidget(self.add_button)
 
@@ -156,7 +205,8 @@ class ManualInvoiceDialog(QDialog):
         layout.addWidget(lines_box, 1)
         layout.addWidget(self.message)
         layout.addLayout(bottom)
-        self.resize(860, 640)
+        self.resize(940, 700)
+        self._currency_changed()
         self._refresh()
         self.customer_picker.focus()
 
@@ -164,7 +214,8 @@ class ManualInvoiceDialog(QDialog):
 
     @property
     def prices_include_vat(self) -> bool:
-        return bool(self.customer and self.customer.category_id and self.customer.category.manual_incl_vat)
+        category = self.customer.category if self.customer and self.customer.category_id else None
+        return bool(category and category.manual_incl_vat)
 
     def set_customer(self, customer: Customer) -> None:
         self.customer = Customer.get_by_id(customer.id)
@@ -191,17 +242,30 @@ class ManualInvoiceDialog(QDialog):
             description = self.description.text().strip()
             if not description:
                 raise TillError(self.tr("Skriv en beskrivning av raden."))
+            field = self.quantity
             quantity = parse_decimal(self.quantity.text(), self.tr("Antal"), 3, minimum=Decimal("0.001"))
+            field = self.price
             price = parse_decimal(self.price.text(), self.tr("À-pris"), 2, minimum=Decimal(0))
+            field = self.discount
+            discount = parse_decimal(self.discount.text() or "0", self.tr("Rabatt"), 2, minimum=Decimal(0),
+                                     maximum=Decimal(100))
         except TillError as exc:
             self._say(str(exc), ok=False)
+            field.setFocus()
             return
+        kind, value = self.vat.currentData()
+        if kind == "group":
+            found = group_rate(next(g for g in groups() if g.id == value), dt.date.today())
+            vat = dict(vat_rate=found.rate, vat_category=found.category, vat_group_id=value)
+        else:
+            vat = dict(vat_rate=0, vat_category=value)
         self.lines.append(LineInput(description=description, quantity=quantity, unit_price=price,
-                                    vat_rate=int(self.vat.currentData()), unit=self.unit.currentData(),
-                                    price_includes_vat=self.prices_include_vat))
+                                    unit=self.unit.currentData(), price_includes_vat=self.prices_include_vat,
+                                    discount_percent=discount, **vat))
         self.description.clear()
         self.quantity.setText("1")
         self.price.clear()
+        self.discount.clear()
         self.message.clear()
         self._refresh()
         self.description.setFocus()
@@ -214,13 +278,13 @@ class ManualInvoiceDialog(QDialog):
 
     def _refresh(self) -> None:
         incl = self.prices_include_vat
-        self.vat_mode.setText("<b>%s</b>" % escape(
-            self.tr("Priser anges inklusive moms") if incl else self.tr("Priser anges exklusive moms")))
+        mode = self.tr("Priser anges inklusive moms") if incl else self.tr("Priser anges exklusive moms")
+        self.vat_mode.setText(f"<b>{escape(mode)}</b>")
         self.price.setPlaceholderText(self.tr("À-pris inkl. moms") if incl else self.tr("À-pris exkl. moms"))
         totals = compute_totals(self.lines)
         self.table.setRowCount(len(self.lines))
         unit_names = {code: label for label, code in UNITS}
-        for row, (line, computed) in enumerate(zip(self.lines, totals.lines)):
+        for row, (line, computed) in enumerate(zip(self.lines, totals.lines, strict=True)):
             values = [line.description, format_quantity(line.quantity), unit_names.get(line.unit, line.unit),
                       format_sek(line.unit_price), str(line.vat_rate), format_sek(computed.line_amount)]
             for column, value in enumerate(values):
@@ -235,6 +299,13 @@ class ManualInvoiceDialog(QDialog):
         self.totals_label.setText(" · ".join(parts))
         self.create_button.setEnabled(bool(self.lines) and self.customer is not None and not self._working)
 
+    def _currency_changed(self) -> None:
+        foreign = self.currency.currentData() != "SEK"
+        for widget in (self.rate, self.rate_date, self.rate_label, self.rate_date_label):
+            widget.setVisible(foreign)
+        if foreign and not self.rate_date.text():
+            self.rate_date.setText(dt.date.today().isoformat())
+
     def _say(self, text: str, ok: bool = True) -> None:
         color = "#1b5e20" if ok else "#b71c1c"
         self.message.setText(f"<span style='color:{color}'>{escape(text).replace(chr(10), '<br/>')}</span>")
@@ -248,12 +319,23 @@ class ManualInvoiceDialog(QDialog):
             self._say(self.tr("Kunden är ett försäkringsbolag: fyll i skadenummer."), ok=False)
             self.claim.setFocus()
             return
+        try:
+            delivery = parse_date(self.delivery.text(), self.tr("Leveransdatum"))
+            rate_date = parse_date(self.rate_date.text(), self.tr("Kursdatum"))
+        except TillError as exc:
+            self._say(str(exc), ok=False)
+            (self.delivery if "Leverans" in str(exc) else self.rate_date).setFocus()
+            return
         self._working = True
         self._refresh()
         self._say(self.tr("Skapar fakturan …"))
         lines = [LineInput(**vars(line)) for line in self.lines]
+        foreign = self.currency.currentData() != "SEK"
         run_in_background(issue_manual, self.customer.id, lines, self.reference.text().strip(),
-                          self.claim.text().strip(), self.till,
+                          self.claim.text().strip(), self.till, delivery_date=delivery,
+                          currency=self.currency.currentData(),
+                          exchange_rate=self.rate.text().strip() if foreign else None,
+                          exchange_rate_date=rate_date if foreign else None,
                           on_result=self._issued, on_error=self._failed, on_done=self._done)
 
     def _issued(self, invoice_id: int) -> None:
@@ -272,6 +354,20 @@ class ManualInvoiceDialog(QDialog):
                       + "\n".join(f"• {p}" for p in problems), ok=False)
         else:
             self._say(str(exc), ok=False)
+        if isinstance(exc, InvoicingError):
+            self._point_at(exc.field)
+
+    def _point_at(self, field: str) -> None:
+        """Put the focus where the problem is: a header field, or the line in the table."""
+        widgets = {"exchange_rate": self.rate, "exchange_rate_date": self.rate_date, "currency": self.currency,
+                   "delivery_date": self.delivery, "buyer_reference": self.reference, "claim_reference": self.claim}
+        if field in widgets:
+            widgets[field].setFocus()
+        elif field.startswith("lines["):
+            row = int(field[6:field.index("]")]) - 1
+            if 0 <= row < self.table.rowCount():
+                self.table.selectRow(row)
+                self.table.setFocus()
 
     def _done(self) -> None:
         self._working = False

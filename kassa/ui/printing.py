@@ -22,6 +22,8 @@ from kassa.models import AuditEvent, Invoice, InvoiceLine, utcnow
 from kassa.models.database import write_transaction
 from kassa.money import format_sek
 from kassa.till import format_quantity
+from kassa.vat.categories import CATEGORIES
+from kassa.vat.countries import country_name
 
 # UN/ECE rec. 20 codes as a Swedish invoice writes them.
 UNIT_NAMES = {"EA": "st", "C62": "st", "HUR": "tim", "KGM": "kg", "MTR": "m", "LTR": "l", "DAY": "dag",
@@ -47,13 +49,14 @@ def _address(party: dict) -> list[str]:
     lines = [party.get("street", "")]
     lines.append(" ".join(filter(None, [_postal(party.get("postal_code", "")), party.get("city", "")])))
     if party.get("country") and party["country"] != "SE":
-        lines.append(party["country"])
+        lines.append(country_name(party["country"]))
     return [line for line in lines if line]
 
 
 def _rows(pairs: list[tuple[str, str]]) -> str:
     return "".join(
-        f"<tr><td class='label' nowrap>{escape(label)}</td><td>{escape(value)}</td></tr>" for label, value in pairs if value
+        f"<tr><td class='label' nowrap>{escape(label)}</td><td>{escape(value)}</td></tr>"
+        for label, value in pairs if value
     )
 
 
@@ -72,10 +75,47 @@ table.lines td { border-bottom: 1px solid #ccc; }
 """
 
 
+def _rate_text(category: str, rate: int) -> str:
+    return "–" if category == "O" else f"{rate}&nbsp;%"
+
+
+def vat_notes(invoice: Invoice) -> list[str]:
+    """What the paper invoice says about VAT beyond the rates: each zero category's text and reason,
+    both VAT numbers where the buyer accounts for the VAT, and the VAT in SEK of another currency."""
+    seller, buyer = invoice.seller or {}, invoice.buyer or {}
+    notes: list[str] = []
+    categories = [str(v.get("category") or "S") for v in invoice.vat_breakdown]
+    for vat in invoice.vat_breakdown:
+        category = CATEGORIES.get(str(vat.get("category") or "S"))
+        if category is None or category.code == "S" or not category.invoice_text:
+            continue
+        text = category.invoice_text
+        reason = (vat.get("reason") or "").strip()
+        if category.code in ("E", "O") and reason and reason not in text:
+            text = f"{text.rstrip('.')}: {reason}."
+        elif category.code == "E" and not reason:
+            text = f"{text} enligt mervärdesskattelagen (2023:200)."
+        notes.append(text)
+    if any(c in ("AE", "K") for c in categories):
+        notes.append(f"Säljarens momsreg.nr: {seller.get('vat_number', '')}. "
+                     f"Köparens momsreg.nr: {buyer.get('vat_number', '')}.")
+    if "K" in categories:
+        country = buyer.get("delivery_country") or buyer.get("country") or "SE"
+        notes.append(f"Leveransland: {country_name(country)}. Leveransdatum: {_date(invoice.delivery_date)}.")
+    if invoice.exchange_rate is not None and invoice.tax_total_sek is not None:
+        rate = format_quantity(invoice.exchange_rate)
+        notes.append(f"Moms i svenska kronor: {format_sek(invoice.tax_total_sek)} kr "
+                     f"(kurs {rate} SEK per {invoice.currency}, {_date(invoice.exchange_rate_date)}).")
+    return notes
+
+
 def invoice_html(invoice: Invoice) -> str:
     """The whole invoice or credit note as one HTML page."""
-    seller, buyer = invoice.seller, invoice.buyer
+    seller, buyer = dict(invoice.seller), dict(invoice.buyer)
     credit = invoice.is_credit_note
+    currency = invoice.currency or "SEK"
+    if any(str(v.get("category")) == "O" for v in invoice.vat_breakdown):
+        seller["vat_number"] = buyer["vat_number"] = ""  # outside the scope of VAT: no VAT ids (BR-O-02)
     title = "Kreditfaktura" if credit else "Faktura"
     head = [
         ("Fakturanummer", str(invoice.number)),
@@ -86,6 +126,8 @@ def invoice_html(invoice: Invoice) -> str:
     if not credit:
         head.append(("Förfallodatum", _date(invoice.due_date)))
         head.append(("OCR-nummer", invoice.ocr))
+    if invoice.delivery_date:
+        head.append(("Leveransdatum", _date(invoice.delivery_date)))
     head += [
         ("Kundnummer", str(buyer.get("number", ""))),
         ("Er referens", invoice.buyer_reference),
@@ -111,7 +153,8 @@ def invoice_html(invoice: Invoice) -> str:
             f"<td>{escape(line.article_number)}</td><td>{escape(line.description)}</td>"
             f"<td class='num'>{format_quantity(line.quantity)}</td><td>{escape(unit_name(line.unit))}</td>"
             f"<td class='num'>{format_sek(line.gross_price)}</td><td class='num'>{discount}</td>"
-            f"<td class='num'>{line.vat_rate}&nbsp;%</td><td class='num'>{format_sek(line.line_amount)}</td>"
+            f"<td class='num'>{_rate_text(line.vat_category, line.vat_rate)}</td>"
+            f"<td class='num'>{format_sek(line.line_amount)}</td>"
             "</tr>"
         )
 
@@ -119,16 +162,21 @@ def invoice_html(invoice: Invoice) -> str:
     if invoice.charge_total:
         sums.append(("Fakturaavgift", format_sek(invoice.charge_total)))
     for vat in invoice.vat_breakdown:
-        rate = int(vat["rate"])
-        label = f"Moms {rate} % på {format_sek(_dec(vat['taxable']))}" if rate else \
-            f"Momsfritt {format_sek(_dec(vat['taxable']))}"
+        rate, code = int(vat["rate"]), str(vat.get("category") or "S")
+        taxable = format_sek(_dec(vat["taxable"]))
+        if code in ("S", "Z"):
+            label = f"Moms {rate} % på {taxable}"
+        elif code == "E":
+            label = f"Momsfritt {taxable}"
+        else:
+            label = f"{CATEGORIES[code].name} {taxable}" if code in CATEGORIES else f"Moms {code} {taxable}"
         sums.append((label, format_sek(_dec(vat["tax"]))))
     sums.append(("Summa inkl. moms", format_sek(invoice.tax_inclusive)))
     if invoice.rounding:
         sums.append(("Öresavrundning", format_sek(invoice.rounding)))
     sum_rows = "".join(f"<tr><td class='label'>{escape(a)}</td><td class='num'>{b}</td></tr>" for a, b in sums)
     payable_label = "Att återfå" if credit else "Att betala"
-    sum_rows += (f"<tr class='total'><td>{payable_label} SEK</td>"
+    sum_rows += (f"<tr class='total'><td>{payable_label} {escape(currency)}</td>"
                  f"<td class='num'>{format_sek(abs(invoice.payable) if credit else invoice.payable)}</td></tr>")
 
     pay = []
@@ -136,7 +184,7 @@ def invoice_html(invoice: Invoice) -> str:
         pay = [
             ("Betala till", payment_account_text(seller)),
             ("Ange OCR-nummer", invoice.ocr),
-            ("Att betala", f"{format_sek(invoice.payable)} kr"),
+            ("Att betala", f"{format_sek(invoice.payable)} {'kr' if currency == 'SEK' else escape(currency)}"),
             ("Senast", _date(invoice.due_date)),
             ("Betalningsvillkor", invoice.payment_terms),
         ]
@@ -187,14 +235,16 @@ def invoice_html(invoice: Invoice) -> str:
 <th class="num">Rabatt</th><th class="num">Moms</th><th class="num">Belopp</th></tr>
 {''.join(line_rows)}
 </table>
-<p style="font-size:8pt">Priser och belopp exklusive moms.</p>
+<p style="font-size:8pt">Priser och belopp exklusive moms{'' if currency == 'SEK' else ', i ' + escape(currency)}.</p>
+{''.join(f"<p>{escape(note)}</p>" for note in vat_notes(invoice))}
 <table width="100%"><tr>
 <td width="50%"><table width="100%">{_rows(pay)}</table></td>
 <td width="50%"><table width="100%">{sum_rows}</table></td>
 </tr></table>
 <br/><hr/>
 <table class="footer" width="100%"><tr>
-<td width="34%">{block(footer_left)}</td><td width="33%">{block(footer_mid)}</td><td width="33%">{block(footer_right)}</td>
+<td width="34%">{block(footer_left)}</td><td width="33%">{block(footer_mid)}</td>
+<td width="33%">{block(footer_right)}</td>
 </tr></table>
 </body></html>"""
 
@@ -223,12 +273,17 @@ def invoice_font() -> QFont:
 
 def render(invoice: Invoice, printer: QPrinter) -> None:
     """Lay out the invoice and paint it on `printer`. Safe in a worker thread: its own document."""
+    render_html(invoice_html(invoice), printer)
+
+
+def render_html(html: str, printer: QPrinter) -> None:
+    """Lay out a page of HTML (an invoice, a reminder) in the invoice's font and paint it on `printer`."""
     document = QTextDocument()
     document.setDefaultFont(invoice_font())
     # Laid out at the printer's resolution: without a paint device the document uses the screen's
     # DPI and print_() scales the page up, so 9 pt came out as 12 pt and amounts wrapped.
     document.documentLayout().setPaintDevice(printer)
-    document.setHtml(invoice_html(invoice))
+    document.setHtml(html)
     rect = printer.pageLayout().paintRectPixels(printer.resolution())
     document.setPageSize(QSizeF(rect.width(), rect.height()))
     document.setDocumentMargin(0)
@@ -250,14 +305,20 @@ def mark_printed(invoice_id: int, how: str, actor: str = "") -> None:
         AuditEvent.create(invoice=invoice, event="printed", message=how, actor=actor)
 
 
-def save_pdf(invoice_id: int, path: str, actor: str = "") -> str:
-    """The invoice as a PDF file at `path` (a worker job). Returns the path."""
-    invoice = Invoice.get_by_id(invoice_id)
+def pdf_printer(path: str, name: str) -> QPrinter:
+    """A printer that writes the A4 page as a PDF file at `path`, titled `name`."""
     printer = setup_printer(QPrinter(QPrinter.PrinterMode.HighResolution))
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(path)
-    printer.setDocName(f"{'Kreditfaktura' if invoice.is_credit_note else 'Faktura'} {invoice.number}")
+    printer.setDocName(name)
     printer.setCreator("Kassa")
+    return printer
+
+
+def save_pdf(invoice_id: int, path: str, actor: str = "") -> str:
+    """The invoice as a PDF file at `path` (a worker job). Returns the path."""
+    invoice = Invoice.get_by_id(invoice_id)
+    printer = pdf_printer(path, f"{'Kreditfaktura' if invoice.is_credit_note else 'Faktura'} {invoice.number}")
     render(invoice, printer)
     mark_printed(invoice_id, f"Sparad som PDF: {path}", actor)
     return path

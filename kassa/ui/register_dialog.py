@@ -133,9 +133,9 @@ class RegisterDialog(QDialog):
         self.edit_button.clicked.connect(self.edit_selected)
         self.deactivate_button.clicked.connect(self.toggle_active_selected)
         self.close_button.clicked.connect(self.reject)
-        QShortcut(QKeySequence(Qt.Key.Key_Insert), self, activated=self.new_record)
-        QShortcut(QKeySequence(Qt.Key.Key_F2), self, activated=self.edit_selected)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, activated=self.search_edit.setFocus)
+        QShortcut(QKeySequence(Qt.Key.Key_Insert), self, self.new_record)
+        QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.edit_selected)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, lambda: self.search_edit.setFocus())
         self.table.installEventFilter(self)
 
         self.resize(900, 560)
@@ -152,7 +152,7 @@ class RegisterDialog(QDialog):
     def columns(self) -> list[Column]:
         raise NotImplementedError
 
-    def base_query(self, include_inactive: bool) -> peewee.ModelSelect:
+    def base_query(self, include_inactive: bool) -> peewee.ModelSelect[Any]:
         raise NotImplementedError
 
     def search(self, text: str, include_inactive: bool) -> list[Any]:
@@ -187,7 +187,7 @@ class RegisterDialog(QDialog):
             width = max(metrics.horizontalAdvance(text or "") for text in texts)
             header.resizeSection(col, width + 24)
 
-    def _query(self) -> peewee.ModelSelect:
+    def _query(self) -> peewee.ModelSelect[Any]:
         return self.base_query(self.show_inactive.isChecked())
 
     def refresh(self) -> None:

@@ -7,8 +7,9 @@ Sorting the whole register re-runs the query with ORDER BY on the database.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import peewee
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -26,7 +27,7 @@ class Column:
 
 
 class LazyQueryModel(QAbstractTableModel):
-    def __init__(self, columns: list[Column], query: Callable[[], peewee.ModelSelect], parent=None):
+    def __init__(self, columns: list[Column], query: Callable[[], peewee.ModelSelect[Any]], parent=None):
         super().__init__(parent)
         self.columns = columns
         self._query_factory = query
@@ -56,15 +57,17 @@ class LazyQueryModel(QAbstractTableModel):
         self._more = False
         self.endResetModel()
 
-    def _ordered_query(self) -> peewee.ModelSelect:
+    def _ordered_query(self) -> peewee.ModelSelect[Any]:
         query = self._query_factory()
         column = self.columns[self._sort_column]
         field = column.sort_field
         if field is None:
             field = self.columns[0].sort_field
+        assert field is not None, "the first column of a register sorts"
         descending = self._sort_order == Qt.SortOrder.DescendingOrder
-        model = query.model
-        return query.order_by(field.desc() if descending else field.asc(), model._meta.primary_key.asc())
+        primary_key = query.model._meta.primary_key
+        assert isinstance(primary_key, peewee.Field)  # every register's model has one
+        return query.order_by(field.desc() if descending else field.asc(), primary_key.asc())
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: N802
         return not parent.isValid() and self._more

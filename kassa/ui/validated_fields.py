@@ -7,7 +7,9 @@ nobody gets scolded for the first three digits of an org. number.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
@@ -15,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidg
 from kassa.identifiers import InvalidIdentifier
 
 # A checker takes the text and returns the stored form, or raises InvalidIdentifier.
-Checker = Callable[[str], str]
+Checker = Callable[[str], Any]  # the value as typed, cleaned (a str, or a Decimal for amounts)
 
 ERROR_STYLE = "color: #a40e26;"
 INVALID_EDIT_STYLE = "QLineEdit { border: 1px solid #a40e26; }"
@@ -129,10 +131,8 @@ def first_problem(fields: list[ValidatedLineEdit]) -> ValidatedLineEdit | None:
     return first
 
 
-def parse_amount(text: str, field: str = "Belopp") -> "Decimal":
+def parse_amount(text: str, field: str = "Belopp") -> Decimal:
     """A Swedish amount as typed ("1 234,50", "49.90", "49") as a Decimal with at most two decimals."""
-    from decimal import Decimal, InvalidOperation
-
     cleaned = (text or "").strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
     if cleaned.lower().endswith("kr"):
         cleaned = cleaned[:-2]

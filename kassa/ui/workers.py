@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 
 # Running jobs are kept here until they report: Python must not collect a job's signal
 # object while its thread is still going to emit on it.
-_running: set["Job"] = set()
+_running: set[Job] = set()
 
 
 class _Signals(QObject):

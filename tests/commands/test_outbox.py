@@ -11,13 +11,12 @@ from pathlib import Path
 import pytest
 
 from kassa.cli import main
-from kassa.models import Transmission
-from kassa.outbox.background import BackgroundSender
-from kassa.models import TransmissionState
+from kassa.models import Transmission, TransmissionState
 from kassa.outbox.actions import cancel
+from kassa.outbox.background import BackgroundSender
 from kassa.outbox.enqueue import enqueue_invoice
+from tests.factories import wait_until
 from tests.outbox.fixtures import client_factory, fast_policy, issue_e_invoices, seller
-
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -136,17 +135,13 @@ def test_background_sender_sends_and_stops(db, connected, outbox_control):
     sender.start()
     try:
         assert sender.running
-        deadline = time.monotonic() + 30
-        while {Transmission.get_by_id(r.id).state for r in rows} != {TransmissionState.DELIVERED}:
-            assert time.monotonic() < deadline, "not delivered in 30 s"
-            time.sleep(0.05)
+        wait_until(lambda: {Transmission.get_by_id(r.id).state for r in rows} == {TransmissionState.DELIVERED},
+                   30, message="not delivered in 30 s")
         # A new e-invoice is picked up at once on wake(), not after the 30 s idle wait.
         (late,) = [enqueue_invoice(i.id) for i in issue_e_invoices(1)]
         sender.wake()
-        deadline = time.monotonic() + 10
-        while Transmission.get_by_id(late.id).state != TransmissionState.DELIVERED:
-            assert time.monotonic() < deadline, "wake() did not start a round"
-            time.sleep(0.05)
+        wait_until(lambda: Transmission.get_by_id(late.id).state == TransmissionState.DELIVERED, 10,
+                   message="wake() did not start a round")
     finally:
         started = time.monotonic()
         assert sender.stop(timeout=10)

@@ -9,10 +9,7 @@ import pytest
 import requests
 
 from kassa.cli import main
-
-pytest.register_assert_rewrite("tests.pagero.fixtures")
-from tests.pagero.fixtures import CLIENT_ID, CLIENT_SECRET, COMPANY_ID, Browser  # noqa: E402
-
+from tests.pagero.fixtures import CLIENT_ID, CLIENT_SECRET, COMPANY_ID, Browser
 
 
 @pytest.fixture

@@ -2,25 +2,28 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 
 from kassa import logging_setup
-from tests.journey.conftest import assert_no_secrets_in_logs
+from tests.factories import REPO, artifacts_dir, assert_no_secrets_in_logs
+
+STEPS = REPO / "tests" / "journey" / "harness_steps.py"
 
 
-def test_screenshot_of_a_real_window(qtbot, screenshots):
-    from PySide6.QtWidgets import QLabel, QMainWindow
-
-    window = QMainWindow()
-    window.setWindowTitle("Kassa")
-    window.setCentralWidget(QLabel("Välkommen till Kassa"))
-    window.resize(640, 400)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    path = screenshots.take("first-window")
-    assert path.name == "01-first-window.png" and path.stat().st_size > 1000
+def test_screenshot_of_a_real_window(xvfb_display, tmp_path):
+    """A real window on an X server, its screenshot saved and not blank (tests/journey/harness_steps.py)."""
+    env = dict(os.environ, DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb")
+    proc = subprocess.run([sys.executable, "-m", "pytest", str(STEPS), "-q", "-rA", f"--basetemp={tmp_path / 'steps'}"],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    report = f"{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
+    assert proc.returncode == 0, report
+    assert "1 passed" in proc.stdout, report  # ran, not skipped
+    picture = artifacts_dir() / "test_screenshot_of_a_real_window" / "01-first-window.png"
+    assert picture.stat().st_size > 1000
 
 
 def test_log_check_passes_clean_logs_and_catches_a_leak(isolated_data_dir):

@@ -14,9 +14,8 @@ import os
 import subprocess
 import sys
 
-from tests.journey.conftest import REPO, artifacts_dir
+from tests.factories import REPO, artifacts_dir
 from tests.journey.journey_steps import SHOTS
-from tests.pagero.fixtures import secret_service  # noqa: F401 (fixture)
 
 STEPS = REPO / "tests" / "journey" / "journey_steps.py"
 TIMEOUT = 240  # seconds; the journey itself takes about 10, the subprocess 15

@@ -3,9 +3,18 @@ from decimal import Decimal
 
 import pytest
 
-from kassa.models import (Article, Company, Customer, CustomerCategory, SchemaVersion, Transmission, database,
-                          note_means_pagero)
-from kassa.models import connection, schema
+from kassa.models import (
+    Article,
+    Company,
+    Customer,
+    CustomerCategory,
+    SchemaVersion,
+    Transmission,
+    connection,
+    database,
+    note_means_pagero,
+    schema,
+)
 
 
 def test_sqlite_runs_with_wal_foreign_keys_and_full_sync(db, isolated_data_dir):

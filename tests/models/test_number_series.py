@@ -57,8 +57,9 @@ def test_invoices_from_2_processes_on_sqlite(isolated_data_dir):
 
 
 def test_issued_invoices_are_immutable_on_postgresql_too(pg_db):
-    import peewee
     from decimal import Decimal
+
+    import peewee
 
     from kassa.invoicing import issue_invoice
     from kassa.money import LineInput

@@ -17,12 +17,12 @@ import pytest
 from kassa.invoicing import issue_invoice
 from kassa.models import Customer, CustomerCategory, Invoice, Transmission
 from kassa.money import LineInput
+from kassa.outbox.sender import Sender, SendPolicy
 from kassa.pagero.client import PageroClient, RetryPolicy
 from kassa.pagero.credentials import CredentialStore, TokenManager
 from kassa.pagero.oauth import OAuthClient
-from kassa.outbox.sender import SendPolicy, Sender
 from kassa.pagero.sandbox.server import SandboxServer
-from tests.factories import make_company
+from tests.factories import make_company, wait_until
 from tests.pagero.fixtures import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -135,13 +135,13 @@ def make_sender(backend, worker_id: str = "test-sender", **policy) -> Sender:
 
 def run_until(sender: Sender, done, timeout: float = 60.0) -> None:
     """Run the sender's rounds until ``done()``; fails the test on timeout."""
-    deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
-            states = {t.id: t.state for t in Transmission.select()}
-            raise AssertionError(f"not done within {timeout} s: {states}")
+
+    def one_round() -> None:
         if not sender.run_once():
             time.sleep(min(0.05, sender.seconds_until_due()))
+
+    wait_until(done, timeout, between=one_round,
+               message=lambda: f"not done within {timeout} s: { {t.id: t.state for t in Transmission.select()} }")
 
 
 def all_in(states: tuple[str, ...]):
@@ -159,6 +159,10 @@ def uploads_per_number(control: Control, settle: bool = True) -> dict[str, int]:
     if settle and sum(control.injected().get(kind, 0) for kind in ("slow",)):
         time.sleep(SLOW_SECONDS + 0.5)
     return control.files()["counts"]
+
+
+def _state_counts() -> dict[str, int]:
+    return dict(Counter(str(t.state) for t in Transmission.select()))
 
 
 def run_in_threads(senders: list[Sender], done, timeout: float = 120.0) -> None:
@@ -182,13 +186,9 @@ def run_in_threads(senders: list[Sender], done, timeout: float = 120.0) -> None:
     threads = [threading.Thread(target=work, args=(s,), daemon=True) for s in senders]
     for thread in threads:
         thread.start()
-    deadline = time.monotonic() + timeout
     try:
-        while not done() and not errors:
-            if time.monotonic() > deadline:
-                states = Counter(t.state for t in Transmission.select())
-                raise AssertionError(f"not done within {timeout} s: {dict(states)}")
-            time.sleep(0.1)
+        wait_until(lambda: done() or errors, timeout, interval=0.1,
+                   message=lambda: f"not done within {timeout} s: {_state_counts()}")
     finally:
         stop.set()
         for thread in threads:

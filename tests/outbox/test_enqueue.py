@@ -5,12 +5,10 @@ import threading
 
 import pytest
 
-from kassa.models import AuditEvent, Invoice, Transmission
-from kassa.models import TransmissionState
+from kassa.models import AuditEvent, Invoice, Transmission, TransmissionState
 from kassa.outbox.enqueue import RULES_MISSING_NOTE, SendBlocked, enqueue_invoice
 from kassa.outbox.summary import queue_summary
 from tests.outbox.fixtures import e_invoice_customer, issue_e_invoices, seller
-
 
 
 @pytest.fixture

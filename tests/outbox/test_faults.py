@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kassa.models import AuditEvent, Transmission
-from kassa.models import TransmissionState
+from kassa.models import AuditEvent, Transmission, TransmissionState
 from kassa.outbox.enqueue import enqueue_invoice
 from tests.outbox.fixtures import (
     all_in,
@@ -19,7 +18,6 @@ from tests.outbox.fixtures import (
     seller,
     uploads_per_number,
 )
-
 
 
 @pytest.fixture(autouse=True)

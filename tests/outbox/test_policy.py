@@ -1,9 +1,9 @@
 """The send queue's default timings against the Pagero client's own retries (exactly once)."""
 from __future__ import annotations
 
+from kassa.outbox.sender import SendPolicy
 from kassa.pagero.client import PageroClient
 from kassa.pagero.oauth import OAuthClient
-from kassa.outbox.sender import SendPolicy
 
 PROCESSING = 600  # what the grace allowed Pagero to make a document of a file before
 

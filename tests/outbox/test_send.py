@@ -5,14 +5,14 @@ import time
 
 import pytest
 
-from kassa.models import AuditEvent, InterestRequest, Transmission, utcnow
-from kassa.outbox.sender import Sender
-from kassa.pagero.client import PageroClient, RetryPolicy
-from kassa.models import TransmissionState
+from kassa.models import AuditEvent, InterestRequest, Transmission, TransmissionState, utcnow
 from kassa.outbox.actions import OutboxError, cancel, retry
 from kassa.outbox.enqueue import enqueue_invoice
 from kassa.outbox.interest import queue_interest
+from kassa.outbox.sender import Sender
 from kassa.outbox.summary import queue_summary
+from kassa.pagero.client import PageroClient, RetryPolicy
+from tests.factories import wait_until
 from tests.outbox.fixtures import (
     SLOW_SECONDS,
     all_in,
@@ -25,7 +25,6 @@ from tests.outbox.fixtures import (
     uploads_per_number,
 )
 from tests.pagero.fixtures import COMPANY_ID, free_port
-
 
 
 @pytest.fixture(autouse=True)
@@ -103,7 +102,8 @@ def test_awaiting_interaction_can_be_cancelled(db, connected, outbox_control):
     waiting, delivered = queue(2)
     outbox_control.script(str(waiting.invoice.number), "awaiting_interaction")
     sender = make_sender(connected)
-    run_until(sender, lambda: Transmission.get_by_id(waiting.id).state == TransmissionState.AWAITING_INTERACTION, timeout=30)
+    run_until(sender, lambda: Transmission.get_by_id(waiting.id).state == TransmissionState.AWAITING_INTERACTION,
+              timeout=30)
     run_until(sender, lambda: Transmission.get_by_id(delivered.id).state == TransmissionState.DELIVERED, timeout=30)
 
     cancel(waiting.id, client_factory(connected))
@@ -215,11 +215,8 @@ def test_interest_requests_queued_offline_are_sent_when_pagero_is_up(db, outbox_
     monkeypatch.setenv("KASSA_INTEREST_URL", online_url)  # Pagero reachable again
     sender.interest.client_factory = lambda: PageroClient(None)
     sender.interest.close()  # the next round makes a client that reaches Pagero
-    deadline = time.monotonic() + 10
-    while InterestRequest.get_by_id(request.id).state != "sent" and time.monotonic() < deadline:
-        sender.run_once()
-        time.sleep(0.05)
-    assert InterestRequest.get_by_id(request.id).state == "sent"
+    wait_until(lambda: InterestRequest.get_by_id(request.id).state == "sent", 10,
+               between=lambda: (sender.run_once(), time.sleep(0.05)))
     (received,) = outbox_control.interest()
     assert received["companyName"] == "Hörnbutiken AB" and received["email"] == "anna@hornbutiken.se"
     assert "unknown transmission state" not in caplog.text  # a form's states are its own, not a transmission's

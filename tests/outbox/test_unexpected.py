@@ -1,6 +1,5 @@
 """An unexpected fault while sending is said where a person looks, not only in the log."""
-from kassa.models import Transmission
-from kassa.models import TransmissionState
+from kassa.models import Transmission, TransmissionState
 from kassa.outbox.enqueue import enqueue_invoice
 from kassa.outbox.sender import Sender
 from tests.outbox.fixtures import fast_policy, issue_e_invoices, seller

@@ -1,28 +1,18 @@
 """The Pagero client against the stand-in: the calls, 401 → refresh, retries, and the three kinds of failure."""
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from kassa.pagero.answers import UnexpectedAnswer
 from kassa.pagero.client import PageroClient, RetryPolicy
-
-pytest.register_assert_rewrite("tests.pagero.fixtures")
-from kassa.pagero.errors import (  # noqa: E402
+from kassa.pagero.errors import (
     NeedsAttentionError,
     NotConnectedError,
     OutcomeUnknownError,
     TransientError,
 )
-from tests.pagero.fixtures import COMPANY_ID, free_port, ubl_invoice  # noqa: E402
-
-
-def wait_until(condition, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
+from tests.factories import wait_until
+from tests.pagero.fixtures import COMPANY_ID, free_port, ubl_invoice
 
 
 class Sleeps(list):

@@ -10,12 +10,9 @@ import requests
 from keyring.backends import chainer, fail
 
 from kassa.pagero.credentials import SERVICE, CredentialStore, TokenManager, token_manager, usable_keyring
+from kassa.pagero.errors import KeyringUnavailableError, NotConnectedError
 from kassa.pagero.oauth import TokenSet
-
-pytest.register_assert_rewrite("tests.pagero.fixtures")
-from kassa.pagero.errors import KeyringUnavailableError, NotConnectedError  # noqa: E402
-from tests.pagero.fixtures import CLIENT_ID, CLIENT_SECRET, COMPANY_ID, login_tokens  # noqa: E402
-
+from tests.pagero.fixtures import CLIENT_ID, CLIENT_SECRET, COMPANY_ID, login_tokens
 
 
 def files_containing(root, *secrets: str) -> list[str]:

@@ -9,17 +9,9 @@ import urllib.parse
 import pytest
 import requests
 
+from kassa.pagero.errors import AuthorizationCancelled, AuthorizationTimeout, OAuthError
 from kassa.pagero.oauth import SUCCESS_TEXT, OAuthClient, pkce_challenge, pkce_pair
-
-pytest.register_assert_rewrite("tests.pagero.fixtures")
-from kassa.pagero.errors import AuthorizationCancelled, AuthorizationTimeout, OAuthError  # noqa: E402
-from tests.pagero.fixtures import (  # noqa: E402
-    CLIENT_SECRET,
-    COMPANY_ID,
-    Browser,
-    connect_in_background,
-)
-
+from tests.pagero.fixtures import CLIENT_SECRET, COMPANY_ID, Browser, connect_in_background
 
 
 def code_for(oauth: OAuthClient, challenge: str, state: str = "st") -> str:

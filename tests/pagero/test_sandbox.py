@@ -11,8 +11,7 @@ import requests
 
 from kassa.pagero.oauth import pkce_pair
 from kassa.pagero.sandbox.server import SandboxServer
-pytest.register_assert_rewrite("tests.pagero.fixtures")
-from tests.pagero.fixtures import (  # noqa: E402
+from tests.pagero.fixtures import (
     CLIENT_ID,
     CLIENT_SECRET,
     COMPANY_ID,
@@ -23,7 +22,6 @@ from tests.pagero.fixtures import (  # noqa: E402
     sandbox_config,
     ubl_invoice,
 )
-
 
 
 def authorize_url(base: str, redirect_port: int, **overrides: str) -> str:

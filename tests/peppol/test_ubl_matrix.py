@@ -28,7 +28,7 @@ class Case:
 
 
 def lines_of(*specs):
-    return [dict(zip(("description", "quantity", "price", "rate"), spec)) for spec in specs]
+    return [dict(zip(("description", "quantity", "price", "rate"), spec, strict=False)) for spec in specs]
 
 
 CASES = {

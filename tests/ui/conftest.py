@@ -1,17 +1,13 @@
-"""Fixtures for the windows: a shop with articles and customers, the till window, and helpers
-that find the dialogs a window opens and type into them as a cashier would."""
+"""Fixtures for the windows: a shop with articles and customers, the till window, and waiting for the
+worker threads. The helpers that drive the windows are in tests/factories.py."""
 from __future__ import annotations
 
-import subprocess
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
 
-COFFEE = "7310865004703"  # Kaffe 54,90 incl. 12 %
-MUG = "7350053850019"  # Mugg 79,00 incl. 25 %
+from tests.factories import COFFEE, MUG, close_all_dialogs, vat_group
 
 
 @pytest.fixture
@@ -22,10 +18,11 @@ def shop(company):
 
     articles = SimpleNamespace(
         coffee=Article.create(number="100", barcode=COFFEE, name="Kaffe Mellanrost 450 g",
-                              price=Decimal("54.90"), vat_rate=12),
-        mug=Article.create(number="200", barcode=MUG, name="Mugg vit", price=Decimal("79.00"), vat_rate=25),
+                              price=Decimal("54.90"), vat_group=vat_group(12)),
+        mug=Article.create(number="200", barcode=MUG, name="Mugg vit", price=Decimal("79.00"),
+                           vat_group=vat_group(25)),
         service=Article.create(number="300", name="Montering", price=Decimal("400.00"), price_includes_vat=False,
-                               vat_rate=25, unit="HUR"),
+                               vat_group=vat_group(25), unit="HUR"),
     )
     categories = SimpleNamespace(
         e_invoice=CustomerCategory.create(name="e-fakturakund", note="Extra: Pagero"),
@@ -68,45 +65,17 @@ def window(qtbot, shop):
     close_all_dialogs()
 
 
-def top_level(object_name: str | None = None, cls: type | None = None) -> QWidget | None:
-    """The visible top-level window with this object name (or class), if one is open."""
-    for widget in QApplication.topLevelWidgets():
-        if not widget.isVisible():
-            continue
-        if object_name is not None and widget.objectName() != object_name:
-            continue
-        if cls is not None and not isinstance(widget, cls):
-            continue
-        return widget
-    return None
+@pytest.fixture
+def pagero_category(db):
+    from kassa.models import CustomerCategory
+
+    return CustomerCategory.create(name="e-fakturakund", note="pagero")
 
 
-def wait_for_window(qtbot, object_name: str | None = None, cls: type | None = None, timeout: int = 5000):
-    found = []
+@pytest.fixture
+def background_done(qtbot):
+    """Wait for the worker threads at the end, so no job outlives its database."""
+    yield
+    from kassa.ui.workers import wait_for_background
 
-    def check() -> bool:
-        widget = top_level(object_name, cls)
-        if widget is not None:
-            found.append(widget)
-        return widget is not None
-
-    qtbot.waitUntil(check, timeout=timeout)
-    return found[-1]
-
-
-def close_all_dialogs() -> None:
-    for widget in QApplication.topLevelWidgets():
-        if widget.isVisible() and widget.isWindow() and widget.objectName() != "mainWindow":
-            widget.close()
-
-
-def type_and_enter(qtbot, widget, text: str) -> None:
-    """What a barcode scanner or a cashier does: the characters, then Enter."""
-    qtbot.keyClicks(widget, text)
-    qtbot.keyClick(widget, Qt.Key.Key_Return)
-
-
-def pdf_text(path) -> str:
-    """The text of a PDF as a reader sees it (poppler's pdftotext)."""
-    result = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True)
-    return result.stdout
+    wait_for_background(10_000)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from kassa.models import Article
 from kassa.ui.articles import ArticleDialog, ArticleRegisterDialog
-from tests.ui.fixtures_registers import QT_NOISE, background_done, type_into  # noqa: F401
+from tests.factories import QT_NOISE, type_into, vat_group
 
 pytestmark = QT_NOISE
 
@@ -34,7 +34,7 @@ def test_bad_ean_refused_then_saved(qtbot, register):
     type_into(qtbot, editor.name_edit, "Konsultarbete")
     type_into(qtbot, editor.price_edit, "1 250,5")
     editor.vat_combo.setFocus()
-    qtbot.keyClicks(editor.vat_combo, "12")
+    qtbot.keyClicks(editor.vat_combo, "Rest")  # Restaurang, catering och hotell (12 %)
     editor.unit_combo.setFocus()
     qtbot.keyClicks(editor.unit_combo, "tim")
     qtbot.keyClick(editor.incl_vat_check, Qt.Key.Key_Space)  # the price is without VAT
@@ -46,8 +46,8 @@ def test_bad_ean_refused_then_saved(qtbot, register):
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     article = Article.get()
     assert (article.number, article.barcode, article.name, article.price, article.price_includes_vat,
-            article.vat_rate, article.unit) == ("1", "7310865004703", "Konsultarbete", Decimal("1250.50"), False,
-                                                12, "HUR")
+            article.vat_group.key, article.unit) == ("1", "7310865004703", "Konsultarbete", Decimal("1250.50"),
+                                                     False, "restaurant", "HUR")
     assert column(register, 2) == ["Konsultarbete"]
     assert column(register, 6) == ["tim"]
 
@@ -78,7 +78,7 @@ def test_price_and_duplicates_refused(qtbot, db):
 
 def test_search_by_barcode_name_and_deactivate(qtbot, register):
     Article.create(number="100", barcode="7310865004703", name="Kaffe mellanrost", price=Decimal("49.90"))
-    Article.create(number="200", name="Te", price=Decimal("29.00"), vat_rate=12)
+    Article.create(number="200", name="Te", price=Decimal("29.00"), vat_group=vat_group(12))
     register.refresh()
     assert column(register, 2) == ["Kaffe mellanrost", "Te"]
     qtbot.keyClicks(register.search_edit, "7310865004703")  # as a scanner types it

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from kassa.models import CustomerCategory
 from kassa.ui.categories import PAGERO_OFF_TEXT, PAGERO_ON_TEXT, CategoryEditorDialog
-from tests.ui.fixtures_registers import QT_NOISE, type_into, type_text
+from tests.factories import QT_NOISE, type_into, type_text
 
 pytestmark = QT_NOISE
 

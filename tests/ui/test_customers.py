@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer
 from kassa.models import Customer, CustomerCategory
 from kassa.ui.customers import E_INVOICE_TEXT, CustomerDialog, CustomerRegisterDialog
 from kassa.ui.register_model import BATCH
-from tests.ui.fixtures_registers import QT_NOISE, background_done, pagero_category, type_into, type_text  # noqa: F401
+from tests.factories import QT_NOISE, type_into
 
 pytestmark = QT_NOISE
 
@@ -168,3 +168,29 @@ def test_enter_on_a_row_opens_it_for_editing(qtbot, register):
     type_into(qtbot, editor.phone_edit, "031-22 33 44")
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert Customer.get(Customer.number == 7).phone == "031-22 33 44"
+
+
+def test_foreign_buyer_with_its_country_scheme_and_export(qtbot, register, pagero_category):
+    """A Norwegian buyer: org. no. checked as Norwegian (0192), VAT number NO…MVA, invoices as export (G)."""
+    qtbot.mouseClick(register.new_button, Qt.MouseButton.LeftButton)
+    editor = register.editor
+    type_into(qtbot, editor.name_edit, "Bergen Import AS")
+    type_into(qtbot, editor.country_edit, "NO")
+    type_into(qtbot, editor.org_edit, "974760674")
+    assert "inte ett giltigt norskt organisationsnummer" in editor.org_edit.error_text()
+    type_into(qtbot, editor.org_edit, "974760673")
+    assert editor.org_edit.error_text() == ""
+    type_into(qtbot, editor.vat_edit, "NO974760673")
+    assert "NO + 9 siffror + MVA" in editor.vat_edit.error_text()
+    type_into(qtbot, editor.vat_edit, "NO974760673MVA")
+    editor.treatment_combo.setFocus()
+    qtbot.keyClicks(editor.treatment_combo, "Export")
+    type_into(qtbot, editor.street_edit, "Bryggen 1")
+    type_into(qtbot, editor.postal_edit, "5003")
+    type_into(qtbot, editor.city_edit, "Bergen")
+    type_into(qtbot, editor.reference_edit, "Ola")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    customer = Customer.get(Customer.name == "Bergen Import AS")
+    assert (customer.country, customer.org_number, customer.vat_number, customer.vat_treatment) == (
+        "NO", "974760673", "NO974760673MVA", "G")
+    assert customer.peppol_endpoint == ("0192", "974760673")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from PySide6.QtCore import Qt
 
 from kassa.models import Article, Customer, CustomerCategory, Invoice, Transmission
@@ -23,9 +22,18 @@ from kassa.ui.einvoices import EInvoiceStatusDialog
 from kassa.ui.invoices import E_INVOICE_QUEUED, InvoiceDialog
 from kassa.ui.main_window import MainWindow
 from kassa.ui.workers import wait_for_background
+from tests.factories import (
+    COFFEE,
+    MUG,
+    QT_NOISE,
+    close_all_dialogs,
+    transmission_state_shown,
+    type_and_enter,
+    type_into,
+    type_text,
+    wait_for_window,
+)
 from tests.outbox.fixtures import client_factory, fast_policy, seller
-from tests.ui.conftest import COFFEE, MUG, close_all_dialogs, type_and_enter, wait_for_window
-from tests.ui.fixtures_registers import QT_NOISE, type_into, type_text
 from tests.ui.test_invoices import FakePrintDialog
 
 pytestmark = QT_NOISE
@@ -107,19 +115,11 @@ def create_article(qtbot, register, barcode: str, name: str, price: str, vat: st
 def create_articles(qtbot, window) -> None:
     trigger(window, "articlesAction")
     register = wait_for_window(qtbot, cls=ArticleRegisterDialog)
-    create_article(qtbot, register, COFFEE, "Kaffe Mellanrost 450 g", "54,90", "12")
-    create_article(qtbot, register, MUG, "Mugg vit", "79", "25")
+    create_article(qtbot, register, COFFEE, "Kaffe Mellanrost 450 g", "54,90", "Livs")  # food: the dated rate
+    create_article(qtbot, register, MUG, "Mugg vit", "79", "Stan")
     click(qtbot, register.close_button)  # the till reloads its article index
-    assert sorted((a.barcode, a.price, a.vat_rate) for a in Article.select()) == [
-        (COFFEE, Decimal("54.90"), 12), (MUG, Decimal("79.00"), 25)]
-
-
-def transmission_state_shown(view: EInvoiceStatusDialog, number: int) -> str | None:
-    model = view.model
-    for row in range(model.rowCount()):
-        if model.data(model.index(row, 0)) == str(number):
-            return model.data(model.index(row, 2))
-    return None
+    assert sorted((a.barcode, a.price, a.vat_group.key) for a in Article.select()) == [
+        (COFFEE, Decimal("54.90"), "food"), (MUG, Decimal("79.00"), "standard")]
 
 
 def test_e_invoice_from_new_category_to_delivered(qtbot, db, outbox_control, connected, monkeypatch, tmp_path):

@@ -12,7 +12,7 @@ from kassa.models import Customer, CustomerCategory, Transmission, utcnow
 from kassa.money import LineInput
 from kassa.outbox.interest import queue_interest
 from kassa.ui.einvoices import EInvoiceStatusDialog, QueueIndicator
-from tests.ui.fixtures_registers import QT_NOISE, background_done  # noqa: F401
+from tests.factories import QT_NOISE
 
 pytestmark = QT_NOISE
 

@@ -12,7 +12,7 @@ from kassa.models import AuditEvent, Invoice, InvoiceLine, Transmission
 from kassa.till import Cart
 from kassa.ui import invoices as invoices_ui
 from kassa.ui.invoices import InvoiceDialog, InvoiceListDialog
-from tests.ui.conftest import COFFEE, MUG, pdf_text, type_and_enter, wait_for_window
+from tests.factories import COFFEE, MUG, pdf_text, type_and_enter, wait_for_window
 
 
 def issue(customer, *codes, **kwargs) -> Invoice:

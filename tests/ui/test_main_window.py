@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialogButtonBox, QFileDialog
 
 from kassa.models import Invoice, Payment, Sale
-from tests.ui.conftest import COFFEE, MUG, pdf_text, top_level, type_and_enter, wait_for_window
+from tests.factories import COFFEE, MUG, pdf_text, top_level, type_and_enter, wait_for_window
 
 
 def scan(qtbot, window, code: str) -> None:

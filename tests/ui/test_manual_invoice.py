@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from kassa.models import Invoice, Sale, Transmission
 from kassa.ui.manual_invoice import ManualInvoiceDialog
-from tests.ui.conftest import type_and_enter, wait_for_window
+from tests.factories import type_and_enter, wait_for_window
 
 
 def open_manual(qtbot) -> ManualInvoiceDialog:
@@ -23,12 +23,15 @@ def choose(qtbot, dialog, text: str) -> None:
     qtbot.waitUntil(lambda: dialog.customer is not None)
 
 
-def add_line(qtbot, dialog, description: str, quantity: str, price: str, unit: str = "st", vat: str = "25 %"):
+def add_line(qtbot, dialog, description: str, quantity: str, price: str, unit: str = "st",
+             vat: str = "Standard (25 %)", discount: str = ""):
     qtbot.keyClicks(dialog.description, description)
     dialog.quantity.selectAll()
     qtbot.keyClicks(dialog.quantity, quantity)
     dialog.unit.setCurrentText(unit)
-    dialog.vat.setCurrentText(vat)
+    dialog.vat.setCurrentIndex(next(i for i in range(dialog.vat.count()) if dialog.vat.itemText(i).startswith(vat)))
+    if discount:
+        qtbot.keyClicks(dialog.discount, discount)
     type_and_enter(qtbot, dialog.price, price)
 
 
@@ -39,7 +42,7 @@ def test_manual_invoice_with_prices_including_vat(qtbot, shop):
     choose(qtbot, dialog, "Karin")
     assert "Priser anges inklusive moms" in dialog.vat_mode.text()
     add_line(qtbot, dialog, "Konsulttimme", "2", "1250", unit="tim")
-    add_line(qtbot, dialog, "Kurslitteratur", "1", "106", vat="6 %")
+    add_line(qtbot, dialog, "Kurslitteratur", "1", "106", vat="Böcker")
     assert dialog.table.rowCount() == 2
     assert dialog.table.item(0, 5).text() == "2\u00a0000,00"  # 2 × 1 250 incl. 25 % = 2 000 excl.
     assert "Summa: 2\u00a0606,00 kr" in dialog.totals_label.text()
@@ -97,6 +100,7 @@ def test_manual_invoice_to_e_invoice_customer_uses_the_same_print_path(qtbot, sh
     qtbot.waitUntil(lambda: "Fakturan är inte skapad" in dialog.message.text())
     assert "referens" in dialog.message.text().lower()
     assert Invoice.select().count() == 0
+    qtbot.waitUntil(dialog.create_button.isEnabled)  # the worker has finished
     qtbot.keyClicks(dialog.reference, "Order 77")
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     view = wait_for_window(qtbot, "invoiceDialog")
@@ -104,3 +108,35 @@ def test_manual_invoice_to_e_invoice_customer_uses_the_same_print_path(qtbot, sh
     qtbot.waitUntil(lambda: "Fakturan skickas som e-faktura via Pagero" in view.message.text(), timeout=30_000)
     assert Transmission.get().invoice_id == Invoice.get().id
     view.close()
+
+
+def test_manual_invoice_in_euro_to_an_eu_company(qtbot, shop):
+    """Intra-EU supply in EUR: a discount over 100 % and a missing exchange rate are refused at their fields."""
+    from kassa.models import Customer
+
+    Customer.create(number=2001, name="Berliner Handel GmbH", country="DE", vat_number="DE136695976",
+                    vat_treatment="K", street="Friedrichstraße 10", postal_code="10117", city="Berlin",
+                    reference="Frau Schmidt")
+    dialog = open_manual(qtbot)
+    choose(qtbot, dialog, "Berliner")
+    add_line(qtbot, dialog, "Termos", "10", "20", discount="150")
+    assert "Rabatt kan inte vara större än 100" in dialog.message.text()
+    assert dialog.discount.hasFocus() and dialog.table.rowCount() == 0
+    dialog.discount.clear()
+    qtbot.keyClicks(dialog.discount, "10")
+    type_and_enter(qtbot, dialog.discount, "")  # Enter: the line as entered, 20 EUR less 10 %
+    assert dialog.table.rowCount() == 1
+    dialog.currency.setCurrentText("EUR")
+    assert dialog.rate.isVisible()
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Ange växelkursen" in dialog.message.text())
+    assert dialog.rate.hasFocus() and Invoice.select().count() == 0
+    qtbot.waitUntil(dialog.create_button.isEnabled)
+    qtbot.keyClicks(dialog.rate, "11,4523")
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    wait_for_window(qtbot, "invoiceDialog").close()
+    invoice = Invoice.get()
+    assert (invoice.currency, invoice.exchange_rate, invoice.tax_total, invoice.tax_total_sek) == (
+        "EUR", Decimal("11.452300"), Decimal("0.00"), Decimal("0.00"))
+    assert [(line.vat_category, line.vat_rate, line.line_amount) for line in invoice.item_lines] == [
+        ("K", 0, Decimal("180.00"))]

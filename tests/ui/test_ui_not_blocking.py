@@ -13,19 +13,16 @@ import pytest
 from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer
 
 from kassa.models import Transmission
-from kassa.peppol.rules import pack as rule_pack
-from kassa.peppol.rules.pack import get_rule_pack
 from kassa.outbox.background import BackgroundSender
 from kassa.outbox.enqueue import enqueue_invoice
+from kassa.peppol.rules import pack as rule_pack
+from kassa.peppol.rules.pack import get_rule_pack
 from kassa.ui.einvoices import EInvoiceStatusDialog, QueueIndicator
 from kassa.ui.invoices import E_INVOICE_QUEUED, InvoiceDialog
 from kassa.ui.main_window import MainWindow
 from kassa.ui.workers import wait_for_background
-from tests.factories import NO_PACK_REASON, rule_pack_dir
+from tests.factories import NO_PACK_REASON, QT_NOISE, close_all_dialogs, rule_pack_dir, transmission_state_shown
 from tests.outbox.fixtures import client_factory, fast_policy, issue_e_invoices, seller
-from tests.ui.conftest import close_all_dialogs
-from tests.ui.fixtures_registers import QT_NOISE
-from tests.ui.test_einvoice_flow import transmission_state_shown
 
 pytestmark = QT_NOISE
 
@@ -99,7 +96,8 @@ def test_event_loop_turns_while_the_stand_in_answers_slowly(qtbot, db, outbox_co
         counter.start()
         started = time.monotonic()
         sender.start()
-        qtbot.waitUntil(lambda: transmission_state_shown(view, invoice.number) == "Levererad till köparen", timeout=60_000)
+        qtbot.waitUntil(lambda: transmission_state_shown(view, invoice.number) == "Levererad till köparen",
+                        timeout=60_000)
         elapsed = counter.stop()
         sending = time.monotonic() - started
     finally:

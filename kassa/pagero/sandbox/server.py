@@ -47,6 +47,7 @@ In tests: ``with SandboxServer(config={...}, control=True) as sandbox: sandbox.u
 from __future__ import annotations
 
 import base64
+import email.message
 import email.parser
 import email.policy
 import html
@@ -57,8 +58,9 @@ import socket
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 from stdnum.se import orgnr
 
@@ -89,8 +91,10 @@ _LOGIN_PAGE = """<!DOCTYPE html>
 input{{width:100%}}.fel{{color:#a00}}</style></head>
 <body><h1>Pagero Online</h1><p>{company}</p>{error}
 <form method="post" action="/oauth/v2/oauth-authorize">{hidden}
-<label for="username">Användarnamn</label><input id="username" name="username" autocomplete="username" value="{username}">
-<label for="password">Lösenord</label><input id="password" name="password" type="password" autocomplete="current-password">
+<label for="username">Användarnamn</label>
+<input id="username" name="username" autocomplete="username" value="{username}">
+<label for="password">Lösenord</label>
+<input id="password" name="password" type="password" autocomplete="current-password">
 <p><button type="submit">Logga in</button></p></form>
 <p><a href="/oauth/v2/forgot-password">Glömt ditt lösenord?</a></p></body></html>"""
 
@@ -113,7 +117,7 @@ class _Stop(Exception):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body are separate writes; no 40 ms stalls
-    server: "_Server"
+    server: _Server
 
     # -- plumbing ---------------------------------------------------------------------
 
@@ -254,7 +258,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server.state.bearer(auth[7:].strip())["company_id"]
 
     def _base_url(self) -> str:
-        return f"http://{self.headers.get('Host') or '%s:%d' % self.server.server_address[:2]}"
+        return f"http://{self.headers.get('Host') or _host_port(self.server.server_address)}"
 
     # -- SSO --------------------------------------------------------------------------
 
@@ -487,6 +491,11 @@ _ROUTES = [
 ]
 
 
+def _host_port(address: tuple[str | bytes, int] | Any) -> str:
+    host, port = address[:2]
+    return f"{host.decode() if isinstance(host, bytes) else host}:{port}"
+
+
 def _with_query(url: str, **params: str | None) -> str:
     query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
     return f"{url}{'&' if '?' in url else '?'}{query}"
@@ -501,13 +510,17 @@ def _parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], st
     if not message.is_multipart():
         raise ApiFailure(400, "The multipart body could not be read.")
     fields: dict[str, str] = {}
-    filename = payload = None
+    filename: str | None = None
+    payload: bytes | None = None
     for part in message.get_payload():
+        if not isinstance(part, email.message.Message):
+            continue
         name = part.get_param("name", header="content-disposition")
-        data = part.get_payload(decode=True) or b""
+        data = part.get_payload(decode=True)
+        data = data if isinstance(data, bytes) else b""
         if name == "payload":
             filename, payload = part.get_filename(), data
-        elif name:
+        elif isinstance(name, str) and name:
             fields[name] = data.decode(part.get_content_charset() or "utf-8").strip()
     return fields, filename, payload
 
@@ -536,14 +549,13 @@ class SandboxServer:
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{_host_port(self._server.server_address)}"
 
     @property
     def config(self) -> dict:
         return self.state.config
 
-    def start(self) -> "SandboxServer":
+    def start(self) -> SandboxServer:
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="kassa-sandbox", daemon=True)
         self._thread.start()
@@ -559,7 +571,7 @@ class SandboxServer:
         if self._thread:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> "SandboxServer":
+    def __enter__(self) -> SandboxServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -128,7 +128,7 @@ def read_ubl(xml_bytes: bytes) -> dict:
     root = ET.fromstring(xml_bytes)
     kind = root.tag.rsplit("}", 1)[-1]
 
-    def text(path: str, node=root) -> str | None:
+    def text(path: str, node: ET.Element = root) -> str | None:
         found = node.find(path, _NS)
         return found.text.strip() if found is not None and found.text else None
 
@@ -642,7 +642,8 @@ class SandboxState:
     def uploaded_files(self) -> dict:
         with self.lock:
             self.advance()
-            items, counts = [], {}
+            items: list[dict] = []
+            counts: dict[str, int] = {}
             for f in self.data["files"].values():
                 part = self.data["parts"][f["partId"]]
                 items.append({k: f[k] for k in ("id", "companyId", "documentType", "sendMode", "senderReference",

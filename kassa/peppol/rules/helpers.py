@@ -18,7 +18,9 @@ import select
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from kassa import config
 from kassa.peppol.rules.errors import RulePackError
@@ -26,6 +28,8 @@ from kassa.peppol.rules.parts import PART_TITLES
 from kassa.peppol.rules.protocol import HEADER, frame
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 READY_TIMEOUT = 300.0  # seconds for a helper to start and compile (about 1 s idle; 4 s seen at load 7)
 ANSWER_TIMEOUT = 120.0  # seconds for one document's transform (tens of ms)
@@ -125,6 +129,8 @@ class Worker:
         return self.seconds
 
     def send(self, payload: bytes) -> None:
+        if self.process is None or self.process.stdin is None:
+            raise WorkerGone("not started")
         try:
             _write_all(self.process.stdin.fileno(), frame(payload))
         except OSError as exc:  # BrokenPipeError: it died
@@ -143,6 +149,8 @@ class Worker:
         return svrl
 
     def _receive(self, timeout: float) -> dict:
+        if self.process is None or self.process.stdout is None:
+            raise WorkerGone("not started")
         fd = self.process.stdout.fileno()
         deadline = time.monotonic() + timeout
         (size,) = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
@@ -170,7 +178,8 @@ class Worker:
             return
         for pipe in (process.stdin, process.stdout):
             try:
-                pipe.close()
+                if pipe is not None:
+                    pipe.close()
             except OSError:
                 pass
         try:
@@ -238,9 +247,9 @@ class WorkerPool:
             seconds.update(self._with_restart(worker, lambda w: w.wait_ready()))
         return seconds
 
-    def run(self, document: bytes, meanwhile) -> dict:
+    def run(self, document: bytes, meanwhile: Callable[[], Any]) -> dict[str, Any]:
         """Each helper's SVRL for ``document`` (kind -> text), and ``meanwhile()``'s result as '_parent'."""
-        sent = {}
+        sent: dict[Worker, WorkerGone | None] = {}
         for worker in self.workers.values():
             try:
                 worker.send(document)
@@ -257,11 +266,16 @@ class WorkerPool:
                 except WorkerGone as exc:
                     problem = exc
             log.warning("rule helper %s failed (%s, %s); restarting it", worker.kinds, problem, worker.describe_exit())
-            result.update(self._with_restart(worker, lambda w: (w.send(document), w.receive())[1], first=problem))
+
+            def send_again(w: Worker) -> dict[str, str]:
+                w.send(document)
+                return w.receive()
+
+            result.update(self._with_restart(worker, send_again, first=problem))
         self.last_used = time.monotonic()
         return result
 
-    def _with_restart(self, worker: Worker, action, first: WorkerGone | None = None):
+    def _with_restart(self, worker: Worker, action: Callable[[Worker], T], first: WorkerGone | None = None) -> T:
         """``action(worker)``; if the helper is gone, restart it once and try again."""
         if first is None:
             try:

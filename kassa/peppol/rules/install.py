@@ -32,7 +32,8 @@ def install_rule_pack(source: Path) -> RulePack:
             _safe_extract(source, unpacked)
             source_root = _pack_root(unpacked)
         elif source.exists():
-            raise RulePackError(f"{source} är varken en mapp eller en zip-fil. Ange mappen eller zip-filen med regelpaketet.")
+            raise RulePackError(f"{source} är varken en mapp eller en zip-fil. "
+                                "Ange mappen eller zip-filen med regelpaketet.")
         else:
             raise RulePackError(f"{source} finns inte. Ange mappen eller zip-filen med regelpaketet.")
 
@@ -96,7 +97,8 @@ def _safe_extract(archive: Path, dest: Path) -> None:
                 # Refuse paths that would land outside the staging directory.
                 resolved = (dest / name).resolve()
                 if not resolved.is_relative_to(dest.resolve()):
-                    raise RulePackError(f"Zip-filen {archive} innehåller en otillåten sökväg ({name}). Inget installerades.")
+                    raise RulePackError(f"Zip-filen {archive} innehåller en otillåten sökväg ({name}). "
+                                        "Inget installerades.")
             zf.extractall(dest)
     except zipfile.BadZipFile as exc:
         raise RulePackError(f"Zip-filen {archive} är skadad ({exc}). Inget installerades.") from None

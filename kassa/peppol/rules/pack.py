@@ -12,6 +12,7 @@ import time
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -51,7 +52,7 @@ class RulePack:
     peppol_xslt: Path
     engine: str = "worker"
     _schemas: dict[str, etree.XMLSchema] | None = field(default=None, repr=False)
-    _inline: dict[str, object] | None = field(default=None, repr=False)  # kind -> PyXsltExecutable
+    _inline: dict[str, Any] | None = field(default=None, repr=False)  # kind -> saxonche PyXsltExecutable
     _workers: WorkerPool | None = field(default=None, repr=False)
     _seconds: dict[str, float] = field(default_factory=dict, repr=False)
     _idle_watch: threading.Thread | None = field(default=None, repr=False)
@@ -83,7 +84,7 @@ class RulePack:
                 )
             version, folder = parts[kind][0]  # the newest release of each kind
             found = [one_file(folder, p) for p in patterns]
-            missing = [p for p, f in zip(patterns, found) if f is None]
+            missing = [p for p, f in zip(patterns, found, strict=True) if f is None]
             if missing:
                 raise RulePackError(
                     f"Regelpaketet i {root} är ofullständigt: {', '.join(missing)} saknas i {folder.name}. "
@@ -158,6 +159,7 @@ class RulePack:
             self._schemas = {**(self._schemas or {}), **_compile_schemas(missing, self.folders["ubl"])}
             self._seconds["xsd"] = time.perf_counter() - start
         if self.engine == "worker":
+            assert self._workers is not None  # started above
             self._seconds.update(self._workers.wait_ready())
         elif self._inline is None:
             processor = saxon_processor()
@@ -197,10 +199,12 @@ class RulePack:
             assert self._schemas is not None
             schema = self._schemas[namespace]
             if self.engine == "worker":
+                assert self._workers is not None
                 svrl = self._workers.run(text.encode("utf-8"), lambda: _schema_findings(schema, tree))
                 xsd_findings = svrl.pop("_parent")
             else:
                 xsd_findings = _schema_findings(schema, tree)
+                assert self._inline is not None
                 with SAXON_LOCK:
                     node = saxon_processor().parse_xml(xml_text=text)
                     svrl = {kind: ex.transform_to_string(xdm_node=node) for kind, ex in self._inline.items()}
@@ -257,10 +261,8 @@ def _compile_schemas(files: dict[str, Path], folder: Path) -> dict[str, etree.XM
 def _schema_findings(schema: etree.XMLSchema, tree: etree._ElementTree) -> list[Finding]:
     if schema.validate(tree):
         return []
-    return [xsd_finding(f"{e.path} (rad {e.line})", e.message) for e in schema.error_log]
-
-
-# The inline engine: the process's one Saxon processor keeps per-run state, so one inline
+    errors = schema.error_log  # an lxml _ErrorLog: iterable, though lxml-stubs does not say so
+    return [xsd_finding(f"{e.path} (rad {e.line})", e.message) for e in errors]  # type: ignore[attr-defined]
 
 
 _PARSERS = threading.local()  # an lxml parser must not be used by two threads at once
@@ -280,7 +282,7 @@ def _parse(xml: bytes) -> etree._ElementTree:
         tree = etree.ElementTree(etree.fromstring(xml, _parser()))
     except etree.XMLSyntaxError as exc:
         raise DocumentError(f"Filen är inte giltig XML: {exc}") from None
-    if tree.docinfo.doctype:
+    if tree.docinfo.doctype:  # type: ignore[attr-defined]  # (missing from lxml-stubs)
         # A DOCTYPE could make Saxon read other files; UBL documents never carry one.
         raise DocumentError("Filen innehåller en DOCTYPE-deklaration, vilket en UBL-faktura inte får ha.")
     return tree

@@ -34,12 +34,14 @@ RULE_TEXTS_SV: dict[str, str] = {
     # Sums and VAT (EN 16931). A cashier cannot cause these; the builder can.
     "BR-CO-10": "Fakturans radsumma stämmer inte med summan av radbeloppen. " + _BUILDER_FAULT,
     "BR-CO-11": "Summan av rabatter på fakturanivå stämmer inte med rabatterna. " + _BUILDER_FAULT,
-    "BR-CO-12": "Summan av avgifter på fakturanivå (t.ex. fakturaavgift) stämmer inte med avgifterna. " + _BUILDER_FAULT,
+    "BR-CO-12": "Summan av avgifter på fakturanivå (t.ex. fakturaavgift) stämmer inte med avgifterna. "
+    + _BUILDER_FAULT,
     "BR-CO-13": "Beloppet exklusive moms stämmer inte med raderna, rabatterna och avgifterna. " + _BUILDER_FAULT,
     "BR-CO-14": "Fakturans totala moms stämmer inte med summan av momsen per momssats. " + _BUILDER_FAULT,
     "BR-CO-15": "Beloppet inklusive moms är inte beloppet exklusive moms plus momsen. " + _BUILDER_FAULT,
     "BR-CO-16": "Belopp att betala stämmer inte med totalen, redan betalt och öresavrundningen. " + _BUILDER_FAULT,
-    "BR-CO-17": "Momsbeloppet för en momssats är inte underlaget gånger satsen, avrundat till hela ören. " + _BUILDER_FAULT,
+    "BR-CO-17": "Momsbeloppet för en momssats är inte underlaget gånger satsen, avrundat till hela ören. "
+    + _BUILDER_FAULT,
     "BR-CO-18": "Fakturan saknar momsspecifikation. " + _BUILDER_FAULT,
     "BR-CO-25": "När det finns ett belopp att betala måste förfallodag eller betalningsvillkor anges. "
     "Kontrollera betalningsvillkoren på fakturan eller kunden.",
@@ -50,15 +52,19 @@ RULE_TEXTS_SV: dict[str, str] = {
     "BR-E-10": "Momsfri försäljning (momskategori E) måste ange skälet till att moms inte tas ut.",
     "BR-CL-23": "En radenhet (t.ex. st, tim, kg) har ingen giltig kod enligt UN/ECE rek. 20. "
     "Kontrollera enheten på artikeln.",
-    "BR-CL-25": "Den elektroniska adressens typ är okänd; den ska t.ex. vara 0007 (organisationsnummer) eller 0088 (GLN).",
+    "BR-CL-25": "Den elektroniska adressens typ är okänd; den ska t.ex. vara 0007 (organisationsnummer) "
+    "eller 0088 (GLN).",
     # Peppol rules.
     "PEPPOL-EN16931-R003": "Köparens referens saknas. Fyll i kundens referens (t.ex. beställarens namn "
     "eller referenskod) på fakturan eller i kundregistret.",
     "PEPPOL-EN16931-R008": "Fakturafilen innehåller ett tomt fält. " + _BUILDER_FAULT,
-    "PEPPOL-EN16931-R010": "Kunden saknar elektronisk adress. Fyll i kundens organisationsnummer eller GLN i kundregistret.",
-    "PEPPOL-EN16931-R020": "Säljaren saknar elektronisk adress. Fyll i företagets organisationsnummer i företagsinställningarna.",
+    "PEPPOL-EN16931-R010": "Kunden saknar elektronisk adress. "
+    "Fyll i kundens organisationsnummer eller GLN i kundregistret.",
+    "PEPPOL-EN16931-R020": "Säljaren saknar elektronisk adress. "
+    "Fyll i företagets organisationsnummer i företagsinställningarna.",
     "PEPPOL-EN16931-R120": "Ett radbelopp är inte antal gånger pris. " + _BUILDER_FAULT,
-    "PEPPOL-COMMON-R040": "GLN-numret ska ha 13 siffror med rätt kontrollsiffra. Kontrollera kundens GLN i kundregistret.",
+    "PEPPOL-COMMON-R040": "GLN-numret ska ha 13 siffror med rätt kontrollsiffra. "
+    "Kontrollera kundens GLN i kundregistret.",
     "PEPPOL-COMMON-R041": "Ett norskt organisationsnummer har fel format (9 siffror med kontrollsiffra).",
     "PEPPOL-COMMON-R042": "Ett danskt CVR-nummer har fel format (DK och 8 siffror).",
     "PEPPOL-COMMON-R043": "Ett belgiskt företagsnummer har fel format (10 siffror med kontrollsiffror).",

@@ -23,7 +23,7 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from kassa.peppol.rules.errors import RulePackError
 from kassa.peppol.rules.parts import PARTS, find_parts, one_file
@@ -64,7 +64,8 @@ def serve(root: Path, kinds: list[str], requests: BinaryIO, out: BinaryIO, young
             return 0
         try:
             node = processor.parse_xml(xml_text=document.decode("utf-8"))
-            answer = {"svrl": {kind: executables[kind].transform_to_string(xdm_node=node) for kind in kinds}}
+            answer: dict[str, Any] = {
+                "svrl": {kind: executables[kind].transform_to_string(xdm_node=node) for kind in kinds}}
         except Exception as exc:  # saxonche raises its own PySaxonApiError; the parent reports it
             answer = {"error": " ".join(str(exc).split()) or type(exc).__name__}
         _send(out, answer)

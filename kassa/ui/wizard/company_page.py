@@ -29,7 +29,8 @@ class CompanyPage(QWizardPage):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setTitle(self.tr("Företaget"))
-        self.setSubTitle(self.tr("Uppgifterna står på varje faktura. Fält med fel visas i rött med vad som ska rättas."))
+        self.setSubTitle(self.tr("Uppgifterna står på varje faktura. "
+                                 "Fält med fel visas i rött med vad som ska rättas."))
         self.name_edit = ValidatedLineEdit(required=True, required_message=self.tr("Skriv företagets namn."))
         self.org_edit = ValidatedLineEdit(check_orgnr_or_sole_trader, required=True,
                                           required_message=self.tr("Skriv organisationsnumret."),

@@ -150,8 +150,8 @@ class ConnectPage(QWizardPage):
         else:
             self._say(self.tr("Webbläsaren kunde inte öppnas här. Kopiera länken och öppna den i en webbläsare "
                               "(på den här datorn); Kassa väntar på inloggningen."))
-        run_in_background(self.connector.finish_login, attempt, cancel, on_result=self._connected, on_error=self._login_failed,
-                          pool=self._login_pool)
+        run_in_background(self.connector.finish_login, attempt, cancel, on_result=self._connected,
+                          on_error=self._login_failed, pool=self._login_pool)
 
     def _login_done(self) -> bool:
         if not shiboken6.isValid(self):

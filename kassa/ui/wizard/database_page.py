@@ -180,7 +180,9 @@ class DatabasePage(QWizardPage):
             try:  # the password is a secret: the keyring, or nothing
                 import keyring
 
-                keyring.set_password(config.DATABASE_PASSWORD_SERVICE, config.database_password_key(self.url()),
+                url = self.url()
+                assert url is not None  # a shared server was chosen
+                keyring.set_password(config.DATABASE_PASSWORD_SERVICE, config.database_password_key(url),
                                      self.password_edit.text())
             except Exception as exc:
                 self._report(self.tr("Lösenordet kunde inte sparas i nyckelringen (%1). Starta eller lås upp "

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from lxml import etree
 
-from kassa.peppol.rules.errors import DocumentError, NOT_INSTALLED_MESSAGE, RulePackError
+from kassa.peppol.rules.errors import NOT_INSTALLED_MESSAGE, DocumentError, RulePackError
 from kassa.peppol.rules.findings import has_fatal
 from kassa.peppol.rules.pack import ENGINES, RulePack, get_rule_pack, rule_pack_location, warm_up
 from kassa.peppol.rules.parts import find_parts
@@ -25,7 +25,7 @@ def _valid_invoice() -> etree._Element:
 def _linked_pack(source, target, renames=None):
     """A pack in ``target`` whose release folders link to those in ``source`` (optionally renamed)."""
     target.mkdir()
-    for kind, versions in find_parts(source).items():
+    for versions in find_parts(source).values():
         for _, folder in versions:
             name = (renames or {}).get(folder.name, folder.name)
             (target / name).symlink_to(folder, target_is_directory=True)
@@ -136,7 +136,8 @@ def test_it_compiles_once_from_a_background_thread_and_validates_from_others(rul
     assert pack.is_compiled
     compiled, seconds = _compiled_identity(pack), pack.warm_up()
     assert set(seconds) == {"xsd", "cen", "peppol"}
-    documents = [example("derived/se-invoice-valid.xml").read_bytes(), example("cen/ubl-tc434-example1.xml").read_bytes()]
+    documents = [example("derived/se-invoice-valid.xml").read_bytes(),
+                 example("cen/ubl-tc434-example1.xml").read_bytes()]
     expected = [pack.validate(d) for d in documents]
     assert expected[0] == [] and len(expected[1]) >= 9
     with ThreadPoolExecutor(4) as pool:

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from kassa.peppol.rules.helpers import parallel_helpers_fit, parallel_helpers_fi
 from kassa.peppol.rules.pack import RulePack
 from kassa.peppol.rules.parts import find_parts
 from kassa.peppol.rules.protocol import HEADER
-from tests.factories import EXAMPLES, REPO, example
+from tests.factories import EXAMPLES, REPO, example, wait_until
 
 pytestmark = pytest.mark.usefixtures("rule_pack_path")
 
@@ -51,11 +50,9 @@ def _running(pid: int) -> bool:
     return "\nState:\tZ" not in status
 
 
-def _wait_gone(pids, seconds: float = 20.0) -> list[int]:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and any(_running(pid) for pid in pids):
-        time.sleep(0.05)
-    return [pid for pid in pids if _running(pid)]
+def _wait_gone(pids: list[int], what: str = "processes still running") -> None:
+    wait_until(lambda: not any(_running(pid) for pid in pids), 20.0,
+               message=lambda: f"{what}: {[pid for pid in pids if _running(pid)]}")
 
 
 def test_the_default_engine_is_the_helper_processes(rule_pack_path, monkeypatch):
@@ -87,7 +84,7 @@ def test_one_helper_for_both_stylesheets_gives_the_same_findings(rule_pack_path,
         assert kinds == "cen,peppol" and _running(pid)
     finally:
         pack.close()
-    assert _wait_gone([pid]) == []
+    _wait_gone([pid])
 
 
 @pytest.mark.parametrize("cores, available_mb, parallel", [
@@ -147,7 +144,7 @@ def test_a_killed_helper_is_restarted_and_the_findings_are_the_same(fresh_pack, 
     before = fresh_pack.worker_pids()
     for kind in victims:
         os.kill(before[kind], signal.SIGKILL)
-    assert _wait_gone([before[kind] for kind in victims]) == []
+    _wait_gone([before[kind] for kind in victims])
 
     assert fresh_pack.validate(document) == expected
     after = fresh_pack.worker_pids()
@@ -186,7 +183,7 @@ def test_a_helper_that_cannot_run_twice_gives_a_swedish_rule_pack_error(fresh_pa
     monkeypatch.setattr(sys, "executable", "/bin/false")  # every restart dies at once
     victim = fresh_pack.worker_pids()["peppol"]
     os.kill(victim, signal.SIGKILL)
-    assert _wait_gone([victim]) == []
+    _wait_gone([victim])
     with pytest.raises(RulePackError) as caught:
         fresh_pack.validate(example("derived/se-invoice-valid.xml").read_bytes())
     message = str(caught.value)
@@ -255,7 +252,7 @@ def test_when_the_application_dies_its_helpers_exit_too(rule_pack_path, stage, e
     finally:
         if parent.poll() is None:
             parent.kill()
-    assert _wait_gone(pids) == [], "a rule helper outlived its application"
+    _wait_gone(pids, "a rule helper outlived its application")
 
 
 def test_the_helper_speaks_its_protocol_and_exits_at_end_of_input(rule_pack_path):

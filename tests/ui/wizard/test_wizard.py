@@ -13,16 +13,8 @@ from kassa import config
 from kassa.models import Company, CustomerCategory, InterestRequest
 from kassa.pagero.oauth import SUCCESS_TEXT
 from kassa.ui.wizard import PAGE_IDS, SettingsWizard
-from tests.pagero.fixtures import (  # noqa: F401 (fixtures)
-    CLIENT_SECRET,
-    COMPANY_ID,
-    Browser,
-    browser,
-    redirect_port,
-    sandbox,
-    secret_service,
-)
-from tests.ui.fixtures_registers import QT_NOISE, background_done, type_into  # noqa: F401
+from tests.factories import QT_NOISE, type_into
+from tests.pagero.fixtures import CLIENT_SECRET, COMPANY_ID, Browser
 
 pytestmark = QT_NOISE
 

@@ -1,0 +1,146 @@
+"""The SIE export of a year: 300 Z reports (250,000 simulated receipts), 5,000 invoices, payments, reminders.
+
+    python benchmarks/bench_sie_export.py [--invoices 5000] [--receipts 250000] [--days 300] [--postgres URL]
+
+Target (issue 15): the export of the year ≤ 10 s, with steady memory. The Z reports' inputs are
+simulated: 250,000 receipts with random amounts, VAT rates and means of payment are summed per day
+into 300 DayVoucherInput (as the register's Z report would), which the export books. The invoices are
+issued as the till issues them (numbers, totals, lines), 5 % of them credited, 4,000 paid through a
+BgMax file, 100 reminded. Memory: Python's peak allocation during the export (tracemalloc) for a
+quarter, half and the whole year, and the process's peak RSS; steady means it does not grow with the
+number of vouchers.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kassa.bookkeeping.day_vouchers import DayVoucherInput, SalesAmount  # noqa: E402
+from kassa.bookkeeping.payment_import import import_bgmax  # noqa: E402
+from kassa.bookkeeping.reminders import issue_reminder  # noqa: E402
+from kassa.bookkeeping.sie_export import export_sie  # noqa: E402
+from kassa.invoicing import credit_invoice, issue_invoice  # noqa: E402
+from kassa.models import Company, Customer, ReferenceRate, connection, database  # noqa: E402
+from kassa.money import LineInput, round_ore  # noqa: E402
+from tests.bookkeeping import bgmax_writer as w  # noqa: E402
+
+YEAR = 2025
+RATES = (25, 12, 6)
+
+
+def simulate_days(receipts: int, days: int, seed: int = 15) -> list[DayVoucherInput]:
+    """Receipts summed per day as a Z report sums them: net and VAT per rate, received per means."""
+    rng = random.Random(seed)
+    start = dt.date(YEAR, 1, 2)
+    per_day: dict[int, dict] = defaultdict(lambda: {"net": defaultdict(Decimal), "vat": defaultdict(Decimal),
+                                                    "received": defaultdict(Decimal), "rounding": Decimal(0)})
+    for _ in range(receipts):
+        day = rng.randrange(days)
+        totals = per_day[day]
+        gross_total = Decimal(0)
+        for _line in range(rng.randint(1, 4)):
+            rate = rng.choice(RATES)
+            gross = Decimal(rng.randint(500, 40000)) / 100
+            net = round_ore(gross * 100 / (100 + rate))
+            totals["net"][rate] += net
+            totals["vat"][rate] += gross - net
+            gross_total += gross
+        means = rng.choices(("cash", "card", "swish"), weights=(15, 70, 15))[0]
+        paid = gross_total
+        if means == "cash":
+            paid = gross_total.quantize(Decimal(1))  # öresavrundning on cash
+            totals["rounding"] += paid - gross_total
+        totals["received"][means] += paid
+    inputs = []
+    for index, (day, totals) in enumerate(sorted(per_day.items()), start=1):
+        inputs.append(DayVoucherInput(
+            till="Kassa 1", date=start + dt.timedelta(days=day), z_number=index, received=dict(totals["received"]),
+            sales=[SalesAmount(rate, amount) for rate, amount in totals["net"].items()],
+            output_vat=dict(totals["vat"]), rounding=totals["rounding"],
+            cash_difference=Decimal(rng.choice((0, 0, 0, -10, 5))),
+        ))
+    return inputs
+
+
+def setup(invoices: int) -> None:
+    company = Company.get_solo()
+    for key, value in dict(name="Bänken & Söner AB", org_number="5566778899", street="Gatan 1", postal_code="41101",
+                           city="Göteborg", bankgiro="50501055", f_skatt=True).items():
+        setattr(company, key, value)
+    company.save()
+    customers = [Customer.create(number=n, name=f"Kund {n} AB", org_number="5560160680", street="Väg 1",
+                                 postal_code="11122", city="Stockholm", reference="R") for n in range(1, 51)]
+    rng = random.Random(5)
+    issued = []
+    for n in range(invoices):
+        day = dt.date(YEAR, 1, 2) + dt.timedelta(days=n * 330 // invoices)
+        lines = [LineInput(f"Vara {i}", Decimal(rng.randint(1, 5)), Decimal(rng.randint(1000, 90000)) / 100,
+                           rng.choice(RATES + (0,))) for i in range(rng.randint(1, 4))]
+        issued.append(issue_invoice(customers[n % len(customers)], lines, issue_date=day))
+    for invoice in issued[::20]:
+        credit_invoice(invoice, issue_date=invoice.issue_date + dt.timedelta(days=3))
+    paid = [inv for i, inv in enumerate(issued) if i % 20 and i % 5 != 4][:4000]
+    builder = w.BgMaxBuilder()
+    for i in range(0, len(paid), 500):
+        builder.section((paid[i].due_date).strftime("%Y%m%d"))
+        for invoice in paid[i:i + 500]:
+            builder.pay(invoice.ocr, int(invoice.payable * 100))
+    import_bgmax(builder.bytes(), "year.txt")
+    ReferenceRate.create(valid_from=dt.date(YEAR, 1, 1), rate=Decimal("2.50"))
+    ReferenceRate.create(valid_from=dt.date(YEAR, 7, 1), rate=Decimal("2.00"))
+    for invoice in [inv for i, inv in enumerate(issued) if i % 5 == 4][:100]:
+        issue_reminder(invoice.id, invoice.due_date + dt.timedelta(days=15))
+
+
+def measure(target: Path, date_to: dt.date, days: list[DayVoucherInput]) -> tuple[float, int, object]:
+    inputs = [d for d in days if d.date <= date_to]
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    result = export_sie(target, dt.date(YEAR, 1, 1), date_to, day_inputs=inputs)
+    seconds = time.perf_counter() - t0
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return seconds, peak, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--invoices", type=int, default=5000)
+    parser.add_argument("--receipts", type=int, default=250_000)
+    parser.add_argument("--days", type=int, default=300)
+    parser.add_argument("--postgres", help="postgresql://… of an EMPTY database (instead of SQLite)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        connection.connect(args.postgres or f"sqlite:///{tmp}/bench.sqlite3")
+        print("PostgreSQL" if args.postgres else "SQLite")
+        t0 = time.perf_counter()
+        setup(args.invoices)
+        days = simulate_days(args.receipts, args.days)
+        print(f"setup: {args.invoices} invoices, {args.receipts} receipts in {len(days)} Z reports "
+              f"({time.perf_counter() - t0:.0f} s, not measured)")
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        for label, date_to in (("quarter", dt.date(YEAR, 3, 31)), ("half year", dt.date(YEAR, 6, 30)),
+                               ("year", dt.date(YEAR, 12, 31))):
+            seconds, peak, result = measure(Path(tmp) / f"{label}.si", date_to, days)
+            size = (Path(tmp) / f"{label}.si").stat().st_size
+            print(f"{label:>9}: {sum(result.counts.values()):6d} vouchers {dict(result.counts)}, "
+                  f"{size / 1e6:.1f} MB, {seconds:.2f} s, peak Python allocation {peak / 1e6:.1f} MB")
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(f"peak RSS of the process: {rss_before / 1024:.0f} MB before the exports, "
+              f"{rss_after / 1024:.0f} MB after")
+        database.close()
+
+
+if __name__ == "__main__":
+    main()

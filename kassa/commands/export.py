@@ -1,0 +1,48 @@
+"""`kassa export sie --from DATE --to DATE -o FILE`: the period's vouchers as SIE 4I (DESIGN.md, "Contracts").
+
+Exit 0 when the file is written, 1 when the period's figures cannot be booked (a voucher that does
+not balance, an account missing), 2 when it cannot run (no database, a bad date, an unwritable place).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from kassa.commands.base import EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, CommandError, open_database
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2025-01-31") from None
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="what", metavar="VAD", required=True)
+    sie = sub.add_parser("sie", help="verifikationer som SIE 4I-fil till redovisningsprogrammet",
+                         description="Dagsverifikationer (Z-rapporter), fakturor, kreditfakturor och inbetalningar "
+                                     "för perioden, som en SIE 4I-fil (teckentabell 437, med #KSUMMA).")
+    sie.add_argument("--from", dest="date_from", required=True, type=_date, metavar="DATUM", help="första dagen")
+    sie.add_argument("--to", dest="date_to", required=True, type=_date, metavar="DATUM", help="sista dagen")
+    sie.add_argument("-o", "--output", required=True, type=Path, metavar="FIL", help="filen som skrivs, t.ex. KASSA.SI")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kassa.bookkeeping.day_vouchers import has_day_source
+    from kassa.bookkeeping.sie_export import SieExportError, export_sie
+    from kassa.bookkeeping.vouchers import VoucherError
+    with open_database():
+        try:
+            result = export_sie(args.output, args.date_from, args.date_to)
+        except SieExportError as exc:
+            raise CommandError(str(exc), EXIT_CANNOT_RUN) from None
+        except VoucherError as exc:
+            raise CommandError(f"Ingen fil skrevs: {exc}", EXIT_FAILED) from None
+    print(result.summary())
+    if not has_day_source():
+        print("Obs: kassans Z-rapporter är inte kopplade till exporten i den här versionen; "
+              "filen har inga dagsverifikationer.", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,91 @@
+"""Each VAT category on paper and in the e-invoice: the PDF's text (pdftotext), and the UBL's
+category, rate, reason and VAT ids."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from kassa.invoicing import issue_invoice
+from kassa.peppol.ubl import build_ubl
+from kassa.ui.printing import save_pdf
+from tests.factories import pdf_text
+from tests.peppol.ubl_documents import NS, make_customer, parse
+from tests.vat.vat_documents import group_line, issue_category
+
+SELLER_VAT = "SE556677889901"
+# category -> what the paper invoice must say (besides its amounts), and (reason code, reason text) in the UBL.
+EXPECTED = {
+    "S": ([], None),
+    "Z": (["Nollskattesats", "Moms 0 % på"], None),
+    "E": (["Undantag från skatteplikt", "10 kap. mervärdesskattelagen (2023:200)", "Momsfritt"],
+          ("VATEX-EU-132", "Undantag från skatteplikt enligt 10 kap. mervärdesskattelagen (2023:200)")),
+    "AE": (["Omvänd betalningsskyldighet", "Säljarens momsreg.nr: SE556677889901",
+            "Köparens momsreg.nr: SE556016068001"], ("VATEX-EU-AE", "Omvänd betalningsskyldighet")),
+    "K": (["Unionsintern leverans", "Säljarens momsreg.nr: SE556677889901", "Köparens momsreg.nr: DE136695976",
+           "Leveransland: Tyskland", "Moms i svenska kronor: 0,00 kr (kurs 11,4523 SEK per EUR", "Att betala EUR"],
+          ("VATEX-EU-IC", "Unionsintern leverans")),
+    "G": (["Export till land utanför EU", "Norge", "Moms i svenska kronor: 0,00 kr (kurs 0,9512 SEK per NOK",
+           "Att betala NOK"], ("VATEX-EU-G", "Export utanför EU")),
+    "O": (["Omsättningen ligger utanför mervärdesskattens tillämpningsområde",
+           "Utanför momsens tillämpningsområde"], ("VATEX-EU-O", "Omsättningen ligger utanför "
+                                                   "mervärdesskattens tillämpningsområde")),
+}
+
+
+def xp(root, path):
+    return [el.text for el in root.xpath(path, namespaces=NS)]
+
+
+@pytest.mark.parametrize("code", list(EXPECTED))
+def test_category_on_paper_and_in_the_ubl(qapp, company, tmp_path, code):
+    invoice = issue_category(code)
+    pdf = save_pdf(invoice.id, str(tmp_path / f"{code}.pdf"))
+    text = " ".join(pdf_text(pdf).split())
+    words, reason = EXPECTED[code]
+    for expected in words:
+        assert expected in text, (expected, text)
+
+    root = parse(build_ubl(invoice))
+    assert set(xp(root, "//cac:ClassifiedTaxCategory/cbc:ID")) == {code}
+    assert xp(root, "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID") == ([code] if code != "S" else ["S", "S"])
+    codes = xp(root, "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:TaxExemptionReasonCode")
+    texts = xp(root, "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:TaxExemptionReason")
+    if reason is None:
+        assert codes == [] and texts == []
+    else:
+        assert (codes, texts) == ([reason[0]], [reason[1]])
+    seller_vat = xp(root, "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']"
+                          "/cbc:CompanyID")
+    buyer_vat = xp(root, "cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme/cbc:ID='VAT']"
+                         "/cbc:CompanyID")
+    percents = xp(root, "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:Percent")
+    if code == "O":
+        assert seller_vat == [] and buyer_vat == [] and percents == []  # BR-O-02, BR-O-05
+        assert "SE556677889901" not in text
+    else:
+        assert seller_vat == [SELLER_VAT]
+    if code in ("AE", "K"):
+        assert buyer_vat == [invoice.buyer["vat_number"]]
+        assert percents == ["0"]
+    if code == "K":
+        assert xp(root, "cac:Delivery/cac:DeliveryLocation/cac:Address/cac:Country/cbc:IdentificationCode") == ["DE"]
+        assert xp(root, "cac:Delivery/cbc:ActualDeliveryDate") == [invoice.delivery_date.isoformat()]
+    if code in ("K", "G"):
+        assert xp(root, "cbc:TaxCurrencyCode") == ["SEK"]
+        assert xp(root, "cac:TaxTotal/cbc:TaxAmount[@currencyID='SEK']") == ["0.00"]
+    if code == "S":
+        assert sorted(Decimal(p) for p in percents) == [Decimal(6), Decimal(25)]
+
+
+def test_vat_in_sek_on_a_standard_rated_invoice_in_euro(qapp, company, tmp_path):
+    invoice = issue_invoice(make_customer(), [group_line("Termos", "standard", "3", "19.99")], currency="EUR",
+                            exchange_rate=Decimal("11.4523"), exchange_rate_date=dt.date(2026, 11, 2))
+    assert invoice.tax_total == Decimal("14.99")  # 59.97 × 25 %
+    assert invoice.tax_total_sek == Decimal("171.67")  # 14.99 × 11.4523
+    text = " ".join(pdf_text(save_pdf(invoice.id, str(tmp_path / "eur.pdf"))).split())
+    assert "Moms i svenska kronor: 171,67 kr (kurs 11,4523 SEK per EUR, 2026-11-02)" in text
+    root = parse(build_ubl(invoice))
+    assert xp(root, "cac:TaxTotal/cbc:TaxAmount[@currencyID='SEK']") == ["171.67"]
+    assert xp(root, "cac:TaxTotal/cbc:TaxAmount[@currencyID='EUR']") == ["14.99"]
