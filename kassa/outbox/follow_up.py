@@ -10,16 +10,14 @@ Pagero verifiably holds nothing with the row's reference after ``SendPolicy.reco
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kassa.models import Invoice, Transmission, utcnow
 from kassa.models.transmissions import TransmissionState as State
 from kassa.outbox.pagero_states import UNKNOWN_TEXT, answer_reading, document_reading, part_reading
+from kassa.outbox.policy import SendPolicy
 from kassa.outbox.states import MAX_MESSAGES, STATE_TEXTS, reschedule, seconds, timestamp, transition
 from kassa.pagero.answers import Document, UnexpectedAnswer, read_document
-
-if TYPE_CHECKING:
-    from kassa.outbox.sender import SendPolicy
 
 log = logging.getLogger(__name__)
 

@@ -118,7 +118,7 @@ def test_helpers_start_with_the_first_validation_and_stop_when_idle(rule_pack_pa
         assert first and all(_running(pid) for pid in first.values())
         assert all(w.heap_bounded for w in pack._workers.workers.values()), "SaxonC with a bounded heap"
 
-        assert _wait_gone(list(first.values()), seconds=30) == [], "gone after a second without work"
+        _wait_gone(list(first.values()), "still running a second after the last validation")
         assert pack.worker_pids() == {}
 
         assert pack.validate(bad) == inline_pack.validate(bad), "started again for the next one"
