@@ -6,7 +6,13 @@ Exit codes (the same for every command):
 - ``EXIT_FAILED`` (1): the command ran and the answer is "no": a fatal validation finding, a
   refused retry or cancel, not connected to Pagero, a copy that could not be made;
 - ``EXIT_CANNOT_RUN`` (2): the command could not run as asked: no usable database or rule pack,
-  an unreadable or unwritable file, an unsupported platform, wrong arguments (argparse's own 2).
+  an unreadable or unwritable file, an unsupported platform, wrong arguments (argparse's own 2);
+- ``EXIT_NOT_CONNECTED`` (3): nothing could be sent or asked because Kassa is not connected to Pagero;
+- ``EXIT_NEEDS_ATTENTION`` (4): the command did its work, and e-invoices wait for a person
+  (an error at Pagero, a refused file, something to do in Pagero Online).
+
+Long-running commands (``outbox run``, ``pagero connect``, ``sandbox``) log to the same rotating file as
+the window (``start_logging``), so that a message naming the log names a file that exists.
 
 A command raises ``CommandError(message, exit_code)``; ``kassa.cli.main`` prints the message
 (Swedish, for the person at the terminal) on stderr and exits with the code.
@@ -16,10 +22,18 @@ from __future__ import annotations
 import argparse
 import contextlib
 from collections.abc import Iterator
+from pathlib import Path
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_CANNOT_RUN = 2
+EXIT_NOT_CONNECTED = 3
+EXIT_NEEDS_ATTENTION = 4
+
+EXIT_CODES_HELP = (
+    "Avslutskoder: 0 klart; 1 gick inte (t.ex. en åtgärd som inte kan göras nu); 2 kunde inte köras "
+    "(databas, fil eller argument); 3 inte ansluten till Pagero; 4 klart, men e-fakturor behöver åtgärd."
+)
 
 
 class CommandError(Exception):
@@ -28,6 +42,14 @@ class CommandError(Exception):
     def __init__(self, message: str, exit_code: int = EXIT_FAILED):
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def start_logging(console: bool = False) -> Path:
+    """Log to the rotating kassa.log in the log directory, as the window does (and to stderr with
+    ``console``); returns the log file's path. For the commands that run long."""
+    from kassa.logging_setup import setup_logging
+
+    return setup_logging(console=console)
 
 
 @contextlib.contextmanager

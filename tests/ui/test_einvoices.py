@@ -150,3 +150,38 @@ def test_the_count_agrees_with_its_number(qtbot, company, background_done):
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.loaded)
     assert dialog.status_label.text().startswith("1 e-faktura ·")
+def test_a_file_waiting_in_pagero_is_restarted_and_cancelled_from_e_fakturor(qtbot, db, connected, outbox_control,
+                                                                              background_done, tmp_path,
+                                                                              monkeypatch):
+    """Real stand-in: one file waits for interaction, one is in error; Försök igen (Alt+F) restarts the
+    first in Pagero (fileparts action Restart), Avbryt sändningen (Alt+A) cancels the second (Cancel)."""
+    from kassa.outbox.enqueue import enqueue_invoice
+    from tests.outbox.fixtures import all_in, issue_e_invoices, make_sender, run_until, seller
+
+    monkeypatch.setenv("KASSA_RULES_DIR", str(tmp_path / "no-rules"))
+    seller()
+    waiting, failed = (enqueue_invoice(i.id) for i in issue_e_invoices(2))
+    outbox_control.script(str(waiting.invoice.number), "awaiting_interaction", description="Check the buyer.")
+    outbox_control.script(str(failed.invoice.number), "error", description="Receiver not reachable.")
+    run_until(make_sender(connected), all_in(("awaiting_interaction", "error")), timeout=30)
+
+    dialog = EInvoiceStatusDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2)
+    dialog.table.setFocus()
+    dialog.table.selectRow(dialog.model.row_of(waiting.id))
+    assert "Check the buyer." in dialog.details.toPlainText()
+    qtbot.keyClick(dialog, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: Transmission.get_by_id(waiting.id).state == "processing")
+    part = next(f for f in outbox_control.files()["items"] if f["documentIdentifier"] == str(waiting.invoice.number))
+    assert part["partStatus"] in ("Processing", "Processed"), "restarted in Pagero"
+    qtbot.waitUntil(lambda: cell(dialog, dialog.model.row_of(waiting.id), 2) == "Behandlas hos Pagero")
+
+    dialog.table.selectRow(dialog.model.row_of(failed.id))
+    qtbot.waitUntil(dialog.cancel_button.isEnabled)
+    qtbot.keyClick(dialog, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: cell(dialog, dialog.model.row_of(failed.id), 2) == "Avbruten")
+    part = next(f for f in outbox_control.files()["items"] if f["documentIdentifier"] == str(failed.invoice.number))
+    assert part["partStatus"] == "Cancelled", "cancelled in Pagero, not only in Kassa"
