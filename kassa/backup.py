@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import os
 import re
+import shlex
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,8 @@ POSTGRES_MESSAGE = (
     "Kassa använder en PostgreSQL-databas. Säkerhetskopior av den är databasadministratörens uppgift; "
     "Kassa gör inga egna kopior av den. Kör till exempel varje natt på databasservern:\n"
     "  pg_dump --format=custom --file=kassa-$(date +%F).dump kassa\n"
-    "och återställ med pg_restore. Se docs/several-tills.md."
+    "Återställ en sådan kopia till en tom databas medan alla kassor är stängda:\n"
+    "  createdb kassa && pg_restore --dbname=kassa kassa-ÅÅÅÅ-MM-DD.dump"
 )
 
 
@@ -88,6 +90,21 @@ def _fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def restore_instructions(copy: Path) -> str:
+    """How to put `copy` back, said for this computer's database (in Swedish, for the terminal)."""
+    database = sqlite_database_path()
+    aside = shlex.quote(str(database.parent / "undan"))
+    return (
+        "Så återställer du kopian:\n"
+        "  1. Stäng Kassa (och `kassa outbox run` om den körs).\n"
+        "  2. Flytta undan den nuvarande databasen och dess -wal- och -shm-filer, ta inte bort dem:\n"
+        f"       mkdir -p {aside} && mv {shlex.quote(str(database))}* {aside}/\n"
+        "  3. Kopiera in kopian under databasens namn:\n"
+        f"       cp {shlex.quote(str(copy))} {shlex.quote(str(database))}\n"
+        "  4. Starta Kassa. Allt som registrerades efter kopian saknas då."
+    )
 
 
 def backup_database(target: Path | None = None, *, automatic: bool = False,

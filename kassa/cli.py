@@ -4,12 +4,19 @@ Each subcommand lives in its own module under kassa/commands/, which exposes
 `configure(parser)` and `run(args) -> int`. A module is imported only for the command that
 runs, so `kassa --help` and the headless commands never import Qt. A command that stops
 raises `kassa.commands.base.CommandError`; its message and exit code are handled here, once.
+
+Everything is Swedish, argparse's own words too ("användning:", "flaggor", "följande argument
+krävs"): argparse's messages go through gettext, and i18nparse supplies their Swedish translation.
+Output piped into `head` or `less` that stops reading ends the command quietly, as for any tool.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+
+import i18nparse  # type: ignore[import-untyped]  # no type information shipped
 
 from kassa import __version__
 
@@ -40,7 +47,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         description="Kassa – kassasystem med fakturering och e-faktura via Pagero. "
         "Utan kommando startar programfönstret.",
     )
-    parser.add_argument("--version", action="version", version=f"kassa {__version__}")
+    parser.add_argument("--version", action="version", version=f"kassa {__version__}",
+                        help="visa Kassas versionsnummer och avsluta")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO")
     subparsers = {}
     for name, module, help_text in COMMANDS:
@@ -50,6 +58,23 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
 
 
 def main(argv: list[str] | None = None) -> int:
+    i18nparse.activate("sv")  # argparse's own texts in Swedish, whatever the terminal's language
+    try:
+        try:
+            code = _main(argv)
+        finally:  # also when argparse ends with SystemExit (--help, a wrong argument)
+            sys.stdout.flush()  # a reader that went away shows here, not at interpreter exit
+    except BrokenPipeError:
+        # The reader (head, less) stopped reading: end quietly. Further writes go nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    return code
+
+
+EXIT_BROKEN_PIPE = 141  # what a shell shows for a writer stopped by SIGPIPE (128 + 13)
+
+
+def _main(argv: list[str] | None) -> int:
     from kassa.commands.base import CommandError
 
     argv = list(sys.argv[1:] if argv is None else argv)

@@ -85,7 +85,7 @@ def create_demo() -> dict[str, int]:
         added["customers"] += created
     groups = seed_vat_groups()
     for values in ARTICLES:
-        values = dict(values, vat_group=groups[values["vat_group"]])
+        values = dict(values, vat_group=groups[str(values["vat_group"])])
         if not Article.select().where(Article.number == values["number"]).exists():
             save_article(Article(**values), till=DEMO_TILL)  # the price list goes to the journal
             added["articles"] += 1

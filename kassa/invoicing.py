@@ -261,7 +261,8 @@ def issue_invoice(
     company = Company.get_solo()
     _check_company(company)
     if not customer.active:
-        raise InvoicingError(f"Kunden {customer.name} är inaktiv. Aktivera kunden i kundregistret först.", "customer")
+        raise InvoicingError(f"Kunden {customer.name} är inaktiv. Aktivera kunden under Register → Kundregister "
+                             "(Visa inaktiva, Aktivera) först.", "customer")
     if not lines:
         raise InvoicingError("Fakturan har inga rader.", "lines")
     today = issue_date or dt.date.today()
@@ -359,7 +360,7 @@ def credit_invoice(
         company = Company.get_solo()
         today = issue_date or dt.date.today()
         exchange = None
-        if invoice.exchange_rate is not None:
+        if invoice.exchange_rate is not None and invoice.exchange_rate_date is not None:
             exchange = ExchangeRate(invoice.currency, invoice.exchange_rate, invoice.exchange_rate_date)
         credit = _write_invoice(
             kind="credit_note", customer=invoice.customer, totals=piece.totals, company=company, issue_date=today,
@@ -372,4 +373,16 @@ def credit_invoice(
         status = "credited" if piece.complete else "partly_credited"
         Invoice.update(status=status).where(Invoice.id == invoice.id).execute()
         AuditEvent.create(invoice=invoice, event="credited", message=f"Kreditfaktura {credit.number}", actor=till)
+        if reason.strip():  # registered with the credit note, never changed: it is printed and sent with it
+            AuditEvent.create(invoice=credit, event=CREDIT_REASON_EVENT, message=reason.strip(), actor=till)
     return credit
+
+
+CREDIT_REASON_EVENT = "credit_reason"
+
+
+def credit_reason(credit_note: Invoice) -> str:
+    """Why the credit note was made, as the cashier wrote it ("" when it was not asked)."""
+    event = (AuditEvent.select(AuditEvent.message)
+             .where((AuditEvent.invoice == credit_note.id) & (AuditEvent.event == CREDIT_REASON_EVENT)).first())
+    return event.message if event else ""

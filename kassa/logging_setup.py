@@ -16,6 +16,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from kassa import config
 
@@ -88,6 +89,19 @@ class _KassaFileHandler(logging.handlers.RotatingFileHandler):
     """Marks the handler setup_logging() added, so a second call does not add another."""
 
 
+class _ConsoleHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a record comes (as logging's last resort does), so a
+    command run in-process by a test, whose stderr was replaced and closed since, cannot break logging."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
+
+
 def setup_logging(level: int = logging.INFO, *, max_bytes: int = MAX_BYTES, backup_count: int = BACKUP_COUNT,
                   console: bool = False) -> Path:
     """Log to kassa.log in the log directory (rotated: `max_bytes` × `backup_count` old files).
@@ -102,9 +116,8 @@ def setup_logging(level: int = logging.INFO, *, max_bytes: int = MAX_BYTES, back
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.addFilter(RedactingFilter())
     root.addHandler(handler)
-    if console and not any(getattr(h, "_kassa_console", False) for h in root.handlers):
-        stream = logging.StreamHandler()
-        stream._kassa_console = True  # type: ignore[attr-defined]
+    if console and not any(isinstance(h, _ConsoleHandler) for h in root.handlers):
+        stream = _ConsoleHandler()
         stream.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         stream.addFilter(RedactingFilter())
         root.addHandler(stream)
@@ -113,6 +126,20 @@ def setup_logging(level: int = logging.INFO, *, max_bytes: int = MAX_BYTES, back
     logging.getLogger("urllib3").setLevel(max(level, logging.INFO))
     logging.captureWarnings(True)
     return path
+
+
+def active_log_file() -> Path | None:
+    """The log file this process writes now (setup_logging was called), else None."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, _KassaFileHandler):
+            return Path(handler.baseFilename)
+    return None
+
+
+def where_logged() -> str:
+    """Swedish words for where this process's errors are written, naming only a log that exists."""
+    path = active_log_file()
+    return f"loggen ({path})" if path is not None else "programmets felutskrift (standard error)"
 
 
 def stop_file_logging() -> None:

@@ -167,7 +167,8 @@ def invoice_e_invoice() -> QWidget:
 
     coffee = Article.get(Article.number == "100")
     customer = Customer.get(Customer.number == 1001)
-    new = issue_invoice(customer, [LineInput(coffee.name, Decimal("6"), coffee.price, 0, vat_group_id=coffee.vat_group_id,
+    new = issue_invoice(customer, [LineInput(coffee.name, Decimal("6"), coffee.price, 0,
+                                             vat_group_id=coffee.vat_group_id,
                                              unit=coffee.unit, article_number=coffee.number)],
                         buyer_reference=customer.reference)
     dialog = InvoiceDialog(new.id, till="Kassa 1")
@@ -212,6 +213,44 @@ def log() -> QWidget:
     return LogViewerDialog()
 
 
+def _till_with(*codes: str):
+    from kassa.ui.main_window import MainWindow
+
+    window = MainWindow(till_name="Kassa 1", with_indicator=False)
+    _keep.append(window)  # the payment dialogs belong to the till
+    for code in codes:
+        window.model.add_code(code)
+    return window
+
+
+def cash() -> QWidget:
+    from kassa.ui.payment_dialogs import CashDialog
+
+    window = _till_with("7310865004703", "2*7350000000016")
+    return CashDialog(window.cart.cash_totals(), window)
+
+
+def card() -> QWidget:
+    from kassa.ui.payment_dialogs import CardDialog
+
+    window = _till_with("7350000000023")
+    return CardDialog(window.cart.totals(), window)
+
+
+def credit() -> QWidget:
+    from kassa.ui.invoices import CreditDialog
+
+    dialog = CreditDialog(_demo_invoice(1003))
+    dialog.reason.setText("Returnerad vara")
+    return dialog
+
+
+def rule_pack() -> QWidget:
+    from kassa.ui.rule_pack import RulePackDialog
+
+    return RulePackDialog()
+
+
 def _wizard(page: str) -> Callable[[], QWidget]:
     def build() -> QWidget:
         from kassa.ui.wizard import SettingsWizard
@@ -248,6 +287,10 @@ SCREENS: dict[str, Callable[[], QWidget]] = {
     "preview": preview,
     "manual-invoice": manual_invoice,
     "log": log,
+    "cash": cash,
+    "card": card,
+    "credit": credit,
+    "rule-pack": rule_pack,
 }
 
 

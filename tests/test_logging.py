@@ -134,3 +134,17 @@ def test_log_tail_starts_at_a_whole_line(logfile):
     assert lines[-1].endswith("rad 199")
     assert all(" kassa.tail: rad " in line for line in lines)  # no cut first line
     assert len(tail.encode()) <= 500
+
+
+def test_error_texts_name_only_a_log_that_exists(isolated_data_dir):
+    from kassa import logging_setup
+
+    logging_setup.stop_file_logging()
+    assert logging_setup.active_log_file() is None
+    assert logging_setup.where_logged() == "programmets felutskrift (standard error)"
+    path = logging_setup.setup_logging()
+    try:
+        assert logging_setup.active_log_file() == path and path.is_file()
+        assert logging_setup.where_logged() == f"loggen ({path})"
+    finally:
+        logging_setup.stop_file_logging()

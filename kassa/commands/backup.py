@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from kassa.backup import BackupError, BackupNotSupported, backup_database
+from kassa.backup import BackupError, BackupNotSupported, backup_database, restore_instructions
 from kassa.commands.base import EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, CommandError
 
 
@@ -23,5 +23,5 @@ def run(args: argparse.Namespace) -> int:
     except BackupError as exc:
         raise CommandError(str(exc), EXIT_FAILED) from None
     print(f"Säkerhetskopian är klar: {path}")
-    print("Så återställer du en kopia: se docs/backup.md.")
+    print(restore_instructions(path))
     return EXIT_OK

@@ -12,7 +12,15 @@ import logging
 import sys
 
 from kassa import config
-from kassa.commands.base import EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, CommandError, open_database
+from kassa.commands.base import (
+    EXIT_CANNOT_RUN,
+    EXIT_FAILED,
+    EXIT_OK,
+    CommandError,
+    open_database,
+    seconds,
+    whole_number,
+)
 from kassa.register.control_unit.base import ControlUnitUnavailable
 
 
@@ -27,7 +35,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         description="En lokal XCCSP-tjänst för demo och test. Den är INTE en certifierad kontrollenhet och får "
                     "aldrig användas i en butik. Standardinloggning: kassa / emulator.")
     emulator.add_argument("--host", default="127.0.0.1", help="adress att lyssna på (standard 127.0.0.1)")
-    emulator.add_argument("--port", type=int, default=8790, help="port (standard 8790)")
+    emulator.add_argument("--port", type=whole_number, default=8790, help="port (standard 8790)")
     emulator.add_argument("--user", action="append", metavar="NAMN:LÖSENORD",
                           help="inloggning (kan anges flera gånger; ersätter kassa:emulator)")
     emulator.add_argument("--control", action="store_true",
@@ -40,10 +48,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     emulator.add_argument("--fail-kinds", metavar="SORTER",
                           help="kommaseparerade felsorter för --fail-rate (standard busy,server_busy,down,garbage,"
                                "garbage_after_store)")
-    emulator.add_argument("--slow", type=float, default=0.0, metavar="SEKUNDER",
+    emulator.add_argument("--slow", type=seconds, default=0.0, metavar="SEKUNDER",
                           help="svarstid för beteendet slow (med --mode slow: varje anrop)")
-    emulator.add_argument("--seed", type=int, default=1, help="frö för de slumpade felen (standard 1)")
-    emulator.add_argument("--unit-number", type=int, default=1, help="emulatorns nummer (EMULATOR00000001)")
+    emulator.add_argument("--seed", type=whole_number, default=1, help="frö för de slumpade felen (standard 1)")
+    emulator.add_argument("--unit-number", type=whole_number, default=1, help="emulatorns nummer (EMULATOR00000001)")
 
     setup = sub.add_parser("configure", help="välj kontrollenhet (XCCSP-tjänst, eller ingen enligt undantaget)")
     choice = setup.add_mutually_exclusive_group(required=True)
@@ -54,7 +62,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     setup.add_argument("--user", help="användarnamn hos XCCSP-tjänsten")
     setup.add_argument("--password-stdin", action="store_true",
                        help="läs lösenordet från standard in och spara det i nyckelringen")
-    setup.add_argument("--read-timeout", type=float, default=10.0, metavar="SEKUNDER",
+    setup.add_argument("--read-timeout", type=seconds, default=10.0, metavar="SEKUNDER",
                        help="hur länge ett svar får dröja (standard 10)")
 
 

@@ -13,7 +13,16 @@ import webbrowser
 from datetime import datetime
 
 from kassa import config
-from kassa.commands.base import EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, CommandError
+from kassa.commands.base import (
+    EXIT_CANNOT_RUN,
+    EXIT_CODES_HELP,
+    EXIT_FAILED,
+    EXIT_NOT_CONNECTED,
+    EXIT_OK,
+    CommandError,
+    seconds,
+    start_logging,
+)
 from kassa.models import Company
 from kassa.pagero.credentials import CredentialStore, TokenManager, client_secret_or_raise
 from kassa.pagero.errors import PageroError
@@ -23,25 +32,32 @@ SEND_MODES = ("Test", "Certification", "Production")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EXIT_CODES_HELP
     sub = parser.add_subparsers(dest="pagero_action", metavar="ÅTGÄRD", required=True)
     connect = sub.add_parser("connect", help="anslut Kassa till ditt Pagero-konto (inloggning i webbläsaren)",
                              description="Skriver ut inloggningsadressen, öppnar webbläsaren och väntar på svaret "
-                                         f"på http://127.0.0.1:{config.pagero_redirect_port()}/callback.")
+                                         f"på http://127.0.0.1:{config.pagero_redirect_port()}/callback. Loggar i "
+                                         "samma roterande kassa.log som programfönstret.",
+                             epilog="Avslutskoder: 0 ansluten; 1 inloggningen gick inte (avbruten, för sen, "
+                                    "nekad); 2 kunde inte köras (klienthemlighet eller företags-id saknas).")
     connect.add_argument("--company-id", metavar="UUID",
                          help="företagets id hos Pagero (sendingCompanyId); förifylls där Pagero anger det")
     connect.add_argument("--send-mode", choices=SEND_MODES, default="Test",
                          help="sändläge: Test (standard för en ny anslutning), Certification eller Production")
-    connect.add_argument("--timeout", type=float, default=300.0, metavar="SEKUNDER",
+    connect.add_argument("--timeout", type=seconds, default=300.0, metavar="SEKUNDER",
                          help="hur länge inloggningen får ta (standard 300)")
     connect.add_argument("--no-browser", action="store_true", help="öppna ingen webbläsare, skriv bara ut adressen")
     connect.add_argument("--client-secret-stdin", action="store_true",
                          help="läs Kassas klienthemlighet från standard in och spara den i nyckelringen")
-    sub.add_parser("status", help="visa om Kassa är ansluten till Pagero (aldrig några nycklar)")
+    sub.add_parser("status", help="visa om Kassa är ansluten till Pagero (aldrig några nycklar)",
+                   epilog="Avslutskoder: 0 ansluten; 3 inte ansluten; 1 nyckelringen gick inte att läsa.")
     sub.add_parser("disconnect", help="återkalla anslutningen hos Pagero och ta bort nycklarna")
 
 
 def run(args: argparse.Namespace) -> int:
     actions = {"connect": _connect, "status": _status, "disconnect": _disconnect}
+    if args.pagero_action == "connect":
+        start_logging()
     try:
         return actions[args.pagero_action](args)
     except PageroError as exc:
@@ -129,7 +145,7 @@ def _status(args: argparse.Namespace) -> int:
     print(f"Sändläge: {company.pagero_send_mode}")
     if tokens is None:
         print("Anslut med `kassa pagero connect`.")
-        return EXIT_FAILED
+        return EXIT_NOT_CONNECTED
     expiry = datetime.fromtimestamp(tokens.expires_at).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
     note = "förnyas automatiskt" if not tokens.expires_within(0) else "har gått ut, förnyas vid nästa anrop"
     print(f"Åtkomsttoken giltig till: {expiry} ({note})")

@@ -47,9 +47,10 @@ def _install(source: Path) -> int:
 
 def _status() -> int:
     location, origin = rule_pack_location()
-    where = (
-        f"KASSA_RULES_DIR ({location})" if origin == "env" else f"installerat i datamappen ({location})"
-    )
+    where = {
+        "env": f"KASSA_RULES_DIR ({location})",
+        "system": f"installerat för alla användare ({location})",
+    }.get(origin, f"installerat i datamappen ({location})")
     try:
         pack = load_rule_pack()
     except RulePackError as exc:

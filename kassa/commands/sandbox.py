@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 
-from kassa.commands.base import EXIT_CANNOT_RUN, CommandError
+from kassa.commands.base import EXIT_CANNOT_RUN, CommandError, start_logging, whole_number
 from kassa.pagero.sandbox.server import SandboxServer
 from kassa.pagero.sandbox.state import merge_config
 
@@ -23,10 +22,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "Peka Kassa hit med KASSA_PAGERO_SSO_BASE och KASSA_PAGERO_API_BASE = http://HOST:PORT och "
         "KASSA_INTEREST_URL = http://HOST:PORT/partner/v1/interest.\n"
         "Konfigurationsfilen (JSON) och styrgränssnittet (/_control/…) beskrivs i modulen "
-        "kassa/pagero/sandbox/server.py."
+        "kassa/pagero/sandbox/server.py.\n"
+        "Loggar i samma roterande kassa.log som programfönstret (och på standard error).\n"
+        "Avslutskoder: 0 stoppad med Ctrl+C; 2 kunde inte starta (porten upptagen, konfigurationen oläslig)."
     )
     parser.add_argument("--host", default="127.0.0.1", help="adress att lyssna på (standard 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8765, help="port (standard 8765)")
+    parser.add_argument("--port", type=whole_number, default=8765, help="port (standard 8765)")
     parser.add_argument("--config", metavar="FIL", help="JSON-fil med klientregistrering, testkonton och tider")
     parser.add_argument("--state", metavar="FIL", help="spara tillståndet i denna JSON-fil (överlever omstart)")
     parser.add_argument("--control", action="store_true",
@@ -60,7 +61,7 @@ def config_from_args(args: argparse.Namespace) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    start_logging(console=True)
     try:
         server = SandboxServer(config_from_args(args), host=args.host, port=args.port,
                                state_path=args.state, control=args.control)

@@ -1,8 +1,9 @@
 """`kassa validate FILE…`: the official validation of UBL files.
 
-One line a finding, ``RULE-ID flag location: text`` (prefixed with ``FILE: `` when several
-files are given, as grep does); a summary per file on stderr. Exit 0 with no fatal finding,
-1 with one, 2 when it cannot run (no rule pack, an unreadable or non-XML file).
+One line a finding, ``RULE-ID flag location: text``, followed by " — På svenska: …" where Kassa
+explains the rule (prefixed with ``FILE: `` when several files are given, as grep does); a
+summary per file on stderr. Exit 0 with no fatal finding, 1 with one, 2 when it cannot run (no
+rule pack, an unreadable or non-XML file).
 """
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
             if "error" in result:
                 continue
             for finding in result["findings"]:
-                line = finding.line()
+                line = finding.explained_line()
                 print(f"{result['file']}: {line}" if prefix_files else line)
     for result in results:
         print(_summary(result), file=sys.stderr)

@@ -22,10 +22,10 @@ class Article(BaseModel):
     price_includes_vat = peewee.BooleanField(default=True)  # shelf prices in Sweden include VAT
     # The VAT group; its rate on the date of supply is the article's rate (kassa.vat.rates).
     vat_group = peewee.ForeignKeyField(VatGroup, null=True, backref="articles", on_delete="RESTRICT")
+    if TYPE_CHECKING:
+        vat_group_id: int | None  # peewee's accessor of the foreign key's value
     active = peewee.BooleanField(default=True)
     is_service = peewee.BooleanField(default=False)  # a service (tjänst), not goods, on receipts and Z reports
-    if TYPE_CHECKING:  # what peewee adds: the foreign key's value
-        vat_group_id: int | None
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"

@@ -7,6 +7,7 @@ is a row of its own, so an invoice's state is derived and the issued invoice is 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import peewee
 
@@ -62,12 +63,12 @@ class _Registration(BaseModel):
 
     MESSAGE = "En registrering kan inte ändras eller tas bort. Gör en ny registrering i stället."
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if self._pk is not None and not kwargs.get("force_insert"):
             raise ImmutableInvoiceError(self.MESSAGE)
         return super().save(*args, **kwargs)
 
-    def delete_instance(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete_instance(self, *args, **kwargs):
         raise ImmutableInvoiceError(self.MESSAGE)
 
 
@@ -134,6 +135,8 @@ class Reminder(BaseModel):
     MUTABLE_FIELDS = ("delivery", "delivered_at", "payload")
 
     invoice = peewee.ForeignKeyField(Invoice, backref="reminders")
+    if TYPE_CHECKING:
+        invoice_id: int
     reminds_due_date = peewee.DateField()
     sequence = peewee.IntegerField(default=1)  # first, second … reminder of the invoice
     issue_date = peewee.DateField()
@@ -159,7 +162,7 @@ class Reminder(BaseModel):
     def charges(self) -> Decimal:
         return self.fee + self.interest
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if self._pk is not None and not kwargs.get("force_insert"):
             only = kwargs.get("only")
             names = {f.name if hasattr(f, "name") else f for f in only} if only else None
@@ -167,7 +170,7 @@ class Reminder(BaseModel):
                 raise ImmutableInvoiceError("En skickad påminnelse kan inte ändras.")
         return super().save(*args, **kwargs)
 
-    def delete_instance(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete_instance(self, *args, **kwargs):
         raise ImmutableInvoiceError("En påminnelse kan inte tas bort.")
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -8,10 +9,19 @@ import peewee
 from kassa.models.base import BaseModel, utcnow
 from kassa.models.fields import MoneyField
 
+# "pagero" as a word, in any case: not inside a longer word ("papagerolle"), but a hyphen, a space or
+# punctuation may stand beside it ("Pagero-kund", "e-faktura via Pagero.").
+_PAGERO_WORD = re.compile(r"(?<![^\W_])pagero(?![^\W_])", re.IGNORECASE)
+
+
+def pagero_word(note: str | None) -> re.Match[str] | None:
+    """Where the note says "pagero" as a word (the first place), or None."""
+    return _PAGERO_WORD.search(note or "")
+
 
 def note_means_pagero(note: str | None) -> bool:
     """The vendor's convention: the word "pagero" anywhere in the note, any case."""
-    return "pagero" in (note or "").casefold()
+    return pagero_word(note) is not None
 
 
 class CustomerCategory(BaseModel):

@@ -8,6 +8,7 @@ can neither overlap nor leave gaps. Issued invoices and receipts store the rate 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import peewee
 
@@ -47,6 +48,8 @@ class VatGroup(BaseModel):
     reason_text = peewee.CharField(default="")  # the exemption's reason, printed and sent
     position = peewee.IntegerField(default=0)
     active = peewee.BooleanField(default=True)
+    if TYPE_CHECKING:  # what peewee adds: the back-reference of VatRatePeriod.group
+        periods: peewee.ModelSelect[VatRatePeriod]
 
     def __str__(self) -> str:
         return self.name

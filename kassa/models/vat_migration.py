@@ -15,6 +15,7 @@ import peewee
 
 from kassa.models.database import db
 from kassa.models.fields import MoneyField, ScaledDecimalField
+from kassa.models.triggers import install_triggers
 from kassa.models.vat import VatGroup, VatRatePeriod, default_group_for_rate, seed_vat_groups
 
 log = logging.getLogger(__name__)
@@ -22,8 +23,6 @@ log = logging.getLogger(__name__)
 
 def migrate_vat(migrator) -> None:
     from playhouse.migrate import migrate
-
-    from kassa.models.schema import install_triggers
 
     db.create_tables([VatGroup, VatRatePeriod], safe=True)
     groups = seed_vat_groups()

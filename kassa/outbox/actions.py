@@ -13,7 +13,7 @@ from kassa.models.transmissions import PROBLEM_STATES
 from kassa.models.transmissions import TransmissionState as State
 from kassa.outbox.sender import default_client_factory
 from kassa.outbox.states import seconds, state_text, transition
-from kassa.pagero.errors import PageroError
+from kassa.pagero.errors import NotConnectedError, OutcomeUnknownError, PageroError
 
 
 class OutboxError(Exception):
@@ -52,9 +52,14 @@ def retry(transmission_id: int, client_factory: Callable[[], Any] = default_clie
         client = client_factory()
         try:
             client.part_action(row.filepart_id, "Restart")
+            target, text = State.PROCESSING, "Omstartad hos Pagero."
+        except OutcomeUnknownError:
+            # Pagero may have restarted it: read the file again rather than ask twice.
+            target, text = State.UPLOADED, "Omstarten fick inget säkert svar från Pagero; filen följs upp hos Pagero."
+        except NotConnectedError:
+            raise
         except PageroError as exc:
             raise OutboxError(f"Pagero kunde inte starta om filen: {exc}") from None
-        target, text = State.PROCESSING, "Omstartad hos Pagero."
     elif row.state == State.NEEDS_ATTENTION:
         target = _back_to(row)
         if target == State.UPLOADING:
@@ -97,11 +102,16 @@ def cancel(transmission_id: int, client_factory: Callable[[], Any] = default_cli
         try:
             if not part_id and row.file_id:
                 parts = client.fileparts(row.file_id)
-                part_id = str(parts[0]["id"]) if parts else ""
+                part_id = parts[0].id if parts else ""
             if not part_id:
                 raise OutboxError("Pagero har redan behandlat fakturan, så den kan inte avbrytas. "
                                   "Gör en kreditfaktura i stället.")
             client.part_action(part_id, "Cancel")
+        except OutcomeUnknownError:
+            raise OutboxError("Pagero gav inget säkert svar på avbrytandet. Vänta en stund och försök igen; "
+                              "Kassa kontrollerar då först hos Pagero.") from None
+        except NotConnectedError:
+            raise
         except PageroError as exc:
             raise OutboxError(f"Pagero kunde inte avbryta filen: {exc}") from None
         text = "Avbruten hos Pagero."

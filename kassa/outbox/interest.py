@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from kassa.models import InterestRequest, utcnow
@@ -24,6 +25,24 @@ def queue_interest(form: dict[str, Any]) -> InterestRequest:
     """Store an "Anmäl intresse" form; the sender posts it when Pagero can be reached."""
     with write_transaction():
         return InterestRequest.create(form=dict(form), state="queued", next_attempt_at=utcnow())
+
+
+@dataclass(frozen=True)
+class InterestState:
+    """Where a queued form stands, for the window that queued it."""
+
+    state: str  # queued | sending | sent | needs_attention
+    sent_at_text: str  # local time, "" until sent
+    last_error: str
+
+
+def interest_state(request_id: int) -> InterestState:
+    """The form's state now (a worker job)."""
+    request = InterestRequest.get_by_id(request_id)
+    sent = ""
+    if request.sent_at is not None:
+        sent = request.sent_at.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
+    return InterestState(request.state, sent, request.last_error or "")
 
 
 def default_interest_client_factory() -> Any:

@@ -18,12 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 import peewee
 
-from kassa.models import Company, Invoice, Transmission, utcnow
+from kassa.models import Company, Transmission, utcnow
 from kassa.models.database import is_postgres, write_transaction
 from kassa.models.transmissions import ACTIVE_STATES
 from kassa.models.transmissions import TransmissionState as State
+from kassa.outbox.follow_up import FollowUp
 from kassa.outbox.interest import InterestJob, default_interest_client_factory
-from kassa.outbox.states import NOT_CONNECTED_TEXT, STATE_TEXTS, reschedule, seconds, transition
+from kassa.outbox.policy import SendPolicy
+from kassa.outbox.states import MAX_MESSAGES, NOT_CONNECTED_TEXT, reschedule, seconds, timestamp, transition
+from kassa.pagero.answers import UnexpectedAnswer
 from kassa.pagero.errors import (
     KeyringUnavailableError,
     NeedsAttentionError,
@@ -40,54 +43,10 @@ log = logging.getLogger(__name__)
 
 
 def _unexpected_error_text() -> str:
-    from kassa.logging_setup import log_file_path
+    from kassa.logging_setup import where_logged
 
     return (f"Ett oväntat fel stoppade sändningen; Kassa försöker igen om en stund. "
-            f"Felet finns i loggen ({log_file_path()}). Kvarstår det, kontakta den som sköter Kassa.")
-
-
-@dataclass
-class SendPolicy:
-    """Timings of the queue, in seconds. The defaults suit Pagero; tests make them short."""
-
-    poll_intervals: tuple[float, ...] = (5, 10, 30, 60, 300, 900, 3600)  # the last one repeats
-    answer_intervals: tuple[float, ...] = (60, 300, 900, 3600, 4 * 3600)  # the buyer's answer, after delivery
-    answer_window: float = 30 * 24 * 3600  # stop asking for the buyer's answer after this
-    retry_intervals: tuple[float, ...] = (10, 30, 60, 300, 900)  # after a transient failure
-    not_connected_delay: float = 60.0
-    lease: float = 300.0  # a claim; another sender may then look at the row, never post it before the grace
-    # From marking a row `uploading` to posting it again when Pagero has no document: the
-    # longest upload with all the client's retries (about 860 s) and 10 min to become a document.
-    reconcile_grace: float = 1500.0
-    batch: int = 20
-    idle: float = 30.0  # the longest sleep of run() when nothing is due
-
-    @staticmethod
-    def pick(intervals: tuple[float, ...], attempt: int) -> float:
-        return float(intervals[min(max(attempt, 0), len(intervals) - 1)])
-
-
-def _part_text(part: dict) -> str:
-    error = part.get("error") or {}
-    description = error.get("description") if isinstance(error, dict) else None
-    if isinstance(description, list):
-        return "; ".join(str(d) for d in description if d)
-    return str(description or "")
-
-
-def _document_outcome(document: dict) -> tuple[State, str]:
-    """The state a Pagero document stands for, and its newest event text."""
-    distribution = document.get("distribution") or {}
-    status = str(distribution.get("status") or "").casefold()
-    events = document.get("eventDetails") or []
-    text = str(events[-1].get("description") or "") if events else ""
-    if "cancel" in status:
-        return State.CANCELLED, text
-    if any(word in status for word in ("error", "undeliverable", "reject")):
-        return State.ERROR, text or f"Pagero kunde inte leverera fakturan ({distribution.get('status')})."
-    if any(word in status for word in ("done", "delivered", "fetched")):
-        return State.DELIVERED, text
-    return State.ACCEPTED, text
+            f"Felet finns i {where_logged()}. Kvarstår det, kontakta den som sköter Kassa.")
 
 
 def default_client_factory() -> PageroClient:
@@ -117,8 +76,9 @@ class _NotConnected(Exception):
         self.text = text
 
 
-class Sender:
-    """Claims due rows and moves each one step: upload, reconcile, poll, the buyer's answer.
+class Sender(FollowUp):
+    """Claims due rows and moves each one step: upload, reconcile, poll, the buyer's answer
+    (the follow-up steps: kassa.outbox.follow_up).
 
     ``client_factory()`` returns a PageroClient (or raises NotConnectedError/PageroError when
     there is no connection); it is called again after a failure to connect.
@@ -274,6 +234,8 @@ class Sender:
             raise _NotConnected(f"{NOT_CONNECTED_TEXT}. {exc}") from None
         except NeedsAttentionError as exc:
             self._needs_attention(row, exc)
+        except UnexpectedAnswer as exc:  # an answer Kassa cannot read: nothing changes but the note
+            self._unexpected_answer(row, exc)
         except TransientError as exc:
             self._transient(row, exc)
         except PageroError as exc:  # anything else Pagero-side: a person must look
@@ -303,7 +265,16 @@ class Sender:
             transition(row, State.QUEUED, f"Uppladdningen misslyckades, nytt försök senare: {text}",
                        actor=self.worker_id, next_at=utcnow() + seconds(delay), last_error=text, attempts=attempt + 1)
             return
-        # Uploads whose fate is unknown stay in `uploading`: the next round reconciles first.
+        if from_upload:
+            # Any 5xx, a timeout, a dropped connection, an unreadable answer: Pagero may have the file.
+            # The row stays in `uploading`, and the next rounds reconcile it (kassa.outbox.follow_up).
+            text = f"{text} Kassa kontrollerar hos Pagero om fakturan kom fram innan den skickas igen."
+            entry = {"at": timestamp(utcnow()), "state": str(row.state), "text": text}
+            Transmission.update(
+                messages=(list(row.messages or []) + [entry])[-MAX_MESSAGES:], last_error=text,
+                next_attempt_at=utcnow() + seconds(self.policy.pick(self.policy.poll_intervals, 0)),
+            ).where((Transmission.id == row.id) & (Transmission.state == row.state)).execute()
+            return
         reschedule(row, delay, text)
 
     def _upload(self, row: Transmission, client: PageroClient) -> None:
@@ -345,94 +316,3 @@ class Sender:
         transition(row, State.UPLOADED, f"Uppladdad till Pagero (fil-id {file_id}).", actor=self.worker_id,
                     next_at=utcnow() + seconds(self.policy.pick(self.policy.poll_intervals, 0)), file_id=file_id,
                     last_error="")
-
-    def _reconcile(self, row: Transmission, client: PageroClient) -> None:
-        """A row caught in `uploading`: adopt what Pagero has; post again only if it has nothing."""
-        found = client.documents(senderReference=row.sender_reference, direction="Sent").get("items") or []
-        if found:
-            document = found[0]
-            note = f" ({len(found)} dokument med samma referens hos Pagero)" if len(found) > 1 else ""
-            self._adopt_document(row, document, f"Hittad hos Pagero efter avbrott{note}.")
-            return
-        waited = (utcnow() - row.updated_at).total_seconds()
-        grace = self.policy.reconcile_grace
-        if waited < grace:
-            # The file may still be on its way through Pagero's processing; look again later.
-            Transmission.update(next_attempt_at=row.updated_at + seconds(grace), last_error="").where(
-                (Transmission.id == row.id) & (Transmission.state == State.UPLOADING)).execute()
-            return
-        company_id = self._company_id(row)
-        if not transition(row, State.UPLOADING, "Pagero har ingen fil med fakturans referens; den laddas upp igen.",
-                           actor=self.worker_id, next_at=utcnow() + seconds(self.policy.lease),
-                           only_if_claimed_by=self.worker_id):
-            return
-        self._post(row, client, company_id)
-
-    def _adopt_document(self, row: Transmission, document: dict, prefix: str = "") -> None:
-        state, text = _document_outcome(document)
-        fields: dict[str, Any] = dict(document_id=str(document.get("id") or ""), last_error="")
-        if document.get("fileId") and not row.file_id:
-            fields["file_id"] = str(document["fileId"])
-        message = " ".join(t for t in (prefix, text or STATE_TEXTS[state]) if t)
-        if state == State.DELIVERED:
-            next_at = utcnow() + seconds(self.policy.pick(self.policy.answer_intervals, 0))
-        else:
-            next_at = utcnow() + seconds(self.policy.pick(self.policy.poll_intervals, 0))
-        if state == State.ERROR:
-            fields["last_error"] = text
-        if state == row.state:
-            reschedule(row, self.policy.pick(self.policy.poll_intervals, row.attempts))
-            return
-        transition(row, state, message, actor=self.worker_id, next_at=next_at, **fields)
-
-    def _poll_file(self, row: Transmission, client: PageroClient) -> None:
-        parts = client.fileparts(row.file_id)
-        part = parts[0] if parts else None
-        if part is not None:
-            status = str(part.get("status") or "")
-            text = _part_text(part)
-            part_id = str(part.get("id") or "")
-            if status == "Error":
-                transition(row, State.ERROR, text or "Pagero kunde inte behandla filen.", actor=self.worker_id,
-                            filepart_id=part_id, last_error=text)
-            elif status == "AwaitingInteraction":
-                transition(row, State.AWAITING_INTERACTION, text or STATE_TEXTS[State.AWAITING_INTERACTION],
-                            actor=self.worker_id, filepart_id=part_id, last_error=text)
-            else:
-                self._still_processing(row, filepart_id=part_id)
-            return
-        documents = client.documents(fileId=row.file_id).get("items") or []
-        if documents:
-            self._adopt_document(row, documents[0])
-        else:
-            self._still_processing(row)  # processed parts are not listed; the document is on its way
-
-    def _still_processing(self, row: Transmission, **fields: Any) -> None:
-        if row.state != State.PROCESSING:
-            transition(row, State.PROCESSING, "Pagero behandlar filen.", actor=self.worker_id,
-                        next_at=utcnow() + seconds(self.policy.pick(self.policy.poll_intervals, 0)), **fields)
-        else:
-            reschedule(row, self.policy.pick(self.policy.poll_intervals, row.attempts))
-
-    def _poll_document(self, row: Transmission, client: PageroClient) -> None:
-        self._adopt_document(row, client.document(row.document_id))
-
-    def _poll_answer(self, row: Transmission, client: PageroClient) -> None:
-        invoice = Invoice.get_by_id(row.invoice_id)
-        answer = client.buyer_answer(str(invoice.number), self._company_id(row))
-        if answer is None:
-            reschedule(row, self.policy.pick(self.policy.answer_intervals, row.attempts + 1))
-            return
-        sub_type = str((answer.get("documentInfo") or {}).get("documentSubType") or "")
-        events = answer.get("eventDetails") or []
-        reason = str(events[-1].get("description") or "") if events else ""
-        if sub_type == "RecipientAccept":
-            state, text = State.APPROVED, "Köparen har godkänt fakturan."
-        elif sub_type.startswith("RecipientReject"):
-            state, text = State.REJECTED, "Köparen har avvisat fakturan."
-            if reason and reason != sub_type:
-                text += f" Köparens skäl: {reason}"
-        else:
-            reschedule(row, self.policy.pick(self.policy.answer_intervals, row.attempts + 1))
-            return
-        transition(row, state, text, actor=self.worker_id, buyer_response=sub_type, buyer_response_at=utcnow())

@@ -9,10 +9,17 @@ from typing import Any, cast
 
 import peewee
 
-from kassa.models import Customer, InterestRequest, Invoice, Transmission, TransmissionState
+from kassa.models import (
+    Customer,
+    InterestRequest,
+    Invoice,
+    Transmission,
+    TransmissionState,
+)
 from kassa.models.transmissions import ACTIVE_STATES, FINAL_STATES, PROBLEM_STATES
 from kassa.outbox.interest import PENDING
 from kassa.outbox.states import NOT_CONNECTED_TEXT, state_text
+from kassa.plural import count_of
 
 
 @dataclass
@@ -43,7 +50,7 @@ class QueueSummary:
         if self.not_connected:
             parts.append(NOT_CONNECTED_TEXT)
         if self.in_progress:
-            parts.append(f"{self.in_progress} e-fakturor på väg")
+            parts.append(f"{count_of(self.in_progress, 'e-faktura', 'e-fakturor')} på väg")
         if self.problems:
             parts.append(f"{len(self.problems)} behöver åtgärd")
         return " · ".join(parts) or "Alla e-fakturor är skickade"

@@ -5,12 +5,16 @@ Every call has a timeout and verifies TLS. A 401 leads to one token refresh and 
 exponential backoff and jitter, up to ``RetryPolicy.attempts`` tries; then
 ``TransientError``. Any other 4xx raises ``NeedsAttentionError`` with Pagero's own text.
 
-An upload is not idempotent (Pagero has no idempotency key): when the request may have
-reached Pagero but no answer came back (read timeout, connection dropped), ``upload``
-raises ``OutcomeUnknownError`` instead of posting again; the caller looks the file up by
-``senderReference`` first; so does a 502/504, a gateway's answer that says nothing about
-whether Pagero behind it took the file. Errors that prove nothing was sent (connection
-refused, connect timeout) and 429/500/503 answers are retried as for any other call.
+An upload is not idempotent (Pagero has no idempotency key): whenever the request may have
+reached Pagero and no readable answer says what became of it (any 5xx, which Pagero may send
+after it stored the file; a read timeout; a dropped connection; a 2xx whose body has no file id),
+``upload`` raises ``OutcomeUnknownError`` at once and never posts again; the caller looks the
+file up by ``senderReference`` first (../shared/docs/pagero-api.md, "What is not documented").
+The same holds for a file part's Restart and Cancel. Only what proves nothing was stored is
+retried for them: a refused connection, a connect timeout, a 429.
+
+Answers are read with kassa.pagero.answers: a body that is not JSON, or not of the shape a
+reader needs, raises ``UnexpectedAnswer`` (never KeyError, TypeError, AttributeError).
 """
 from __future__ import annotations
 
@@ -27,6 +31,8 @@ import requests
 import urllib3.exceptions
 
 from kassa import config
+from kassa.pagero import contact
+from kassa.pagero.answers import Document, FilePart, UnexpectedAnswer, read_documents, read_file_id, read_parts
 from kassa.pagero.errors import (
     NeedsAttentionError,
     NotConnectedError,
@@ -141,60 +147,75 @@ class PageroClient:
             raise ValueError(f"send_mode must be one of {SEND_MODES}")
         if not filename.lower().endswith(".xml"):
             filename += ".xml"
+        path = "/file/v1/files"
         response = self._request(
-            "POST", f"{self.api_base}/file/v1/files", idempotent=retry_unknown,
+            "POST", f"{self.api_base}{path}", idempotent=retry_unknown,
             files={"payload": (filename, xml_bytes, "application/xml")},
             data={"documentType": document_type, "sendMode": send_mode,
                   "sendingCompanyId": sending_company_id, "senderReference": sender_reference},
         )
-        return str(response.json()["id"])
+        try:
+            return read_file_id(_json(response))
+        except UnexpectedAnswer as exc:
+            # Pagero said it took something but not what: the file may be there.
+            raise OutcomeUnknownError(
+                f"Pagero svarade HTTP {response.status_code} på POST {path} utan ett fil-id som gick att läsa; "
+                "det är okänt om begäran kom fram.", status=response.status_code, attempts=1,
+                pagero_text=exc.raw) from None
 
-    def fileparts(self, file_id: str, statuses: tuple[str, ...] = OPEN_PART_STATUSES) -> list[dict]:
+    def fileparts(self, file_id: str, statuses: tuple[str, ...] = OPEN_PART_STATUSES) -> list[FilePart]:
         """The parts of a file that are not processed yet or need attention; [] means it went through."""
         response = self._request("GET", f"{self.api_base}/file/v1/files/{_q(file_id)}/fileparts",
                                  params={"Status": ",".join(statuses)})
-        return list(response.json().get("items", []))
+        return read_parts(_json(response))
 
-    def part_action(self, part_id: str, action: str) -> dict:
-        """``Restart`` or ``Cancel`` a file part in Error or AwaitingInteraction."""
+    def part_action(self, part_id: str, action: str) -> Any:
+        """``Restart`` or ``Cancel`` a file part in Error, AwaitingInteraction or Processing (Pagero's JSON answer).
+
+        Not repeated after a 5xx, a timeout or a lost answer (OutcomeUnknownError): a second Restart of a part
+        Pagero already restarted would be refused, so the caller reads the part again instead."""
         if action not in ("Restart", "Cancel"):
             raise ValueError("action must be 'Restart' or 'Cancel'")
         response = self._request("POST", f"{self.api_base}/file/v1/fileparts/{_q(part_id)}/action",
-                                 json={"action": action})
-        return response.json() if response.content else {}
+                                 json={"action": action}, idempotent=False)
+        return _json(response) if response.content else {}
 
     # -- Document API -----------------------------------------------------------------
 
-    def documents(self, **filters: Any) -> dict:
+    def documents(self, **filters: Any) -> Any:
         """GET /document/v1/documents; filters as Pagero names them (fileId, senderReference,
         referenceDocumentIdentifier, documentType (str or list), direction, companyId, limit, offset…).
-        Returns ``{"items": [...], "meta": {...}}``."""
+        Pagero's JSON as it came (``{"items": [...], "meta": {...}}``); ``find_documents`` reads it."""
         params = [(k, v) for k, value in filters.items() if value is not None
                   for v in (value if isinstance(value, (list, tuple)) else [value])]
-        return self._request("GET", f"{self.api_base}/document/v1/documents", params=params).json()
+        return _json(self._request("GET", f"{self.api_base}/document/v1/documents", params=params))
 
-    def document(self, document_id: str) -> dict:
-        return self._request("GET", f"{self.api_base}/document/v1/documents/{_q(document_id)}").json()
+    def find_documents(self, **filters: Any) -> list[Document]:
+        """``documents(**filters)`` read defensively; UnexpectedAnswer when the list cannot be read."""
+        return read_documents(self.documents(**filters))
+
+    def document(self, document_id: str) -> Any:
+        """One document, Pagero's JSON as it came (kassa.pagero.answers.read_document reads it)."""
+        return _json(self._request("GET", f"{self.api_base}/document/v1/documents/{_q(document_id)}"))
 
     def target_document(self, document_id: str) -> bytes:
         return self._request("GET", f"{self.api_base}/document/v1/documents/{_q(document_id)}/targetdocument",
                              accept="application/xml").content
 
-    def buyer_answer(self, invoice_number: str, company_id: str) -> dict | None:
-        """The buyer's newest application response to an invoice, or None. Its
-        ``documentInfo.documentSubType`` is RecipientAccept, RecipientReject or
-        RecipientRejectWithClearanceRemoval."""
-        answer = self.documents(documentType="ApplicationResponse", direction="Received",
-                                referenceDocumentIdentifier=invoice_number, companyId=company_id)
-        items = sorted(answer.get("items", []), key=lambda d: d.get("createTime") or "", reverse=True)
-        return items[0] if items else None
+    def buyer_answer(self, invoice_number: str, company_id: str) -> Document | None:
+        """The buyer's newest application response to an invoice, or None. Its ``sub_type``
+        (documentInfo.documentSubType) is RecipientAccept, RecipientReject or RecipientRejectWithClearanceRemoval."""
+        answers = self.find_documents(documentType="ApplicationResponse", direction="Received",
+                                      referenceDocumentIdentifier=invoice_number, companyId=company_id)
+        answers.sort(key=lambda d: d.create_time, reverse=True)
+        return answers[0] if answers else None
 
     # -- "Anmäl intresse" -------------------------------------------------------------
 
     def send_interest(self, form: dict[str, Any]) -> dict:
         """POST the interest form (no login needed) to KASSA_INTEREST_URL."""
         response = self._request("POST", self.interest_url, json=form, authenticated=False, idempotent=False)
-        return response.json() if response.content else {}
+        return _json(response) if response.content else {}
 
     # -- the one place that talks HTTP --------------------------------------------------
 
@@ -214,6 +235,7 @@ class PageroClient:
             except requests.RequestException as exc:
                 kind = type(exc).__name__
                 log.info("Pagero %s %s failed: %s (try %d)", method, path, kind, retries + 1)
+                contact.record_unreachable(kind)
                 if not idempotent and not _nothing_was_sent(exc):
                     raise OutcomeUnknownError(
                         f"Inget svar från Pagero på {method} {path} ({kind}); det är okänt om begäran kom fram.",
@@ -221,6 +243,7 @@ class PageroClient:
                 retries = self._wait_or_give_up(retries, None, f"Pagero gick inte att nå ({kind})", None)
                 continue
             log.info("Pagero %s %s -> %d (try %d)", method, path, response.status_code, retries + 1)
+            contact.record_answer(response.status_code)
             status = response.status_code
             if status < 400:
                 return response
@@ -232,8 +255,8 @@ class PageroClient:
                 refreshed = True
                 token = self._refreshed_token(token or "")
                 continue
-            if not idempotent and status in (502, 504):
-                # A gateway's answer: the request may have reached Pagero behind it.
+            if not idempotent and status >= 500:
+                # Pagero (or a gateway in front of it) may have stored the request before failing.
                 raise OutcomeUnknownError(
                     f"Pagero svarade HTTP {status} på {method} {path}; det är okänt om begäran kom fram.",
                     status=status, attempts=retries + 1, pagero_text=pagero_text(response))
@@ -263,6 +286,14 @@ class PageroClient:
     def _refreshed_token(self, rejected: str) -> str:
         assert self.tokens is not None
         return self.tokens.refresh_after_rejection(rejected)
+
+
+def _json(response: requests.Response) -> Any:
+    """The answer's JSON; UnexpectedAnswer when the body is not JSON (an HTML page, a cut-off answer)."""
+    try:
+        return response.json()
+    except ValueError:
+        raise UnexpectedAnswer("the answer is not JSON", response.text) from None
 
 
 def _q(value: str) -> str:

@@ -24,13 +24,13 @@ from kassa.identifiers import (
     check_plusgiro,
     check_vat,
 )
-from kassa.invoice_input import check_line, check_party, check_text
+from kassa.invoice_input import InputProblem, check_line, check_party, check_text
 from kassa.invoicing import InvoicingError
 from kassa.models import Company, Customer, Invoice, InvoiceLine
 from kassa.vat.conditions import buyer_vat_problem, check_categories
 from kassa.vat.currency import CURRENCIES
 
-CUSTOMER_PLACE = "kundregistret (Kunder → Redigera kund)"
+CUSTOMER_PLACE = "kundregistret (Register → Kundregister → Ändra)"
 COMPANY_PLACE = "Inställningar → Företag"
 ENDPOINT_SCHEMES = {"0007": "organisationsnummer", "0088": "GLN"}  # a Swedish buyer's; kassa.eas_schemes for others
 
@@ -226,7 +226,7 @@ def check_invoice(invoice: Invoice) -> list[Problem]:
     return [Problem(p.field, p.message_sv + after) for p in problems]
 
 
-def _problems(found) -> list[Problem]:
+def _problems(found: list[InputProblem | Problem]) -> list[Problem]:
     return [Problem(p.field, p.message_sv) for p in found]
 
 
@@ -235,7 +235,7 @@ def check_document(invoice: Invoice) -> list[Problem]:
     so an invoice stored before a check existed, or written around it, never reaches the send queue
     when the official rules would refuse it, whether or not a rule pack is installed."""
     seller, buyer = invoice.seller or {}, invoice.buyer or {}
-    found = []
+    found: list[InputProblem | Problem] = []
     lines = list(invoice.lines.order_by(InvoiceLine.position))
     for index, line in enumerate(lines, start=1):
         found += check_line(index, line.description, line.quantity, line.gross_price, line.discount_percent,

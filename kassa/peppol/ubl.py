@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from lxml import etree
 
+from kassa.invoicing import credit_reason
 from kassa.models import Invoice, InvoiceLine
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
@@ -294,6 +295,9 @@ def build_ubl(invoice: Invoice, *, indent: bool = False) -> bytes:
     _cbc(root, "IssueDate", invoice.issue_date.isoformat())
     if credit:
         _cbc(root, "CreditNoteTypeCode", "381")
+        reason = credit_reason(invoice)
+        if reason:
+            _cbc(root, "Note", reason)  # BT-22: why the invoice is credited
     else:
         _cbc(root, "DueDate", invoice.due_date.isoformat())
         _cbc(root, "InvoiceTypeCode", "380")

@@ -86,26 +86,15 @@ def _daily_backup(window) -> None:
     run_in_background(backup_if_due, on_result=done)
 
 
-def warm_up_rules() -> None:
-    """Compile the PEPPOL rules now, so the first e-invoice does not wait for it (worker job)."""
-    from kassa.peppol.rules.pack import get_rule_pack
-
-    pack = get_rule_pack()
-    if pack is not None:
-        timings = pack.warm_up()
-        log.info("rule pack compiled: %s", timings)
-
-
 def _after_first_paint(app, window) -> None:
-    from kassa.ui.workers import run_in_background
-
+    # The rule pack is not compiled here: its helpers start with the first e-invoice and stop
+    # again after some idle minutes (kassa.peppol.rules), so a till at rest holds only its own process.
     if os.environ.get("KASSA_STARTUP_MARK"):
         # Wall-clock time for the benchmark, and the CPU the process used so far (steadier on a busy machine).
         print(f"KASSA_READY {time.time():.6f} cpu={time.process_time():.3f}", flush=True)
         if os.environ.get("KASSA_STARTUP_EXIT"):
             app.quit()
             return
-    run_in_background(warm_up_rules)
     _start_background_sender(app)
     _daily_backup(window)
     _first_run_wizard(window)

@@ -1,5 +1,7 @@
 """Artiklar: the article register and the article form (EAN-13 checked, price with or
-without VAT, VAT group, unit as a UN/ECE recommendation 20 code with a Swedish label).
+without VAT, VAT group, unit as a word (st, tim, kg) stored as its UN/ECE recommendation 20 code).
+Saving shows every problem of the form at once, the database's (a number or barcode already
+taken) beside the fields' own.
 
 An article belongs to a VAT group (Inställningar → Momsgrupper); its rate is the group's on the
 day of the sale, so a rate change needs no re-pricing."""
@@ -25,34 +27,12 @@ from kassa.money import format_sek
 from kassa.register.prices import save_article
 from kassa.ui.register_dialog import SEARCH_LIMIT, RecordDialog, RegisterDialog
 from kassa.ui.register_model import Column
-from kassa.ui.validated_fields import ValidatedLineEdit, amount_checker, first_problem
+from kassa.ui.validated_fields import ValidatedLineEdit, amount_checker, focus_first_error
 from kassa.ui.vat_groups import group_label
+from kassa.units import UNITS, unit_word
 from kassa.vat.rates import groups
 
 log = logging.getLogger(__name__)
-
-# UN/ECE recommendation 20 codes (what PEPPOL's unitCode takes) with the Swedish word on a receipt.
-UNITS = (
-    ("EA", "st"),
-    ("HUR", "tim"),
-    ("DAY", "dag"),
-    ("MON", "mån"),
-    ("KGM", "kg"),
-    ("GRM", "g"),
-    ("LTR", "l"),
-    ("MTR", "m"),
-    ("MTK", "m²"),
-    ("MTQ", "m³"),
-    ("KMT", "km"),
-    ("XPK", "förp"),
-    ("SET", "sats"),
-    ("PR", "par"),
-)
-UNIT_LABELS = dict(UNITS)
-
-
-def unit_label(code: str) -> str:
-    return UNIT_LABELS.get(code, code)
 
 
 class ArticleDialog(RecordDialog):
@@ -72,8 +52,8 @@ class ArticleDialog(RecordDialog):
         for group in groups(include_inactive=article is not None):
             self.vat_combo.addItem(group_label(group), group.id)
         self.unit_combo = QComboBox(self)
-        for code, label in UNITS:
-            self.unit_combo.addItem(f"{label} ({code})", code)
+        for code, word in UNITS:
+            self.unit_combo.addItem(word, code)  # the word a person reads; the code is stored
         self.active_check = QCheckBox(self.tr("Aktiv"), self)
 
         form = QFormLayout()
@@ -112,7 +92,7 @@ class ArticleDialog(RecordDialog):
         self.vat_combo.setCurrentIndex(max(0, self.vat_combo.findData(a.vat_group_id)))
         index = self.unit_combo.findData(a.unit)
         if index < 0:  # a code from elsewhere (an import): keep it selectable
-            self.unit_combo.addItem(a.unit, a.unit)
+            self.unit_combo.addItem(unit_word(a.unit), a.unit)
             index = self.unit_combo.count() - 1
         self.unit_combo.setCurrentIndex(index)
         self.active_check.setChecked(a.active)
@@ -120,27 +100,31 @@ class ArticleDialog(RecordDialog):
     def _fields(self) -> list[ValidatedLineEdit]:
         return [self.number_edit, self.barcode_edit, self.name_edit, self.price_edit]
 
-    def _refuse(self, field: ValidatedLineEdit, message: str) -> None:
-        field.error_label.setText(message)
-        field.error_label.show()
-        field.setFocus()
-
-    def save(self) -> None:
-        self.form_error.hide()
-        if first_problem(self._fields()) is not None:
-            return
-        number = self.number_edit.value()
-        barcode = self.barcode_edit.value() or None
+    def _check_taken(self) -> None:
+        """Number and barcode already used by another article: said at the fields, both at once."""
         others = Article.select()
         if self.record is not None:
             others = others.where(Article.id != self.record.id)
-        if others.where(Article.number == number).exists():
-            return self._refuse(self.number_edit,
-                                self.tr("Artikelnummer %1 finns redan. Välj ett annat.").replace("%1", number))
-        if barcode and others.where(Article.barcode == barcode).exists():
-            other = Article.get(Article.barcode == barcode)
-            return self._refuse(self.barcode_edit, self.tr("Streckkoden används redan av artikel %1.")
-                                .replace("%1", str(other)))
+        if self.number_edit.is_valid():
+            number = self.number_edit.value()
+            if others.where(Article.number == number).exists():
+                self.number_edit.show_error(
+                    self.tr("Artikelnummer %1 finns redan. Välj ett annat.").replace("%1", number))
+        if self.barcode_edit.is_valid() and self.barcode_edit.value():
+            other = others.where(Article.barcode == self.barcode_edit.value()).first()
+            if other is not None:
+                self.barcode_edit.show_error(
+                    self.tr("Streckkoden används redan av artikel %1.").replace("%1", str(other)))
+
+    def save(self) -> None:
+        self.form_error.hide()
+        for field in self._fields():
+            field.show_problem()
+        self._check_taken()
+        if focus_first_error(self._fields()) is not None:
+            return
+        number = self.number_edit.value()
+        barcode = self.barcode_edit.value() or None
         article = Article.get_by_id(self.record.id) if self.record else Article()
         article.number = number
         article.barcode = barcode
@@ -185,7 +169,7 @@ class ArticleRegisterDialog(RegisterDialog):
                    Article.price_includes_vat),
             Column(self.tr("Momsgrupp"), lambda a: group_label(a.vat_group) if a.vat_group_id else "",
                    Article.vat_group),
-            Column(self.tr("Enhet"), lambda a: unit_label(a.unit), Article.unit),
+            Column(self.tr("Enhet"), lambda a: unit_word(a.unit), Article.unit),
             Column(self.tr("Status"), lambda a: "" if a.active else self.tr("Inaktiv"), Article.active),
         ]
 

@@ -48,6 +48,7 @@ from kassa.bookkeeping.accounts import (
 from kassa.bookkeeping.reminders import LEGAL_FEE_CAP
 from kassa.money import format_sek
 from kassa.till import TillError, parse_decimal
+from kassa.ui.focus import prepare_keyboard
 
 _ROOT = QModelIndex()
 Index = QModelIndex | QPersistentModelIndex
@@ -161,6 +162,7 @@ class BookkeepingSettingsDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
         self.resize(820, 560)
+        prepare_keyboard(self)  # the first input has the focus; Tab follows the layout
         self.load()
 
     # --- tabs --------------------------------------------------------------------------------
@@ -175,6 +177,7 @@ class BookkeepingSettingsDialog(QDialog):
                                            | QAbstractItemView.EditTrigger.EditKeyPressed
                                            | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.account_table.verticalHeader().setVisible(False)
+        self.account_table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move in it
         self.group_rate = QComboBox(tab)
         self.group_rate.setObjectName("groupRate")
         for rate in (25, 12, 6, 0):

@@ -1,7 +1,8 @@
 """Kundkategori: the category list and the vendor's category form.
 
-The word "pagero" anywhere in the note ("Notering: Extra funktioner") makes invoices to
-the category's customers go out as e-invoices; a line under the note says so as you type.
+The word "pagero" in the note ("Notering: Extra funktioner"), in any case and as a word of its
+own ("Pagero-kund" yes, "papagerolle" no), makes invoices to the category's customers go out as
+e-invoices; as you type, a line under the note says so and the word is marked in the note.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import logging
 
 import peewee
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -19,17 +20,23 @@ from PySide6.QtWidgets import (
     QListView,
     QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from kassa.models import CustomerCategory, note_means_pagero
+from kassa.models import CustomerCategory
+from kassa.models.customers import pagero_word
+from kassa.ui.focus import order_tabs
 from kassa.ui.validated_fields import ValidatedLineEdit
 
 log = logging.getLogger(__name__)
 
 PAGERO_ON_TEXT = "E-faktura: fakturor till kunder i kategorin skickas som e-faktura via Pagero."
-PAGERO_OFF_TEXT = "Fakturor skrivs ut. Skriv ordet pagero i noteringen för att skicka dem som e-faktura via Pagero."
+PAGERO_MATCH_TEXT = "Ordet ”%1” i noteringen betyder e-faktura."
+PAGERO_MATCH_IN_TEXT = "Ordet ”%1” i noteringen (i ”%2”) betyder e-faktura."
+PAGERO_OFF_TEXT = ("Fakturor skrivs ut. Skriv ordet pagero i noteringen för att skicka dem som e-faktura via Pagero "
+                   "(som eget ord: ”Pagero-kund” räknas, ”papagerolle” inte).")
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -53,12 +60,21 @@ class CategoryEditorDialog(QDialog):
         self.manual_vat_check = QCheckBox(self.tr("Registrera &manuell faktura inkl moms"), self)
         self.require_id_check = QCheckBox(
             self.tr("Kräv &legitimation vid fakturering från kassafönstret. Gäller ej manuell faktura"), self)
-        self.no_bonus_check = QCheckBox(self.tr("EJ &bonus grundande"), self)
+        self.no_bonus_check = QCheckBox(self.tr("Ej &bonusgrundande"), self)
         self.note_edit = QPlainTextEdit(self)
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setFixedHeight(self.fontMetrics().height() * 5)
         self.pagero_label = QLabel(self)
+        self.pagero_label.setObjectName("pageroLabel")
         self.pagero_label.setWordWrap(True)
+        self.pagero_label.setTextFormat(Qt.TextFormat.PlainText)
+        # Two lines kept for it, so the buttons below do not move as it changes.
+        self.pagero_label.setMinimumHeight(self.fontMetrics().lineSpacing() * 2)
+        self.pagero_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.match_label = QLabel(self)
+        self.match_label.setObjectName("pageroMatchLabel")
+        self.match_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.match_label.setMinimumHeight(self.fontMetrics().lineSpacing())
         self.saved_label = QLabel(self)
         self.saved_label.setStyleSheet("color: #1a7f37;")
 
@@ -81,6 +97,7 @@ class CategoryEditorDialog(QDialog):
         form.addRow(note_label)
         form.addRow(self.note_edit)
         form.addRow(self.pagero_label)
+        form.addRow(self.match_label)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
@@ -104,9 +121,11 @@ class CategoryEditorDialog(QDialog):
             widget.installEventFilter(self)
 
         self.resize(760, 420)
+        order_tabs(self)
         self.reload()
         if self.model.rowCount():
             self.list_view.setCurrentIndex(self.model.index(0, 0))
+            self.list_view.setFocus()  # the first input: choose a category, or Ny (Alt+N)
         else:
             self.new_category()
 
@@ -155,9 +174,39 @@ class CategoryEditorDialog(QDialog):
         self._update_pagero_label()
 
     def _update_pagero_label(self) -> None:
-        on = note_means_pagero(self.note_edit.toPlainText())
-        self.pagero_label.setText(self.tr(PAGERO_ON_TEXT) if on else self.tr(PAGERO_OFF_TEXT))
-        self.pagero_label.setStyleSheet("color: #1a5fb4; font-weight: bold;" if on else "color: palette(mid);")
+        note = self.note_edit.toPlainText()
+        match = pagero_word(note)
+        self._mark_in_note(match.span() if match else None)
+        if match is None:
+            self.pagero_label.setText(self.tr(PAGERO_OFF_TEXT))
+            self.pagero_label.setStyleSheet("color: palette(mid);")
+            self.match_label.clear()
+            return
+        self.pagero_label.setText(self.tr(PAGERO_ON_TEXT))
+        self.pagero_label.setStyleSheet("color: #1a5fb4; font-weight: bold;")
+        around = _word_around(note, *match.span())
+        text = PAGERO_MATCH_TEXT if around == match.group(0) else PAGERO_MATCH_IN_TEXT
+        self.match_label.setText(self.tr(text).replace("%1", match.group(0)).replace("%2", around))
+
+    def _mark_in_note(self, span: tuple[int, int] | None) -> None:
+        """The matched word marked in the note itself (an extra selection: the text is not changed)."""
+        if span is None:
+            self.note_edit.setExtraSelections([])
+            return
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = QTextCursor(self.note_edit.document())
+        selection.cursor.setPosition(span[0])
+        selection.cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+        marked = QTextCharFormat()
+        marked.setBackground(QColor("#cfe2ff"))
+        marked.setFontWeight(700)
+        selection.format = marked
+        self.note_edit.setExtraSelections([selection])
+
+    def pagero_matched(self) -> str:
+        """The text marked in the note as the word pagero ("" when none)."""
+        selections = self.note_edit.extraSelections()
+        return selections[0].cursor.selectedText() if selections else ""
 
     def save(self) -> None:
         self.saved_label.clear()
@@ -169,8 +218,7 @@ class CategoryEditorDialog(QDialog):
         if self.current is not None:
             clash = clash.where(CustomerCategory.id != self.current.id)
         if clash.exists():
-            self.name_edit.error_label.setText(self.tr("Det finns redan en kategori som heter %1.").replace("%1", name))
-            self.name_edit.error_label.show()
+            self.name_edit.show_error(self.tr("Det finns redan en kategori som heter %1.").replace("%1", name))
             self.name_edit.setFocus()
             return
         category = self.current or CustomerCategory()
@@ -184,8 +232,7 @@ class CategoryEditorDialog(QDialog):
         try:
             category.save()
         except peewee.IntegrityError:
-            self.name_edit.error_label.setText(self.tr("Det finns redan en kategori som heter %1.").replace("%1", name))
-            self.name_edit.error_label.show()
+            self.name_edit.show_error(self.tr("Det finns redan en kategori som heter %1.").replace("%1", name))
             return
         self.current = category
         self.reload(select_id=category.id)
@@ -198,3 +245,12 @@ class CategoryEditorDialog(QDialog):
             self.save()
             return True
         return super().eventFilter(watched, event)
+
+
+def _word_around(text: str, start: int, end: int) -> str:
+    """The whitespace-delimited word that holds text[start:end] ("Pagero-kund" around "Pagero")."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end]

@@ -6,7 +6,9 @@ the newest answer is shown, so typing never waits for the database. Enter takes 
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from html import escape
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
@@ -25,6 +27,31 @@ def customer_label(customer: Customer) -> str:
     if customer.city:
         parts.append(customer.city)
     return " · ".join(parts)
+
+
+def customer_summary_html(customer: Customer) -> str:
+    """The chosen customer at the till: who, the category and what it asks for, the reference."""
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("CustomerPicker", text)
+
+    parts = [f"<b>{escape(customer_label(customer))}</b>"]
+    category = customer.category if customer.category_id else None
+    if category is not None:
+        parts.append(escape(tr("Kategori: %1").replace("%1", category.name)))
+        flags = []
+        if category.sends_via_pagero:
+            flags.append(tr("e-faktura via Pagero"))
+        if category.require_id:
+            flags.append(tr("kräver legitimation"))
+        if category.insurance_company:
+            flags.append(tr("försäkringsbolag: skadenummer"))
+        if category.no_bonus:
+            flags.append(tr("ej bonusgrundande"))
+        if flags:
+            parts.append(escape(", ".join(flags)))
+    if customer.reference:
+        parts.append(escape(tr("Er referens: %1").replace("%1", customer.reference)))
+    return "<br/>".join(parts)
 
 
 class CustomerPicker(QWidget):

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,9 +37,19 @@ from kassa.models import TransmissionState
 from kassa.models.transmissions import PROBLEM_STATES
 from kassa.outbox import actions
 from kassa.outbox.states import state_text
-from kassa.outbox.summary import QueueSummary, TransmissionRow, load_transmissions, local_time, queue_summary
+from kassa.outbox.summary import (
+    QueueSummary,
+    TransmissionRow,
+    load_transmissions,
+    local_time,
+    queue_summary,
+)
 from kassa.pagero.connector import PageroConnector
+from kassa.pagero.contact import Contact, last_contact
+from kassa.plural import count_of
+from kassa.ui.focus import prepare_keyboard
 from kassa.ui.register_dialog import record_table
+from kassa.ui.rule_pack import ValidationLine
 from kassa.ui.workers import run_in_background
 
 ANSWER_LABELS = {
@@ -109,6 +126,8 @@ class TransmissionModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == 5:
             return "\n".join(r.messages) or r.last_error
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
+            return r.customer  # a long name shares the width with the message: whole here
         return None
 
 
@@ -146,7 +165,10 @@ class EInvoiceStatusDialog(QDialog):
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.status_label, 1)
         buttons.addWidget(self.close_button)
+        # Whether what goes out is checked with the official rules, and where to install them.
+        self.validation = ValidationLine(self)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.validation)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
 
@@ -165,6 +187,7 @@ class EInvoiceStatusDialog(QDialog):
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
         self.resize(1000, 560)
+        prepare_keyboard(self)  # the list; the arrows choose an e-invoice
         self._show_selected()
         self.status_label.setText(self.tr("Hämtar …"))
         self.refresh()
@@ -194,7 +217,7 @@ class EInvoiceStatusDialog(QDialog):
             self.table.selectRow(row)
         self._loaded_once = True
         problems = sum(1 for r in rows if r.state in PROBLEM_STATES)
-        text = self.tr("%1 e-fakturor").replace("%1", str(len(rows)))
+        text = count_of(len(rows), self.tr("e-faktura"), self.tr("e-fakturor"))
         if problems:
             text += " · " + self.tr("%1 behöver åtgärdas").replace("%1", str(problems))
         self.status_label.setText(text + " · " + self.tr("uppdaterad %1").replace(
@@ -270,11 +293,33 @@ class EInvoiceStatusDialog(QDialog):
 class IndicatorState:
     connected: bool | None  # None: the keyring could not be asked
     queue: QueueSummary
+    contact: Contact | None = None  # the last contact with Pagero in this process
 
 
 def indicator_state(connector: PageroConnector) -> IndicatorState:
     """Runs in a worker thread."""
-    return IndicatorState(connector.is_connected(), queue_summary(problem_limit=20))
+    return IndicatorState(connector.is_connected(), queue_summary(problem_limit=20), last_contact())
+
+
+def _clock(at: dt.datetime) -> str:
+    return at.astimezone().strftime("%H.%M")
+
+
+def connection_text(state: IndicatorState) -> tuple[str, str, bool]:
+    """(what the status bar says of Pagero, the tooltip's detail, whether it is a warning).
+
+    From the last contact's result when there was one; "ansluten" alone only says that Kassa holds
+    a login, so it is never said of a Pagero that did not answer."""
+    if state.connected is False or state.queue.not_connected:
+        return "ej ansluten", state.queue.not_connected_text, True
+    contact = state.contact
+    if contact is not None and not contact.reached:
+        return f"går inte att nå sedan {_clock(contact.since)}", contact.detail, True
+    if contact is not None:
+        return f"nådd {_clock(contact.at)}", contact.detail, False
+    if state.connected is None:
+        return "anslutning okänd", "Nyckelringen kunde inte läsas.", True
+    return "ansluten, ingen kontakt än", "Kassa har en inloggning hos Pagero men har inte hört av Pagero än.", False
 
 
 class QueueIndicator(QWidget):
@@ -314,12 +359,10 @@ class QueueIndicator(QWidget):
         self._busy = False
         self.state = state
         queue = state.queue
-        if state.connected is None:
-            connection = self.tr("anslutning okänd")
-        elif state.connected and not queue.not_connected:
-            connection = self.tr("ansluten")
-        else:
-            connection = f"<span style='color:#8a5a00'>{self.tr('ej ansluten')}</span>"
+        said, detail, warning = connection_text(state)
+        connection = self.tr(said)
+        if warning:
+            connection = f"<span style='color:#8a5a00'>{connection}</span>"
         parts = [self.tr("Pagero: %1").replace("%1", connection),
                  self.tr("%1 i kö").replace("%1", str(queue.in_progress))]
         if queue.problems:
@@ -328,7 +371,7 @@ class QueueIndicator(QWidget):
         if queue.interest_pending:
             parts.append(self.tr("intresseanmälan väntar"))
         self.label.setText(" · ".join(parts))
-        tip = [queue.not_connected_text] if queue.not_connected_text else []
+        tip = [detail] if detail else []
         tip += [f"{p.invoice_number} {p.customer}: {p.text}" for p in queue.problems[:10]]
         self.label.setToolTip("\n".join(tip) or self.tr("E-fakturor: klicka för att se var varje e-faktura står"))
         self.updated.emit(state)

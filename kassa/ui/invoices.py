@@ -12,9 +12,9 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,8 +42,10 @@ from kassa.money import format_sek
 from kassa.outbox.enqueue import queue_e_invoice
 from kassa.outbox.states import state_text
 from kassa.outbox.summary import invoice_transmission_state
+from kassa.plural import count_of
 from kassa.till import TillError, format_quantity, parse_decimal
 from kassa.ui import printing
+from kassa.ui.focus import prepare_keyboard
 from kassa.ui.workers import LatestOnly, run_in_background
 
 STATUS_TEXTS = {"issued": "Utfärdad", "credited": "Krediterad", "partly_credited": "Delvis krediterad"}
@@ -134,6 +136,7 @@ class InvoiceDialog(QDialog):
         self.pdf_button.clicked.connect(self.save_pdf)
         self.credit_button.clicked.connect(self.credit)
         self.reload()
+        prepare_keyboard(self)  # the invoice itself: its arrow keys scroll; Ctrl+P prints
 
     # --- showing -----------------------------------------------------------------------------
 
@@ -226,12 +229,8 @@ class InvoiceDialog(QDialog):
     def print_paper(self) -> None:
         """The printer dialog; the invoice is then painted on the chosen printer in a worker."""
         printer = printing.setup_printer(QPrinter(QPrinter.PrinterMode.HighResolution))
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle(self.tr("Skriv ut faktura"))
-        # The dialog keeps the printer alive; the job holds it until painting ends.
-        dialog.accepted.connect(lambda: self._print_on(printer))
-        dialog.open()  # type: ignore[call-arg]  # QDialog.open(); the stubs list only QPrintDialog's overload
-        self._print_dialog = dialog
+        # Kept with its printer until the next print; the job holds the printer until painting ends.
+        self._print_dialog = printing.open_print_dialog(printer, self, self.tr("Skriv ut faktura"), self._print_on)
 
     def _print_on(self, printer: QPrinter) -> None:
         self._say(escape(self.tr("Skriver ut …")))
@@ -259,9 +258,8 @@ class InvoiceDialog(QDialog):
         printing.render(self.invoice, printer)
 
     def default_pdf_name(self) -> str:
-        kind = "Kreditfaktura" if self.invoice.is_credit_note else "Faktura"
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        return str(Path(folder or Path.home()) / f"{kind}-{self.invoice.number}.pdf")
+        """In the documents folder when there is one (~/Dokument on a Swedish desktop), else the home folder."""
+        return str(printing.documents_folder() / printing.pdf_file_name(self.invoice))
 
     def save_pdf(self) -> None:
         dialog = QFileDialog(self, self.tr("Spara faktura som PDF"))
@@ -271,7 +269,9 @@ class InvoiceDialog(QDialog):
         dialog.setDefaultSuffix("pdf")
         # Qt's own dialog: the same on every desktop, and drivable by keyboard and by tests.
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
-        dialog.selectFile(self.default_pdf_name())
+        proposed = Path(self.default_pdf_name())
+        dialog.setDirectory(str(proposed.parent))
+        dialog.selectFile(proposed.name)
         dialog.fileSelected.connect(self._write_pdf)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -283,9 +283,12 @@ class InvoiceDialog(QDialog):
         self.pdf_button.setEnabled(False)
         run_in_background(printing.save_pdf, self.invoice_id, path, self.till,
                           on_result=lambda saved: self._printed(self.tr("Sparad som PDF: %1").replace("%1", saved)),
-                          on_error=lambda exc: self._say(escape(
-                              self.tr("PDF-filen kunde inte sparas: %1").replace("%1", str(exc))), ok=False),
-                          on_done=lambda: self.pdf_button.setEnabled(True))
+                          on_error=self._pdf_not_saved, on_done=lambda: self.pdf_button.setEnabled(True))
+
+    def _pdf_not_saved(self, exc: BaseException) -> None:
+        reason = str(exc) if isinstance(exc, printing.PdfNotSaved) else (str(exc) or type(exc).__name__)
+        self._say(escape(self.tr("PDF-filen sparades inte. %1 Fakturan är inte markerad som utskriven.")
+                         .replace("%1", reason)), ok=False)
 
     # --- credit ------------------------------------------------------------------------------
 
@@ -295,13 +298,14 @@ class InvoiceDialog(QDialog):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
-    def _credit_chosen(self, quantities) -> None:
+    def _credit_chosen(self, quantities: dict[int, Decimal] | None, reason: str) -> None:
         self.credit_button.setEnabled(False)
         def failed(exc: BaseException) -> None:
             self._say(escape(str(exc)), ok=False)
             self.reload()
 
-        run_in_background(_credit, self.invoice_id, quantities, self.till, on_result=self._credited, on_error=failed)
+        run_in_background(_credit, self.invoice_id, quantities, reason, self.till, on_result=self._credited,
+                          on_error=failed)
 
     def _credited(self, credit_id: int) -> None:
         self.reload()
@@ -311,8 +315,8 @@ class InvoiceDialog(QDialog):
         open_invoice(credit_id, self.parentWidget() or self, self.till)
 
 
-def _credit(invoice_id: int, quantities, till: str) -> int:
-    return credit_invoice(Invoice.get_by_id(invoice_id), quantities, till=till).id
+def _credit(invoice_id: int, quantities: dict[int, Decimal] | None, reason: str, till: str) -> int:
+    return credit_invoice(Invoice.get_by_id(invoice_id), quantities, reason=reason, till=till).id
 
 
 def open_invoice(invoice_id: int, parent: QWidget | None, till: str = "") -> InvoiceDialog:
@@ -325,9 +329,9 @@ def open_invoice(invoice_id: int, parent: QWidget | None, till: str = "") -> Inv
 
 
 class CreditDialog(QDialog):
-    """Kreditera: the whole invoice, or chosen lines and quantities."""
+    """Kreditera: why (the reason stands on the credit note), and the whole invoice or chosen lines."""
 
-    chosen = Signal(object)  # None (everything left) or {line_id: Decimal}
+    chosen = Signal(object, str)  # None (everything left) or {line_id: Decimal}; the reason
 
     def __init__(self, invoice: Invoice, parent: QWidget | None = None):
         super().__init__(parent)
@@ -337,12 +341,21 @@ class CreditDialog(QDialog):
         done = credited_quantities(invoice)
         self.lines = [line for line in invoice.lines.order_by(InvoiceLine.position)]
         self.left = {line.id: line.quantity - done[line.id] for line in self.lines}
+        self.reason = QLineEdit(self)
+        self.reason.setObjectName("creditReason")
+        self.reason.setPlaceholderText(self.tr("t.ex. Returnerad vara, Fel pris, Dubbelfakturerad"))
+        self.reason.textChanged.connect(self._update)
+        reason_label = QLabel(self.tr("&Orsak:"), self)
+        reason_label.setBuddy(self.reason)
         self.table = QTableWidget(len(self.lines), 4, self)
         self.table.setObjectName("creditLines")
         self.table.setHorizontalHeaderLabels(
             [self.tr("Benämning"), self.tr("Fakturerat"), self.tr("Kvar att kreditera"), self.tr("Kreditera antal")])
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # the numbers and headings whole
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
         self.fields: list[QLineEdit] = []
         for row, line in enumerate(self.lines):
             self.table.setItem(row, 0, QTableWidgetItem(line.description))
@@ -371,6 +384,10 @@ class CreditDialog(QDialog):
         self.buttons.accepted.connect(self._choose_lines)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        reason_row = QHBoxLayout()
+        reason_row.addWidget(reason_label)
+        reason_row.addWidget(self.reason, 1)
+        layout.addLayout(reason_row)
         layout.addWidget(QLabel(self.tr("Skriv hur mycket av varje rad som ska krediteras."), self))
         layout.addWidget(self.table)
         layout.addWidget(self.error)
@@ -379,7 +396,8 @@ class CreditDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(self.buttons)
         layout.addLayout(bottom)
-        self.resize(640, 320)
+        self.resize(700, 360)
+        prepare_keyboard(self)  # the reason first, then the quantities
         self._update()
 
     def quantities(self) -> dict[int, Decimal]:
@@ -392,28 +410,37 @@ class CreditDialog(QDialog):
                 chosen[line.id] = qty
         return chosen
 
+    def reason_text(self) -> str:
+        return self.reason.text().strip()
+
     def _update(self) -> None:
+        has_reason = bool(self.reason_text())
+        self.all_button.setEnabled(has_reason)
         try:
             chosen = self.quantities()
         except TillError as exc:
             self.error.setText(str(exc))
             self.ok_button.setEnabled(False)
             return
-        self.error.setText("" if chosen else self.tr("Ange antal på minst en rad, eller kreditera hela fakturan."))
-        self.ok_button.setEnabled(bool(chosen))
+        if not has_reason:
+            self.error.setText(self.tr("Skriv orsaken till krediteringen; den står på kreditfakturan."))
+        else:
+            self.error.setText("" if chosen else self.tr("Ange antal på minst en rad, eller kreditera hela fakturan."))
+        self.ok_button.setEnabled(bool(chosen) and has_reason)
 
     def _choose_lines(self) -> None:
         try:
             chosen = self.quantities()
         except TillError:
             return
-        if chosen:
-            self.chosen.emit(chosen)
+        if chosen and self.reason_text():
+            self.chosen.emit(chosen, self.reason_text())
             self.accept()
 
     def _choose_all(self) -> None:
-        self.chosen.emit(None)
-        self.accept()
+        if self.reason_text():
+            self.chosen.emit(None, self.reason_text())
+            self.accept()
 
 
 # --- the invoice list ----------------------------------------------------------------------------
@@ -518,6 +545,8 @@ class InvoiceListDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.resize(900, 560)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move in it
+        prepare_keyboard(self)  # the search field
         self._loader = LatestOnly(load_invoices, delay_ms=150, parent=self)
         self._loader.result.connect(self._loaded)
         self._loader.error.connect(lambda exc: self.info.setText(str(exc)))
@@ -536,7 +565,7 @@ class InvoiceListDialog(QDialog):
 
     def _loaded(self, rows: list[InvoiceRow]) -> None:
         self.model.set_rows(rows)
-        self.info.setText(self.tr("%1 fakturor").replace("%1", str(len(rows))))
+        self.info.setText(count_of(len(rows), self.tr("faktura"), self.tr("fakturor")))
         if rows:
             self.table.selectRow(0)
 

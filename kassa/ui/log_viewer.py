@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kassa import logging_setup
+from kassa.ui.focus import prepare_keyboard
 from kassa.ui.workers import run_in_background
 
 TAIL_BYTES = 200_000
@@ -52,6 +53,7 @@ class LogViewerDialog(QDialog):
         layout.addWidget(self.text, 1)
         layout.addWidget(buttons)
         self.resize(900, 600)
+        prepare_keyboard(self)  # the log itself: its arrow keys scroll
         self.refresh()
 
     def refresh(self) -> None:

@@ -16,11 +16,10 @@ from html import escape
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCompleter,
     QDialog,
     QGroupBox,
     QHBoxLayout,
@@ -40,10 +39,12 @@ from kassa.invoicing import IdCheck
 from kassa.models import Article, Customer
 from kassa.money import format_sek
 from kassa.peppol.checks import InvoiceBlocked
-from kassa.till import Cart, SaleResult, TillError, invoice_requirements
+from kassa.till import Cart, SaleResult, TillError
+from kassa.ui.article_entry import ArticleCompleter, load_article_index, looks_like_a_name
 from kassa.ui.cart_model import CartModel
-from kassa.ui.customer_picker import CustomerPicker, customer_label
-from kassa.ui.payment_dialogs import CashDialog, IdCheckDialog, claim_number_dialog, reference_dialog
+from kassa.ui.customer_picker import CustomerPicker, customer_summary_html
+from kassa.ui.invoice_questions import InvoiceQuestions
+from kassa.ui.payment_dialogs import CardDialog, CashDialog
 from kassa.ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ CATEGORIES = ("kassa.ui.categories", "CategoryEditorDialog")
 ARTICLES = ("kassa.ui.articles", "ArticleRegisterDialog")
 E_INVOICES = ("kassa.ui.einvoices", "EInvoiceStatusDialog")
 LOG_VIEWER = ("kassa.ui.log_viewer", "LogViewerDialog")
+RULE_PACK = ("kassa.ui.rule_pack", "RulePackDialog")
 PAYMENTS = ("kassa.ui.payments", "PaymentsDialog")
 REMINDERS = ("kassa.ui.reminders", "RemindersDialog")
 SIE_EXPORT = ("kassa.ui.sie_export", "SieExportDialog")
@@ -74,13 +76,6 @@ def issue_from_till(cart: Cart, customer: Customer, buyer_reference: str | None,
     check_before_issue(customer, buyer_reference, claim_reference)
     return cart.pay_invoice(customer, buyer_reference=buyer_reference, claim_reference=claim_reference,
                             id_check=id_check)
-
-
-def load_article_index() -> list[tuple[str, int]]:
-    """(label, id) of the active articles, for the search-as-you-type completer."""
-    query = (Article.select(Article.id, Article.number, Article.name, Article.price)
-             .where(Article.active == True).order_by(Article.name))  # noqa: E712
-    return [(f"{a.name} · {a.number} · {format_sek(a.price)} kr", a.id) for a in query]
 
 
 def import_window_class(spec: tuple[str, str]) -> type:
@@ -107,7 +102,7 @@ class MainWindow(QMainWindow):
         self._paying = False
         self._windows: dict[str, QWidget] = {}
         self._article_ids: dict[str, int] = {}
-        self._invoice_questions: _InvoiceQuestions | None = None  # kept alive while F7's dialogs are open
+        self._invoice_questions: InvoiceQuestions | None = None  # kept alive while F7's dialogs are open
         self.last_result: SaleResult | None = None
 
         self._build_till()
@@ -139,19 +134,10 @@ class MainWindow(QMainWindow):
         big.setPointSize(big.pointSize() + 4)
         self.code_field.setFont(big)
         self.code_field.returnPressed.connect(self.enter_code)
-        self.code_field.textEdited.connect(self._complete_articles)
+        self.code_field.textEdited.connect(lambda text: self.article_completer.follow(text))
 
-        self.article_completer = QCompleter(self)
-        self.article_completer.setObjectName("articleCompleter")
-        self.article_model = QStringListModel(self)
-        self.article_completer.setModel(self.article_model)
-        self.article_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.article_completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.article_completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.article_completer.setMaxVisibleItems(12)
-        # Not setCompleter(): the popup must not open for a scanner's digits, only for words.
-        self.article_completer.setWidget(self.code_field)
-        self.article_completer.activated[str].connect(self._article_picked)  # type: ignore[index]  # an overloaded signal
+        self.article_completer: ArticleCompleter = ArticleCompleter(self.code_field, self)
+        self.article_completer.activated[str].connect(self._article_picked)  # type: ignore[index]  # overloaded
 
         self.table = QTableView(self)
         self.table.setObjectName("cartTable")
@@ -162,6 +148,9 @@ class MainWindow(QMainWindow):
                                    | QAbstractItemView.EditTrigger.EditKeyPressed
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Amounts and quantities always whole ("129 990,00", never "129,…"): the columns follow the cart.
+        for change in (self.model.rowsInserted, self.model.dataChanged, self.model.modelReset):
+            change.connect(self._fit_amount_columns)
         self.table.verticalHeader().setVisible(False)
         self.table.installEventFilter(self)
         self.model.rejected.connect(lambda text: self.show_message(text, error=True))
@@ -245,6 +234,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._update_totals()
 
+    def _fit_amount_columns(self, *args: object) -> None:
+        for column in range(1, self.model.columnCount()):
+            self.table.resizeColumnToContents(column)
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         register = bar.addMenu(self.tr("&Register"))
@@ -272,11 +265,16 @@ class MainWindow(QMainWindow):
                      "bookkeepingSettingsAction")
         self._action(settings, self.tr("Databas"), lambda: self.open_wizard("database"), "databaseAction")
         self._action(settings, self.tr("Momsgrupper"), lambda: self.open_window(VAT_GROUPS), "vatGroupsAction")
+        # The hardware dialog holds both; the messages of each part name their own entry.
+        self._action(settings, self.tr("Kontrollenhet"), self.open_hardware, "controlUnitAction")
+        self._action(settings, self.tr("Kvittoskrivare"), self.open_hardware, "receiptPrinterAction")
         integrations = settings.addMenu(self.tr("Integrationer"))
         pagero = integrations.addMenu(self.tr("Pagero"))
         self._action(pagero, self.tr("Anmäl intresse"), lambda: self.open_wizard("interest"), "interestAction")
-        self._action(pagero, self.tr("Anslut till Pagero"), lambda: self.open_wizard("connect"), "connectAction")
+        self._action(pagero, self.tr("Anslut"), lambda: self.open_wizard("connect"), "connectAction")
         self._action(pagero, self.tr("Koppla från"), self.disconnect_pagero, "disconnectAction")
+        self._action(settings, self.tr("Valideringsregler (e-faktura)"), lambda: self.open_window(RULE_PACK),
+                     "rulePackAction")
 
         help_menu = bar.addMenu(self.tr("&Hjälp"))
         self._action(help_menu, self.tr("Visa logg"), self.show_log, "showLogAction")
@@ -325,21 +323,13 @@ class MainWindow(QMainWindow):
         if not shiboken6.isValid(self):
             return
         self._article_ids = dict(rows)
-        self.article_model.setStringList([label for label, _ in rows])
+        self.article_completer.set_articles(rows)
 
     # --- entering articles -------------------------------------------------------------------
 
     def focus_code(self) -> None:
         self.code_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.code_field.selectAll()
-
-    def _complete_articles(self, text: str) -> None:
-        # Words search the article names; a scanner's digits never open the popup.
-        if any(ch.isalpha() for ch in text) and len(text.strip()) >= 2:
-            self.article_completer.setCompletionPrefix(text.strip())
-            self.article_completer.complete()
-        elif (popup := self.article_completer.popup()) is not None:
-            popup.hide()
 
     def _article_picked(self, label: str) -> None:
         article_id = self._article_ids.get(label)
@@ -352,10 +342,10 @@ class MainWindow(QMainWindow):
         self._added(line)
 
     def enter_code(self) -> None:
-        """Enter in the code field: a barcode, an article number, "3*code", or a picked search hit."""
-        popup = self.article_completer.popup()
-        if popup is not None and popup.isVisible():
-            return  # the popup handles Enter itself (activated)
+        """Enter in the code field: a barcode, an article number, "3*code", a highlighted search hit,
+        or a name that only one article has."""
+        if self.article_completer.has_chosen_row():
+            return  # the list adds its chosen row itself (activated)
         code = self.code_field.text().strip()
         if not code:
             return
@@ -365,6 +355,8 @@ class MainWindow(QMainWindow):
         try:
             line = self.model.add_code(code)
         except TillError as exc:
+            if looks_like_a_name(code) and self._enter_name(code):
+                return
             # The code stays in the field, selected: nothing the cashier typed is lost.
             self.code_field.selectAll()
             self.show_message(str(exc), error=True)
@@ -372,7 +364,27 @@ class MainWindow(QMainWindow):
         self.code_field.clear()
         self._added(line)
 
+    def _enter_name(self, text: str) -> bool:
+        """Enter on a typed name: the one matching article is added; none or several are said."""
+        hits = self.article_completer.matches(text)
+        self.article_completer.close_list()
+        if len(hits) == 1:
+            self._article_picked(hits[0])
+            return True
+        self.code_field.selectAll()
+        if not hits:
+            self.show_message(self.tr("Ingen artikel passar ”%1”. Skriv på ett annat sätt, eller lägg upp artikeln "
+                                      "under Register → Artiklar.").replace("%1", text), error=True)
+        else:
+            self.show_message(self.tr("%1 artiklar passar ”%2”. Välj en med pil ned och Enter, eller skriv mer.")
+                              .replace("%1", str(len(hits))).replace("%2", text), error=True)
+            # Reopened once the list's own handling of this Enter (which closes it) is over.
+            QTimer.singleShot(0, lambda: self.article_completer.follow(text))
+        return True
+
     def _added(self, line) -> None:
+        if self.model.rowCount() == 1:
+            self.last_sale_label.clear()  # a new sale has begun: the last one's change is history
         row = self.model.row_of(line)
         self.table.selectRow(row)
         self.table.scrollTo(self.model.index(row, 0))
@@ -402,24 +414,7 @@ class MainWindow(QMainWindow):
         if customer is None:
             self.customer_label.setText(self.tr("Ingen kund vald"))
             return
-        parts = [f"<b>{escape(customer_label(customer))}</b>"]
-        category = customer.category if customer.category_id else None
-        if category is not None:
-            parts.append(escape(self.tr("Kategori: %1").replace("%1", category.name)))
-            flags = []
-            if category.sends_via_pagero:
-                flags.append(self.tr("e-faktura via Pagero"))
-            if category.require_id:
-                flags.append(self.tr("kräver legitimation"))
-            if category.insurance_company:
-                flags.append(self.tr("försäkringsbolag: skadenummer"))
-            if category.no_bonus:
-                flags.append(self.tr("ej bonus"))
-            if flags:
-                parts.append(escape(", ".join(flags)))
-        if customer.reference:
-            parts.append(escape(self.tr("Er referens: %1").replace("%1", customer.reference)))
-        self.customer_label.setText("<br/>".join(parts))
+        self.customer_label.setText(customer_summary_html(customer))
         self.show_message(self.tr("Kund: %1").replace("%1", customer.name))
         self.focus_code()
 
@@ -427,11 +422,13 @@ class MainWindow(QMainWindow):
 
     def _update_totals(self) -> None:
         totals = self.cart.totals()
+        # The VAT said once: one line per rate, and a sum of them only when there are several rates.
         rows = "".join(
-            f"<tr><td>{escape(self.tr('Moms %1 %').replace('%1', str(v.rate)))}</td>"
+            f"<tr><td>{escape(self.tr('varav moms %1 %').replace('%1', str(v.rate)))}</td>"
             f"<td align='right'>{format_sek(v.tax)}</td></tr>" for v in totals.vat)
-        rows += (f"<tr><td>{escape(self.tr('Varav moms'))}</td>"
-                 f"<td align='right'>{format_sek(totals.tax_total)}</td></tr>")
+        if len(totals.vat) > 1:
+            rows += (f"<tr><td>{escape(self.tr('varav moms totalt'))}</td>"
+                     f"<td align='right'>{format_sek(totals.tax_total)}</td></tr>")
         self.vat_label.setText(f"<table width='100%'>{rows}</table>")
         self.total_label.setText(f"{format_sek(totals.tax_inclusive)} kr")
         has_lines = not self.cart.is_empty
@@ -463,8 +460,16 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def pay_card(self) -> None:
-        if self._can_pay():
-            self._pay("card")
+        """Kort: nothing is registered until the cashier confirms that the terminal approved the payment."""
+        if not self._can_pay():
+            return
+        dialog = CardDialog(self.cart.totals(), self)
+        dialog.setObjectName("cardDialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._pay("card"))
+        dialog.rejected.connect(lambda: self.show_message(
+            self.tr("Kortbetalningen är inte registrerad. Kunden kan betala på annat sätt."), error=True))
+        dialog.open()
 
     def pay_invoice(self) -> None:
         if not self._can_pay():
@@ -474,7 +479,12 @@ class MainWindow(QMainWindow):
             self.show_message(self.tr("Faktura kräver en kund. Sök fram kunden (F3) och tryck F7 igen."), error=True)
             self.customer_picker.focus()
             return
-        _InvoiceQuestions(self, Customer.get_by_id(customer.id)).start()
+        InvoiceQuestions(self, self, Customer.get_by_id(customer.id)).start()
+
+    def pay_with_invoice(self, customer: Customer, buyer_reference: str | None, claim_reference: str,
+                         id_check: IdCheck | None) -> None:
+        """Issue the invoice once F7's questions are answered (kassa.ui.invoice_questions)."""
+        self._pay("invoice", customer, buyer_reference, claim_reference, id_check)
 
     def _pay(self, method: str, *args) -> None:
         """Run the payment on a copy of the cart in a worker; the window shows the result."""
@@ -539,6 +549,7 @@ class MainWindow(QMainWindow):
             return
         self.model.clear()
         self.set_customer(None)
+        self.last_sale_label.clear()
         self.show_message(self.tr("Ny försäljning."))
 
     # --- other windows -----------------------------------------------------------------------
@@ -564,6 +575,13 @@ class MainWindow(QMainWindow):
         if spec == ARTICLES and isinstance(window, QDialog):
             window.finished.connect(lambda _: self.reload_articles())
         return window
+
+    def open_hardware(self) -> QWidget:
+        from kassa.models import Company
+        from kassa.ui.hardware_dialog import HardwareDialog
+
+        return self._show_single("hardware", lambda: HardwareDialog(
+            Company.get_solo().org_number, config.till_designation(), self))
 
     def open_wizard(self, page: str) -> QWidget | None:
         from kassa.ui.wizard import SettingsWizard
@@ -622,60 +640,3 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("Om Kassa"), text, QMessageBox.StandardButton.Ok, self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
-
-
-class _InvoiceQuestions:
-    """F7's questions, one dialog after the other, as the customer's category asks:
-    ID check, claim number (insurance company) or buyer's reference (when missing). Cancel stops."""
-
-    def __init__(self, window: MainWindow, customer: Customer):
-        self.window = window
-        self.customer = customer
-        self.requirements = invoice_requirements(customer)
-        self.id_check: IdCheck | None = None
-        self.claim_reference = ""
-        self.buyer_reference: str | None = None
-        self.steps = []
-        if self.requirements.id_check:
-            self.steps.append(self.ask_id)
-        if self.requirements.claim_reference:
-            self.steps.append(self.ask_claim)
-        elif self.requirements.reference_missing:
-            self.steps.append(self.ask_reference)
-
-    def start(self) -> None:
-        self.window._invoice_questions = self  # kept alive while the dialogs are open
-        self.next()
-
-    def next(self) -> None:
-        if self.steps:
-            self.steps.pop(0)()
-        else:
-            self.window._invoice_questions = None
-            self.window._pay("invoice", self.customer, self.buyer_reference, self.claim_reference, self.id_check)
-
-    def _open(self, dialog, on_accept) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        def accepted() -> None:
-            on_accept(dialog)
-            self.next()
-
-        dialog.accepted.connect(accepted)
-        dialog.rejected.connect(lambda: self.window.show_message(
-            self.window.tr("Fakturan är inte utfärdad."), error=True))
-        dialog.open()
-
-    def ask_id(self) -> None:
-        dialog = IdCheckDialog(self.customer.name, self.window)
-        dialog.setObjectName("idCheckDialog")
-        self._open(dialog, lambda d: setattr(self, "id_check", IdCheck(*d.values())))
-
-    def ask_claim(self) -> None:
-        dialog = claim_number_dialog(self.customer.name, self.window)
-        dialog.setObjectName("claimDialog")
-        self._open(dialog, lambda d: setattr(self, "claim_reference", d.value()))
-
-    def ask_reference(self) -> None:
-        dialog = reference_dialog(self.customer.name, required=self.requirements.e_invoice, parent=self.window)
-        dialog.setObjectName("referenceDialog")
-        self._open(dialog, lambda d: setattr(self, "buyer_reference", d.value()))

@@ -38,15 +38,16 @@ from kassa.models import Customer
 from kassa.money import LineInput, compute_totals, format_sek
 from kassa.till import TillError, format_quantity, parse_decimal
 from kassa.ui.customer_picker import CustomerPicker, customer_label
+from kassa.ui.focus import order_tabs
 from kassa.ui.vat_groups import group_label
 from kassa.ui.workers import run_in_background
+from kassa.units import UNITS, unit_word
 from kassa.vat.categories import CATEGORIES
 from kassa.vat.currency import CURRENCIES
 from kassa.vat.rates import group_rate, groups
 
 # What a line can name itself besides a VAT group: the buyer accounts for the VAT, or none is due here.
 LINE_CATEGORIES = ("AE", "K", "G")
-UNITS = (("st", "EA"), ("tim", "HUR"), ("kg", "KGM"), ("m", "MTR"), ("l", "LTR"), ("dag", "DAY"), ("km", "KMT"))
 
 
 def issue_manual(customer_id: int, lines: list[LineInput], buyer_reference: str, claim_reference: str,
@@ -135,7 +136,7 @@ class ManualInvoiceDialog(QDialog):
         self.quantity.setMaximumWidth(70)
         self.unit = QComboBox(lines_box)
         self.unit.setObjectName("lineUnit")
-        for label, code in UNITS:
+        for code, label in UNITS:
             self.unit.addItem(label, code)
         self.price = QLineEdit(lines_box)
         self.price.setObjectName("linePrice")
@@ -207,6 +208,8 @@ class ManualInvoiceDialog(QDialog):
         layout.addLayout(bottom)
         self.resize(940, 700)
         self._currency_changed()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the lines; the arrows move in them
+        order_tabs(self)
         self._refresh()
         self.customer_picker.focus()
 
@@ -283,9 +286,8 @@ class ManualInvoiceDialog(QDialog):
         self.price.setPlaceholderText(self.tr("À-pris inkl. moms") if incl else self.tr("À-pris exkl. moms"))
         totals = compute_totals(self.lines)
         self.table.setRowCount(len(self.lines))
-        unit_names = {code: label for label, code in UNITS}
         for row, (line, computed) in enumerate(zip(self.lines, totals.lines, strict=True)):
-            values = [line.description, format_quantity(line.quantity), unit_names.get(line.unit, line.unit),
+            values = [line.description, format_quantity(line.quantity), unit_word(line.unit),
                       format_sek(line.unit_price), str(line.vat_rate), format_sek(computed.line_amount)]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)

@@ -31,6 +31,7 @@ from kassa.bookkeeping.payment_placing import UnplacedPayment, place_payment, un
 from kassa.money import format_sek
 from kassa.till import TillError, parse_decimal
 from kassa.ui.file_dialogs import choose_file
+from kassa.ui.focus import prepare_keyboard
 from kassa.ui.workers import run_in_background
 
 ERROR_STYLE = "color: #b71c1c;"
@@ -64,8 +65,8 @@ class PaymentsDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._chosen)
-        self.table.activated.connect(lambda _index: self.invoice_edit.setFocus())
         self.invoice_edit = QLineEdit(self)
+        self.table.activated.connect(lambda _index: self.invoice_edit.setFocus())
         self.invoice_edit.setObjectName("placeInvoice")
         self.invoice_edit.setPlaceholderText(self.tr("fakturanummer"))
         self.amount_edit = QLineEdit(self)
@@ -101,6 +102,7 @@ class PaymentsDialog(QDialog):
         layout.addLayout(place)
         layout.addWidget(self.place_message)
         self.resize(1000, 560)
+        prepare_keyboard(self)  # the first input has the focus; Tab follows the layout
         self.refresh()
 
     # --- import ------------------------------------------------------------------------------

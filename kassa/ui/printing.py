@@ -2,36 +2,35 @@
 
 `render(invoice, printer)` paints onto any QPrinter (the preview's, a real printer's, a PDF).
 It builds its own QTextDocument each time and touches no widget, so it can run in a worker
-thread: Qt allows painting on a QPrinter outside the GUI thread. `save_pdf` is that worker job.
+thread: Qt allows painting on a QPrinter outside the GUI thread. `save_pdf` is that worker job;
+it reads the file back before the invoice counts as printed, because a QPrinter that cannot
+write says nothing. `open_print_dialog` asks for the printer without blocking the window.
 The print preview paints on the UI thread, as QPrintPreviewDialog asks for it there; one page of
 an invoice lays out in milliseconds.
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Callable
 from decimal import Decimal
 from html import escape
+from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtCore import QMarginsF, QSizeF, QStandardPaths, Qt
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QTextDocument
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QWidget
 
 from kassa.identifiers import format_bankgiro, format_orgnr, format_plusgiro, format_postal_code
-from kassa.invoicing import payment_account_text
+from kassa.invoicing import credit_reason, payment_account_text
 from kassa.models import AuditEvent, Invoice, InvoiceLine, utcnow
 from kassa.models.database import write_transaction
 from kassa.money import format_sek
 from kassa.till import format_quantity
+from kassa.units import unit_word
 from kassa.vat.categories import CATEGORIES
 from kassa.vat.countries import country_name
-
-# UN/ECE rec. 20 codes as a Swedish invoice writes them.
-UNIT_NAMES = {"EA": "st", "C62": "st", "HUR": "tim", "KGM": "kg", "MTR": "m", "LTR": "l", "DAY": "dag",
-              "MON": "mån", "KMT": "km", "MTK": "m²", "SET": "set", "PR": "par"}
-
-
-def unit_name(code: str) -> str:
-    return UNIT_NAMES.get(code, code.lower())
 
 
 def _date(value: dt.date | None) -> str:
@@ -137,7 +136,7 @@ def invoice_html(invoice: Invoice) -> str:
     if invoice.id_check_kind:
         head.append(("Legitimation", f"{invoice.id_check_kind} {invoice.id_check_number}"))
     if credit:
-        head.append(("Orsak", "Kreditering"))
+        head.append(("Orsak", credit_reason(invoice) or "Kreditering"))
 
     buyer_lines = [buyer.get("name", "")] + _address(buyer)
     if buyer.get("org_number") and not buyer.get("is_private"):
@@ -151,7 +150,7 @@ def invoice_html(invoice: Invoice) -> str:
         line_rows.append(
             "<tr>"
             f"<td>{escape(line.article_number)}</td><td>{escape(line.description)}</td>"
-            f"<td class='num'>{format_quantity(line.quantity)}</td><td>{escape(unit_name(line.unit))}</td>"
+            f"<td class='num'>{format_quantity(line.quantity)}</td><td>{escape(unit_word(line.unit))}</td>"
             f"<td class='num'>{format_sek(line.gross_price)}</td><td class='num'>{discount}</td>"
             f"<td class='num'>{_rate_text(line.vat_category, line.vat_rate)}</td>"
             f"<td class='num'>{format_sek(line.line_amount)}</td>"
@@ -305,6 +304,50 @@ def mark_printed(invoice_id: int, how: str, actor: str = "") -> None:
         AuditEvent.create(invoice=invoice, event="printed", message=how, actor=actor)
 
 
+class PdfNotSaved(Exception):
+    """The PDF file is not there or not whole; `str()` says why in Swedish."""
+
+
+def documents_folder() -> Path:
+    """Where a saved invoice goes by default: the desktop's documents folder (~/Dokument on a Swedish
+    desktop, as xdg-user-dirs names it) when it exists, otherwise the home folder."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if folder and Path(folder).is_dir():
+        return Path(folder).resolve()
+    return Path.home().resolve()
+
+
+def pdf_file_name(invoice: Invoice) -> str:
+    return f"{'Kreditfaktura' if invoice.is_credit_note else 'Faktura'}-{invoice.number}.pdf"
+
+
+def _check_folder(path: Path) -> None:
+    folder = path.parent
+    if not folder.is_dir():
+        raise PdfNotSaved(f"Mappen {folder} finns inte. Välj en mapp som finns.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PdfNotSaved(f"Kassa får inte skriva i mappen {folder}. Välj en annan mapp.")
+    if path.is_dir():
+        raise PdfNotSaved(f"{path} är en mapp. Skriv ett filnamn, t.ex. Faktura.pdf.")
+
+
+def check_pdf(path: Path) -> None:
+    """The file exists and reads back as a whole PDF (its header and its end-of-file marker)."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(5)
+            file.seek(0, os.SEEK_END)
+            size = file.tell()
+            file.seek(max(0, size - 1024))
+            tail = file.read()
+    except FileNotFoundError:
+        raise PdfNotSaved(f"Filen {path} skapades inte. Kontrollera mappen och försök igen.") from None
+    except OSError as exc:
+        raise PdfNotSaved(f"Filen {path} gick inte att läsa efter sparandet: {exc.strerror or exc}.") from None
+    if head != b"%PDF-" or b"%%EOF" not in tail:
+        raise PdfNotSaved(f"Filen {path} blev inte en hel PDF-fil (disken kan vara full). Försök igen.")
+
+
 def pdf_printer(path: str, name: str) -> QPrinter:
     """A printer that writes the A4 page as a PDF file at `path`, titled `name`."""
     printer = setup_printer(QPrinter(QPrinter.PrinterMode.HighResolution))
@@ -316,16 +359,45 @@ def pdf_printer(path: str, name: str) -> QPrinter:
 
 
 def save_pdf(invoice_id: int, path: str, actor: str = "") -> str:
-    """The invoice as a PDF file at `path` (a worker job). Returns the path."""
+    """The invoice as a PDF file at `path` (a worker job). Returns the absolute path.
+
+    The invoice counts as printed only once the file reads back as a PDF; otherwise PdfNotSaved
+    says why and nothing is recorded."""
+    target = Path(path).expanduser().absolute()
+    _check_folder(target)
     invoice = Invoice.get_by_id(invoice_id)
-    printer = pdf_printer(path, f"{'Kreditfaktura' if invoice.is_credit_note else 'Faktura'} {invoice.number}")
+    printer = pdf_printer(str(target), f"{'Kreditfaktura' if invoice.is_credit_note else 'Faktura'} {invoice.number}")
     render(invoice, printer)
-    mark_printed(invoice_id, f"Sparad som PDF: {path}", actor)
-    return path
+    check_pdf(target)
+    mark_printed(invoice_id, f"Sparad som PDF: {target}", actor)
+    return str(target)
+
+
+def open_print_dialog(printer: QPrinter, parent: QWidget, title: str,
+                      on_accepted: Callable[[QPrinter], object]) -> QPrintDialog:
+    """The system's print dialog, window-modal and without blocking; `on_accepted(printer)` once the
+    cashier has pressed Skriv ut. The caller keeps the returned dialog (and so the printer) alive."""
+    dialog = QPrintDialog(printer, parent)
+    dialog.setObjectName("printDialog")
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.accepted.connect(lambda *_: on_accepted(printer))
+    # PySide6 binds only QPrintDialog.open(receiver, member), which hides QDialog.open(): without
+    # arguments it raises TypeError. The base class's open() is the one meant here.
+    QDialog.open(dialog)
+    return dialog
 
 
 def print_on(invoice_id: int, printer: QPrinter, actor: str = "") -> None:
     """Print on a printer the cashier chose (a worker job); the printer object is not touched elsewhere meanwhile."""
     invoice = Invoice.get_by_id(invoice_id)
+    to_file = printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName()
+    if to_file:  # "Print to file" in the dialog: the same check as Spara som PDF
+        target = Path(printer.outputFileName()).absolute()
+        _check_folder(target)
+        render(invoice, printer)
+        check_pdf(target)
+        mark_printed(invoice_id, f"Utskriven till fil: {target}", actor)
+        return
     render(invoice, printer)
     mark_printed(invoice_id, f"Utskriven på {printer.printerName() or 'skrivare'}", actor)

@@ -11,7 +11,7 @@ from typing import Any
 
 import peewee
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kassa.plural import count_of
+from kassa.ui.focus import order_tabs, prepare_keyboard
 from kassa.ui.register_model import Column, LazyQueryModel
 from kassa.ui.workers import LatestOnly
 
@@ -40,6 +42,7 @@ def record_table(parent: QWidget, model) -> QTableView:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # Tab leaves the table for the buttons; the arrows move in it
     table.setAlternatingRowColors(True)
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(parent.fontMetrics().height() + 8)
@@ -66,6 +69,14 @@ class RecordDialog(QDialog):
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
+        self._keyboard_ready = False
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        # The subclass has laid out its form by now: Tab in that order, the focus in the first field.
+        if not self._keyboard_ready:
+            self._keyboard_ready = True
+            prepare_keyboard(self)
+        super().showEvent(event)
 
     def save(self) -> None:
         raise NotImplementedError
@@ -144,6 +155,7 @@ class RegisterDialog(QDialog):
         self.table.setSortingEnabled(True)
         self._fit_columns()
         self.table.horizontalHeader().setSectionResizeMode(self.stretch_column(), QHeaderView.ResizeMode.Stretch)
+        order_tabs(self)
         self.search_edit.setFocus()
         self._update_buttons()
 
@@ -177,15 +189,15 @@ class RegisterDialog(QDialog):
 
     def _fit_columns(self, sample: int = 30) -> None:
         """Widths from the header and the first rows only: resizeColumnsToContents would measure
-        every loaded row, a quarter of a second with the first window of a large register."""
+        every loaded row, a quarter of a second with the first window of a large register. A heading
+        keeps room for the sort arrow, so sorting by it never cuts it short."""
         metrics = self.table.fontMetrics()
         header = self.table.horizontalHeader()
         rows = min(sample, self.model.rowCount())
         for col in range(self.model.columnCount()):
-            texts = [self.model.headerData(col, Qt.Orientation.Horizontal)] + [
-                self.model.data(self.model.index(row, col)) for row in range(rows)]
-            width = max(metrics.horizontalAdvance(text or "") for text in texts)
-            header.resizeSection(col, width + 24)
+            texts = [self.model.data(self.model.index(row, col)) for row in range(rows)]
+            width = max([metrics.horizontalAdvance(text or "") + 24 for text in texts], default=0)
+            header.resizeSection(col, max(width, header.sectionSizeFromContents(col).width()))
 
     def _query(self) -> peewee.ModelSelect[Any]:
         return self.base_query(self.show_inactive.isChecked())
@@ -224,7 +236,7 @@ class RegisterDialog(QDialog):
             if count >= SEARCH_LIMIT:
                 text = self.tr("Minst %1 träffar – skriv mer för att begränsa").replace("%1", str(count))
             else:
-                text = self.tr("%1 träffar").replace("%1", str(count))
+                text = count_of(count, self.tr("träff"), self.tr("träffar"))
         elif self.model.canFetchMore():
             text = self.tr("Visar de första %1 – skrolla för fler").replace("%1", str(count))
         else:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
-from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -43,6 +42,7 @@ from kassa.models import Reminder
 from kassa.money import format_sek
 from kassa.ui import printing, reminder_printing
 from kassa.ui.file_dialogs import choose_file
+from kassa.ui.focus import prepare_keyboard
 from kassa.ui.workers import run_in_background
 
 ERROR_STYLE = "color: #b71c1c;"
@@ -114,6 +114,7 @@ class RemindersDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
         self.resize(980, 520)
+        prepare_keyboard(self)  # the first input has the focus; Tab follows the layout
         self.refresh()
 
     def refresh(self) -> None:
@@ -249,18 +250,15 @@ class ReminderDialog(QDialog):
 
     def print_paper(self) -> None:
         printer = printing.setup_printer(QPrinter(QPrinter.PrinterMode.HighResolution))
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle(self.tr("Skriv ut påminnelse"))
-        dialog.accepted.connect(lambda: run_in_background(
-            reminder_printing.print_on, self.reminder_id, printer,
-            on_result=lambda _: self._done(self.tr("Påminnelsen är utskriven.")),
-            on_error=lambda exc: self._say(escape(str(exc)), ok=False)))
-        dialog.open()
-        self._print_dialog = dialog
+        # printing.open_print_dialog: QPrintDialog.open() without arguments raises TypeError in PySide6.
+        self._print_dialog = printing.open_print_dialog(
+            printer, self, self.tr("Skriv ut påminnelse"), lambda chosen: run_in_background(
+                reminder_printing.print_on, self.reminder_id, chosen,
+                on_result=lambda _: self._done(self.tr("Påminnelsen är utskriven.")),
+                on_error=lambda exc: self._say(escape(str(exc)), ok=False)))
 
     def default_pdf_name(self) -> str:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        return str(Path(folder or Path.home())
+        return str(printing.documents_folder()
                    / f"Paminnelse-{self.reminder.sequence}-faktura-{self.reminder.invoice.number}.pdf")
 
     def save_pdf(self) -> None:

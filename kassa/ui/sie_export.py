@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kassa.bookkeeping.day_vouchers import has_day_source
-from kassa.bookkeeping.sie_export import export_sie
+from kassa.bookkeeping.sie_export import SieExportResult, export_sie
 from kassa.register import day_source  # noqa: F401  (the register's Z reports become day vouchers)
 from kassa.ui.file_dialogs import choose_file
 from kassa.ui.workers import run_in_background
@@ -114,7 +114,7 @@ class SieExportDialog(QDialog):
                                                          ok=False),
                           on_done=lambda: self.export_button.setEnabled(True))
 
-    def _exported(self, result) -> None:  # type: ignore[no-untyped-def]
+    def _exported(self, result: SieExportResult) -> None:
         text = result.summary()
         if not has_day_source():
             text += " " + self.tr("Kassans Z-rapporter är inte kopplade till exporten i den här versionen; "

@@ -3,7 +3,9 @@ Swedish message right under the field.
 
 The message appears when the cashier leaves the field (or when a save is tried) and,
 once shown, follows every keystroke, so it goes away as soon as the value is right:
-nobody gets scolded for the first three digits of an org. number.
+nobody gets scolded for the first three digits of an org. number. The line for the
+message is always there, empty while all is well, so a message appearing never moves
+the fields below it (a click meant for the next field lands in it).
 """
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from kassa.identifiers import InvalidIdentifier
@@ -21,6 +24,38 @@ Checker = Callable[[str], Any]  # the value as typed, cleaned (a str, or a Decim
 
 ERROR_STYLE = "color: #a40e26;"
 INVALID_EDIT_STYLE = "QLineEdit { border: 1px solid #a40e26; }"
+
+
+class MessageLine(QLabel):
+    """One line of message text whose space is kept whether or not it says anything.
+
+    It never asks for more width or height than one line: a message wider than the line ends in
+    "…" and stands whole in the tooltip (and `text()` is always the whole message).
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._full = ""
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self.setFixedHeight(self.fontMetrics().height() + 2)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming
+        self._full = text or ""
+        self._fit()
+
+    def text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(self.width(), 1))
+        super().setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
 
 
 class ValidatedLineEdit(QWidget):
@@ -40,19 +75,21 @@ class ValidatedLineEdit(QWidget):
         self.required_message = required_message
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText(placeholder)
-        self.error_label = QLabel(self)
+        self.error_label = MessageLine(self)
         self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.edit)
         layout.addWidget(self.error_label)
         self.setFocusProxy(self.edit)
+        # A focus policy of its own, so that QWidget.setTabOrder places the field (and with it the
+        # line edit) where the form shows it; a NoFocus wrapper is left where it was made.
+        self.setFocusPolicy(self.edit.focusPolicy())
         # As tall as its contents: a form must not hand spare height to the field and its hidden message.
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._shown = False  # whether messages follow the typing yet
+        self._external = ""  # show_error's message, until the text changes
         self._valid = True
         self.edit.textChanged.connect(self._on_text_changed)
         self.edit.editingFinished.connect(self.show_problem)
@@ -96,6 +133,13 @@ class ValidatedLineEdit(QWidget):
     def error_text(self) -> str:
         return "" if self.error_label.isHidden() else self.error_label.text()
 
+    def show_error(self, message: str) -> None:
+        """A message from a check beyond the field's own (a number already taken, a missing account);
+        it stays until the text changes."""
+        self._shown = True
+        self._external = message
+        self._refresh(show=True)
+
     # -- display ----------------------------------------------------------------------
 
     def show_problem(self) -> bool:
@@ -104,16 +148,18 @@ class ValidatedLineEdit(QWidget):
         return self._refresh(show=True)
 
     def _on_text_changed(self) -> None:
+        self._external = ""
         self._refresh(show=self._shown)
 
     def _refresh(self, show: bool) -> bool:
         message = self.problem()
         valid = message is None
         if show:
-            self.error_label.setText(message or "")
-            self.error_label.setVisible(not valid)
-            self.edit.setStyleSheet("" if valid else INVALID_EDIT_STYLE)
-            self.edit.setToolTip(message or "")
+            shown = message or self._external
+            self.error_label.setText(shown)
+            self.error_label.show()
+            self.edit.setStyleSheet(INVALID_EDIT_STYLE if shown else "")
+            self.edit.setToolTip(shown)
         if valid != self._valid:
             self._valid = valid
             self.validity_changed.emit(valid)
@@ -129,6 +175,16 @@ def first_problem(fields: list[ValidatedLineEdit]) -> ValidatedLineEdit | None:
     if first is not None:
         first.edit.setFocus()
     return first
+
+
+def focus_first_error(fields: list[ValidatedLineEdit]) -> ValidatedLineEdit | None:
+    """After every check has spoken (fields and cross-field checks alike): focus the first field,
+    in the order given, that shows a message. None when none does."""
+    for field in fields:
+        if field.error_text():
+            field.edit.setFocus()
+            return field
+    return None
 
 
 def parse_amount(text: str, field: str = "Belopp") -> Decimal:

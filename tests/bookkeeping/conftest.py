@@ -7,14 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.factories import make_company
-
-
-def lines(*spec):
-    """LineInput from (description, quantity, price incl. VAT, rate) tuples."""
-    from kassa.money import LineInput
-
-    return [LineInput(d, Decimal(str(q)), Decimal(str(p)), r, price_includes_vat=True) for d, q, p, r in spec]
+from tests.bookkeeping.books import issue
 
 
 @pytest.fixture
@@ -31,12 +24,6 @@ def customers(company):
                                   street="Lagergatan 9", postal_code="41101", city="Göteborg", reference="Cia",
                                   category=e_invoice),
     )
-
-
-def issue(customer, spec, day: dt.date, **kwargs):
-    from kassa.invoicing import issue_invoice
-
-    return issue_invoice(customer, lines(*spec), issue_date=day, **kwargs)
 
 
 @pytest.fixture
@@ -62,5 +49,3 @@ def invoiced(customers):
     credit = credit_invoice(second, issue_date=march + dt.timedelta(days=12))
     return SimpleNamespace(first=first, second=second, third=third, fourth=fourth, credit=credit)
 
-
-__all__ = ["make_company", "issue", "lines"]

@@ -14,7 +14,7 @@ from kassa.invoicing import credit_invoice
 from kassa.models import PaymentAllocation, PaymentFile, ReceivedPayment
 from kassa.ocr import make_ocr
 from tests.bookkeeping import bgmax_writer as w
-from tests.bookkeeping.conftest import issue
+from tests.bookkeeping.books import issue
 
 TODAY = dt.date(2025, 3, 25)  # the invoices of March are not due yet
 
@@ -197,8 +197,8 @@ def test_the_same_on_postgresql(pg_db, tmp_path):
     from kassa.bookkeeping.receivables import state_filter
     from kassa.bookkeeping.sie_export import export_sie
     from kassa.models import Customer, Invoice
-    from tests.bookkeeping.conftest import make_company
     from tests.bookkeeping.sie_reader import read_sie
+    from tests.factories import make_company
 
     make_company()
     customer = Customer.create(number=1, name="Kund AB", org_number="5560160680", street="Väg 1",

@@ -41,7 +41,7 @@ def test_list_shows_the_queue(db, capsys):
     line = next(r for r in rows if r.startswith(f"{first.id} "))
     assert str(first.invoice.number) in line and "I kö" in line and "Kunden 1 AB" in line
     assert "Avbruten innan den skickades till Pagero." in next(r for r in rows if r.startswith(f"{second.id} "))
-    assert out.rstrip().endswith("1 e-fakturor på väg.")
+    assert out.rstrip().endswith("1 e-faktura på väg.")  # the number and the word agree
 
 
 def test_list_of_an_empty_queue(db, capsys):
@@ -69,9 +69,51 @@ def test_run_once_sends_what_is_due(db, connected, outbox_control, capsys):
 
 def test_run_once_without_a_connection_says_so(db, outbox_sandbox, secret_service, capsys):
     (row,) = queued(1)
-    assert main(["outbox", "run", "--once"]) == 1
+    assert main(["outbox", "run", "--once"]) == 3  # EXIT_NOT_CONNECTED
     assert "Inte ansluten till Pagero" in capsys.readouterr().out
     assert Transmission.get_by_id(row.id).state == "queued"
+
+
+def test_run_once_with_invoices_that_need_a_person_exits_4(db, connected, outbox_control, capsys):
+    first, second = queued(2)
+    outbox_control.script(str(second.invoice.number), "error", description="Receiver unknown.")
+    outbox_control.flush()
+    code = None
+    for _ in range(20):  # the stand-in processes each file a little later: run until both are settled
+        code = main(["outbox", "run", "--once", "--intervals", "0", "--answer-intervals", "3600"])
+        if {Transmission.get_by_id(r.id).state for r in (first, second)} == {"delivered", "error"}:
+            break
+        time.sleep(0.1)
+    assert code == 4  # EXIT_NEEDS_ATTENTION
+    assert "1 behöver åtgärd" in capsys.readouterr().out
+    assert Transmission.get_by_id(second.id).last_error == "Receiver unknown."
+
+
+def test_the_help_documents_the_exit_codes(capsys):
+    for command in (["outbox", "run", "--help"], ["outbox", "--help"], ["pagero", "--help"], ["sandbox", "--help"]):
+        with pytest.raises(SystemExit):
+            main(command)
+        text = " ".join(capsys.readouterr().out.split())
+        assert "Avslutskoder: 0" in text, command
+    with pytest.raises(SystemExit):
+        main(["outbox", "run", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "3 inte ansluten till Pagero" in text and "4 klart, men e-fakturor behöver åtgärd" in text
+    assert "samma roterande kassa.log som programfönstret" in text
+
+
+def test_run_writes_the_windows_log_and_names_it(db, isolated_data_dir):
+    from kassa import config
+
+    env = dict(os.environ, PYTHONPATH=str(REPO),
+               KASSA_DATABASE_URL=f"sqlite:///{isolated_data_dir / 'kassa.sqlite3'}")
+    process = subprocess.Popen([sys.executable, "-m", "kassa", "outbox", "run"], cwd=REPO, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert "Sändkön körs" in process.stdout.readline()
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=20)
+    log = (config.log_dir() / "kassa.log").read_text(encoding="utf-8")
+    assert "kassa.commands.outbox: send queue started as" in log and "send queue stopped" in log
 
 
 def test_run_stops_cleanly_on_sigterm(db, isolated_data_dir):

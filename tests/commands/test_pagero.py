@@ -72,7 +72,7 @@ def test_connect_status_disconnect(keyring_session, sandbox, browser_opens, caps
     assert main(["pagero", "disconnect"]) == 0
     assert "återkallad" in capsys.readouterr().out
     assert stored_tokens(keyring_session, sandbox) is None
-    assert main(["pagero", "status"]) == 1
+    assert main(["pagero", "status"]) == 3  # EXIT_NOT_CONNECTED
     assert "Pagero: inte ansluten" in capsys.readouterr().out
 
 

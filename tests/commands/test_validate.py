@@ -53,7 +53,23 @@ def test_a_file_that_is_not_xml_exits_2_with_a_swedish_message(rule_pack_path, t
     not_xml.write_text("det här är ingen faktura", encoding="utf-8")
     result = run_kassa("validate", not_xml, data_dir=tmp_path, rules_dir=rule_pack_path)
     assert result.returncode == 2
-    assert "inte giltig XML" in result.stderr
+    assert f"{not_xml}: Filen är inte XML (den börjar inte med <)." in result.stderr
+    assert "<string>" not in result.stderr  # the parser's name for its input is not the user's business
+
+
+def test_a_broken_xml_file_says_where(rule_pack_path, tmp_path):
+    broken = tmp_path / "faktura.xml"
+    broken.write_text("<Invoice><a></Invoice>", encoding="utf-8")
+    result = run_kassa("validate", broken, data_dir=tmp_path, rules_dir=rule_pack_path)
+    assert result.returncode == 2
+    assert "Filen är inte giltig XML (rad 1, kolumn 22)" in result.stderr and "<string>" not in result.stderr
+
+
+def test_findings_carry_the_swedish_explanation_on_their_line(rule_pack_path, tmp_path):
+    result = run_kassa("validate", example("cen/ubl-tc434-example1.xml"), data_dir=tmp_path, rules_dir=rule_pack_path)
+    [r003] = [line for line in result.stdout.splitlines() if line.startswith("PEPPOL-EN16931-R003 ")]
+    assert r003.endswith(" — På svenska: Köparens referens saknas. Fyll i kundens referens (t.ex. beställarens "
+                         "namn eller referenskod) på fakturan eller under Register → Kundregister → Ändra.")
 
 
 def test_a_missing_file_exits_2_even_beside_a_valid_one(rule_pack_path, tmp_path):

@@ -74,7 +74,9 @@ def test_a_migration_runs_after_a_backup_of_the_sqlite_file(db, isolated_data_di
 
 
 @pytest.mark.parametrize("note, pagero", [
-    ("pagero", True), ("Skicka via PAGERO tack", True), ("xPageroX", True), ("", False), ("e-post", False),
+    ("pagero", True), ("Skicka via PAGERO tack", True), ("Pagero-kund", True), ("(pagero)", True),
+    # A word of its own: not inside another word.
+    ("xPageroX", False), ("papagerolle", False), ("", False), ("e-post", False),
 ])
 def test_a_category_sends_via_pagero_when_its_note_says_so(db, note, pagero):
     cat = CustomerCategory.create(name=f"k{len(note)}{pagero}", note=note)

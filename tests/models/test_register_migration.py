@@ -11,6 +11,7 @@ from kassa.models import Article, Receipt, Sale, SaleLine, SchemaVersion, connec
 from kassa.models.bookkeeping import registration_triggers
 from kassa.models.journal import JournalEntry
 from kassa.models.register import REGISTER_MODELS
+from kassa.models.triggers import install_triggers
 from kassa.models.vat import seed_vat_groups
 from tests.factories import make_company, vat_group
 
@@ -41,7 +42,7 @@ def test_schema_4_is_migrated_to_the_register(url, monkeypatch):
     connection.connect(url, migrate=False)
     with schema_4_models() as old_models:
         database.db.create_tables(old_models)
-        schema.install_triggers()
+        install_triggers()
         for stmt in registration_triggers(database.is_postgres()):
             database.db.execute_sql(stmt)
         SchemaVersion.create(version=4)

@@ -114,14 +114,15 @@ def connected(outbox_sandbox, secret_service):
     return secret_service
 
 
-def client_factory(backend, *, attempts: int = 6, read_timeout: float = 2.0):
-    """PageroClients as the application makes them (TokenManager over the keyring), with short retries."""
+def client_factory(backend, *, attempts: int = 6, read_timeout: float = 2.0, api_base: str | None = None):
+    """PageroClients as the application makes them (TokenManager over the keyring), with short retries;
+    ``api_base`` points them elsewhere (the fault proxy)."""
 
     def make() -> PageroClient:
         store = CredentialStore(backend)
         store.check()
         tokens = TokenManager(store, OAuthClient(client_secret=CLIENT_SECRET))
-        return PageroClient(tokens, timeout=(2.0, read_timeout),
+        return PageroClient(tokens, api_base=api_base, timeout=(2.0, read_timeout),
                             retry=RetryPolicy(attempts=attempts, base_delay=0.01, max_delay=0.05))
 
     return make

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from kassa.pagero.answers import UnexpectedAnswer
 from kassa.pagero.client import PageroClient, RetryPolicy
 from kassa.pagero.errors import (
     NeedsAttentionError,
@@ -48,7 +49,7 @@ def test_upload_follow_up_and_buyer_answer(client, control):
     assert [e["eventType"] for e in doc["eventDetails"]] == ["Created", "Delivered"]
     assert client.target_document(doc["id"]) == ubl_invoice("F-100")
     answer = client.buyer_answer("F-100", COMPANY_ID)
-    assert answer["documentInfo"]["documentSubType"] == "RecipientAccept"
+    assert answer.sub_type == "RecipientAccept"
     assert client.buyer_answer("F-999", COMPANY_ID) is None
     by_ref = client.documents(senderReference="tx-F-100", documentType=["Invoice", "PaymentReminder"])
     assert [d["id"] for d in by_ref["items"]] == [doc["id"]]
@@ -58,8 +59,8 @@ def test_failed_part_can_be_restarted(client, control):
     control.script("F-101", "error", description="Receiver not reachable.")
     file_id = send(client, "F-101")
     parts = client.fileparts(file_id)
-    assert parts[0]["status"] == "Error" and parts[0]["error"]["description"] == ["Receiver not reachable."]
-    assert client.part_action(parts[0]["id"], "Restart")["status"] == "Processing"
+    assert parts[0].status == "Error" and parts[0].description == "Receiver not reachable."
+    assert client.part_action(parts[0].id, "Restart")["status"] == "Processing"
     assert client.fileparts(file_id) == []
 
 
@@ -98,14 +99,13 @@ def test_transient_faults_are_retried(client, control, sleeps, fault):
         assert all(s >= 3 for s in sleeps)  # Retry-After honoured
 
 
-@pytest.mark.parametrize("fault", ["500", "429"])
-def test_upload_retried_after_an_answered_failure_arrives_once(client, control, fault):
-    control.faults(next=[fault], retry_after=0)
+def test_upload_refused_with_429_is_retried_and_arrives_once(client, control):
+    control.faults(next=["429"], retry_after=0)
     send(client, "F-103")
     assert control.files()["counts"] == {"F-103": 1}
 
 
-@pytest.mark.parametrize("fault, arrived", [("drop", 0), ("drop_after", 1), ("slow", 1)])
+@pytest.mark.parametrize("fault, arrived", [("drop", 0), ("drop_after", 1), ("slow", 1), ("500", 0), ("503", 0)])
 def test_upload_with_unknown_outcome_is_not_posted_again(client, control, sleeps, fault, arrived):
     control.faults(next=[fault], slow_seconds=3)
     with pytest.raises(OutcomeUnknownError) as err:
@@ -248,3 +248,77 @@ def test_upload_answered_by_a_gateway_error_is_not_posted_again(memory_tokens, s
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -- through the fault proxy: Pagero failing after it stored the file ---------------------------------
+
+
+@pytest.fixture
+def proxied(sandbox, memory_tokens, sleeps):
+    from tests.pagero.fault_proxy import FaultPlan, FaultProxy
+
+    with FaultProxy(sandbox.url, FaultPlan(rate=0.0, slow_seconds=1.0)) as proxy:
+        yield proxy, PageroClient(memory_tokens, api_base=proxy.url, timeout=(2.0, 0.3),
+                                  retry=RetryPolicy(sleep=sleeps))
+
+
+@pytest.mark.parametrize("fault, stored", [
+    ("stored_500", 1), ("refuse_500", 0), ("refuse_503", 0), ("html_502", 0), ("stored_drop", 1),
+    ("drop_before", 0), ("slow", 1), ("malformed", 1),
+])
+def test_an_upload_without_a_readable_answer_is_never_posted_again(proxied, control, sleeps, fault, stored):
+    proxy, client = proxied
+    proxy.plan.next(fault)
+    with pytest.raises(OutcomeUnknownError) as err:
+        send(client, "F-300")
+    assert "det är okänt om begäran kom fram" in str(err.value)
+    assert len(proxy.uploads()) == 1 and sleeps == [], "one POST, no retry"
+    control.flush()
+    assert control.files()["counts"] == ({"F-300": 1} if stored else {})
+    found = client.find_documents(senderReference="tx-F-300")
+    assert len(found) == stored, "what the caller reconciles with"
+
+
+@pytest.mark.parametrize("mutation", ["fields_missing", "wrong_types"])
+def test_an_upload_answered_without_a_string_file_id_has_an_unknown_outcome(proxied, control, mutation):
+    proxy, client = proxied
+    # Both mutations are seeded; whichever shape comes, an id that is not a non-empty string is no file id.
+    proxy.plan.next("mutate", mutation=mutation)
+    try:
+        file_id = send(client, "F-301")
+    except OutcomeUnknownError:
+        file_id = None
+    assert file_id is None or (isinstance(file_id, str) and file_id in {f["id"] for f in control.files()["items"]})
+    assert len(proxy.uploads()) == 1
+
+
+def test_a_429_before_storing_is_retried_after_retry_after(proxied, control, sleeps):
+    proxy, client = proxied
+    proxy.plan.next("refuse_429")
+    send(client, "F-302")
+    assert sleeps and sleeps[0] >= 1.0
+    assert control.files()["counts"] == {"F-302": 1}
+
+
+def test_reads_survive_html_pages_and_malformed_answers(proxied, control, sleeps):
+    proxy, client = proxied
+    file_id = send(client, "F-303")
+    proxy.plan.next("html_502", "refuse_503")
+    assert client.fileparts(file_id) == []
+    assert len(sleeps) == 2
+    proxy.plan.next("malformed")
+    with pytest.raises(UnexpectedAnswer) as err:
+        client.fileparts(file_id)
+    assert "not JSON" in str(err.value)
+
+
+def test_a_restart_whose_answer_is_lost_is_not_sent_again(proxied, control):
+    proxy, client = proxied
+    control.script("F-304", "error", description="Receiver not reachable.")
+    file_id = send(client, "F-304")
+    [part] = client.fileparts(file_id)
+    proxy.plan.next("stored_500")
+    with pytest.raises(OutcomeUnknownError):
+        client.part_action(part.id, "Restart")
+    assert [d.fault for d in proxy.log if d.path.endswith("/action")] == ["stored_500"]
+    assert client.fileparts(file_id) == [], "Pagero restarted it: the caller reads the part again to know"

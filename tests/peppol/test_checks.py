@@ -34,7 +34,7 @@ def test_neither_org_number_nor_gln(company):
     message = only(check_customer(customer), "buyer.endpoint")
     assert message == (
         "Namnlösa AB saknar både organisationsnummer och GLN, så e-fakturan kan inte adresseras (den har "
-        "ingen PEPPOL-adress). Fyll i organisationsnummer eller GLN i kundregistret (Kunder → Redigera kund)."
+        "ingen PEPPOL-adress). Fyll i organisationsnummer eller GLN i kundregistret (Register → Kundregister → Ändra)."
     )
 
 
@@ -42,7 +42,7 @@ def test_org_number_with_wrong_check_digit(company):
     customer = make_customer(org_number="5560360794", vat_number="")
     message = only(check_customer(customer), "buyer.endpoint")
     assert "556036-0794 stämmer inte: kontrollsiffran är fel" in message
-    assert message.endswith("Rätta det i kundregistret (Kunder → Redigera kund).")
+    assert message.endswith("Rätta det i kundregistret (Register → Kundregister → Ändra).")
 
 
 def test_gln_with_wrong_check_digit(company):
@@ -80,7 +80,7 @@ def test_no_buyer_address(company, blank, named):
     message = only(check_customer(make_customer(name="Adresslösa AB", **blank)), "buyer.address")
     assert message == (
         f"Adresslösa AB saknar adress ({named}). En e-faktura ska ha köparens adress. "
-        "Fyll i den i kundregistret (Kunder → Redigera kund)."
+        "Fyll i den i kundregistret (Register → Kundregister → Ändra)."
     )
 
 

@@ -79,3 +79,18 @@ def background_done(qtbot):
     from kassa.ui.workers import wait_for_background
 
     wait_for_background(10_000)
+
+
+@pytest.fixture
+def open_dialog(qtbot):
+    """Opens the invoice dialog of an invoice, shown and exposed."""
+    def opener(invoice):
+        from kassa.ui.invoices import InvoiceDialog
+
+        dialog = InvoiceDialog(invoice.id, till="Kassa 1")
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        return dialog
+
+    return opener

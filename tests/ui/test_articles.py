@@ -91,6 +91,38 @@ def test_search_by_barcode_name_and_deactivate(qtbot, register):
     assert not Article.get(Article.number == "100").active
 
 
+def test_every_problem_is_shown_at_once_and_the_form_holds_still(qtbot, db):
+    """One Spara says everything that is wrong, the database's checks beside the fields' own, and
+    no field moves when the messages appear (a click meant for a field lands in it)."""
+    Article.create(number="100", barcode="7310865004703", name="Kaffe", price=Decimal("49.90"))
+    dialog = ArticleDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    fields = [dialog.number_edit, dialog.barcode_edit, dialog.name_edit, dialog.price_edit, dialog.vat_combo,
+              dialog.unit_combo, dialog.save_button]
+    before = [field.mapTo(dialog, field.rect().topLeft()) for field in fields]
+    type_into(qtbot, dialog.number_edit, "100")
+    type_into(qtbot, dialog.barcode_edit, "7310865004703")
+    type_into(qtbot, dialog.price_edit, "tolv")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.number_edit.error_text() == "Artikelnummer 100 finns redan. Välj ett annat."
+    assert dialog.barcode_edit.error_text() == "Streckkoden används redan av artikel 100 Kaffe."
+    assert dialog.name_edit.error_text() == "Skriv artikelns benämning."
+    assert dialog.price_edit.error_text() == "Pris ska vara ett belopp i kronor, t.ex. 49,90."
+    assert dialog.focusWidget() is dialog.number_edit.edit  # the first of them
+    assert [field.mapTo(dialog, field.rect().topLeft()) for field in fields] == before
+    assert Article.select().count() == 1
+
+
+def test_units_are_words(qtbot, db):
+    dialog = ArticleDialog()
+    qtbot.addWidget(dialog)
+    words = [dialog.unit_combo.itemText(i) for i in range(dialog.unit_combo.count())]
+    assert words[:5] == ["st", "tim", "dag", "mån", "kg"]
+    assert not any("(" in word for word in words)  # no "st (EA)"
+
+
 def test_a_price_change_in_the_dialog_goes_to_the_registers_journal(qtbot, db, monkeypatch):
     monkeypatch.setenv("KASSA_TILL", "kassa-1")
     article = Article.create(number="100", barcode="7310865004703", name="Kaffe", price=Decimal("49.90"))

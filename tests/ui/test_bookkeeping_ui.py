@@ -16,7 +16,7 @@ from kassa.models import AccountSetting, BookkeepingSettings, ReferenceRate, Rem
 from kassa.money import LineInput, format_sek
 from tests.bookkeeping import bgmax_writer as w
 from tests.bookkeeping.sie_reader import read_sie
-from tests.ui.conftest import pdf_text, type_and_enter, wait_for_window
+from tests.factories import pdf_text, type_and_enter, wait_for_window
 
 TODAY = dt.date.today()
 

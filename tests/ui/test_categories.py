@@ -78,3 +78,24 @@ def test_choosing_in_the_list_loads_the_form(qtbot, db):
     assert dialog.name_edit.text() == "Beta"
     assert dialog.manual_vat_check.isChecked() and not dialog.no_bonus_check.isChecked()
     assert dialog.pagero_label.text() == PAGERO_ON_TEXT
+
+
+@pytest.mark.parametrize(("note", "matched"), [
+    ("Pagero-kund", "Pagero"),
+    ("e-faktura via PAGERO.", "PAGERO"),
+    ("Skickas (pagero), inga pappersfakturor", "pagero"),
+    ("papagerolle", ""),
+    ("pageroX", ""),
+])
+def test_pagero_counts_as_a_word_and_the_editor_shows_what_it_matched(qtbot, editor, note, matched):
+    type_into(qtbot, editor.name_edit, "Kategori")
+    editor.note_edit.setFocus()
+    type_text(qtbot, editor.note_edit, note)
+    assert editor.pagero_matched() == matched  # the word marked in the note itself
+    if matched:
+        assert editor.pagero_label.text() == PAGERO_ON_TEXT
+        assert editor.match_label.text().startswith(f"Ordet ”{matched}” i noteringen")
+    else:
+        assert editor.pagero_label.text() == PAGERO_OFF_TEXT and editor.match_label.text() == ""
+    qtbot.keyClick(editor.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # saves
+    assert CustomerCategory.get().sends_via_pagero == bool(matched)

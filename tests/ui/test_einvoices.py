@@ -103,3 +103,85 @@ def test_queue_indicator(qtbot, transmissions, background_done):
     qtbot.waitUntil(lambda: "problem" not in indicator.label.text())
     with qtbot.waitSignal(indicator.clicked):
         qtbot.mouseClick(indicator, Qt.MouseButton.LeftButton)
+
+
+def test_status_bar_says_what_the_last_contact_with_pagero_gave(qtbot, db, connected, outbox_sandbox,
+                                                                 background_done):
+    """Tokens in the keyring are not a connection: the status bar says what the last request got."""
+    from kassa.pagero import contact
+    from kassa.pagero.client import PageroClient, RetryPolicy
+    from kassa.pagero.connector import PageroConnector
+    from kassa.pagero.errors import TransientError
+    from tests.outbox.fixtures import client_factory
+    from tests.pagero.fixtures import free_port
+
+    contact.forget()
+    indicator = QueueIndicator(interval_ms=50, connector=PageroConnector(connected))
+    qtbot.addWidget(indicator)
+    qtbot.waitUntil(lambda: "Pagero: ansluten, ingen kontakt än" in indicator.label.text(), timeout=5000)
+
+    # Pagero cannot be reached (nobody listens there): said, with the reason in the tooltip.
+    nowhere = PageroClient(None, interest_url=f"http://127.0.0.1:{free_port()}/partner/v1/interest",
+                           retry=RetryPolicy(attempts=1))
+    with pytest.raises(TransientError):
+        nowhere.send_interest({"companyName": "Hörnbutiken"})
+    nowhere.close()
+    qtbot.waitUntil(lambda: "går inte att nå sedan" in indicator.label.text(), timeout=5000)
+    assert "ansluten" not in indicator.label.text()
+    assert "Pagero gick inte att nå (ConnectionError)" in indicator.label.toolTip()
+
+    # Reached again: the stand-in answers.
+    client = client_factory(connected)()
+    try:
+        client.documents()
+    finally:
+        client.close()
+    qtbot.waitUntil(lambda: "Pagero: nådd " in indicator.label.text(), timeout=5000)
+    contact.forget()
+
+
+def test_the_count_agrees_with_its_number(qtbot, company, background_done):
+    category = CustomerCategory.create(name="e-fakturakund", note="pagero")
+    customer = Customer.create(number=1, name="Kunden AB", org_number="5560360793", street="Kundvägen 2",
+                               postal_code="11122", city="Stockholm", reference="Anna", category=category)
+    invoice = issue_invoice(customer, [LineInput("Kaffe", Decimal("2"), Decimal("45.00"), 12)])
+    Transmission.create(invoice=invoice, state="queued", sender_reference="ref-1", payload="<Invoice/>")
+    dialog = EInvoiceStatusDialog(refresh_ms=60_000)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded)
+    assert dialog.status_label.text().startswith("1 e-faktura ·")
+def test_a_file_waiting_in_pagero_is_restarted_and_cancelled_from_e_fakturor(qtbot, db, connected, outbox_control,
+                                                                              background_done, tmp_path,
+                                                                              monkeypatch):
+    """Real stand-in: one file waits for interaction, one is in error; Försök igen (Alt+F) restarts the
+    first in Pagero (fileparts action Restart), Avbryt sändningen (Alt+A) cancels the second (Cancel)."""
+    from kassa.outbox.enqueue import enqueue_invoice
+    from tests.outbox.fixtures import all_in, issue_e_invoices, make_sender, run_until, seller
+
+    monkeypatch.setenv("KASSA_RULES_DIR", str(tmp_path / "no-rules"))
+    seller()
+    waiting, failed = (enqueue_invoice(i.id) for i in issue_e_invoices(2))
+    outbox_control.script(str(waiting.invoice.number), "awaiting_interaction", description="Check the buyer.")
+    outbox_control.script(str(failed.invoice.number), "error", description="Receiver not reachable.")
+    run_until(make_sender(connected), all_in(("awaiting_interaction", "error")), timeout=30)
+
+    dialog = EInvoiceStatusDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2)
+    dialog.table.setFocus()
+    dialog.table.selectRow(dialog.model.row_of(waiting.id))
+    assert "Check the buyer." in dialog.details.toPlainText()
+    qtbot.keyClick(dialog, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: Transmission.get_by_id(waiting.id).state == "processing")
+    part = next(f for f in outbox_control.files()["items"] if f["documentIdentifier"] == str(waiting.invoice.number))
+    assert part["partStatus"] in ("Processing", "Processed"), "restarted in Pagero"
+    qtbot.waitUntil(lambda: cell(dialog, dialog.model.row_of(waiting.id), 2) == "Behandlas hos Pagero")
+
+    dialog.table.selectRow(dialog.model.row_of(failed.id))
+    qtbot.waitUntil(dialog.cancel_button.isEnabled)
+    qtbot.keyClick(dialog, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: cell(dialog, dialog.model.row_of(failed.id), 2) == "Avbruten")
+    part = next(f for f in outbox_control.files()["items"] if f["documentIdentifier"] == str(failed.invoice.number))
+    assert part["partStatus"] == "Cancelled", "cancelled in Pagero, not only in Kassa"

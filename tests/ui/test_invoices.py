@@ -1,37 +1,16 @@
-"""The invoice dialog and list: credit, print (the printer mocked: the only thing that cannot run
-here), preview, and the e-invoice print path up to the send queue."""
+"""The invoice dialog and list: credit, preview, and the e-invoice print path up to the send queue.
+Printing on paper and Spara som PDF, through Qt's real dialogs: tests/ui/test_print_path.py."""
 from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrintPreviewDialog
 
-from kassa.models import AuditEvent, Invoice, InvoiceLine, Transmission
-from kassa.till import Cart
+from kassa.models import Invoice, InvoiceLine, Transmission
 from kassa.ui import invoices as invoices_ui
 from kassa.ui.invoices import InvoiceDialog, InvoiceListDialog
-from tests.factories import COFFEE, MUG, pdf_text, type_and_enter, wait_for_window
-
-
-def issue(customer, *codes, **kwargs) -> Invoice:
-    cart = Cart(till="Kassa 1")
-    for code in codes:
-        cart.add_code(code)
-    return cart.pay_invoice(customer, **kwargs).invoice
-
-
-@pytest.fixture
-def open_dialog(qtbot):
-    def opener(invoice: Invoice) -> InvoiceDialog:
-        dialog = InvoiceDialog(invoice.id, till="Kassa 1")
-        qtbot.addWidget(dialog)
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        return dialog
-
-    return opener
+from tests.factories import COFFEE, MUG, issue, pdf_text, type_and_enter, wait_for_window
 
 
 def test_credit_of_chosen_lines(qtbot, shop, open_dialog):
@@ -40,6 +19,10 @@ def test_credit_of_chosen_lines(qtbot, shop, open_dialog):
     qtbot.mouseClick(dialog.credit_button, Qt.MouseButton.LeftButton)
     credit_dialog = wait_for_window(qtbot, "creditDialog")
     assert not credit_dialog.ok_button.isEnabled()  # nothing chosen yet
+    assert not credit_dialog.all_button.isEnabled()  # and no reason given
+    assert credit_dialog.focusWidget() is credit_dialog.reason  # the reason is asked first
+    assert "orsaken" in credit_dialog.error.text()
+    qtbot.keyClicks(credit_dialog.reason, "Returnerad vara")
     field = credit_dialog.fields[0]
     field.selectAll()
     qtbot.keyClicks(field, "3")
@@ -60,6 +43,10 @@ def test_credit_of_chosen_lines(qtbot, shop, open_dialog):
     assert Invoice.get_by_id(invoice.id).status == "partly_credited"
     assert "Kreditfaktura" in dialog.message.text()
     assert "Krediterar faktura" in invoices_ui.printing.invoice_html(credit)
+    assert "Returnerad vara" in invoices_ui.printing.invoice_html(credit)  # Orsak on the paper
+    from kassa.peppol.ubl import build_ubl
+
+    assert b"<cbc:Note>Returnerad vara</cbc:Note>" in build_ubl(credit)  # and in the e-invoice
 
 
 def qtbot_top_levels():
@@ -73,6 +60,7 @@ def test_credit_note_pdf_names_the_credited_invoice(qtbot, shop, open_dialog, tm
     dialog = open_dialog(invoice)
     qtbot.mouseClick(dialog.credit_button, Qt.MouseButton.LeftButton)
     credit_dialog = wait_for_window(qtbot, "creditDialog")
+    qtbot.keyClicks(credit_dialog.reason, "Fel pris")
     qtbot.mouseClick(credit_dialog.all_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: Invoice.select().where(Invoice.kind == "credit_note").exists())
     credit = Invoice.get(Invoice.kind == "credit_note")
@@ -89,45 +77,8 @@ def test_credit_note_pdf_names_the_credited_invoice(qtbot, shop, open_dialog, tm
     text = " ".join(pdf_text(target).split())
     assert "Kreditfaktura" in text
     assert f"Krediterar faktura {invoice.number}" in text
+    assert "Orsak Fel pris" in text
     assert "79,00" in text
-
-
-class FakePrintDialog:
-    """Stands in for the system's print dialog and printer (a physical printer cannot run here):
-    the cashier presses Skriv ut, and the 'printer' writes a PDF we can read."""
-
-    output = None
-
-    def __init__(self, printer: QPrinter, parent=None):
-        from PySide6.QtCore import QObject, Signal
-
-        class Signals(QObject):
-            accepted = Signal()
-
-        self._signals = Signals()
-        self.accepted = self._signals.accepted
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(FakePrintDialog.output))
-
-    def setWindowTitle(self, title):  # noqa: N802 (Qt API)
-        pass
-
-    def open(self):
-        self.accepted.emit()
-
-
-def test_print_goes_to_the_printer_for_a_paper_customer(qtbot, shop, open_dialog, tmp_path, monkeypatch):
-    FakePrintDialog.output = tmp_path / "printer.pdf"
-    monkeypatch.setattr(invoices_ui, "QPrintDialog", FakePrintDialog)
-    invoice = issue(shop.customers.plain, COFFEE)
-    dialog = open_dialog(invoice)
-    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Fakturan är utskriven" in dialog.message.text(), timeout=10_000)
-    assert invoice.ocr in pdf_text(FakePrintDialog.output)
-    invoice = Invoice.get_by_id(invoice.id)
-    assert invoice.delivery == "paper" and invoice.printed_at is not None
-    assert AuditEvent.select().where((AuditEvent.invoice == invoice) & (AuditEvent.event == "printed")).count() == 1
-    assert Transmission.select().count() == 0
 
 
 def test_preview_shows_the_invoice(qtbot, shop, open_dialog):
@@ -171,20 +122,6 @@ def test_e_invoice_print_action_queues_once(qtbot, shop, open_dialog):
     dialog.print_button.click()  # again later: still one row
     qtbot.waitUntil(dialog.print_button.isEnabled, timeout=30_000)
     assert Transmission.select().count() == 1
-
-
-def test_e_invoice_paper_copy_keeps_the_delivery(qtbot, shop, open_dialog, tmp_path, monkeypatch):
-    FakePrintDialog.output = tmp_path / "kopia.pdf"
-    monkeypatch.setattr(invoices_ui, "QPrintDialog", FakePrintDialog)
-    invoice = issue(shop.customers.e_invoice, MUG)
-    dialog = open_dialog(invoice)
-    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(dialog.copy_button.isVisible, timeout=30_000)
-    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Fakturan är utskriven" in dialog.message.text(), timeout=10_000)
-    assert FakePrintDialog.output.exists()
-    invoice = Invoice.get_by_id(invoice.id)
-    assert invoice.delivery == "e_invoice" and invoice.printed_at is not None
 
 
 def test_invoice_list_finds_and_opens(qtbot, shop):

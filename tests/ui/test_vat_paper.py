@@ -10,8 +10,8 @@ import pytest
 from kassa.invoicing import issue_invoice
 from kassa.peppol.ubl import build_ubl
 from kassa.ui.printing import save_pdf
+from tests.factories import pdf_text
 from tests.peppol.ubl_documents import NS, make_customer, parse
-from tests.ui.conftest import pdf_text
 from tests.vat.vat_documents import group_line, issue_category
 
 SELLER_VAT = "SE556677889901"

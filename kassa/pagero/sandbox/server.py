@@ -407,10 +407,10 @@ class _Handler(BaseHTTPRequestHandler):
         if not re.fullmatch(r"\d{3} ?\d{2}", str(body["postalCode"]).strip()):
             problems.append("Postnumret ska ha fem siffror, t.ex. 123 45.")
         try:
-            if int(body["invoicesPerYear"]) < 0:
+            if int(body["invoicesPerYear"]) < 1:
                 raise ValueError
         except (TypeError, ValueError):
-            problems.append("Antal fakturor per år ska vara ett heltal.")
+            problems.append("Antal fakturor per år ska vara ett heltal, minst 1.")
         if problems:
             raise ApiFailure(400, " ".join(problems))
         entry = self.server.state.add_interest(body)

@@ -10,20 +10,22 @@ pattern so that a new release is a new pack and never a code change:
 - ``peppol-<version>/PEPPOL-EN16931-UBL.xslt``: the Peppol BIS Billing 3.0 rules.
 
 The XSLTs are XSLT 2.0, so they run with SaxonC (saxonche). SaxonC holds Python's GIL for a
-whole compile (about a second) and for every transform, and its native heap takes some 200 MB,
-so they run in a helper process (``kassa.peppol.rules.worker``): it compiles once, on first use
-or from ``warm_up()`` (which the application calls from a background thread after its first
-paint), and runs each document while this process checks the schemas with lxml and reads the
-SVRL reports into findings. One helper for both stylesheets is the default: a till's memory
-matters more than the 12 ms a second helper saves per invoice. ``KASSA_RULES_WORKERS=2`` runs
-one helper per stylesheet, the two in parallel (a sending server with memory to spare). Helpers
-are reused, restarted once if one died, and stopped at exit (or exit themselves when this
-process is gone). ``KASSA_RULES_ENGINE=inline`` (or ``RulePack.load(root, engine="inline")``)
-runs Saxon in this process instead.
+whole compile (about a second) and for every transform, so they run in helper processes
+(``kassa.peppol.rules.worker``), started with the first validation (or ``warm_up()``), which
+compile once and run each document while this process checks the schemas with lxml and reads the
+SVRL reports into findings. Where the machine has two cores and the memory (``helpers``), one
+helper per stylesheet runs the two in parallel, else one runs both (``KASSA_RULES_WORKERS=1|2``
+decides instead). Each helper's SaxonC has a bounded young generation (``saxon``), which keeps it
+near 80–110 MB however many documents it sees. After ``KASSA_RULES_IDLE`` seconds (300) without a
+validation the helpers stop and the compiled schemas go, so a till at rest holds only its own
+process; the next validation starts them again. Helpers are restarted once if one died, and
+stopped at exit (or exit themselves when this process is gone). ``KASSA_RULES_ENGINE=inline`` (or
+``RulePack.load(root, engine="inline")``) runs Saxon in this process instead.
 
 Modules: ``pack`` (a pack on disk, validating, the process's active pack), ``parts`` (the
 release folders a pack is made of), ``findings`` (what validation reports), ``helpers`` (the
-helper processes), ``protocol`` (their wire format), ``worker`` (a helper's main), ``saxon``
-(SaxonC in this process), ``pins`` (the SHA-256 pins of known releases), ``install``
-(``kassa rules install``), ``texts`` (Swedish explanations of rules), ``errors``.
+helper processes and their layout), ``protocol`` (their wire format), ``worker`` (a helper's main),
+``saxon`` (SaxonC: the processor, its bounded heap, compiling for validation), ``pins`` (the SHA-256
+pins of known releases), ``install`` (``kassa rules install``), ``texts`` (Swedish explanations of
+rules), ``errors``.
 """

@@ -25,8 +25,15 @@ class Finding:
         return self.flag == "fatal"
 
     def line(self) -> str:
-        """The one-line form of ``kassa validate``: ``RULE-ID flag location: text``."""
+        """The one-line form: ``RULE-ID flag location: text``."""
         return f"{self.rule_id} {self.flag} {self.location}: {self.text}"
+
+    def explained_line(self) -> str:
+        """The line of ``kassa validate``: the one-line form, and the Swedish explanation after it where
+        there is one (still one line a finding)."""
+        if not self.explanation_sv:
+            return self.line()
+        return f"{self.line()} — På svenska: {self.explanation_sv}"
 
     def as_dict(self) -> dict[str, str | None]:
         return {

@@ -1,6 +1,13 @@
 """The helper processes of the worker engine: each runs some of the Schematron stylesheets
 (kassa.peppol.rules.worker), compiled once, and answers one document at a time over its pipes
-(kassa.peppol.rules.protocol). A helper that dies is restarted once; the pool stops them at exit.
+(kassa.peppol.rules.protocol). A helper that dies is restarted once; the pool stops them at exit,
+and the pack stops them after some idle minutes (they start again with the next validation).
+
+Layout: one helper per stylesheet, the two in parallel, where the machine has at least two cores and
+``PARALLEL_MIN_AVAILABLE_MB`` of memory available; else one helper for both. Each helper's SaxonC runs
+with a bounded young generation (``config.rules_young_mb()``, kassa.peppol.rules.saxon), which keeps a
+helper near 80–110 MB however many documents it validates; a helper that cannot start that way is
+started once more with SaxonC's own heap.
 """
 from __future__ import annotations
 
@@ -33,10 +40,37 @@ _HELPER_MISSING = (
 )
 
 
+PARALLEL_MIN_AVAILABLE_MB = 1024  # memory the machine must have available for a second helper
+
+
+def available_memory_mb() -> float | None:
+    """MemAvailable of /proc/meminfo in MB; None where there is no such file."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def parallel_helpers_fit(cores: int | None, available_mb: float | None) -> bool:
+    """Whether two helpers run side by side on a machine of ``cores`` with ``available_mb`` available
+    (None: unknown, which is taken as no)."""
+    return (cores or 1) >= 2 and available_mb is not None and available_mb >= PARALLEL_MIN_AVAILABLE_MB
+
+
+def parallel_helpers_fit_here() -> bool:
+    return parallel_helpers_fit(os.cpu_count(), available_memory_mb())
+
+
 def worker_layout() -> dict[str, tuple[str, ...]]:
-    """Helper name -> the stylesheets it runs: one helper for both (the default), or with
-    KASSA_RULES_WORKERS=2 one per stylesheet (parallel; about 130 MB more memory)."""
-    if config.rules_workers() == 1:
+    """Helper name -> the stylesheets it runs: one per stylesheet (in parallel) or one for both.
+
+    KASSA_RULES_WORKERS=1 or 2 decides; by default (auto) two where ``parallel_helpers_fit_here()``."""
+    workers = config.rules_workers()
+    if workers == 1 or (workers == 0 and not parallel_helpers_fit_here()):
         return {"cen,peppol": ("cen", "peppol")}
     return {"cen": ("cen",), "peppol": ("peppol",)}
 
@@ -53,6 +87,8 @@ class Worker:
         self.process: subprocess.Popen | None = None
         self.ready = False
         self.seconds: dict[str, float] = {}
+        self.young_mb = config.rules_young_mb()  # 0 after a helper could not start with a bounded heap
+        self.heap_bounded = False  # what the running helper reported
 
     def start(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -62,7 +98,8 @@ class Worker:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kassa.peppol.rules.worker", str(self.root.absolute()), ",".join(self.kinds)],
+            [sys.executable, "-m", "kassa.peppol.rules.worker", str(self.root.absolute()), ",".join(self.kinds),
+             str(self.young_mb)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env=env,
         )
         self.ready = False
@@ -70,13 +107,25 @@ class Worker:
     def wait_ready(self) -> dict[str, float]:
         if self.ready:
             return self.seconds
-        answer = self._receive(READY_TIMEOUT)
+        try:
+            answer = self._receive(READY_TIMEOUT)
+        except WorkerGone as exc:
+            if not self.young_mb:
+                raise
+            # SaxonC with a bounded heap is a reach into its native library (rules.saxon): if a helper
+            # dies starting that way, the next ones use SaxonC's own heap.
+            log.warning("rule helper %s did not start with a bounded heap (%s, %s); starting it with SaxonC's "
+                        "own heap", self.kinds, exc, self.describe_exit())
+            self.young_mb = 0
+            self.start()
+            answer = self._receive(READY_TIMEOUT)
         if "error" in answer:  # the helper could not compile: the pack is broken, not the helper
             self.stop()
             raise RulePackError(answer["error"])
         if not answer.get("ready"):
             raise WorkerGone(f"unexpected first message {answer!r}")
         self.seconds, self.ready = answer["seconds"], True
+        self.heap_bounded = bool(answer.get("heap_bounded"))
         return self.seconds
 
     def send(self, payload: bytes) -> None:
@@ -167,6 +216,11 @@ class WorkerPool:
     def __init__(self, root: Path, layout: dict[str, tuple[str, ...]]):
         self.workers = {name: Worker(root, kinds) for name, kinds in layout.items()}
         self.owner = os.getpid()  # a forked child must not stop its parent's helpers
+        self.last_used = time.monotonic()
+
+    @property
+    def running(self) -> bool:
+        return any(w.process is not None and w.process.poll() is None for w in self.workers.values())
 
     @property
     def ready(self) -> bool:
@@ -176,12 +230,20 @@ class WorkerPool:
         return {name: w.process.pid for name, w in self.workers.items() if w.process is not None}
 
     def start(self) -> None:
+        """Start the first helper that is not running; ``wait_ready`` starts the others one after the
+        other: a helper's compile is its memory peak (SaxonC's heap before its first collections), and
+        the CEN rules' is the largest, so they are not compiled side by side."""
         for worker in self.workers.values():
-            worker.start()
+            if worker.process is None or worker.process.poll() is not None:
+                worker.start()
+                return
+            if not worker.ready:
+                return  # compiling: the next one waits for it
 
     def wait_ready(self) -> dict[str, float]:
         seconds: dict[str, float] = {}
         for worker in self.workers.values():
+            worker.start()  # not running yet (or gone): start it now that the one before is ready
             seconds.update(self._with_restart(worker, lambda w: w.wait_ready()))
         return seconds
 
@@ -194,6 +256,7 @@ class WorkerPool:
                 sent[worker] = None
             except WorkerGone as exc:
                 sent[worker] = exc
+        self.last_used = time.monotonic()
         result: dict = {"_parent": meanwhile()}
         for worker, problem in sent.items():
             if problem is None:
@@ -209,6 +272,7 @@ class WorkerPool:
                 return w.receive()
 
             result.update(self._with_restart(worker, send_again, first=problem))
+        self.last_used = time.monotonic()
         return result
 
     def _with_restart(self, worker: Worker, action: Callable[[Worker], T], first: WorkerGone | None = None) -> T:

@@ -3,7 +3,12 @@ process's active pack (KASSA_RULES_DIR or the installed one), cached per directo
 """
 from __future__ import annotations
 
+import ctypes
+import gc
+import logging
 import os
+import re
+import sys
 import threading
 import time
 import weakref
@@ -20,6 +25,8 @@ from kassa.peppol.rules.helpers import WorkerPool, worker_layout
 from kassa.peppol.rules.parts import PART_TITLES, PARTS, example_folder, find_parts, one_file
 from kassa.peppol.rules.pins import verify_pins
 from kassa.peppol.rules.saxon import SAXON_LOCK, compile_stylesheet, saxon_processor
+
+log = logging.getLogger(__name__)
 
 UBL_NAMESPACES = {
     "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2": "Invoice",
@@ -50,6 +57,7 @@ class RulePack:
     _inline: dict[str, Any] | None = field(default=None, repr=False)  # kind -> saxonche PyXsltExecutable
     _workers: WorkerPool | None = field(default=None, repr=False)
     _seconds: dict[str, float] = field(default_factory=dict, repr=False)
+    _idle_watch: threading.Thread | None = field(default=None, repr=False)
     # One validation (or compile) at a time per pack: the lxml schemas and the helpers'
     # pipes keep per-run state.
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -102,7 +110,7 @@ class RulePack:
 
     @property
     def is_compiled(self) -> bool:
-        if self._schemas is None:
+        if not self._schemas:  # each schema is compiled when a document of its kind first comes
             return False
         if self.engine == "inline":
             return self._inline is not None
@@ -115,7 +123,7 @@ class RulePack:
         waits on their pipes, without the GIL, so a UI thread keeps turning.
         """
         with self._lock:
-            self._ensure_compiled()
+            self._ensure_compiled(tuple(self.schema_files))
             return dict(self._seconds)
 
     def worker_pids(self) -> dict[str, int]:
@@ -129,8 +137,10 @@ class RulePack:
             if self._workers is not None:
                 self._workers.close()
 
-    def _ensure_compiled(self) -> None:
-        """Under self._lock: the schemas here, and the Schematron executables here or in the helpers."""
+    def _ensure_compiled(self, namespaces: tuple[str, ...] = ()) -> None:
+        """Under self._lock: the schemas of ``namespaces`` here (each is compiled when first needed: an
+        invoice-only till never holds the credit note's), and the Schematron executables here or in the
+        helpers."""
         if self.engine == "worker":
             pool = self._workers
             if pool is None:
@@ -144,21 +154,32 @@ class RulePack:
                     f"Den officiella valideringen kunde inte starta sin hjälpprocess ({exc}). "
                     "Starta om Kassa; kvarstår felet, installera om Kassa."
                 ) from exc
-        if self._schemas is None:
+            self._watch_idle(pool)
+        missing = {ns: self.schema_files[ns] for ns in namespaces if ns not in (self._schemas or {})}
+        if missing:
             start = time.perf_counter()
-            self._schemas = _compile_schemas(self.schema_files, self.folders["ubl"])
+            self._schemas = {**(self._schemas or {}), **_compile_schemas(missing, self.folders["ubl"])}
             self._seconds["xsd"] = time.perf_counter() - start
         if self.engine == "worker":
             assert self._workers is not None  # started above
             self._seconds.update(self._workers.wait_ready())
         elif self._inline is None:
-            xslt = saxon_processor().new_xslt30_processor()
+            processor = saxon_processor()
             executables = {}
             for kind, path in (("cen", self.cen_xslt), ("peppol", self.peppol_xslt)):
                 start = time.perf_counter()
-                executables[kind] = compile_stylesheet(xslt, path)
+                executables[kind] = compile_stylesheet(processor, path)
                 self._seconds[kind] = time.perf_counter() - start
             self._inline = executables
+
+    def _watch_idle(self, pool: WorkerPool) -> None:
+        """Under self._lock: make sure a thread stops the helpers after ``config.rules_idle_seconds()``."""
+        idle = config.rules_idle_seconds()
+        if not idle or (self._idle_watch is not None and self._idle_watch.is_alive()):
+            return
+        self._idle_watch = threading.Thread(target=_stop_when_idle, args=(weakref.ref(self), pool, idle),
+                                            name="kassa-rules-idle", daemon=True)
+        self._idle_watch.start()
 
     def validate(self, xml: bytes) -> list[Finding]:
         """Every finding of schema, CEN and Peppol rules, in that order.
@@ -176,8 +197,8 @@ class RulePack:
             )]
         text = _as_text(xml, tree)
         with self._lock:
-            self._ensure_compiled()
-            assert self._schemas is not None  # compiled above, as are the helpers or the inline executables
+            self._ensure_compiled((namespace,))
+            assert self._schemas is not None
             schema = self._schemas[namespace]
             if self.engine == "worker":
                 assert self._workers is not None
@@ -194,6 +215,39 @@ class RulePack:
     def check_pins(self) -> list[str]:
         """Swedish problems found checking the pack's files against the project's pins; [] if all match."""
         return verify_pins(self.root, [folder.name for folder in self.folders.values()])
+
+
+def _stop_when_idle(pack_ref: weakref.ref, pool: WorkerPool, idle: float) -> None:
+    """Stop ``pool``'s helpers once nothing has been validated for ``idle`` seconds; a till at rest then
+    holds only its own process. The next validation starts them again (and this watch with them)."""
+    while pool.running:
+        wait = pool.last_used + idle - time.monotonic()
+        if wait > 0:
+            time.sleep(min(wait, 5.0))
+            continue
+        pack = pack_ref()
+        if pack is None:
+            return
+        if pack._lock.acquire(blocking=False):  # a validation running now keeps them
+            try:
+                if time.monotonic() - pool.last_used >= idle:
+                    pool.close()
+                    pack._schemas = None  # compiled again with the next validation
+                    _give_memory_back()
+                    log.info("rule helpers stopped after %.0f s without a validation", idle)
+            finally:
+                pack._lock.release()
+        del pack
+        time.sleep(0.2)
+
+
+def _give_memory_back() -> None:
+    """Return freed heap to the system (glibc keeps it otherwise), so a till at rest is small again."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: its allocator decides
+        pass
 
 
 def _compile_schemas(files: dict[str, Path], folder: Path) -> dict[str, etree.XMLSchema]:
@@ -229,11 +283,23 @@ def _parse(xml: bytes) -> etree._ElementTree:
     try:
         tree = etree.ElementTree(etree.fromstring(xml, _parser()))
     except etree.XMLSyntaxError as exc:
-        raise DocumentError(f"Filen är inte giltig XML: {exc}") from None
+        raise DocumentError(_not_xml(xml, exc)) from None
     if tree.docinfo.doctype:  # type: ignore[attr-defined]  # (missing from lxml-stubs)
         # A DOCTYPE could make Saxon read other files; UBL documents never carry one.
         raise DocumentError("Filen innehåller en DOCTYPE-deklaration, vilket en UBL-faktura inte får ha.")
     return tree
+
+
+def _not_xml(xml: bytes, exc: etree.XMLSyntaxError) -> str:
+    """Why a file is not XML, in Swedish, without the parser's own name for its input ("<string>")."""
+    start = xml.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if not start:
+        return "Filen är tom. En UBL-faktura är en XML-fil."
+    if not start.startswith(b"<"):
+        return "Filen är inte XML (den börjar inte med <). En UBL-faktura är en XML-fil, t.ex. faktura.xml."
+    detail = re.sub(r",? line \d+, column \d+$", "", str(exc.msg or "")).strip()
+    where = f"rad {exc.lineno}" + (f", kolumn {exc.offset}" if exc.offset else "") if exc.lineno else ""
+    return f"Filen är inte giltig XML ({where}): {detail}." if where else f"Filen är inte giltig XML: {detail}."
 
 
 def _as_text(xml: bytes, tree: etree._ElementTree) -> str:
@@ -252,9 +318,32 @@ _cache_lock = threading.Lock()
 _cache: dict[tuple, RulePack] = {}
 
 
+def system_rules_dirs() -> list[Path]:
+    """Where a system-wide pack may lie (put there by a package or an administrator for every user):
+    kassa/rules under each of the desktop's data folders (XDG_DATA_DIRS), and under Kassa's prefix."""
+    folders = os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share"
+    places = [Path(folder) / "kassa" / "rules" for folder in folders.split(os.pathsep) if folder]
+    places.append(Path(sys.prefix) / "share" / "kassa" / "rules")
+    return list(dict.fromkeys(places))
+
+
+def _holds_a_pack(folder: Path) -> bool:
+    return all(find_parts(folder).values())
+
+
 def rule_pack_location() -> tuple[Path, str]:
-    """Where the active pack is looked for, and why: 'env' (KASSA_RULES_DIR) or 'installed'."""
-    return config.rules_dir(), ("env" if os.environ.get("KASSA_RULES_DIR") else "installed")
+    """Where the active pack is, and why: 'env' (KASSA_RULES_DIR, used as it is), 'installed' (the data
+    directory's rules/, what `kassa rules install` and the settings install), or 'system' (a system-wide
+    folder). With none found: the installed place, where an install will put it."""
+    if os.environ.get("KASSA_RULES_DIR"):
+        return config.rules_dir(), "env"
+    installed = installed_rules_dir()
+    if installed.exists():
+        return installed, "installed"
+    for folder in system_rules_dirs():
+        if _holds_a_pack(folder):
+            return folder, "system"
+    return installed, "installed"
 
 
 def installed_rules_dir() -> Path:

@@ -15,18 +15,18 @@ RULE_TEXTS_SV: dict[str, str] = {
     "XSD": "Filen följer inte UBL 2.1-schemat (fel element, fel ordning eller ogiltigt värde). " + _BUILDER_FAULT,
     # Swedish national rules (Peppol BIS 3, SE-R-*).
     "SE-R-001": "Säljarens momsregistreringsnummer ska ha 14 tecken: SE, organisationsnumret och 01 "
-    "(t.ex. SE556677889901). Rätta det i företagsinställningarna.",
+    "(t.ex. SE556677889901). Rätta det under Inställningar → Företag.",
     "SE-R-002": "Efter SE får säljarens momsregistreringsnummer bara innehålla siffror (12 st). "
-    "Ta bort bindestreck och mellanslag i företagsinställningarna.",
+    "Ta bort bindestreck och mellanslag under Inställningar → Företag.",
     "SE-R-003": "Organisationsnumret får bara innehålla siffror, utan bindestreck eller mellanslag.",
     "SE-R-004": "Organisationsnumret ska ha exakt 10 siffror (utan sekelsiffror).",
     "SE-R-005": "När F-skatt anges ska texten vara exakt ”Godkänd för F-skatt”.",
     "SE-R-006": "Svenska säljare får bara använda momssatserna 25, 12 eller 6 % för vanlig moms. "
     "Kontrollera momssatsen på artiklarna.",
-    "SE-R-007": "Plusgironumret får bara innehålla siffror. Ta bort bindestreck i företagsinställningarna.",
-    "SE-R-008": "Bankgironumret får bara innehålla siffror. Ta bort bindestreck i företagsinställningarna.",
-    "SE-R-009": "Bankgironumret ska ha 7 eller 8 siffror. Kontrollera det i företagsinställningarna.",
-    "SE-R-010": "Plusgironumret ska ha 2 till 8 siffror. Kontrollera det i företagsinställningarna.",
+    "SE-R-007": "Plusgironumret får bara innehålla siffror. Ta bort bindestreck under Inställningar → Företag.",
+    "SE-R-008": "Bankgironumret får bara innehålla siffror. Ta bort bindestreck under Inställningar → Företag.",
+    "SE-R-009": "Bankgironumret ska ha 7 eller 8 siffror. Kontrollera det under Inställningar → Företag.",
+    "SE-R-010": "Plusgironumret ska ha 2 till 8 siffror. Kontrollera det under Inställningar → Företag.",
     "SE-R-011": "Bankgiro och plusgiro ska anges som betalsätt 30 med SE:BANKGIRO eller SE:PLUSGIRO. " + _BUILDER_FAULT,
     "SE-R-012": "Mellan två svenska företag ska betalningen anges som kontoöverföring (betalsätt 30).",
     "SE-R-013": "Organisationsnumrets sista siffra (kontrollsiffran) stämmer inte. "
@@ -46,7 +46,7 @@ RULE_TEXTS_SV: dict[str, str] = {
     "BR-CO-25": "När det finns ett belopp att betala måste förfallodag eller betalningsvillkor anges. "
     "Kontrollera betalningsvillkoren på fakturan eller kunden.",
     "BR-CO-26": "Säljaren måste identifieras med organisationsnummer eller momsregistreringsnummer. "
-    "Fyll i dem i företagsinställningarna.",
+    "Fyll i dem under Inställningar → Företag.",
     "BR-S-08": "Underlaget för en momssats stämmer inte med summan av raderna med den satsen. " + _BUILDER_FAULT,
     "BR-S-09": "Momsen för en momssats är inte underlaget gånger satsen. " + _BUILDER_FAULT,
     "BR-E-10": "Momsfri försäljning (momskategori E) måste ange skälet till att moms inte tas ut.",
@@ -56,21 +56,21 @@ RULE_TEXTS_SV: dict[str, str] = {
     "eller 0088 (GLN).",
     # Peppol rules.
     "PEPPOL-EN16931-R003": "Köparens referens saknas. Fyll i kundens referens (t.ex. beställarens namn "
-    "eller referenskod) på fakturan eller i kundregistret.",
+    "eller referenskod) på fakturan eller under Register → Kundregister → Ändra.",
     "PEPPOL-EN16931-R008": "Fakturafilen innehåller ett tomt fält. " + _BUILDER_FAULT,
-    "PEPPOL-EN16931-R010": "Kunden saknar elektronisk adress. "
-    "Fyll i kundens organisationsnummer eller GLN i kundregistret.",
-    "PEPPOL-EN16931-R020": "Säljaren saknar elektronisk adress. "
-    "Fyll i företagets organisationsnummer i företagsinställningarna.",
+    "PEPPOL-EN16931-R010": "Kunden saknar elektronisk adress. Fyll i kundens organisationsnummer eller GLN "
+    "under Register → Kundregister → Ändra.",
+    "PEPPOL-EN16931-R020": "Säljaren saknar elektronisk adress. Fyll i företagets organisationsnummer "
+    "under Inställningar → Företag.",
     "PEPPOL-EN16931-R120": "Ett radbelopp är inte antal gånger pris. " + _BUILDER_FAULT,
-    "PEPPOL-COMMON-R040": "GLN-numret ska ha 13 siffror med rätt kontrollsiffra. "
-    "Kontrollera kundens GLN i kundregistret.",
+    "PEPPOL-COMMON-R040": "GLN-numret ska ha 13 siffror med rätt kontrollsiffra. Kontrollera kundens GLN "
+    "under Register → Kundregister → Ändra.",
     "PEPPOL-COMMON-R041": "Ett norskt organisationsnummer har fel format (9 siffror med kontrollsiffra).",
     "PEPPOL-COMMON-R042": "Ett danskt CVR-nummer har fel format (DK och 8 siffror).",
     "PEPPOL-COMMON-R043": "Ett belgiskt företagsnummer har fel format (10 siffror med kontrollsiffror).",
     "PEPPOL-COMMON-R044": "En italiensk IPA-kod har fel format.",
     "PEPPOL-COMMON-R049": "Ett svenskt organisationsnummer (typ 0007) ska vara 10 siffror med rätt kontrollsiffra. "
-    "Kontrollera numret i kundregistret eller företagsinställningarna.",
+    "Kontrollera numret under Register → Kundregister → Ändra eller Inställningar → Företag.",
 }
 
 

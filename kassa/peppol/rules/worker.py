@@ -1,6 +1,9 @@
 """A helper process that runs the Schematron part of the official validation (SaxonC).
 
-    python -m kassa.peppol.rules.worker PACK_ROOT cen|peppol|cen,peppol
+    python -m kassa.peppol.rules.worker PACK_ROOT cen|peppol|cen,peppol [YOUNG_MB]
+
+YOUNG_MB bounds SaxonC's young generation (kassa.peppol.rules.saxon.new_processor); 0 or absent:
+SaxonC's own heap. The ready message says whether the bound applies (``heap_bounded``).
 
 Why a process: SaxonC holds Python's GIL for a whole stylesheet compile (about a second for
 the CEN rules) and for every transform, and its native heap grows by some 200 MB once the
@@ -23,30 +26,37 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kassa.peppol.rules.errors import RulePackError
-from kassa.peppol.rules.pack import RulePack
+from kassa.peppol.rules.parts import PARTS, find_parts, one_file
 from kassa.peppol.rules.protocol import KINDS, read_message, write_message
-from kassa.peppol.rules.saxon import compile_stylesheet, saxon_processor
+from kassa.peppol.rules.saxon import compile_stylesheet, new_processor
 
 
 def _send(out: BinaryIO, answer: dict) -> None:
     write_message(out, json.dumps(answer, ensure_ascii=False).encode("utf-8"))
 
 
-def serve(root: Path, kinds: list[str], requests: BinaryIO, out: BinaryIO) -> int:
+def _stylesheet(root: Path, kind: str) -> Path:
+    """The newest release's stylesheet of ``kind`` in the pack (the parent checked the pack is whole)."""
+    releases = find_parts(root)[kind]
+    path = one_file(releases[0][1], PARTS[kind][1][0]) if releases else None
+    if path is None:
+        raise RulePackError(f"Regelpaketet i {root} saknar reglerna för {kind}. "
+                            "Installera om paketet med ”kassa rules install KÄLLA”.")
+    return path
+
+
+def serve(root: Path, kinds: list[str], requests: BinaryIO, out: BinaryIO, young_mb: int = 0) -> int:
+    processor, heap_bounded = new_processor(young_mb)
     try:
-        pack = RulePack.load(root, engine="inline")
-        paths = {"cen": pack.cen_xslt, "peppol": pack.peppol_xslt}
-        processor = saxon_processor()
-        xslt = processor.new_xslt30_processor()
         executables, seconds = {}, {}
         for kind in kinds:
             start = time.perf_counter()
-            executables[kind] = compile_stylesheet(xslt, paths[kind])
+            executables[kind] = compile_stylesheet(processor, _stylesheet(root, kind))
             seconds[kind] = time.perf_counter() - start
     except RulePackError as exc:
         _send(out, {"error": str(exc)})
         return 1
-    _send(out, {"ready": True, "seconds": seconds, "pid": os.getpid()})
+    _send(out, {"ready": True, "seconds": seconds, "pid": os.getpid(), "heap_bounded": heap_bounded})
 
     while True:
         document = read_message(requests)
@@ -63,9 +73,11 @@ def serve(root: Path, kinds: list[str], requests: BinaryIO, out: BinaryIO) -> in
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    kinds = args[1].split(",") if len(args) == 2 else []
-    if not kinds or any(kind not in KINDS for kind in kinds):
-        print("usage: python -m kassa.peppol.rules.worker PACK_ROOT cen|peppol|cen,peppol", file=sys.stderr)
+    kinds = args[1].split(",") if len(args) in (2, 3) else []
+    young = args[2] if len(args) == 3 else "0"
+    if not kinds or any(kind not in KINDS for kind in kinds) or not young.isdigit():
+        print("usage: python -m kassa.peppol.rules.worker PACK_ROOT cen|peppol|cen,peppol [YOUNG_MB]",
+              file=sys.stderr)
         return 2
     # Ctrl-C in a terminal reaches the whole process group; the parent decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -74,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     os.dup2(2, 1)
     requests = os.fdopen(os.dup(0), "rb", buffering=0)
     try:
-        return serve(Path(args[0]), kinds, requests, out)
+        return serve(Path(args[0]), kinds, requests, out, int(young))
     except BrokenPipeError:  # the parent went away while we answered
         return 0
 

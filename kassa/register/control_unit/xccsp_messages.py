@@ -89,7 +89,7 @@ def _element(parent: etree._Element, name: str, text: object = None) -> etree._E
 
 
 def _message(root_name: str, message_type: str) -> tuple[etree._Element, etree._Element]:
-    root = etree.Element(f"{{{NS}}}{root_name}", nsmap={None: NS})
+    root = etree.Element(f"{{{NS}}}{root_name}", nsmap={None: NS})  # type: ignore[dict-item]  # the default namespace
     _element(root, "type", message_type)
     return root, _element(root, "data")
 
@@ -97,7 +97,9 @@ def _message(root_name: str, message_type: str) -> tuple[etree._Element, etree._
 def _serialize(root: etree._Element, comment: str = "") -> bytes:
     if comment:
         root.insert(0, etree.Comment(f" {comment} "))
-    return etree.tostring(root, encoding=ENCODING, xml_declaration=True)
+    data = etree.tostring(root, encoding=ENCODING, xml_declaration=True)
+    assert isinstance(data, bytes)  # an encoding was given
+    return data
 
 
 def register_request(fields: dict[str, object], serial_no: int, new_session: bool) -> bytes:
@@ -166,7 +168,7 @@ def _parse(body: bytes) -> etree._Element:
         raise UnreadableAnswer(f"not XML ({exc})") from None
     if root is None:
         raise UnreadableAnswer("no root element")
-    if root.getroottree().docinfo.doctype:
+    if root.getroottree().docinfo.doctype:  # type: ignore[union-attr]  # (missing from lxml-stubs)
         raise UnreadableAnswer("a DOCTYPE is not accepted")  # XCCSP has none; entities are a risk
     return root
 

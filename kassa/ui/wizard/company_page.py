@@ -21,7 +21,7 @@ from kassa.identifiers import (
 )
 from kassa.models import Company
 from kassa.money import format_sek
-from kassa.ui.validated_fields import ValidatedLineEdit, amount_checker, first_problem
+from kassa.ui.validated_fields import ValidatedLineEdit, amount_checker, focus_first_error
 from kassa.ui.wizard.form import check_orgnr_or_sole_trader, form_row
 
 
@@ -116,15 +116,13 @@ class CompanyPage(QWizardPage):
         self.vat_edit.edit.setPlaceholderText(hint)
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt naming
-        if first_problem(self.fields()) is not None:
-            return False
+        # Every problem at once, the payment account's beside the fields' own.
+        for field in self.fields():
+            field.show_problem()
         if not (self.bankgiro_edit.text() or self.plusgiro_edit.text() or self.iban_edit.text()):
-            self.bankgiro_edit.error_label.setText(
+            self.bankgiro_edit.show_error(
                 self.tr("Fyll i bankgiro, plusgiro eller IBAN, så att kunderna vet vart de ska betala."))
-            self.bankgiro_edit.error_label.show()
-            self.bankgiro_edit.setFocus()
-            return False
-        return True
+        return focus_first_error(self.fields()) is None
 
     def apply(self, c: Company) -> None:
         c.name = self.name_edit.text()

@@ -1,19 +1,25 @@
-"""The wizard's "Anmäl intresse" page: the form is stored first and sent by the send queue."""
+"""The wizard's "Anmäl intresse" page: the form is stored first and sent by the send queue; the page
+follows it (read in a worker) and says when it has reached Pagero, or why not."""
 from __future__ import annotations
 
 import logging
 from typing import Any
 
 import peewee
+import shiboken6
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget, QWizardPage
 
 from kassa.identifiers import check_email, check_postal_code
-from kassa.outbox.interest import queue_interest
-from kassa.ui.validated_fields import ValidatedLineEdit, first_problem
+from kassa.outbox.interest import InterestState, interest_state, queue_interest
+from kassa.ui.validated_fields import MessageLine, ValidatedLineEdit
 from kassa.ui.wizard.company_page import CompanyPage
 from kassa.ui.wizard.form import ERROR_STYLE, OK_STYLE, check_orgnr_or_sole_trader, form_row
+from kassa.ui.workers import run_in_background
 
 log = logging.getLogger(__name__)
+
+FOLLOW_MS = 2000  # how often the page looks whether the queued form has gone out
 
 
 class InterestPage(QWizardPage):
@@ -28,10 +34,15 @@ class InterestPage(QWizardPage):
         self.address_edit = ValidatedLineEdit(required=True, required_message=required)
         self.org_edit = ValidatedLineEdit(check_orgnr_or_sole_trader, required=True, required_message=required)
         self.postal_edit = ValidatedLineEdit(check_postal_code, required=True, required_message=required)
+        self.city_edit = ValidatedLineEdit(required=True, required_message=required)
         self.invoices_spin = QSpinBox(self)
         self.invoices_spin.setRange(0, 10_000_000)
         self.invoices_spin.setSingleStep(100)
         self.invoices_spin.setGroupSeparatorShown(True)
+        self.invoices_spin.setSpecialValueText(self.tr("ange antal"))  # 0 is no answer
+        self.invoices_error = MessageLine(self)
+        self.invoices_error.setStyleSheet(ERROR_STYLE)
+        self.invoices_spin.valueChanged.connect(self._count_changed)
         self.contact_edit = ValidatedLineEdit(required=True, required_message=required)
         self.email_edit = ValidatedLineEdit(check_email, required=True, required_message=required)
         self.phone_edit = ValidatedLineEdit(required=True, required_message=required)
@@ -44,7 +55,9 @@ class InterestPage(QWizardPage):
         form_row(form, self.tr("&Adress:"), self.address_edit)
         form_row(form, self.tr("&Orgnummer:"), self.org_edit)
         form_row(form, self.tr("&Postnummer:"), self.postal_edit)
+        form_row(form, self.tr("O&rt:"), self.city_edit)
         form_row(form, self.tr("&Ungefär hur många fakturor skickar ni per år?"), self.invoices_spin)
+        form.addRow("", self.invoices_error)
         form_row(form, self.tr("&Namn:"), self.contact_edit)
         form_row(form, self.tr("&E-post:"), self.email_edit)
         form_row(form, self.tr("&Telefonnummer:"), self.phone_edit)
@@ -53,6 +66,14 @@ class InterestPage(QWizardPage):
         row.addWidget(self.result_label, 1)
         form.addRow(row)
         self.send_button.clicked.connect(self.send)
+        self._request_id: int | None = None
+        self._follow_timer = QTimer(self)
+        self._follow_timer.setInterval(FOLLOW_MS)
+        self._follow_timer.timeout.connect(self._look)
+
+    def _count_changed(self, value: int) -> None:
+        if value:
+            self.invoices_error.setText("")
 
     def initializePage(self) -> None:  # noqa: N802 - Qt naming
         # Prefill from the company page (or the saved company) where the fields are still empty.
@@ -62,15 +83,15 @@ class InterestPage(QWizardPage):
             return
         for target, source in ((self.company_edit, company.name_edit), (self.address_edit, company.street_edit),
                                (self.org_edit, company.org_edit), (self.postal_edit, company.postal_edit),
-                               (self.email_edit, company.email_edit)):
+                               (self.city_edit, company.city_edit), (self.email_edit, company.email_edit)):
             if not target.text():
                 target.setText(source.text())
         if not self.phone_edit.text():
             self.phone_edit.setText(company.phone_edit.text())
 
     def fields(self) -> list[ValidatedLineEdit]:
-        return [self.company_edit, self.address_edit, self.org_edit, self.postal_edit, self.contact_edit,
-                self.email_edit, self.phone_edit]
+        return [self.company_edit, self.address_edit, self.org_edit, self.postal_edit, self.city_edit,
+                self.contact_edit, self.email_edit, self.phone_edit]
 
     def form(self) -> dict[str, Any]:
         """The keys Pagero's partner form takes."""
@@ -79,26 +100,60 @@ class InterestPage(QWizardPage):
             "address": self.address_edit.text(),
             "orgNumber": self.org_edit.value(),
             "postalCode": self.postal_edit.value(),
+            "city": self.city_edit.text(),
             "invoicesPerYear": self.invoices_spin.value(),
             "contactName": self.contact_edit.text(),
             "email": self.email_edit.value(),
             "phone": self.phone_edit.text(),
         }
 
+    def _say(self, text: str, style: str = "") -> None:
+        self.result_label.setText(text)
+        self.result_label.setStyleSheet(style)
+
     def send(self) -> None:
-        if first_problem(self.fields()) is not None:
-            self.result_label.setText(self.tr("Rätta fälten som är markerade."))
-            self.result_label.setStyleSheet(ERROR_STYLE)
+        # Every problem at once: the fields' own and the number of invoices.
+        for field in self.fields():
+            field.show_problem()
+        no_count = self.invoices_spin.value() == 0
+        self.invoices_error.setText(self.tr("Ange ungefär hur många fakturor ni skickar per år (minst 1).")
+                                    if no_count else "")
+        fields = self.fields()
+        in_order: list[QWidget] = [*fields[:5], self.invoices_spin, *fields[5:]]  # as the form shows them
+        wrong = [w for w in in_order if (w.error_text() if isinstance(w, ValidatedLineEdit) else no_count)]
+        if wrong:
+            wrong[0].setFocus()
+            self._say(self.tr("Rätta fälten som är markerade."), ERROR_STYLE)
             return
         try:
-            queue_interest(self.form())
+            request = queue_interest(self.form())
         except peewee.DatabaseError as exc:
             log.exception("storing the interest form failed")
             self.result_label.setText(self.tr("Anmälan kunde inte sparas: %1").replace("%1", str(exc)))
             self.result_label.setStyleSheet(ERROR_STYLE)
             return
         self.send_button.setEnabled(False)
-        self.result_label.setText(self.tr("Intresseanmälan är sparad och skickas till Pagero så snart Kassa når "
-                                          "nätet. Pagero hör sedan av sig till %1.").replace("%1",
-                                                                                             self.email_edit.text()))
-        self.result_label.setStyleSheet(OK_STYLE)
+        self._say(self.tr("Intresseanmälan är sparad och skickas till Pagero så snart Kassa når nätet. Pagero hör "
+                          "sedan av sig till %1.").replace("%1", self.email_edit.text()), OK_STYLE)
+        self._request_id = request.id
+        self._follow_timer.start()
+
+    # -- following the queued form -------------------------------------------------------
+
+    def _look(self) -> None:
+        if self._request_id is not None:
+            run_in_background(interest_state, self._request_id, on_result=self._show_state,
+                              on_error=lambda exc: log.warning("reading the interest form failed: %s", exc))
+
+    def _show_state(self, state: InterestState) -> None:
+        if not shiboken6.isValid(self):
+            return
+        if state.state == "sent":
+            self._follow_timer.stop()
+            self._say(self.tr("Intresseanmälan är skickad till Pagero (%1). Pagero hör av sig till %2.")
+                      .replace("%1", state.sent_at_text).replace("%2", self.email_edit.text()), OK_STYLE)
+        elif state.state == "needs_attention":
+            self._follow_timer.stop()
+            self.send_button.setEnabled(True)
+            self._say(self.tr("Pagero tog inte emot intresseanmälan: %1 Rätta och välj Skicka igen.")
+                      .replace("%1", state.last_error), ERROR_STYLE)

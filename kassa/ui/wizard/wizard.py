@@ -1,10 +1,12 @@
 """The settings wizard: its pages in order, a start page for each menu entry, and what Slutför saves."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from kassa.models import Company, utcnow
 from kassa.pagero.connector import PageroConnector
+from kassa.ui.focus import first_input, order_tabs
 from kassa.ui.wizard.company_page import CompanyPage
 from kassa.ui.wizard.connect_page import ConnectPage
 from kassa.ui.wizard.database_page import DatabasePage
@@ -41,10 +43,18 @@ class SettingsWizard(QWizard):
                            ("finish", self.finish_page)):
             self.setPage(PAGE_IDS[name], page)
             page.setFinalPage(True)  # Slutför from any page: the menu opens the wizard at one page
+            order_tabs(page)  # Tab down the first column, then the next, as the page reads
         if start_page is not None and start_page not in PAGE_IDS:
             raise ValueError(f"unknown start page {start_page!r}; one of {', '.join(PAGE_IDS)}")
         self.setStartId(PAGE_IDS[start_page or "company"])
+        self.currentIdChanged.connect(self._focus_first_input)
         self.resize(1000, 640)  # the company page shows whole names and e-mail addresses side by side with payment
+
+    def _focus_first_input(self, page_id: int) -> None:
+        page = self.page(page_id)
+        widget = first_input(page) if page is not None else None
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.TabFocusReason)
 
     def page_named(self, name: str) -> QWizardPage:
         return self.page(PAGE_IDS[name])

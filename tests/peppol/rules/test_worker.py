@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kassa.peppol.rules.errors import DocumentError, RulePackError
+from kassa.peppol.rules.helpers import parallel_helpers_fit, parallel_helpers_fit_here, worker_layout
 from kassa.peppol.rules.pack import RulePack
 from kassa.peppol.rules.parts import find_parts
 from kassa.peppol.rules.protocol import HEADER
@@ -72,9 +73,8 @@ def test_helpers_give_exactly_the_findings_of_in_process_saxon(rule_pack, inline
         assert rule_pack.validate(data) == inline_pack.validate(data), path.name
 
 
-def test_one_helper_for_both_stylesheets_by_default_gives_the_same_findings(rule_pack_path, inline_pack,
-                                                                            monkeypatch):
-    monkeypatch.delenv("KASSA_RULES_WORKERS", raising=False)
+def test_one_helper_for_both_stylesheets_gives_the_same_findings(rule_pack_path, inline_pack, monkeypatch):
+    monkeypatch.setenv("KASSA_RULES_WORKERS", "1")
     pack = RulePack.load(rule_pack_path, engine="worker")
     try:
         for name in ("cen/ubl-tc434-example1.xml", "derived/se-invoice-valid.xml", "cen/ubl-tc434-creditnote1.xml"):
@@ -85,6 +85,47 @@ def test_one_helper_for_both_stylesheets_by_default_gives_the_same_findings(rule
     finally:
         pack.close()
     _wait_gone([pid])
+
+
+@pytest.mark.parametrize("cores, available_mb, parallel", [
+    (1, 8000, False), (2, 8000, True), (8, 1024, True), (2, 1023, False), (2, None, False), (None, 8000, False),
+])
+def test_two_helpers_run_side_by_side_only_where_the_machine_has_the_cores_and_the_memory(cores, available_mb,
+                                                                                           parallel):
+    assert parallel_helpers_fit(cores, available_mb) is parallel
+
+
+def test_the_default_layout_follows_the_machine(monkeypatch):
+    monkeypatch.delenv("KASSA_RULES_WORKERS", raising=False)
+    expected = ({"cen": ("cen",), "peppol": ("peppol",)} if parallel_helpers_fit_here()
+                else {"cen,peppol": ("cen", "peppol")})
+    assert worker_layout() == expected
+    monkeypatch.setenv("KASSA_RULES_WORKERS", "1")
+    assert worker_layout() == {"cen,peppol": ("cen", "peppol")}
+    monkeypatch.setenv("KASSA_RULES_WORKERS", "2")
+    assert set(worker_layout()) == {"cen", "peppol"}
+
+
+def test_helpers_start_with_the_first_validation_and_stop_when_idle(rule_pack_path, inline_pack, monkeypatch):
+    monkeypatch.setenv("KASSA_RULES_IDLE", "1")
+    pack = RulePack.load(rule_pack_path, engine="worker")
+    data = example("derived/se-invoice-valid.xml").read_bytes()
+    bad = example("cen/ubl-tc434-example1.xml").read_bytes()
+    try:
+        assert pack.worker_pids() == {}, "nothing runs before the first validation"
+        assert pack.validate(data) == inline_pack.validate(data)
+        first = pack.worker_pids()
+        assert first and all(_running(pid) for pid in first.values())
+        assert all(w.heap_bounded for w in pack._workers.workers.values()), "SaxonC with a bounded heap"
+
+        _wait_gone(list(first.values()), "still running a second after the last validation")
+        assert pack.worker_pids() == {}
+
+        assert pack.validate(bad) == inline_pack.validate(bad), "started again for the next one"
+        again = pack.worker_pids()
+        assert again and set(again.values()).isdisjoint(first.values())
+    finally:
+        pack.close()
 
 
 def test_two_helpers_one_per_stylesheet_and_the_ubl_schemas_here(fresh_pack):
@@ -153,7 +194,7 @@ def test_a_helper_that_cannot_run_twice_gives_a_swedish_rule_pack_error(fresh_pa
 
 
 def test_a_document_that_is_not_xml_fails_before_any_helper_starts(fresh_pack):
-    with pytest.raises(DocumentError, match="inte giltig XML"):
+    with pytest.raises(DocumentError, match=r"Filen är inte XML \(den börjar inte med <\)"):
         fresh_pack.validate(b"det h\xc3\xa4r \xc3\xa4r ingen faktura")
     with pytest.raises(DocumentError, match="DOCTYPE"):
         fresh_pack.validate(b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>')
@@ -187,7 +228,8 @@ _PARENT = textwrap.dedent("""
     else:  # start the helpers only: they are still compiling when the parent dies
         from kassa.peppol.rules.helpers import WorkerPool, worker_layout
         pool = pack._workers = WorkerPool(pack.root, worker_layout())
-        pool.start()
+        for worker in pool.workers.values():  # each one, whatever order the pool starts them in
+            worker.start()
     print(" ".join(str(pid) for pid in pack.worker_pids().values()), flush=True)
     if sys.argv[3] == "exit":
         sys.exit(0)
@@ -252,3 +294,19 @@ def test_a_pack_given_as_a_relative_path_works_from_any_directory(rule_pack_path
         assert "PEPPOL-EN16931-R003" in {f.rule_id for f in findings}
     finally:
         pack.close()
+
+
+def test_the_parallel_helpers_compile_one_after_the_other(rule_pack_path):
+    """A helper's compile is its memory peak: the second starts when the first is ready."""
+    from kassa.peppol.rules.helpers import WorkerPool
+
+    pool = WorkerPool(rule_pack_path, {"cen": ("cen",), "peppol": ("peppol",)})
+    try:
+        pool.start()
+        assert [w.process is not None for w in pool.workers.values()] == [True, False]
+        pool.start()  # the first is still compiling: nothing more starts
+        assert pool.workers["peppol"].process is None
+        seconds = pool.wait_ready()
+        assert set(seconds) == {"cen", "peppol"} and pool.ready
+    finally:
+        pool.close()

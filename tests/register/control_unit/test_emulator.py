@@ -23,7 +23,7 @@ from kassa.register.control_unit.xccsp_messages import (
     status_request,
 )
 from tests.factories import REPO
-from tests.register.control_unit.conftest import PASSWORD, USER, receipt
+from tests.register.control_unit.units import PASSWORD, USER, receipt
 
 AUTH = (USER.encode(), PASSWORD.encode("iso-8859-1"))
 

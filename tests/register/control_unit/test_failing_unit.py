@@ -7,7 +7,7 @@ gets the code the unit holds; no receipt has two codes at the unit; no SerialNo 
 from __future__ import annotations
 
 from kassa.register.control_unit.base import ControlCode, ControlUnitUnavailable
-from tests.register.control_unit.conftest import receipt, registrations
+from tests.register.control_unit.units import receipt, registrations
 
 RECEIPTS = 500
 KINDS = ["busy", "server_busy", "down", "drop", "garbage", "garbage_after_store", "empty_code"]

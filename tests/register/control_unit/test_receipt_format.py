@@ -15,7 +15,7 @@ from kassa.register.control_unit.receipt_format import (
     parse_amount,
     receipt_fields,
 )
-from tests.register.control_unit.conftest import receipt
+from tests.register.control_unit.units import receipt
 
 
 @pytest.mark.parametrize("value, text", [

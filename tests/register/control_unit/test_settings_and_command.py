@@ -15,7 +15,7 @@ from kassa.register.control_unit.exempt import NoControlUnit
 from kassa.register.control_unit.settings import ControlUnitSettings, build_control_unit, save, saved
 from kassa.register.control_unit.xccsp import XccspControlUnit
 from tests.factories import REPO
-from tests.register.control_unit.conftest import ORG, PASSWORD, USER, receipt
+from tests.register.control_unit.units import ORG, PASSWORD, USER, receipt
 
 
 def kassa(*args: str, data_dir, stdin: str = "") -> subprocess.CompletedProcess:

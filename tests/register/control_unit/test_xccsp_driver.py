@@ -10,7 +10,7 @@ from kassa.register.control_unit.base import ControlCode, ControlUnitUnavailable
 from kassa.register.control_unit.credentials import SERVICE, delete_password
 from kassa.register.control_unit.receipt_format import InvalidReceiptData
 from kassa.register.control_unit.xccsp import XccspControlUnit
-from tests.register.control_unit.conftest import PASSWORD, TILL, USER, outcomes, receipt, registrations
+from tests.register.control_unit.units import PASSWORD, TILL, USER, outcomes, receipt, registrations
 
 
 def test_a_receipt_gets_the_code_the_unit_registered(emulator, make_unit):

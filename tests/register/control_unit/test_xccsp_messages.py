@@ -16,7 +16,7 @@ from kassa.register.control_unit.xccsp_messages import (
     register_request,
     status_request,
 )
-from tests.register.control_unit.conftest import receipt
+from tests.register.control_unit.units import receipt
 
 CODE = "WKZQUH56H7X3DVQEJPHOYNWDV7HS223N;BA7WNV7ODW6RCY4ZLNLF4J66IM"
 

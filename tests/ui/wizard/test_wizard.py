@@ -89,10 +89,75 @@ def test_interest_form_is_stored_for_the_queue(qtbot, wizard_at, company):
     assert request.state == "queued"
     assert request.form == {
         "companyName": "Hörnbutiken & Söner AB", "address": "Storgatan 1", "orgNumber": "5566778899",
-        "postalCode": "41101", "invoicesPerYear": 1200, "contactName": "Åsa Öberg", "email": "info@hornbutiken.se",
-        "phone": "070-123 45 67"}
+        "postalCode": "41101", "city": "Göteborg", "invoicesPerYear": 1200, "contactName": "Åsa Öberg",
+        "email": "info@hornbutiken.se", "phone": "070-123 45 67"}
     assert page.result_label.text().startswith("Intresseanmälan är sparad och skickas till Pagero")
     assert not page.send_button.isEnabled()
+
+
+def type_count(qtbot, page, text: str) -> None:
+    """The number of invoices a year, typed over what the spin box shows."""
+    page.invoices_spin.setFocus()
+    qtbot.keyClick(page.invoices_spin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(page.invoices_spin, text)
+
+
+def test_company_page_shows_every_problem_at_once_and_holds_still(qtbot, wizard_at):
+    wizard = wizard_at()
+    page = wizard.company_page
+    qtbot.waitExposed(wizard)
+    inputs = [page.name_edit, page.org_edit, page.street_edit, page.city_edit, page.office_edit, page.phone_edit,
+              page.bankgiro_edit, page.iban_edit, page.f_skatt_check, page.terms_spin, page.fee_edit]
+    before = [w.mapTo(wizard, w.rect().topLeft()) for w in inputs]
+    type_into(qtbot, page.name_edit, "Hörnbutiken AB")
+    type_into(qtbot, page.org_edit, "556677-8890")
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    assert wizard.currentId() == PAGE_IDS["company"]
+    # One press of Nästa: the org. number, the empty address fields and the missing payment account.
+    assert page.org_edit.error_text() == "Organisationsnummer 556677-8890 stämmer inte: kontrollsiffran är fel."
+    assert page.street_edit.error_text() == "Skriv gatuadressen."
+    assert page.city_edit.error_text() == "Skriv orten."
+    assert page.bankgiro_edit.error_text().startswith("Fyll i bankgiro, plusgiro eller IBAN")
+    assert wizard.focusWidget() is page.org_edit.edit  # the first of them
+    assert [w.mapTo(wizard, w.rect().topLeft()) for w in inputs] == before  # nothing moved
+
+
+def test_interest_form_asks_for_the_city_and_refuses_no_invoices(qtbot, wizard_at, company):
+    wizard = wizard_at("interest")
+    page = wizard.interest_page
+    assert page.city_edit.text() == "Göteborg"  # from the company settings
+    type_into(qtbot, page.contact_edit, "Åsa Öberg")
+    type_into(qtbot, page.phone_edit, "070-123 45 67")
+    type_into(qtbot, page.city_edit, "")
+    assert page.invoices_spin.value() == 0 and page.invoices_spin.text() == "ange antal"
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+    assert page.city_edit.error_text() == "Fältet behöver fyllas i."
+    assert page.invoices_error.text() == "Ange ungefär hur många fakturor ni skickar per år (minst 1)."
+    assert wizard.focusWidget() is page.city_edit.edit
+    assert InterestRequest.select().count() == 0
+
+
+def test_interest_page_says_when_the_form_has_reached_pagero(qtbot, wizard_at, company, sandbox):
+    from kassa.outbox.interest import InterestJob, default_interest_client_factory
+
+    wizard = wizard_at("interest")
+    page = wizard.interest_page
+    type_into(qtbot, page.contact_edit, "Åsa Öberg")
+    type_into(qtbot, page.phone_edit, "070-123 45 67")
+    type_count(qtbot, page, "300")
+    qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
+    assert page.result_label.text().startswith("Intresseanmälan är sparad")
+    # The send queue's job posts it to the stand-in (as the background sender does each round).
+    job = InterestJob(default_interest_client_factory, batch=5, lease=60, retry_delay=lambda attempt: 60)
+    try:
+        assert job.run_once() == 1
+    finally:
+        job.close()
+    qtbot.waitUntil(lambda: page.result_label.text().startswith("Intresseanmälan är skickad till Pagero"),
+                    timeout=10_000)
+    received = json.loads(__import__("urllib.request").request.urlopen(f"{sandbox.url}/_control/interest").read())
+    assert [item["city"] for item in received["items"]] == ["Göteborg"]
+    assert received["items"][0]["invoicesPerYear"] == 300
 
 
 def test_database_page_says_a_new_database_is_used_from_the_next_start(qtbot, wizard_at):
@@ -144,6 +209,7 @@ def test_whole_wizard_against_the_stand_in(qtbot, wizard_at, sandbox, secret_ser
     assert wizard.currentId() == PAGE_IDS["interest"]
     type_into(qtbot, page.contact_edit, "Anna Andersson")
     type_into(qtbot, page.phone_edit, "031-123456")
+    type_count(qtbot, page, "50")
     qtbot.mouseClick(page.send_button, Qt.MouseButton.LeftButton)
     assert InterestRequest.select().count() == 1
     click(qtbot, wizard, QWizard.WizardButton.NextButton)

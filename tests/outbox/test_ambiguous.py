@@ -1,0 +1,146 @@
+"""Pagero's ambiguous answers, through the fault proxy (real HTTP: sender → proxy → stand-in): an upload
+answered with a 5xx, a timeout, a dropped connection or an unreadable body is reconciled, never posted
+blindly; a duplicate resolves to the document Pagero holds; answers of unknown shape or wording change
+nothing and are shown once."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from kassa.models import Transmission, TransmissionState
+from kassa.outbox.enqueue import enqueue_invoice
+from kassa.outbox.sender import Sender
+from tests.outbox.fixtures import (
+    all_in,
+    client_factory,
+    fast_policy,
+    issue_e_invoices,
+    run_until,
+    seller,
+    start_sandbox,
+    uploads_per_number,
+)
+from tests.pagero.fault_proxy import FaultPlan, FaultProxy
+from tests.pagero.fixtures import Control
+
+State = TransmissionState
+
+
+@pytest.fixture(autouse=True)
+def _no_rule_pack(tmp_path, monkeypatch):
+    monkeypatch.setenv("KASSA_RULES_DIR", str(tmp_path / "no-rules"))
+
+
+@pytest.fixture
+def proxy(outbox_sandbox):
+    with FaultProxy(outbox_sandbox.url, FaultPlan(rate=0.0, slow_seconds=0.6)) as running:
+        yield running
+
+
+def sender_through(proxy: FaultProxy, backend, **policy) -> Sender:
+    return Sender(client_factory(backend, attempts=1, read_timeout=0.3, api_base=proxy.url), "test-sender",
+                  policy=fast_policy(**policy), interest_client_factory=None)
+
+
+def queue(count: int) -> list[Transmission]:
+    seller()
+    return [enqueue_invoice(invoice.id) for invoice in issue_e_invoices(count)]
+
+
+@pytest.mark.parametrize("fault", ["stored_500", "stored_drop", "slow", "malformed", "refuse_500", "refuse_503",
+                                   "html_502", "drop_before"])
+def test_an_upload_with_an_ambiguous_answer_arrives_exactly_once(db, connected, outbox_control, proxy, fault):
+    (row,) = queue(1)
+    proxy.plan.next(fault)
+
+    run_until(sender_through(proxy, connected), all_in((State.DELIVERED,)), timeout=30)
+
+    assert uploads_per_number(outbox_control) == {str(row.invoice.number): 1}
+    row = Transmission.get_by_id(row.id)
+    assert row.document_id and row.file_id
+    texts = [m["text"] for m in row.messages]
+    assert any("Kassa kontrollerar hos Pagero om fakturan kom fram" in t for t in texts), texts
+    stored = fault in ("stored_500", "stored_drop", "slow", "malformed")
+    assert any("Hittad hos Pagero" in t for t in texts) is stored
+    assert any("Pagero har ingen fil med fakturans referens" in t for t in texts) is not stored
+    assert [d.fault for d in proxy.uploads()] == [fault] + ([] if stored else [""])
+
+
+def test_a_duplicate_resolves_to_the_document_pagero_holds(db, secret_service, monkeypatch):
+    from tests.outbox.fixtures import connect
+
+    # Duplicate document control on, and processing slower than the grace: the first file is stored
+    # (answered 500), nothing is found before the grace, so the invoice is posted again.
+    sandbox = start_sandbox(monkeypatch, duplicate_control=True,
+                            timing={"processing": 1.0, "delivery": 0.05, "answer": 0.05})
+    try:
+        connect(sandbox, secret_service)
+        with FaultProxy(sandbox.url, FaultPlan(rate=0.0)) as proxy:
+            (row,) = queue(1)
+            proxy.plan.next("stored_500")
+            run_until(sender_through(proxy, secret_service, reconcile_grace=0.3), all_in((State.DELIVERED,)),
+                      timeout=30)
+            files = Control(sandbox.url).files()
+    finally:
+        sandbox.stop()
+    assert files["counts"] == {str(row.invoice.number): 2}, "the grace was too short on purpose"
+    assert sorted(f["partStatus"] for f in files["items"]) == ["Error", "Processed"]
+    row = Transmission.get_by_id(row.id)
+    assert row.state == State.DELIVERED and not row.last_error
+    assert any("Pagero har redan fakturan" in m["text"] and "dubblett" in m["text"] for m in row.messages)
+    assert not any(m["state"] == State.ERROR for m in row.messages), "never shown as an error"
+
+
+def test_an_unknown_wording_leaves_the_row_where_it_was_and_is_said_once(db, connected, outbox_control, proxy,
+                                                                          caplog):
+    (row,) = queue(1)
+    outbox_control.flush()
+    sender = sender_through(proxy, connected)
+    run_until(sender, all_in((State.ACCEPTED, State.DELIVERED)), timeout=30)
+    if Transmission.get_by_id(row.id).state == State.DELIVERED:
+        pytest.skip("the stand-in delivered before the first document poll")  # pragma: no cover
+    proxy.plan.mutations = ("status_wording",)
+    proxy.plan.rate = 1.0
+    proxy.plan.read_faults = ("mutate",)
+    caplog.set_level(logging.WARNING, logger="kassa.outbox.follow_up")
+    for _ in range(6):
+        Transmission.update(next_attempt_at=Transmission.created_at).execute()
+        sender.run_once()
+
+    stuck = Transmission.get_by_id(row.id)
+    assert stuck.state == State.ACCEPTED, "'Waiting to be delivered' or 'Delivered?' is not 'Done'"
+    assert stuck.last_error.startswith("Okänt svar från Pagero: leveransstatus ”")
+    unknown = [m for m in stuck.messages if m.get("unknown")]
+    warnings = [r for r in caplog.records if f"transmission {row.id}:" in r.getMessage()]
+    assert len(warnings) == len(unknown) == len({m["unknown"] for m in unknown}), "once per row and wording"
+
+    proxy.plan.rate = 0.0
+    run_until(sender, all_in((State.DELIVERED,)), timeout=30)
+    assert Transmission.get_by_id(row.id).last_error == ""
+
+
+@pytest.mark.parametrize("mutation", ["distribution_string", "numbers_as_strings", "unknown_fields"])
+def test_shapes_pagero_may_send_still_lead_to_delivery(db, connected, outbox_control, proxy, mutation):
+    rows = queue(3)
+    proxy.plan.mutations = (mutation,)
+    proxy.plan.read_faults = ("mutate",)
+    proxy.plan.paths = ("/document/",)  # every answer of the Document API, as Pagero might shape it
+    proxy.plan.rate = 1.0
+
+    run_until(sender_through(proxy, connected), all_in((State.DELIVERED,)), timeout=60)
+
+    assert uploads_per_number(outbox_control) == {str(r.invoice.number): 1 for r in rows}
+    assert proxy.counts["mutate"] > 3
+
+
+def test_an_answer_of_the_wrong_shape_changes_nothing_and_stops_no_other_row(db, connected, outbox_control, proxy,
+                                                                              caplog):
+    first, second = queue(2)
+    sender = sender_through(proxy, connected)
+    proxy.plan.next("mutate", mutation="wrong_types")
+    caplog.set_level(logging.ERROR)
+    run_until(sender, all_in((State.DELIVERED,)), timeout=30)
+
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "no crash, no 'unexpected fault'"
+    assert uploads_per_number(outbox_control) == {str(first.invoice.number): 1, str(second.invoice.number): 1}
