@@ -34,6 +34,9 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("control-unit", "kassa.commands.control_unit", "kontrollenheten (status, emulator, configure)"),
     ("export", "kassa.commands.export", "verifikationer till redovisningsprogrammet (sie)"),
     ("payments", "kassa.commands.payments", "inbetalningar från Bankgirot (import, list)"),
+    ("report", "kassa.commands.report", "X-dagrapport; Z-dagrapport som stänger dagen (x, z)"),
+    ("receipt", "kassa.commands.receipt", "visa ett sparat kvitto eller ta fram dess kopia (show, copy)"),
+    ("journal", "kassa.commands.journal", "journalminnet: XML-export enligt SKVFS 2021:16, kontroll (export, verify)"),
 ]
 
 

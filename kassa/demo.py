@@ -10,9 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 from kassa.invoicing import credit_invoice, issue_invoice
-from kassa.models import Article, Company, Customer, CustomerCategory, Invoice
+from kassa.models import Article, Company, Customer, CustomerCategory, Invoice, Receipt
 from kassa.models.vat import seed_vat_groups
 from kassa.money import LineInput
+from kassa.register.clock import to_utc
+from kassa.register.control_unit.exempt import NoControlUnit
+from kassa.register.payments import PaymentPart
+from kassa.register.prices import save_article
+from kassa.register.service import Register
 
 DEMO_TILL = "demo"
 
@@ -52,16 +57,16 @@ ARTICLES = [
          vat_group="food"),
     dict(number="101", barcode="7350000000016", name="Kanelbulle", price=Decimal("25.00"), vat_group="food"),
     dict(number="200", barcode="7350000000023", name="Termos 1 l", price=Decimal("249.00"), vat_group="standard"),
-    dict(number="201", name="Presentinslagning", price=Decimal("20.00"), vat_group="standard"),
+    dict(number="201", name="Presentinslagning", price=Decimal("20.00"), vat_group="standard", is_service=True),
     dict(number="300", barcode="7350000000030", name="Dagstidning", price=Decimal("35.00"), vat_group="culture"),
     dict(number="400", name="Konsulttimme", price=Decimal("850.00"), price_includes_vat=False,
-         vat_group="standard", unit="HUR"),
+         vat_group="standard", unit="HUR", is_service=True),
 ]
 
 
 def create_demo() -> dict[str, int]:
     """Create what is missing; return how many of each thing were added."""
-    added = {"company": 0, "categories": 0, "customers": 0, "articles": 0, "invoices": 0}
+    added = {"company": 0, "categories": 0, "customers": 0, "articles": 0, "invoices": 0, "receipts": 0}
     company = Company.get_solo()
     if not company.is_configured:
         for key, value in COMPANY.items():
@@ -81,10 +86,13 @@ def create_demo() -> dict[str, int]:
     groups = seed_vat_groups()
     for values in ARTICLES:
         values = dict(values, vat_group=groups[str(values["vat_group"])])
-        _, created = Article.get_or_create(number=values["number"], defaults=values)
-        added["articles"] += created
+        if not Article.select().where(Article.number == values["number"]).exists():
+            save_article(Article(**values), till=DEMO_TILL)  # the price list goes to the journal
+            added["articles"] += 1
     if not Invoice.select().where(Invoice.till == DEMO_TILL).exists():
         added["invoices"] = _issue_demo_invoices()
+    if not Receipt.select().where(Receipt.till == DEMO_TILL).exists():
+        added["receipts"] = demo_day()
     return added
 
 
@@ -107,3 +115,32 @@ def _issue_demo_invoices() -> int:
                   till=DEMO_TILL, issue_date=today - dt.timedelta(days=3))
     credit_invoice(first, {first.item_lines[1].id: Decimal("1")}, reason="En termos returnerad", till=DEMO_TILL)
     return 4
+
+
+def demo_day() -> int:
+    """Yesterday at the till "demo": cash, card, Swish and a split sale, a return against a receipt, a
+    copy, then the Z report with the cash counted as expected. The receipts carry no control code."""
+    start = to_utc(dt.datetime.combine(dt.date.today() - dt.timedelta(days=1), dt.time(9)))
+    ticks = iter(range(10_000))
+
+    def now() -> dt.datetime:  # a minute per registration, from 09:00
+        return start + dt.timedelta(minutes=next(ticks))
+
+    register = Register(DEMO_TILL, NoControlUnit(), now=now)
+    register.open_day("1000")
+    for codes, pay in [
+        (["2*100", "101"], lambda: register.pay_cash("200")),
+        (["200"], register.pay_card),
+        (["300", "101"], register.pay_swish),
+        (["200", "201"], lambda: register.pay([PaymentPart("card", "200"), PaymentPart("cash", tendered="100")])),
+    ]:
+        for code in codes:
+            register.add_code(code)
+        pay()
+    register.begin_return("2")
+    register.refund_to("card")
+    register.copy("1")
+    expected = register.x_report().expected_cash
+    register.z_report(expected)
+    return Receipt.select().where(Receipt.till == DEMO_TILL).count()
+

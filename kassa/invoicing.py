@@ -14,7 +14,7 @@ from kassa.eas_schemes import legal_scheme_of
 from kassa.identifiers import format_bankgiro, format_plusgiro
 from kassa.invoice_input import MAX_TOTAL, InputProblem, check_line, check_party, check_text
 from kassa.models import AuditEvent, Company, Customer, Invoice, InvoiceLine, NumberSeries, Sale, VatGroup
-from kassa.models.database import is_postgres, write_transaction
+from kassa.models.database import write_transaction
 from kassa.money import ZERO, ComputedLine, LineInput, Totals, compute_totals, round_ore, round_price
 from kassa.ocr import make_ocr
 from kassa.vat.categories import CATEGORIES, line_category
@@ -115,19 +115,8 @@ def payment_account_text(seller: dict) -> str:
 
 
 def take_number() -> int:
-    """The next number of the series. Call inside `write_transaction()`.
-
-    PostgreSQL: the series row is locked (FOR UPDATE) until the transaction ends, so
-    concurrent tills queue behind it. SQLite: the IMMEDIATE transaction already holds the
-    write lock.
-    """
-    query = NumberSeries.select().where(NumberSeries.name == SERIES)
-    if is_postgres():
-        query = query.for_update()
-    series = query.get()
-    number = series.next_number
-    NumberSeries.update(next_number=number + 1).where(NumberSeries.name == SERIES).execute()
-    return number
+    """The next invoice number. Call inside `write_transaction()` (see NumberSeries.take)."""
+    return NumberSeries.take(SERIES)
 
 
 def _check_company(company: Company) -> None:

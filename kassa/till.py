@@ -71,6 +71,10 @@ class CartLine:
     vat_group_id: int | None = None
     reason_code: str = ""
     reason_text: str = ""
+    is_service: bool = False
+    list_price: Decimal | None = None  # the article's price when scanned (a lower price set here is a reduction)
+    returned_line_id: int | None = None  # a return against a receipt: the SaleLine sold
+    registered_at: dt.datetime | None = None  # when the register journalled the line (UTC)
 
     def line_input(self) -> LineInput:
         return LineInput(
@@ -172,7 +176,8 @@ class Cart:
         if quantity <= 0:
             raise TillError("Antalet måste vara större än noll.")
         for line in self.lines:
-            if line.article_id == article.id and not line.price_overridden and not line.discount_percent:
+            if (line.article_id == article.id and not line.price_overridden and not line.discount_percent
+                    and line.returned_line_id is None):
                 line.quantity += quantity
                 return line
         try:
@@ -183,13 +188,15 @@ class Cart:
             description=article.name, quantity=quantity, unit_price=article.price, vat_rate=rate.rate,
             price_includes_vat=article.price_includes_vat, unit=article.unit, article_id=article.id,
             article_number=article.number, vat_category=rate.category, vat_group_id=rate.group_id,
-            reason_code=rate.reason_code, reason_text=rate.reason_text,
+            reason_code=rate.reason_code, reason_text=rate.reason_text, is_service=bool(article.is_service),
+            list_price=article.price,
         )
         self.lines.append(line)
         return line
 
-    def add_code(self, code: str) -> CartLine:
-        """What the barcode field does on Enter: a barcode or article number, optionally "3*code"."""
+    def add_code(self, code: str, on: dt.date | None = None) -> CartLine:
+        """What the barcode field does on Enter: a barcode or article number, optionally "3*code".
+        `on`: the date of the sale (the VAT rate is the article's group's on that day; default today)."""
         quantity = Decimal("1")
         match = _QUANTITY_CODE.match(code or "")
         if match:
@@ -198,7 +205,7 @@ class Cart:
         article = find_article(code)
         if article is None:
             raise UnknownArticle((code or "").strip())
-        return self.add_article(article, quantity)
+        return self.add_article(article, quantity, on)
 
     def _line(self, index: int) -> CartLine:
         if not 0 <= index < len(self.lines):
@@ -266,19 +273,37 @@ class Cart:
             dict(sale=sale, position=position, article=line.article_id, description=line.description,
                  quantity=line.quantity, unit=line.unit, unit_price=line.unit_price,
                  price_includes_vat=line.price_includes_vat, discount_percent=line.discount_percent,
-                 vat_rate=line.vat_rate)
+                 vat_rate=line.vat_rate, is_service=line.is_service, returned_line=line.returned_line_id)
             for position, line in enumerate(self.lines, start=1)
         ]).execute()
+
+    def store_sale(self, *, status: str, totals: Totals, customer: Customer | None, rounding: Decimal,
+                   bonus: Decimal, payments: list[dict]) -> Sale:
+        """Sale, lines and payments (dicts of Payment's fields); call inside a write transaction.
+
+        The register (kassa.register) stores its sales through this too, with several payments.
+        """
+        sale = Sale.create(till=self.till, customer=customer, status=status, total=totals.tax_inclusive,
+                           rounding=rounding, bonus_earned=bonus)
+        self._store_lines(sale)
+        if payments:
+            Payment.insert_many([dict(payment, sale=sale) for payment in payments]).execute()
+        return sale
 
     def _store_sale(self, *, status: str, method: str, totals: Totals, customer: Customer | None,
                     amount: Decimal, rounding: Decimal, bonus: Decimal,
                     tendered: Decimal | None = None, change: Decimal | None = None) -> Sale:
         """Sale, lines and payment; call inside a write transaction."""
-        sale = Sale.create(till=self.till, customer=customer, status=status, total=totals.tax_inclusive,
-                           rounding=rounding, bonus_earned=bonus)
-        self._store_lines(sale)
-        Payment.create(sale=sale, method=method, amount=amount, tendered=tendered, change=change)
-        return sale
+        return self.store_sale(status=status, totals=totals, customer=customer, rounding=rounding, bonus=bonus,
+                               payments=[dict(method=method, amount=amount, tendered=tendered, change=change)])
+
+    def credit_bonus(self, customer: Customer | None, bonus: Decimal) -> None:
+        """Add `bonus` to the customer's balance; call inside the sale's write transaction."""
+        self._credit_bonus(customer, bonus)
+
+    def bonus_for(self, customer: Customer | None, amount: Decimal) -> Decimal:
+        """The bonus `customer` earns on `amount` (the company's rate, unless the category says no)."""
+        return self._bonus(customer, amount)
 
     def _credit_bonus(self, customer: Customer | None, bonus: Decimal) -> None:
         if customer is not None and bonus:

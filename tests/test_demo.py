@@ -3,7 +3,18 @@ import subprocess
 import sys
 
 from kassa.identifiers import check_bankgiro, check_gln, check_orgnr, check_personnummer
-from kassa.models import Article, Company, Customer, CustomerCategory, Invoice, connection, database
+from kassa.models import (
+    Article,
+    Company,
+    Customer,
+    CustomerCategory,
+    Invoice,
+    JournalEntry,
+    Receipt,
+    ZReport,
+    connection,
+    database,
+)
 from tests.factories import REPO
 
 
@@ -14,7 +25,8 @@ def kassa(*args, env=None):
 
 def counts():
     return (Company.select().count(), CustomerCategory.select().count(), Customer.select().count(),
-            Article.select().count(), Invoice.select().count())
+            Article.select().count(), Invoice.select().count(), Receipt.select().count(),
+            JournalEntry.select().count(), ZReport.select().count())
 
 
 def test_demo_creates_a_usable_demo_and_adds_nothing_the_second_time(isolated_data_dir):
@@ -41,6 +53,14 @@ def test_demo_creates_a_usable_demo_and_adds_nothing_the_second_time(isolated_da
         assert set(groups.values()) >= {"food", "standard", "culture"}
         kinds = [i.kind for i in Invoice.select()]
         assert kinds.count("credit_note") == 1 and kinds.count("invoice") >= 3
+        # a closed day at the till "demo": receipts paid in cash, by card, Swish and split, a return, its Z report
+        receipts = list(Receipt.select().where(Receipt.till == "demo").order_by(Receipt.serial))
+        assert [r.kind for r in receipts].count("sale") >= 4 and [r.kind for r in receipts].count("return") == 1
+        assert [r.serial for r in receipts] == list(range(1, len(receipts) + 1))
+        z = ZReport.get(ZReport.till == "demo")
+        assert {r.day_id for r in receipts} == {z.day_id} and z.difference == 0
+        assert {m["method"] for m in z.figures["means"] if m["sales"] != "0.00"} == {"cash", "card", "swish"}
+        assert z.figures["returns"]["count"] == 1
         before = counts()
     finally:
         database.close()

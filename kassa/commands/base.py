@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,6 +43,14 @@ class CommandError(Exception):
     def __init__(self, message: str, exit_code: int = EXIT_FAILED):
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def date_argument(text: str) -> dt.date:
+    """An argparse `type` for a date given as ÅÅÅÅ-MM-DD; a bad one is argparse's error (exit 2), in Swedish."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2025-01-31") from None
 
 
 def start_logging(console: bool = False) -> Path:

@@ -19,7 +19,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(
             "Demodata skapad: {company} företag, {categories} kategorier, {customers} kunder, "
-            "{articles} artiklar, {invoices} fakturor (varav en kreditfaktura).".format(**added)
+            "{articles} artiklar, {invoices} fakturor (varav en kreditfaktura), {receipts} kvitton från en "
+            "stängd kassadag i kassa demo.".format(**added)
         )
     print("Kategorin e-fakturakund har noteringen \"pagero\": fakturor till dess kunder skickas som e-faktura.")
     return EXIT_OK

@@ -6,18 +6,10 @@ not balance, an account missing), 2 when it cannot run (no database, a bad date,
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
-from kassa.commands.base import EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, CommandError, open_database
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2025-01-31") from None
+from kassa.commands.base import EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, CommandError, date_argument, open_database
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -25,8 +17,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     sie = sub.add_parser("sie", help="verifikationer som SIE 4I-fil till redovisningsprogrammet",
                          description="Dagsverifikationer (Z-rapporter), fakturor, kreditfakturor och inbetalningar "
                                      "för perioden, som en SIE 4I-fil (teckentabell 437, med #KSUMMA).")
-    sie.add_argument("--from", dest="date_from", required=True, type=_date, metavar="DATUM", help="första dagen")
-    sie.add_argument("--to", dest="date_to", required=True, type=_date, metavar="DATUM", help="sista dagen")
+    sie.add_argument("--from", dest="date_from", required=True, type=date_argument, metavar="DATUM",
+                     help="första dagen")
+    sie.add_argument("--to", dest="date_to", required=True, type=date_argument, metavar="DATUM", help="sista dagen")
     sie.add_argument("-o", "--output", required=True, type=Path, metavar="FIL", help="filen som skrivs, t.ex. KASSA.SI")
 
 
@@ -34,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from kassa.bookkeeping.day_vouchers import has_day_source
     from kassa.bookkeeping.sie_export import SieExportError, export_sie
     from kassa.bookkeeping.vouchers import VoucherError
+    from kassa.register import day_source  # noqa: F401  (the register's Z reports become day vouchers)
     with open_database():
         try:
             result = export_sie(args.output, args.date_from, args.date_to)

@@ -25,6 +25,7 @@ class Article(BaseModel):
     if TYPE_CHECKING:
         vat_group_id: int | None  # peewee's accessor of the foreign key's value
     active = peewee.BooleanField(default=True)
+    is_service = peewee.BooleanField(default=False)  # a service (tjänst), not goods, on receipts and Z reports
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"

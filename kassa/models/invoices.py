@@ -24,6 +24,27 @@ class NumberSeries(BaseModel):
     name = peewee.CharField(primary_key=True)
     next_number = peewee.BigIntegerField(default=1)
 
+    @classmethod
+    def take(cls, name: str) -> int:
+        """The next number of series `name` (created at 1 on first use). Call inside `write_transaction()`.
+
+        PostgreSQL: the series row is locked (FOR UPDATE) until the transaction ends, so
+        concurrent writers queue behind it. SQLite: the IMMEDIATE transaction holds the write lock.
+        The number is used in the same transaction, so a rolled-back attempt leaves no gap.
+        """
+        from kassa.models.database import is_postgres
+
+        query = cls.select().where(cls.name == name)
+        if is_postgres():
+            query = query.for_update()
+        series = query.get_or_none()
+        if series is None:
+            cls.insert(name=name, next_number=1).on_conflict_ignore().execute()
+            series = query.get()
+        number = series.next_number
+        cls.update(next_number=number + 1).where(cls.name == name).execute()
+        return number
+
 
 class Invoice(BaseModel):
     """An issued invoice or credit note, immutable once written.

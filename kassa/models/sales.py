@@ -10,7 +10,7 @@ from kassa.models.base import BaseModel, utcnow
 from kassa.models.customers import Customer
 from kassa.models.fields import MoneyField, ScaledDecimalField
 
-PAYMENT_METHODS = ("cash", "card", "invoice")
+PAYMENT_METHODS = ("cash", "card", "swish", "invoice")
 
 
 class Sale(BaseModel):
@@ -19,7 +19,8 @@ class Sale(BaseModel):
     created_at = peewee.DateTimeField(default=utcnow)
     till = peewee.CharField(default="")
     customer = peewee.ForeignKeyField(Customer, null=True, backref="sales")
-    status = peewee.CharField(default="open")  # open | paid | invoiced | void
+    # open | paid | invoiced | void; the register's: return | training | proforma (see kassa.register)
+    status = peewee.CharField(default="open")
     total = MoneyField(default=Decimal("0.00"))  # incl. VAT, before rounding
     rounding = MoneyField(default=Decimal("0.00"))
     bonus_earned = MoneyField(default=Decimal("0.00"))
@@ -40,12 +41,18 @@ class SaleLine(BaseModel):
     price_includes_vat = peewee.BooleanField(default=True)
     discount_percent = ScaledDecimalField(2, default=Decimal("0.00"))
     vat_rate = peewee.IntegerField()
+    is_service = peewee.BooleanField(default=False)
+    returned_line = peewee.ForeignKeyField("self", null=True, backref="returns")  # a return's sold line
+    if TYPE_CHECKING:
+        sale_id: int
+        article_id: int | None
+        returned_line_id: int | None
 
 
 class Payment(BaseModel):
     sale = peewee.ForeignKeyField(Sale, backref="payments", on_delete="CASCADE")
-    method = peewee.CharField()  # cash | card | invoice
-    amount = MoneyField()
+    method = peewee.CharField()  # cash | card | swish | invoice
+    amount = MoneyField()  # money in; negative when a return pays money back
     tendered = MoneyField(null=True)  # cash handed over
     change = MoneyField(null=True)
     created_at = peewee.DateTimeField(default=utcnow)

@@ -16,7 +16,9 @@ from kassa.models.company import Company
 from kassa.models.customers import Customer, CustomerCategory
 from kassa.models.database import db, is_postgres, sqlite_path
 from kassa.models.invoices import AuditEvent, Invoice, InvoiceLine, NumberSeries
+from kassa.models.journal import JournalEntry
 from kassa.models.print_jobs import PrintJob
+from kassa.models.register import REGISTER_MODELS, cash_register_triggers
 from kassa.models.sales import Payment, Sale, SaleLine
 from kassa.models.transmissions import InterestRequest, Transmission
 from kassa.models.triggers import install_triggers
@@ -24,7 +26,7 @@ from kassa.models.vat import VatGroup, VatRatePeriod, seed_vat_groups
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class SchemaVersion(BaseModel):
@@ -35,7 +37,9 @@ class SchemaVersion(BaseModel):
 MODELS = [
     SchemaVersion, Company, CustomerCategory, Customer, VatGroup, VatRatePeriod, Article, Sale, SaleLine, Payment,
     NumberSeries, Invoice, InvoiceLine, AuditEvent, Transmission, InterestRequest, PrintJob, *BOOKKEEPING_MODELS,
+    *REGISTER_MODELS, JournalEntry,
 ]
+
 
 # version -> function(migrator) bringing the schema from version-1 to version
 # (a migration imports playhouse.migrate.migrate itself).
@@ -68,6 +72,29 @@ def _migration_4(migrator) -> None:
 
 MIGRATIONS[4] = _migration_4  # VAT groups with dated rates, categories, foreign buyers, tax currency
 
+
+def _migrate_5_cash_register(migrator: Any) -> None:
+    """The kassaregister: goods/services on articles and sale lines, a return's sold line, and the
+    register's tables (days, receipts, Z reports, parked sales, the journal) with their triggers.
+
+    Plain ALTER TABLE … ADD COLUMN with its default (playhouse's SQLite migrator would rebuild the
+    article table for a NOT NULL column, which its foreign keys forbid); a column already there is kept."""
+    false = "FALSE" if is_postgres() else "0"
+    boolean = "BOOLEAN" if is_postgres() else "INTEGER"
+    for table in ("article", "sale_line"):
+        if "is_service" not in {c.name for c in db.get_columns(table)}:
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "is_service" {boolean} NOT NULL DEFAULT {false}')
+    if "returned_line_id" not in {c.name for c in db.get_columns("sale_line")}:
+        db.execute_sql('ALTER TABLE "sale_line" ADD COLUMN "returned_line_id" INTEGER REFERENCES "sale_line" ("id")')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "sale_line_returned_line_id" ON "sale_line" ("returned_line_id")')
+    db.create_tables([*REGISTER_MODELS, JournalEntry], safe=True)
+    for stmt in cash_register_triggers(is_postgres()):
+        db.execute_sql(stmt)
+
+
+MIGRATIONS[5] = _migrate_5_cash_register
+
+
 def current_version() -> int | None:
     if not db.table_exists("schema_version"):
         return None
@@ -97,6 +124,8 @@ def ensure_schema() -> None:
             db.create_tables(MODELS, safe=True)
             install_triggers()
             for stmt in registration_triggers(is_postgres()):
+                db.execute_sql(stmt)
+            for stmt in cash_register_triggers(is_postgres()):
                 db.execute_sql(stmt)
             SchemaVersion.create(version=SCHEMA_VERSION)
             NumberSeries.insert(name="invoice", next_number=1).on_conflict_ignore().execute()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from kassa.identifiers import check_ean13
 from kassa.models import Article, VatGroup
 from kassa.money import format_sek
+from kassa.register.prices import save_article
 from kassa.ui.register_dialog import SEARCH_LIMIT, RecordDialog, RegisterDialog
 from kassa.ui.register_model import Column
 from kassa.ui.validated_fields import ValidatedLineEdit, amount_checker, focus_first_error
@@ -134,7 +135,7 @@ class ArticleDialog(RecordDialog):
         article.unit = self.unit_combo.currentData()
         article.active = self.active_check.isChecked()
         try:
-            article.save()
+            save_article(article)  # journals a new article or a price change (the kassaregister's price list)
         except peewee.DatabaseError as exc:
             log.exception("saving the article failed")
             self.show_form_error(self.tr("Artikeln kunde inte sparas: %1").replace("%1", str(exc)))

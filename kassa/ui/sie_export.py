@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from kassa.bookkeeping.day_vouchers import has_day_source
 from kassa.bookkeeping.sie_export import SieExportResult, export_sie
+from kassa.register import day_source  # noqa: F401  (the register's Z reports become day vouchers)
 from kassa.ui.file_dialogs import choose_file
 from kassa.ui.workers import run_in_background
 

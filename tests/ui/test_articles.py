@@ -121,3 +121,18 @@ def test_units_are_words(qtbot, db):
     words = [dialog.unit_combo.itemText(i) for i in range(dialog.unit_combo.count())]
     assert words[:5] == ["st", "tim", "dag", "mån", "kg"]
     assert not any("(" in word for word in words)  # no "st (EA)"
+
+
+def test_a_price_change_in_the_dialog_goes_to_the_registers_journal(qtbot, db, monkeypatch):
+    monkeypatch.setenv("KASSA_TILL", "kassa-1")
+    article = Article.create(number="100", barcode="7310865004703", name="Kaffe", price=Decimal("49.90"))
+    dialog = ArticleDialog(article)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_into(qtbot, dialog.price_edit, "52,90")
+    qtbot.keyClick(dialog.save_button, Qt.Key.Key_Space)
+    from kassa.models import JournalEntry
+
+    row = JournalEntry.get(JournalEntry.event == "price_changed")
+    assert (row.till, row.data["number"], row.data["old_price"], row.data["price"]) == ("kassa-1", "100", "49.90",
+                                                                                         "52.90")

@@ -1,0 +1,116 @@
+"""A receipt as a Printout: every item of SKVFS 2014:9 7 kap. 1 §, one layout for every output.
+
+1 the company's name and org. number · 2 the address of the place of sale · 3 date and time ·
+4 the serial number · 5 the register's designation · 6 goods (names, quantities) ·
+7 services (names, quantities) · 8 amount per item incl. VAT and the total to pay · 9 the VAT ·
+10 the VAT per rate · 11 the means of payment · 12 the control unit's manufacturing number
+(with the control code) · 13 "Elektroniskt kassakvitto" when sent electronically.
+A copy, a training receipt and a pro forma carry KOPIA, ÖVNINGSKVITTO, EJ KVITTO in double
+size at the top and the bottom.
+"""
+from __future__ import annotations
+
+from kassa.devices.printout import Printout
+from kassa.register.clock import format_local
+from kassa.register.document import DocLine, ReceiptDocument
+from kassa.register.layout import Lines, kr, qty
+from kassa.register.payments import method_label
+
+ELECTRONIC = "Elektroniskt kassakvitto"
+
+
+def marks(doc: ReceiptDocument) -> list[str]:
+    """The markings that may not be left out or changed (printed twice as high as the amounts)."""
+    out = []
+    if doc.kind == "copy":
+        out.append("KOPIA")
+    if doc.training:
+        out.append("ÖVNINGSKVITTO")
+    if doc.kind == "proforma":
+        out.append("EJ KVITTO")
+    return out
+
+
+def title(doc: ReceiptDocument) -> str:
+    if doc.kind == "proforma":
+        return "PRO FORMA"
+    return "RETURKVITTO" if doc.is_return else "KASSAKVITTO"
+
+
+def _line(out: Lines, line: DocLine, sign: int) -> None:
+    out.add(line.name)
+    unit = "" if line.unit in ("EA", "") else f" {line.unit}"
+    out.pair(f"  {qty(sign * line.quantity)}{unit} x {kr(line.unit_price)}  {line.vat_rate} %",
+             kr(sign * (line.amount + line.discount)))
+    if line.discount:
+        out.pair("  Rabatt", kr(-sign * line.discount))
+
+
+def receipt_printout(doc: ReceiptDocument, *, open_drawer: bool = False) -> Printout:
+    out = Lines()
+    sign = -1 if doc.is_return else 1
+    for mark in marks(doc):
+        out.add(mark, "double", "center")
+    out.add(title(doc), "bold", "center")
+    out.add(doc.seller.name, "bold", "center")  # 1
+    out.add(f"Org.nr {doc.seller.org_number}", align="center")  # 1
+    if doc.seller.address:
+        out.add(doc.seller.address, align="center")  # 2
+    out.blank()
+    if doc.kind == "copy":
+        out.pair("Datum", format_local(doc.original_created_at or doc.created_at))  # 3
+        out.pair("Kvittonummer", str(doc.original_serial))  # 4
+        out.pair("Kopia utskriven", format_local(doc.created_at))
+        out.pair("Kopians löpnummer", str(doc.serial))
+    else:
+        out.pair("Datum", format_local(doc.created_at))  # 3
+        out.pair("Kvittonummer", str(doc.serial))  # 4
+    out.pair("Kassa", doc.till)  # 5
+    if doc.is_return and doc.original_serial is not None and doc.kind != "copy":
+        out.pair("Retur av kvitto nr", str(doc.original_serial))
+    elif doc.is_return and doc.kind != "copy":
+        out.add("Retur utan kvitto")
+    out.rule()
+    goods = [line for line in doc.lines if not line.service]
+    services = [line for line in doc.lines if line.service]
+    if goods:
+        out.add("Returnerade varor" if doc.is_return else "Varor", "bold")  # 6
+        for line in goods:
+            _line(out, line, sign)
+    if services:
+        out.add("Returnerade tjänster" if doc.is_return else "Tjänster", "bold")  # 7
+        for line in services:
+            _line(out, line, sign)
+    out.rule()
+    out.pair("Summa", kr(sign * doc.total))
+    if doc.rounding:
+        out.pair("Öresavrundning", kr(sign * doc.rounding))
+    out.pair("ATT ÅTERBETALA" if doc.is_return else "ATT BETALA", kr(doc.payable), "bold")  # 8
+    out.pair("Varav moms", kr(sign * doc.vat_total))  # 9
+    out.blank()
+    out.add("Moms %      Netto        Moms      Brutto")  # 10
+    for vat in doc.vat:
+        out.add(f"{vat.rate:>5}  {kr(sign * vat.taxable):>10}  {kr(sign * vat.tax):>10}  "
+                f"{kr(sign * (vat.taxable + vat.tax)):>10}")
+    if doc.payments:
+        out.blank()
+        word = "Återbetalt" if doc.is_return else "Betalt"
+        for payment in doc.payments:  # 11
+            out.pair(f"{word} {method_label(payment.method).lower()}", kr(payment.amount))
+            if payment.tendered is not None and payment.tendered != payment.amount:
+                out.pair("  Mottaget", kr(payment.tendered))
+            if payment.change:
+                out.pair("  Växel", kr(payment.change))
+    out.rule()
+    if doc.control_unit_id:  # 12
+        out.pair("Kontrollenhet", doc.control_unit_id)
+        out.pair("Kontrollkod", doc.control_code)
+        if doc.kind == "copy" and doc.original_control_code:
+            out.pair("Originalets kontrollkod", doc.original_control_code)
+    if doc.electronic:
+        out.add(ELECTRONIC, "bold", "center")  # 13
+    if doc.kind in ("sale", "copy") and not doc.training and not doc.is_return:
+        out.add(f"Kvittokod {doc.code}", align="center")
+    for mark in marks(doc):
+        out.add(mark, "double", "center")
+    return Printout(tuple(out.lines), cut=True, open_drawer=open_drawer)
