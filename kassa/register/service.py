@@ -86,6 +86,7 @@ class Register:
         self.training = False
         self.returning = False  # the cart holds what comes back
         self.return_of: Receipt | None = None  # the receipt returned against, if any
+        self._attempts = receipts.UnitAttempts()  # receipts the unit may hold but the register did not store
 
     # --- state ------------------------------------------------------------------------------------
 
@@ -226,6 +227,13 @@ class Register:
         self._journal(events.VOIDED, data, amount=lines.total(self.cart.lines), day=day)
         self._reset()
 
+    def invoiced(self) -> None:
+        """The open sale was invoiced (kassa.invoicing, outside the register): the cart empties without a
+        receipt and without counting as unfinished. Call it once the invoice is issued."""
+        if self.returning:
+            raise TillError("En retur kan inte faktureras. Slutför returen med Återbetala, eller avbryt den.")
+        self._reset()
+
     def _reset(self) -> None:
         self.cart.clear()
         self.returning = False
@@ -316,7 +324,8 @@ class Register:
         sale = receipts.SaleToStore(self.cart, receipts.sale_status(self.training, kind), totals, paid, bonus,
                                     refund=kind == "return")
         receipt, doc = receipts.store_receipt(doc, day=day, unit=self.unit, now=self.now, local=self.local,
-                                              sale=sale, original=self.return_of, drawer=paid.has_cash,
+                                              attempts=self._attempts, sale=sale, original=self.return_of,
+                                              drawer=paid.has_cash,
                                               counts=receipts.Counts.of(self.cart.lines, doc), check=check)
         self._reset()
         return ReceiptResult(receipt, doc, receipt_printout(doc, open_drawer=paid.has_cash), paid)
@@ -332,7 +341,8 @@ class Register:
         snapshot = Cart(till=self.till, lines=list(self.cart.lines), customer=self.cart.customer)
         sale = receipts.SaleToStore(snapshot, receipts.sale_status(self.training, "proforma"), totals, None)
         receipt, doc = receipts.store_receipt(doc, day=day, unit=self.unit, now=self.now, local=self.local,
-                                              sale=sale, counts=receipts.Counts.of(self.cart.lines, doc))
+                                              attempts=self._attempts, sale=sale,
+                                              counts=receipts.Counts.of(self.cart.lines, doc))
         return ReceiptResult(receipt, doc, receipt_printout(doc))
 
     # --- returns -----------------------------------------------------------------------------------
@@ -406,7 +416,8 @@ class Register:
                                   original_control_code=original.control_code, electronic=electronic,
                                   control_code="", control_unit_id="")
         receipt, doc = receipts.store_receipt(
-            doc, day=day, unit=self.unit, now=self.now, local=self.local, sale_id=original.sale_id,
+            doc, day=day, unit=self.unit, now=self.now, local=self.local, attempts=self._attempts,
+            sale_id=original.sale_id,
             copy_of=original, counts=receipts.Counts.copy_of(original), check=no_copy_yet)
         return ReceiptResult(receipt, doc, receipt_printout(doc))
 
