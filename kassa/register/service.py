@@ -80,6 +80,7 @@ class Register:
                  local: Callable[[dt.datetime], dt.datetime] = clock.local) -> None:
         self.till = check_till(till if till is not None else config.till_designation())
         self._unit = control_unit
+        self._unit_given = control_unit is not None
         self.now = now
         self.local = local
         self.cart = Cart(till=self.till)
@@ -123,6 +124,12 @@ class Register:
             org = "".join(ch for ch in Company.get_solo().org_number or "" if ch.isdigit())
             self._unit = build_control_unit(org_number=org, till=self.till)
         return self._unit
+
+    def forget_control_unit(self) -> None:
+        """The settings changed (Inställningar → Kontrollenhet): build the unit from them again at the next
+        receipt. A unit given to the register is kept."""
+        if not self._unit_given:
+            self._unit = None
 
     def unit_id(self) -> str:
         try:

@@ -111,3 +111,23 @@ def test_500_sales_with_a_fifth_of_the_units_calls_failing(shop, emulator, make_
     assert Sale.select().where(Sale.status == "paid").count() == 500
     assert JournalEntry.select().where(JournalEntry.event == "control_unit_failed").count() == refused
     assert all(report.ok for report in journal.verify(TILL))
+
+
+def test_a_new_choice_of_unit_applies_from_the_next_receipt(shop, emulator, secret_service):
+    from kassa.register.control_unit.credentials import delete_password
+    from kassa.register.control_unit.settings import ControlUnitSettings, save
+    from tests.register.control_unit.units import PASSWORD, USER
+
+    save(ControlUnitSettings("none"))  # the exemption first
+    till = Register(TILL)
+    till.open_day("0")
+    till.add_code("7350053850019")
+    assert till.pay_card().receipt.control_code == ""
+    save(ControlUnitSettings("xccsp", url=emulator.url, username=USER), password=PASSWORD)  # Inställningar
+    try:
+        till.forget_control_unit()
+        till.add_code("7350053850019")
+        receipt = till.pay_card().receipt
+        assert receipt.control_code and receipt.control_unit_id == "EMULATOR00000001"
+    finally:
+        delete_password(emulator.url, USER)
