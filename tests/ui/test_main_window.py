@@ -7,7 +7,7 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialogButtonBox, QFileDialog
 
-from kassa.models import Invoice, Payment, Sale
+from kassa.models import Invoice, JournalEntry, Payment, Sale
 from tests.factories import COFFEE, MUG, pdf_text, scan, top_level, type_and_enter, vat_group, wait_for_window
 
 
@@ -205,6 +205,9 @@ def test_quantity_and_discount_edited_in_the_cart(qtbot, window, shop):
     assert window.total_label.text() == "213,30 kr"
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: window.model.rowCount() == 0)
+    # Each change went through the register and is in its journal; the refused discount is not.
+    events = [row.event for row in JournalEntry.select().order_by(JournalEntry.seq)]
+    assert events[1:] == ["line_added", "line_changed", "line_changed", "line_removed"]
     assert window.total_label.text() == "0,00 kr"
     qtbot.keyClick(window.table, Qt.Key.Key_Escape)
     assert QApplication.focusWidget() is window.code_field

@@ -9,6 +9,8 @@ Kvittoskrivare, read again before each job, so a change there applies at the nex
   a printer that is off, out of paper or unreachable leaves it queued, and the answer says so.
 - every DRAIN_MS the queue is drained: what waited prints once the printer is back (`drained`).
 - `open_drawer()`: the drawer pulse alone ("Öppna låda", or a cash sale with an electronic receipt).
+- a print the till stopped in the middle of is never printed again blindly: the drain reports it
+  (`Drained.uncertain`), the cashier says whether it came out, and `resolve` records the answer.
 """
 from __future__ import annotations
 
@@ -44,8 +46,9 @@ class PrintOutcome:
 @dataclass(frozen=True)
 class Drained:
     printed: int  # printed now, of what waited
-    waiting: int  # still waiting (or uncertain)
+    waiting: int  # still waiting
     text: str  # the printer's problem, if it still has one
+    uncertain: tuple[tuple[int, str], ...] = ()  # (job, reference) of prints the till stopped in the middle of
 
 
 class ReceiptPrinting(QObject):
@@ -120,9 +123,15 @@ class ReceiptPrinting(QObject):
         if queue is None:
             return Drained(0, 0, "")
         printed = queue.drain()
-        waiting = [job for job in queue.pending() if job.state == "queued"]  # 'uncertain' waits for a person
-        text = waiting[0].last_error if waiting else ""
-        return Drained(printed, len(waiting), text)
+        pending = queue.pending()
+        waiting = [job for job in pending if job.state == "queued"]
+        uncertain = tuple((job.id, job.reference) for job in pending if job.state == "uncertain")  # a person says
+        return Drained(printed, len(waiting), waiting[0].last_error if waiting else "", uncertain)
+
+    def _resolve(self, job_id: int, printed: bool) -> None:
+        queue = self._current()
+        if queue is not None:
+            queue.resolve(job_id, printed)
 
     # --- from the UI thread ------------------------------------------------------------------
 
@@ -151,13 +160,18 @@ class ReceiptPrinting(QObject):
     def open_drawer(self, on_result: Callable[[PrintOutcome], None]) -> None:
         self._run(self._open_drawer, on_result)  # type: ignore[arg-type]
 
+    def resolve(self, job_id: int, printed: bool) -> None:
+        """The cashier's answer about a print the till stopped in the middle of: it came out, or print it again."""
+        self._run(lambda: self._resolve(job_id, printed), None)
+
     def drain(self) -> None:
         if self._pending:
             return  # printing already; the next tick drains
         self._run(self._drain, self._drained)
 
     def _drained(self, result: object) -> None:
-        if shiboken6.isValid(self) and isinstance(result, Drained) and (result.printed or result.waiting):
+        if shiboken6.isValid(self) and isinstance(result, Drained) and (result.printed or result.waiting
+                                                                         or result.uncertain):
             self.drained.emit(result)
 
 

@@ -35,7 +35,7 @@ from kassa.register.service import ReceiptResult
 from kassa.ui.payment_dialogs import CardDialog, CashDialog
 from kassa.ui.till.payment_dialogs import SplitDialog, SwishDialog
 from kassa.ui.till.receipt_dialog import ELECTRONIC, PAPER, PRINTER, ReceiptDialog
-from kassa.ui.till.receipt_output import PrintOutcome
+from kassa.ui.till.receipt_output import Drained, PrintOutcome
 from kassa.ui.till.session import CartView
 from kassa.ui.till.till_window import TillWindow, widget_of
 
@@ -96,6 +96,9 @@ class SaleFlow(QObject):
         self.printing = window.printing
         self.electronic = False  # the next receipt as an electronic receipt (chosen before paying)
         self.last_serial: int | None = None
+        self._asked: set[int] = set()  # print jobs the cashier has been asked about
+        self._question: QMessageBox | None = None
+        self.printing.drained.connect(self._ask_about_uncertain)
 
     # --- the means of payment ------------------------------------------------------------------
 
@@ -275,6 +278,30 @@ class SaleFlow(QObject):
             dialog.print_button.setDefault(True)
             dialog.print_button.setFocus()
             dialog.say(text)
+
+    def _ask_about_uncertain(self, drained: Drained) -> None:
+        """Kassa stopped while a receipt was printing: did it come out? Never printed again without asking."""
+        if self._question is not None and shiboken6.isValid(self._question) and self._question.isVisible():
+            return  # one question at a time
+        for job_id, reference in drained.uncertain:
+            if job_id in self._asked:
+                continue
+            self._asked.add(job_id)
+            what = reference.rsplit(":", 1)[-1]
+            box = QMessageBox(QMessageBox.Icon.Question, self.tr("Kom kvittot ut?"),
+                              self.tr("Kassan stängdes medan kvitto %1 skrevs ut. Kom kvittot ut ur skrivaren?")
+                              .replace("%1", what), QMessageBox.StandardButton.NoButton, self.widget)
+            box.setObjectName("uncertainPrintBox")
+            box.setInformativeText(self.tr("Ja: det skrivs inte ut igen. Nej: det skrivs ut nu."))
+            came_out = box.addButton(self.tr("&Ja, det kom ut"), QMessageBox.ButtonRole.YesRole)
+            box.addButton(self.tr("&Nej, skriv ut det"), QMessageBox.ButtonRole.NoRole)
+            box.setDefaultButton(came_out)  # Enter does not print a second original
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.buttonClicked.connect(lambda button, job_id=job_id, came_out=came_out: self.printing.resolve(
+                job_id, printed=button is came_out))
+            box.open()
+            self._question = box
+            return  # the next drain asks about the next
 
     def _drawer(self, outcome: PrintOutcome) -> None:
         if not outcome.printed:

@@ -237,3 +237,28 @@ def test_the_next_scan_typed_into_the_receipt_goes_on_at_the_till(qtbot, till):
     qtbot.keyClick(till.code_field, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: till.model.rowCount() == 1)
     assert till.model.index(0, 0).data() == "Kaffe Mellanrost 450 g"
+
+
+def test_a_receipt_the_till_stopped_printing_is_printed_again_only_if_the_cashier_says_so(qtbot, shop, unit_chosen,
+                                                                                          printer_chosen):
+    from kassa.devices.print_queue import printout_to_dict
+    from kassa.devices.printout import PrintLine, Printout
+    from kassa.register.service import Register
+    from kassa.ui.main_window import MainWindow
+    from tests.factories import close_till, show_till
+
+    # Kassa stopped in the middle of printing receipt 7 (the job was claimed, never marked printed).
+    PrintJob.create(till="Kassa 1", reference="receipt:Kassa 1:7", kind="original", state="printing",
+                    payload=printout_to_dict(Printout((PrintLine("KASSAKVITTO"), PrintLine("Kvittonummer 7")))))
+    Register("Kassa 1").open_day("500")
+    window = show_till(qtbot, MainWindow(till_name="Kassa 1", with_indicator=False))
+    try:
+        box = wait_for_window(qtbot, "uncertainPrintBox", QMessageBox, timeout=10_000)
+        assert "kvitto 7" in box.text() and PrintJob.get().state == "uncertain"
+        assert printer_chosen.connections == 0  # nothing printed without asking
+        qtbot.keyClick(box, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # Nej, skriv ut det
+        job = jobs(qtbot, printer_chosen, 1)[0]
+        assert "Kvittonummer 7" in job.text
+        qtbot.waitUntil(lambda: PrintJob.get().state == "printed")
+    finally:
+        close_till(window)
