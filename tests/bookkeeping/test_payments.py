@@ -216,10 +216,21 @@ def test_the_same_on_postgresql(pg_db, tmp_path):
     assert [row.reason for row in unplaced_payments()] == ["Ingen OCR-referens"]
     assert [i.number for i in Invoice.select().where(state_filter("paid"))] == [paid.number]
     assert [i.number for i in Invoice.select().where(state_filter("open"))] == [open_.number]
+    from kassa.register.service import Register
+    from tests.register.shop import ScriptedUnit, make_articles
+
+    make_articles()
+    till = Register("kassa-1", ScriptedUnit(), now=lambda: dt.datetime(2025, 3, 14, 9, 30))
+    till.open_day("0")
+    till.add_code("101")
+    till.pay_swish()
+    till.z_report("0")
     target = tmp_path / "pg.si"
-    export_sie(target, dt.date(2025, 3, 1), dt.date(2025, 3, 31), day_inputs=[])
+    export_sie(target, dt.date(2025, 3, 1), dt.date(2025, 3, 31))
     document = read_sie(target.read_bytes())
-    assert len(document.vouchers) == 6 and all(v.balance == 0 for v in document.vouchers)  # 2 + 1 + 3
+    assert len(document.vouchers) == 7 and all(v.balance == 0 for v in document.vouchers)  # 1 + 2 + 1 + 3
+    assert {t.account: t.amount for t in document.vouchers[0].transactions} == {
+        "1581": Decimal("25.00"), "3002": Decimal("-22.32"), "2621": Decimal("-2.68")}
     assert document.checksum_declared == document.checksum_computed
     import peewee
 

@@ -214,9 +214,38 @@ def test_the_sie_file_is_exported_from_the_window(qtbot, overdue, tmp_path):
     type_and_enter(qtbot, dialog.path_edit, str(target))
     qtbot.waitUntil(lambda: "är skriven" in dialog.message.text() or "Ingen fil" in dialog.message.text(),
                     timeout=10_000)
-    assert "2 fakturor" in dialog.message.text() and "Z-rapporter är inte kopplade" not in dialog.message.text()
+    assert "2 fakturor" in dialog.message.text() and "Z-rapport" not in dialog.message.text()
     document = read_sie(target.read_bytes())
     assert len(document.vouchers) == 2 and document.checksum_declared == document.checksum_computed
+
+
+def test_the_window_exports_the_tills_closed_day(qtbot, shop, tmp_path):
+    from kassa.register.service import Register
+    from kassa.ui.sie_export import SieExportDialog
+    from tests.register.shop import ScriptedUnit
+
+    till = Register("kassa-1", ScriptedUnit())
+    till.open_day("100")
+    till.add_code(shop.articles.mug.number)
+    till.pay_cash("100")  # 79 kr
+    till.z_report("179")
+    dialog = SieExportDialog(today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.from_edit.setDate(QDate.fromString(f"{TODAY}", "yyyy-MM-dd"))
+    dialog.to_edit.setDate(QDate.fromString(f"{TODAY}", "yyyy-MM-dd"))
+    target = tmp_path / "DAG.SI"
+    dialog.path_edit.setFocus()
+    dialog.path_edit.selectAll()
+    type_and_enter(qtbot, dialog.path_edit, str(target))
+    qtbot.waitUntil(lambda: "är skriven" in dialog.message.text() or "Ingen fil" in dialog.message.text(),
+                    timeout=10_000)
+    assert "1 dagsverifikation (Z-rapport)" in dialog.message.text()
+    [voucher] = read_sie(target.read_bytes()).vouchers
+    assert voucher.text == f"Z-rapport 1 kassa-1 {TODAY}"
+    assert {t.account: t.amount for t in voucher.transactions} == {
+        "1910": Decimal("79.00"), "3001": Decimal("-63.20"), "2611": Decimal("-15.80")}
 
 
 def test_the_invoice_list_shows_the_payment_state_and_filters_on_it(qtbot, overdue, shop):
