@@ -147,8 +147,11 @@ def test_payments_are_read_from_a_file_and_placed_by_hand(qtbot, overdue, tmp_pa
     qtbot.waitUntil(lambda: "Kunde inte läsa" in dialog.import_message.text())
 
 
-def test_a_reminder_is_made_saved_as_pdf_and_recorded_for_an_e_invoice_customer(qtbot, overdue, tmp_path):
+def test_a_reminder_is_made_saved_as_pdf_and_sent_for_an_e_invoice_customer(qtbot, overdue, tmp_path, monkeypatch):
+    from kassa.models import Transmission, TransmissionState
     from kassa.ui.reminders import RemindersDialog
+
+    monkeypatch.setenv("KASSA_RULES_DIR", str(tmp_path / "no-rules"))  # validation: tests/outbox/test_reminders.py
 
     plain, e_invoice = overdue
     settings = BookkeepingSettings.get_solo()
@@ -193,9 +196,36 @@ def test_a_reminder_is_made_saved_as_pdf_and_recorded_for_an_e_invoice_customer(
     qtbot.waitUntil(lambda: len(opened) == 2, timeout=10_000)
     e_window = opened[1]
     assert e_window.e_invoice_button.isVisible()
-    qtbot.mouseClick(e_window.e_invoice_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "skickas inte ännu" in e_window.message.text())
-    assert Reminder.get(Reminder.invoice == e_invoice.id).delivery == "e_invoice_waiting"
+    qtbot.waitUntil(lambda: "Kunden tar emot e-faktura" in e_window.message.text())
+    assert e_window.e_invoice_button.isEnabled()
+    e_window.e_invoice_button.setFocus()
+    qtbot.keyClick(e_window.e_invoice_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: "går som e-faktura via Pagero: i kö" in e_window.message.text(), timeout=10_000)
+    sent = Reminder.get(Reminder.invoice == e_invoice.id)
+    assert sent.delivery == "e_invoice"
+    row = Transmission.get(Transmission.reminder == sent.id)
+    assert row.state == TransmissionState.QUEUED and f"<cbc:ID>{e_invoice.number}-P1</cbc:ID>" in row.payload
+    assert not e_window.e_invoice_button.isEnabled()  # once: the send queue has it
+    qtbot.waitUntil(lambda: dialog.made_table.rowCount() == 2)
+    shown = {dialog.made_table.item(r, 2).text(): dialog.made_table.item(r, 7).text() for r in range(2)}
+    assert shown == {str(plain.number): "Sparad som PDF", str(e_invoice.number): "E-faktura via Pagero: i kö"}
+
+
+def test_a_reminder_that_charges_nothing_says_to_send_the_pdf(qtbot, overdue):
+    from kassa.bookkeeping.reminders import issue_reminder
+    from kassa.outbox.reminders import NOTHING_TO_INVOICE
+    from kassa.ui.reminders import ReminderDialog
+
+    settings = BookkeepingSettings.get_solo()
+    settings.reminder_fee_agreed, settings.charge_interest = False, False
+    settings.save()
+    reminder = issue_reminder(overdue[1].id, TODAY)
+    window = ReminderDialog(reminder.id)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "ingen faktura" in window.message.text())
+    assert window.message.text() == NOTHING_TO_INVOICE  # nothing in it that HTML escaping changes
+    assert window.e_invoice_button.isVisible() and not window.e_invoice_button.isEnabled()
 
 
 def test_the_sie_file_is_exported_from_the_window(qtbot, overdue, tmp_path):
