@@ -228,22 +228,28 @@ def test_a_reminder_that_charges_nothing_says_to_send_the_pdf(qtbot, overdue):
     assert window.e_invoice_button.isVisible() and not window.e_invoice_button.isEnabled()
 
 
-def test_the_sie_file_is_exported_from_the_window(qtbot, overdue, tmp_path):
+def export_from_window(qtbot, today: dt.date, first: dt.date, last: dt.date, target):
+    """Exportera SIE-fil: the period and the file typed in, Enter; the dialog once it has answered."""
     from kassa.ui.sie_export import SieExportDialog
 
-    dialog = SieExportDialog(today=TODAY + dt.timedelta(days=40))
+    dialog = SieExportDialog(today=today)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
-    issued = overdue[0].issue_date
-    dialog.from_edit.setDate(QDate.fromString(f"{issued.replace(day=1)}", "yyyy-MM-dd"))
-    dialog.to_edit.setDate(QDate.fromString(f"{issued}", "yyyy-MM-dd"))
-    target = tmp_path / "KASSA.SI"
+    dialog.from_edit.setDate(QDate.fromString(f"{first}", "yyyy-MM-dd"))
+    dialog.to_edit.setDate(QDate.fromString(f"{last}", "yyyy-MM-dd"))
     dialog.path_edit.setFocus()
     dialog.path_edit.selectAll()
     type_and_enter(qtbot, dialog.path_edit, str(target))
     qtbot.waitUntil(lambda: "är skriven" in dialog.message.text() or "Ingen fil" in dialog.message.text(),
                     timeout=10_000)
+    return dialog
+
+
+def test_the_sie_file_is_exported_from_the_window(qtbot, overdue, tmp_path):
+    issued = overdue[0].issue_date
+    target = tmp_path / "KASSA.SI"
+    dialog = export_from_window(qtbot, TODAY + dt.timedelta(days=40), issued.replace(day=1), issued, target)
     assert "2 fakturor" in dialog.message.text() and "Z-rapport" not in dialog.message.text()
     document = read_sie(target.read_bytes())
     assert len(document.vouchers) == 2 and document.checksum_declared == document.checksum_computed
@@ -251,7 +257,6 @@ def test_the_sie_file_is_exported_from_the_window(qtbot, overdue, tmp_path):
 
 def test_the_window_exports_the_tills_closed_day(qtbot, shop, tmp_path):
     from kassa.register.service import Register
-    from kassa.ui.sie_export import SieExportDialog
     from tests.register.shop import ScriptedUnit
 
     till = Register("kassa-1", ScriptedUnit())
@@ -259,18 +264,8 @@ def test_the_window_exports_the_tills_closed_day(qtbot, shop, tmp_path):
     till.add_code(shop.articles.mug.number)
     till.pay_cash("100")  # 79 kr
     till.z_report("179")
-    dialog = SieExportDialog(today=TODAY)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    dialog.from_edit.setDate(QDate.fromString(f"{TODAY}", "yyyy-MM-dd"))
-    dialog.to_edit.setDate(QDate.fromString(f"{TODAY}", "yyyy-MM-dd"))
     target = tmp_path / "DAG.SI"
-    dialog.path_edit.setFocus()
-    dialog.path_edit.selectAll()
-    type_and_enter(qtbot, dialog.path_edit, str(target))
-    qtbot.waitUntil(lambda: "är skriven" in dialog.message.text() or "Ingen fil" in dialog.message.text(),
-                    timeout=10_000)
+    dialog = export_from_window(qtbot, TODAY, TODAY, TODAY, target)
     assert "1 dagsverifikation (Z-rapport)" in dialog.message.text()
     [voucher] = read_sie(target.read_bytes()).vouchers
     assert voucher.text == f"Z-rapport 1 kassa-1 {TODAY}"
