@@ -48,7 +48,9 @@ DEFAULTS: tuple[AccountDefault, ...] = (
     AccountDefault("output_vat:12", "2621", "Utgående moms på försäljning inom Sverige, 12 %", "Utgående moms 12 %"),
     AccountDefault("output_vat:6", "2631", "Utgående moms på försäljning inom Sverige, 6 %", "Utgående moms 6 %"),
     AccountDefault("rounding", "3740", "Öres- och kronutjämning", "Öresavrundning"),
-    AccountDefault("cash_difference", "3790", "Kassadifferenser", "Kassadifferenser (räknat mot väntat)"),
+    # BAS has no account of its own for cash differences; 3790 is its "other corrections of income"
+    # (beside 3740 for rounding), so a shortage lowers the income and never touches sales or VAT.
+    AccountDefault("cash_difference", "3790", "Övriga intäktskorrigeringar", "Kassadifferenser (räknat mot väntat)"),
     AccountDefault("reminder_fees", "3930", "Påminnelseavgifter", "Påminnelseavgifter"),
     AccountDefault("interest_income", "8313", "Ränteintäkter från kundfordringar", "Dröjsmålsränta"),
 )
@@ -170,7 +172,7 @@ def save_plan(accounts: dict[str, tuple[str, str]], removed_groups: Iterable[str
         names.setdefault(account.number, (key, account.name))
     with write_transaction():
         if removed:
-            AccountSetting.delete().where(AccountSetting.key.in_(removed)).execute()  # type: ignore[misc]  # peewee's stubs: Model.delete is a classmethod
+            AccountSetting.delete().where(AccountSetting.key.in_(removed)).execute()
         for key, account in checked.items():
             AccountSetting.insert(key=key, number=account.number, name=account.name, updated_at=utcnow()).on_conflict(
                 conflict_target=[AccountSetting.key],
