@@ -184,7 +184,8 @@ def _insert_lines(invoice_id: int, lines: list[ComputedLine]) -> None:
 
 def resolve_lines(lines: list[LineInput], treatment: str, supplied_on: dt.date) -> list[LineInput]:
     """The lines as they go on the invoice: a line of a VAT group takes the group's rate on the date of
-    supply and its category; the customer's VAT treatment turns taxable lines into AE, K or G.
+    supply and its category; the customer's VAT treatment turns taxable lines into AE, K or G
+    (services of an intra-EU customer into AE: kassa.vat.categories.line_category).
 
     A price that includes VAT at a rate the line no longer carries (a shelf price sold under reverse
     charge or for export) is brought to its price excluding that VAT first."""
@@ -203,7 +204,7 @@ def resolve_lines(lines: list[LineInput], treatment: str, supplied_on: dt.date) 
             if line.vat_category not in ("AE", "K", "G"):
                 line.vat_category = found.category
                 line.reason_code, line.reason_text = found.reason_code, found.reason_text
-        category = line_category(line.category, treatment)
+        category = line_category(line.category, treatment, line.is_service)
         if category != line.category and CATEGORIES.get(category) and CATEGORIES[category].zero:
             if line.price_includes_vat and line.vat_rate:
                 line.unit_price = round_price(line.unit_price * 100 / (100 + line.vat_rate))

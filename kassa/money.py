@@ -60,7 +60,9 @@ class LineInput:
 
     `vat_category` "" means S for a rate above 0 and E at 0 % (lines from before categories);
     `reason_code` / `reason_text` are the exemption's VATEX code and text (E, O); `vat_group_id`
-    names the VAT group whose rate on the date of supply the line takes (kassa.vat.rates).
+    names the VAT group whose rate on the date of supply the line takes (kassa.vat.rates);
+    `is_service`: a service, not goods (an article's flag), which decides K or AE for a buyer in
+    another EU country (kassa.vat.categories.line_category).
     """
 
     description: str
@@ -76,6 +78,7 @@ class LineInput:
     reason_code: str = ""
     reason_text: str = ""
     vat_group_id: int | None = None
+    is_service: bool = False
 
     def __post_init__(self):
         self.quantity = to_decimal(self.quantity)
