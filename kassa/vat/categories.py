@@ -28,6 +28,11 @@ class Category:
     alone: bool = False  # BR-O-11..14: no other category beside it
     needs_delivery: bool = False  # BR-IC-11/12: delivery date and deliver-to country
 
+    @property
+    def in_sentence(self) -> str:
+        """The name inside a sentence: lower-case first letter, abbreviations kept ("export utanför EU")."""
+        return self.name[:1].lower() + self.name[1:]
+
 
 CATEGORIES: dict[str, Category] = {c.code: c for c in (
     Category("S", "Moms (25, 12 eller 6 %)", "", zero=False),
