@@ -54,6 +54,13 @@ def format_sek(amount: Decimal) -> str:
     return sign + NBSP.join(groups) + "," + frac
 
 
+def format_price(price: Decimal) -> str:
+    """A unit price in Swedish form with the decimals it has, two to four: 12,50, 0,1235, 49,0179."""
+    exact = round_price(price)
+    frac = f"{abs(exact):.4f}".split(".")[1].rstrip("0").ljust(2, "0")
+    return ("-" if exact < 0 else "") + format_sek(Decimal(int(abs(exact)))).split(",")[0] + "," + frac
+
+
 @dataclass
 class LineInput:
     """A line as the cashier enters it.

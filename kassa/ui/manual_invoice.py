@@ -33,9 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kassa.invoice_input import PRICE_DECIMALS
 from kassa.invoicing import InvoicingError, issue_invoice, resolve_line
 from kassa.models import Customer
-from kassa.money import LineInput, compute_totals, format_sek
+from kassa.money import LineInput, compute_totals, format_price, format_sek
 from kassa.till import TillError, format_quantity, parse_decimal
 from kassa.ui.customer_picker import CustomerPicker, customer_label
 from kassa.ui.focus import order_tabs
@@ -251,7 +252,7 @@ class ManualInvoiceDialog(QDialog):
             field = self.quantity
             quantity = parse_decimal(self.quantity.text(), self.tr("Antal"), 3, minimum=Decimal("0.001"))
             field = self.price
-            price = parse_decimal(self.price.text(), self.tr("À-pris"), 2, minimum=Decimal(0))
+            price = parse_decimal(self.price.text(), self.tr("À-pris"), PRICE_DECIMALS, minimum=Decimal(0))
             field = self.discount
             discount = parse_decimal(self.discount.text() or "0", self.tr("Rabatt"), 2, minimum=Decimal(0),
                                      maximum=Decimal(100))
@@ -312,7 +313,7 @@ class ManualInvoiceDialog(QDialog):
         self.table.setRowCount(len(self.lines))
         for row, (entered, line, computed) in enumerate(zip(self.lines, shown, totals.lines, strict=True)):
             values = [line.description, format_quantity(line.quantity), unit_word(line.unit),
-                      format_sek(entered.unit_price), str(line.vat_rate), format_sek(computed.line_amount)]
+                      format_price(entered.unit_price), str(line.vat_rate), format_sek(computed.line_amount)]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if column:

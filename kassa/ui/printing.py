@@ -26,7 +26,7 @@ from kassa.identifiers import format_bankgiro, format_orgnr, format_plusgiro, fo
 from kassa.invoicing import credit_reason, payment_account_text
 from kassa.models import AuditEvent, Invoice, InvoiceLine, utcnow
 from kassa.models.database import write_transaction
-from kassa.money import format_sek
+from kassa.money import format_price, format_sek
 from kassa.till import format_quantity
 from kassa.units import unit_word
 from kassa.vat.categories import CATEGORIES
@@ -76,6 +76,12 @@ table.lines td { border-bottom: 1px solid #ccc; }
 
 def _rate_text(category: str, rate: int) -> str:
     return "–" if category == "O" else f"{rate}&nbsp;%"
+
+
+def unit_price(line: InvoiceLine) -> Decimal:
+    """À-pris as the e-invoice states it (kassa.peppol.ubl): the price before the discount where there is
+    one, else the net price, with its four decimals (10 000 × 0,1235 is not 10 000 × 0,12)."""
+    return line.gross_price if line.discount_percent else line.net_price
 
 
 def vat_notes(invoice: Invoice) -> list[str]:
@@ -151,7 +157,7 @@ def invoice_html(invoice: Invoice) -> str:
             "<tr>"
             f"<td>{escape(line.article_number)}</td><td>{escape(line.description)}</td>"
             f"<td class='num'>{format_quantity(line.quantity)}</td><td>{escape(unit_word(line.unit))}</td>"
-            f"<td class='num'>{format_sek(line.gross_price)}</td><td class='num'>{discount}</td>"
+            f"<td class='num'>{format_price(unit_price(line))}</td><td class='num'>{discount}</td>"
             f"<td class='num'>{_rate_text(line.vat_category, line.vat_rate)}</td>"
             f"<td class='num'>{format_sek(line.line_amount)}</td>"
             "</tr>"

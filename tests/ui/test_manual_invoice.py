@@ -70,6 +70,13 @@ def test_manual_invoice_prices_excluding_vat_and_line_errors(qtbot, shop):
     type_and_enter(qtbot, dialog.price, "1000")
     assert dialog.table.rowCount() == 1
     assert "Summa: 1\u00a0875,00 kr" in dialog.totals_label.text()
+    add_line(qtbot, dialog, "Skruv M4", "10000", "0,12345")
+    assert "högst 4 decimaler" in dialog.message.text() and dialog.table.rowCount() == 1
+    dialog.price.clear()
+    type_and_enter(qtbot, dialog.price, "0,1235")  # a price of four decimals, as the invoice allows
+    assert [dialog.table.item(1, column).text() for column in (3, 5)] == ["0,1235", "1\u00a0235,00"]
+    dialog.table.selectRow(1)
+    dialog.remove_line()
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     wait_for_window(qtbot, "invoiceDialog").close()
     invoice = Invoice.get()

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from kassa.invoicing import issue_invoice
+from kassa.money import LineInput
 from kassa.peppol.ubl import build_ubl
 from kassa.ui.printing import save_pdf
 from tests.factories import pdf_text
@@ -89,3 +90,22 @@ def test_vat_in_sek_on_a_standard_rated_invoice_in_euro(qapp, company, tmp_path)
     root = parse(build_ubl(invoice))
     assert xp(root, "cac:TaxTotal/cbc:TaxAmount[@currencyID='SEK']") == ["171.67"]
     assert xp(root, "cac:TaxTotal/cbc:TaxAmount[@currencyID='EUR']") == ["14.99"]
+
+
+def test_the_unit_price_on_paper_is_the_one_invoiced(qapp, company, tmp_path):
+    """À-pris as the invoice holds it, and as the UBL states it (up to four decimals): 10 000 × 0,1235 is
+    1 235,00, not 10 000 × 0,12; a shelf price including VAT shows its price excluding VAT; a discounted
+    line its price before the discount."""
+    invoice = issue_invoice(make_customer(), [
+        LineInput("Skruv M4", Decimal("10000"), Decimal("0.1235"), 25),
+        LineInput("Kaffe", Decimal("3"), Decimal("54.90"), 12, price_includes_vat=True),
+        LineInput("Mugg", Decimal("2"), Decimal("79.9999"), 25, discount_percent=Decimal("12.5")),
+    ])
+    text = " ".join(pdf_text(save_pdf(invoice.id, str(tmp_path / "price.pdf"))).split())
+    assert "10000 st 0,1235 25 % 1 235,00" in text, text
+    assert "3 st 49,0167 12 % 147,05" in text, text  # 164,70 incl. 12 % on the shelf: 147,05 excl.
+    assert "2 st 79,9999 12,5 % 25 % 140,00" in text, text
+    root = parse(build_ubl(invoice))
+    prices = root.xpath("cac:InvoiceLine/cac:Price", namespaces=NS)
+    assert [p.findtext(f"{{{NS['cbc']}}}PriceAmount") for p in prices] == ["0.1235", "49.0167", "69.9999"]
+    assert xp(root, "cac:InvoiceLine/cac:Price/cac:AllowanceCharge/cbc:BaseAmount") == ["79.9999"]
