@@ -45,9 +45,13 @@ def _postal(code: str) -> str:
 
 
 def _address(party: dict) -> list[str]:
+    """Street, postcode and town, and the country abroad; a postcode as its country writes it (only a
+    Swedish one is "411 01")."""
+    swedish = (party.get("country") or "SE") == "SE"
+    postal = party.get("postal_code", "")
     lines = [party.get("street", "")]
-    lines.append(" ".join(filter(None, [_postal(party.get("postal_code", "")), party.get("city", "")])))
-    if party.get("country") and party["country"] != "SE":
+    lines.append(" ".join(filter(None, [_postal(postal) if swedish else postal, party.get("city", "")])))
+    if not swedish:
         lines.append(country_name(party["country"]))
     return [line for line in lines if line]
 
@@ -146,7 +150,8 @@ def invoice_html(invoice: Invoice) -> str:
 
     buyer_lines = [buyer.get("name", "")] + _address(buyer)
     if buyer.get("org_number") and not buyer.get("is_private"):
-        buyer_lines.append(f"Org.nr {format_orgnr(buyer['org_number'])}")
+        number = buyer["org_number"]
+        buyer_lines.append(f"Org.nr {format_orgnr(number) if (buyer.get('country') or 'SE') == 'SE' else number}")
     if buyer.get("vat_number"):
         buyer_lines.append(f"Momsreg.nr {buyer['vat_number']}")
 

@@ -13,7 +13,7 @@ from kassa.peppol.ubl import build_ubl
 from kassa.ui.printing import save_pdf
 from tests.factories import pdf_text
 from tests.peppol.ubl_documents import NS, make_customer, parse
-from tests.vat.vat_documents import group_line, issue_category
+from tests.vat.vat_documents import GERMAN, group_line, issue_category
 
 SELLER_VAT = "SE556677889901"
 # category -> what the paper invoice must say (besides its amounts), and (reason code, reason text) in the UBL.
@@ -109,3 +109,19 @@ def test_the_unit_price_on_paper_is_the_one_invoiced(qapp, company, tmp_path):
     prices = root.xpath("cac:InvoiceLine/cac:Price", namespaces=NS)
     assert [p.findtext(f"{{{NS['cbc']}}}PriceAmount") for p in prices] == ["0.1235", "49.0167", "69.9999"]
     assert xp(root, "cac:InvoiceLine/cac:Price/cac:AllowanceCharge/cbc:BaseAmount") == ["79.9999"]
+
+
+def test_a_foreign_buyer_s_address_and_number_are_printed_as_its_country_writes_them(qapp, company, tmp_path):
+    """A German postcode is not a Swedish one ("101 17"), nor a Belgian enterprise number an org. number."""
+    german = issue_invoice(make_customer(**dict(GERMAN, vat_treatment="K")), [group_line("Termos", "standard")],
+                           currency="EUR", exchange_rate=Decimal("11.4523"), exchange_rate_date=dt.date.today())
+    text = " ".join(pdf_text(save_pdf(german.id, str(tmp_path / "de.pdf"))).split())
+    assert "Friedrichstraße 10 10117 Berlin Tyskland" in text, text
+    belgian = issue_invoice(make_customer(name="Bruxelles SA", country="BE", org_number="0403019261",
+                                          vat_number="BE0403019261", postal_code="1000", city="Bruxelles"),
+                            [group_line("Termos", "standard")])
+    text = " ".join(pdf_text(save_pdf(belgian.id, str(tmp_path / "be.pdf"))).split())
+    assert "Org.nr 0403019261" in text, text
+    swedish = issue_invoice(make_customer(), [group_line("Termos", "standard")])
+    text = " ".join(pdf_text(save_pdf(swedish.id, str(tmp_path / "se.pdf"))).split())
+    assert "Kundvägen 2 111 22 Stockholm Org.nr 556036-0793" in text, text
