@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from lxml import etree
 
+from kassa.eas_schemes import scheme_form, vat_form
 from kassa.invoicing import credit_reason
 from kassa.models import Invoice, InvoiceLine
 
@@ -118,6 +119,8 @@ def _tax_category(parent: etree._Element, name: str, category: str, rate: int, r
 
 
 def _party_tax_scheme(party: etree._Element, company_id: str | None, scheme: str) -> None:
+    if scheme == "VAT":
+        company_id = vat_form(company_id or "")
     if (company_id or "").strip():
         pts = _cac(party, "PartyTaxScheme")
         _cbc(pts, "CompanyID", company_id)
@@ -142,7 +145,8 @@ def _contact(parent: etree._Element, party: dict) -> None:
 
 def _seller(root: etree._Element, seller: dict, vat_ids: bool) -> None:
     party = _cac(_cac(root, "AccountingSupplierParty"), "Party")
-    _cbc(party, "EndpointID", seller.get("org_number"), schemeID="0007")
+    org_number = scheme_form("0007", seller.get("org_number") or "")
+    _cbc(party, "EndpointID", org_number, schemeID="0007")
     _cbc(_cac(party, "PartyName"), "Name", seller.get("name"))
     _address(party, seller)
     if vat_ids:
@@ -151,7 +155,7 @@ def _seller(root: etree._Element, seller: dict, vat_ids: bool) -> None:
         _party_tax_scheme(party, F_SKATT_TEXT, "TAX")
     legal = _cac(party, "PartyLegalEntity")
     _cbc(legal, "RegistrationName", seller.get("name"))
-    _cbc(legal, "CompanyID", seller.get("org_number"), schemeID="0007")
+    _cbc(legal, "CompanyID", org_number, schemeID="0007")
     office = (seller.get("registered_office") or "").strip()
     if office:
         _cbc(legal, "CompanyLegalForm", f"Säte: {office}")
@@ -161,24 +165,25 @@ def _seller(root: etree._Element, seller: dict, vat_ids: bool) -> None:
 def buyer_legal_id(buyer: dict) -> tuple[str, str]:
     """(scheme, id) of the buyer's legal registration (BT-47), or ("", "") when it has none to send.
 
-    A snapshot from before foreign buyers has no scheme: a Swedish org. number (0007) then."""
+    A snapshot from before foreign buyers has no scheme: a Swedish org. number (0007) then. The id is
+    in its scheme's form (kassa.eas_schemes.scheme_form)."""
     if buyer.get("is_private"):
         return "", ""
     number = (buyer.get("org_number") or "").strip()
     scheme = buyer.get("legal_scheme")
     if scheme is None:
         scheme = "0007" if (buyer.get("country") or "SE") == "SE" else ""
-    return (scheme, number) if scheme and number else ("", "")
+    return (scheme, scheme_form(scheme, number)) if scheme and number else ("", "")
 
 
 def _buyer(root: etree._Element, buyer: dict, vat_ids: bool) -> None:
     party = _cac(_cac(root, "AccountingCustomerParty"), "Party")
     scheme, endpoint = buyer.get("endpoint_scheme") or "", buyer.get("endpoint_id") or ""
     if scheme and endpoint:
-        _cbc(party, "EndpointID", endpoint, schemeID=scheme)
+        _cbc(party, "EndpointID", scheme_form(scheme, endpoint), schemeID=scheme)
     legal_scheme, legal_id = buyer_legal_id(buyer)
     if buyer.get("gln"):
-        _cbc(_cac(party, "PartyIdentification"), "ID", buyer["gln"], schemeID="0088")
+        _cbc(_cac(party, "PartyIdentification"), "ID", scheme_form("0088", buyer["gln"]), schemeID="0088")
     elif legal_id:
         _cbc(_cac(party, "PartyIdentification"), "ID", legal_id, schemeID=legal_scheme)
     _cbc(_cac(party, "PartyName"), "Name", buyer.get("name"))

@@ -22,6 +22,7 @@ from PySide6.QtGui import QFont, QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
+from kassa.eas_schemes import vat_form
 from kassa.identifiers import format_bankgiro, format_orgnr, format_plusgiro, format_postal_code
 from kassa.invoicing import credit_reason, payment_account_text
 from kassa.models import AuditEvent, Invoice, InvoiceLine, utcnow
@@ -106,8 +107,8 @@ def vat_notes(invoice: Invoice) -> list[str]:
             text = f"{text} enligt mervärdesskattelagen (2023:200)."
         notes.append(text)
     if any(c in ("AE", "K") for c in categories):
-        notes.append(f"Säljarens momsreg.nr: {seller.get('vat_number', '')}. "
-                     f"Köparens momsreg.nr: {buyer.get('vat_number', '')}.")
+        notes.append(f"Säljarens momsreg.nr: {vat_form(seller.get('vat_number', ''))}. "
+                     f"Köparens momsreg.nr: {vat_form(buyer.get('vat_number', ''))}.")
     if "K" in categories:
         country = buyer.get("delivery_country") or buyer.get("country") or "SE"
         notes.append(f"Leveransland: {country_name(country)}. Leveransdatum: {_date(invoice.delivery_date)}.")
@@ -153,7 +154,7 @@ def invoice_html(invoice: Invoice) -> str:
         number = buyer["org_number"]
         buyer_lines.append(f"Org.nr {format_orgnr(number) if (buyer.get('country') or 'SE') == 'SE' else number}")
     if buyer.get("vat_number"):
-        buyer_lines.append(f"Momsreg.nr {buyer['vat_number']}")
+        buyer_lines.append(f"Momsreg.nr {vat_form(buyer['vat_number'])}")
 
     line_rows = []
     for line in invoice.lines.order_by(InvoiceLine.position):

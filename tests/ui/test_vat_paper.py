@@ -113,10 +113,12 @@ def test_the_unit_price_on_paper_is_the_one_invoiced(qapp, company, tmp_path):
 
 def test_a_foreign_buyer_s_address_and_number_are_printed_as_its_country_writes_them(qapp, company, tmp_path):
     """A German postcode is not a Swedish one ("101 17"), nor a Belgian enterprise number an org. number."""
-    german = issue_invoice(make_customer(**dict(GERMAN, vat_treatment="K")), [group_line("Termos", "standard")],
-                           currency="EUR", exchange_rate=Decimal("11.4523"), exchange_rate_date=dt.date.today())
+    german = issue_invoice(make_customer(**dict(GERMAN, vat_treatment="K", vat_number="de 136 695 976")),
+                           [group_line("Termos", "standard")], currency="EUR", exchange_rate=Decimal("11.4523"),
+                           exchange_rate_date=dt.date.today())
     text = " ".join(pdf_text(save_pdf(german.id, str(tmp_path / "de.pdf"))).split())
-    assert "Friedrichstraße 10 10117 Berlin Tyskland" in text, text
+    assert "Friedrichstraße 10 10117 Berlin Tyskland Momsreg.nr DE136695976" in text, text
+    assert "Köparens momsreg.nr: DE136695976" in text  # as the e-invoice carries it
     belgian = issue_invoice(make_customer(name="Bruxelles SA", country="BE", org_number="0403019261",
                                           vat_number="BE0403019261", postal_code="1000", city="Bruxelles"),
                             [group_line("Termos", "standard")])
