@@ -22,11 +22,13 @@ Elements are appended in the order the UBL 2.1 schema demands; empty values are 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from lxml import etree
 
 from kassa.eas_schemes import scheme_form, vat_form
+from kassa.identifiers import InvalidIdentifier, check_bankgiro, check_bic, check_iban, check_plusgiro
 from kassa.invoicing import credit_reason
 from kassa.models import Invoice, InvoiceLine
 
@@ -132,7 +134,7 @@ def _address(parent: etree._Element, party: dict) -> None:
     _cbc(addr, "StreetName", party.get("street"))
     _cbc(addr, "CityName", party.get("city"))
     _cbc(addr, "PostalZone", party.get("postal_code"))
-    _cbc(_cac(addr, "Country"), "IdentificationCode", party.get("country") or "SE")
+    _cbc(_cac(addr, "Country"), "IdentificationCode", (party.get("country") or "SE").strip().upper())
 
 
 def _contact(parent: etree._Element, party: dict) -> None:
@@ -197,6 +199,15 @@ def _buyer(root: etree._Element, buyer: dict, vat_ids: bool) -> None:
     _contact(party, buyer)
 
 
+def _in_form(check: Callable[[str], str], value: str) -> str:
+    """A giro number's digits, an IBAN's or BIC's compact upper case, as the checks before sending read
+    them (SE-R-007..010); as stored when it is no valid number (those checks refuse it then)."""
+    try:
+        return check(value)
+    except InvalidIdentifier:
+        return (value or "").strip()
+
+
 def _payment_means(root: etree._Element, seller: dict, payment_id: str) -> None:
     """One PaymentMeans per account the seller has, bankgiro first as on the paper invoice.
 
@@ -206,12 +217,12 @@ def _payment_means(root: etree._Element, seller: dict, payment_id: str) -> None:
     """
     accounts = []
     if seller.get("bankgiro"):
-        accounts.append(("30", seller["bankgiro"], "SE:BANKGIRO"))
+        accounts.append(("30", _in_form(check_bankgiro, seller["bankgiro"]), "SE:BANKGIRO"))
     if seller.get("plusgiro"):
-        accounts.append(("30", seller["plusgiro"], "SE:PLUSGIRO"))
+        accounts.append(("30", _in_form(check_plusgiro, seller["plusgiro"]), "SE:PLUSGIRO"))
     if seller.get("iban"):
         code = "30" if accounts else "58"
-        accounts.append((code, seller["iban"].replace(" ", ""), (seller.get("bic") or "").strip()))
+        accounts.append((code, _in_form(check_iban, seller["iban"]), _in_form(check_bic, seller.get("bic") or "")))
     for code, account, branch in accounts:
         pm = _cac(root, "PaymentMeans")
         _cbc(pm, "PaymentMeansCode", code)

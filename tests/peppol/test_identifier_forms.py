@@ -11,6 +11,7 @@ from kassa.invoicing import issue_invoice
 from kassa.money import LineInput
 from kassa.peppol.checks import check_invoice
 from kassa.peppol.ubl import build_ubl
+from tests.factories import make_company
 from tests.peppol.ubl_documents import NS, make_customer, parse
 
 BUYER = "cac:AccountingCustomerParty/cac:Party/"
@@ -36,3 +37,19 @@ def test_identifiers_go_out_in_their_scheme_s_form(company, rule_pack, fields, e
     assert root.xpath(BUYER + "cbc:EndpointID/text()", namespaces=NS) == [endpoint]
     assert root.xpath(BUYER + "cac:PartyLegalEntity/cbc:CompanyID/text()", namespaces=NS) == ([legal] if legal else [])
     assert root.xpath(BUYER + "cac:PartyTaxScheme/cbc:CompanyID/text()", namespaces=NS) == [vat]
+
+
+@pytest.mark.parametrize("fields, accounts", [
+    (dict(bankgiro="5050-1055", org_number="556677-8899", vat_number="se 556677889901"), ["50501055"]),
+    (dict(bankgiro="", plusgiro="902003-3", country="se"), ["9020033"]),
+    (dict(bankgiro="", iban="se45 5000 0000 0583 9825 7466", bic="essesess "), ["SE4550000000058398257466"]),
+])
+def test_the_company_s_own_numbers_go_out_in_their_form(db, rule_pack, fields, accounts):
+    """The same for the seller: SE-R-007..009 (giro numbers are digits), BR-CL-14, R049."""
+    make_company(**fields)
+    invoice = issue_invoice(make_customer(), [LineInput("Termos", Decimal(1), Decimal(100), 25)])
+    assert check_invoice(invoice) == []
+    xml = build_ubl(invoice)
+    assert [f.line() for f in rule_pack.validate(xml)] == []
+    root = parse(xml)
+    assert root.xpath("cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID/text()", namespaces=NS) == accounts
