@@ -15,7 +15,16 @@ from kassa.identifiers import format_bankgiro, format_plusgiro
 from kassa.invoice_input import MAX_TOTAL, InputProblem, check_line, check_party, check_text
 from kassa.models import AuditEvent, Company, Customer, Invoice, InvoiceLine, NumberSeries, Sale, VatGroup
 from kassa.models.database import write_transaction
-from kassa.money import ZERO, ComputedLine, LineInput, Totals, compute_totals, round_ore, round_price
+from kassa.money import (
+    ZERO,
+    ComputedLine,
+    LineInput,
+    Totals,
+    compute_totals,
+    round_ore,
+    round_price,
+    split_tax_sek,
+)
 from kassa.ocr import make_ocr
 from kassa.vat.categories import CATEGORIES, line_category
 from kassa.vat.conditions import check_categories
@@ -143,6 +152,7 @@ def _write_invoice(
     number = take_number()
     if exchange is not None and tax_total_sek is None:
         tax_total_sek = exchange.to_sek(totals.tax_total)
+        split_tax_sek(tax_total_sek, totals.vat)
     invoice = Invoice.create(
         number=number, kind=kind, credited_invoice=credited, customer=customer, sale=sale,
         issue_date=issue_date, due_date=due_date, delivery_date=delivery_date or issue_date, seller=seller,

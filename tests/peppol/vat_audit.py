@@ -164,6 +164,7 @@ def sums(invoice: Invoice) -> dict:
         for entry in credit.vat_breakdown:
             key = (entry["category"], int(entry["rate"]))
             vat[key] = vat.get(key, D(0)) + D(entry["tax"])
+            vat[key, "SEK"] = vat.get((key, "SEK"), D(0)) + D(entry.get("tax_sek") or 0)
     return {"net": sum((c.tax_exclusive for c in credits), D(0)), "vat": vat,
             "rounding": sum((c.rounding for c in credits), D(0)),
             "payable": sum((c.payable for c in credits), D(0)),
@@ -171,8 +172,9 @@ def sums(invoice: Invoice) -> dict:
 
 
 def whole(invoice: Invoice) -> dict:
-    return {"net": invoice.tax_exclusive,
-            "vat": {(e["category"], int(e["rate"])): D(e["tax"]) for e in invoice.vat_breakdown},
+    vat = {(e["category"], int(e["rate"])): D(e["tax"]) for e in invoice.vat_breakdown}
+    vat.update({((e["category"], int(e["rate"])), "SEK"): D(e.get("tax_sek") or 0) for e in invoice.vat_breakdown})
+    return {"net": invoice.tax_exclusive, "vat": vat,
             "rounding": invoice.rounding, "payable": invoice.payable, "sek": invoice.tax_total_sek or D(0)}
 
 
