@@ -199,7 +199,7 @@ def save_plan(accounts: dict[str, tuple[str, str]], removed_groups: Iterable[str
         names.setdefault(account.number, (key, account.name))
     with write_transaction():
         if removed:
-            AccountSetting.delete().where(AccountSetting.key.in_(removed)).execute()
+            AccountSetting.delete().where(AccountSetting.key.in_(removed)).execute()  # type: ignore[misc,unused-ignore]  # types-peewee builds differ on Model.delete
         for key, account in checked.items():
             AccountSetting.insert(key=key, number=account.number, name=account.name, updated_at=utcnow()).on_conflict(
                 conflict_target=[AccountSetting.key],
