@@ -147,7 +147,7 @@ class FollowUp:
     # -- what Kassa does not know --------------------------------------------------------------------
 
     def _unexpected_answer(self, row: Transmission, exc: UnexpectedAnswer) -> None:
-        self._note_unknown(row, f"{UNKNOWN_TEXT}: {exc.raw}", detail=exc.what)
+        self._note_unknown(row, f"{UNKNOWN_TEXT}: {exc.raw.strip() or '(ett tomt svar)'}", detail=exc.what)
 
     def _note_unknown(self, row: Transmission, text: str, detail: str = "") -> None:
         """Pagero said something Kassa does not know: log it once per row, show it on the row, change

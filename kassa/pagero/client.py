@@ -32,7 +32,16 @@ import urllib3.exceptions
 
 from kassa import config
 from kassa.pagero import contact
-from kassa.pagero.answers import Document, FilePart, UnexpectedAnswer, read_documents, read_file_id, read_parts
+from kassa.pagero.answers import (
+    TEXT_LIMIT,
+    Document,
+    FilePart,
+    UnexpectedAnswer,
+    clean,
+    read_documents,
+    read_file_id,
+    read_parts,
+)
 from kassa.pagero.errors import (
     NeedsAttentionError,
     NotConnectedError,
@@ -87,19 +96,24 @@ def _retry_after(response: requests.Response) -> float | None:
 
 
 def pagero_text(response: requests.Response) -> str:
-    """Pagero's own words from an error answer (its error format is not documented)."""
+    """Pagero's own words from an error answer (its error format is not documented), cleaned and cut
+    (kassa.pagero.answers.clean): they are stored on the row and logged."""
+    return clean(_error_words(response), TEXT_LIMIT)
+
+
+def _error_words(response: requests.Response) -> str:
     try:
         body = response.json()
-    except ValueError:
-        return response.text.strip()[:500]
+    except (ValueError, RecursionError):
+        return response.text.strip()[:TEXT_LIMIT]
     if isinstance(body, dict):
         for key in ("message", "error_description", "detail", "title", "error"):
             if body.get(key):
-                return str(body[key])
+                return str(body[key])[:TEXT_LIMIT]
         errors = body.get("errors")
         if isinstance(errors, list):
-            return "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors)
-    return str(body)[:500]
+            return "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors[:20])
+    return str(body)[:TEXT_LIMIT]
 
 
 def _nothing_was_sent(exc: requests.RequestException) -> bool:
@@ -289,11 +303,14 @@ class PageroClient:
 
 
 def _json(response: requests.Response) -> Any:
-    """The answer's JSON; UnexpectedAnswer when the body is not JSON (an HTML page, a cut-off answer)."""
+    """The answer's JSON; UnexpectedAnswer when the body is not JSON (an HTML page, a cut-off answer, bytes
+    that are not text) or nested deeper than Python's parser goes."""
     try:
         return response.json()
     except ValueError:
         raise UnexpectedAnswer("the answer is not JSON", response.text) from None
+    except RecursionError:
+        raise UnexpectedAnswer("the answer is nested too deeply to read", response.text) from None
 
 
 def _q(value: str) -> str:

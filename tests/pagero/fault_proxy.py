@@ -18,7 +18,8 @@ Each request gets at most one fault, decided by the plan's seeded random generat
 - ``mutate``: forwarded, the JSON answer rewritten: fields of unexpected types, other wordings,
   numbers as strings, missing fields (see ``MUTATIONS``).
 - ``replace``: forwarded, answered 200 with a JSON body the test chose (``plan.replace_next(body)``;
-  for property tests that write the answers themselves).
+  for property tests that write the answers themselves), or with ``body`` as it is when it is bytes
+  (an empty body, an HTML page, bytes that are not UTF-8, JSON nested deeper than a parser goes).
 
 Upload faults (``UPLOAD_FAULTS``) apply to ``POST /file/v1/files``; read faults (``READ_FAULTS``)
 to the GETs of the File and Document APIs; ``paths`` limits the proxy to what a test is about
@@ -186,7 +187,7 @@ class FaultPlan:
             self.queue.extend(Fault(kind, mutation) for kind in kinds)
 
     def replace_next(self, body: Any) -> None:
-        """Answer the next matching request (forwarded first) with ``body`` as JSON."""
+        """Answer the next matching request (forwarded first) with ``body`` as JSON (bytes: as they are)."""
         with self._lock:
             self.queue.append(Fault("replace", body=body))
 
@@ -279,7 +280,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(upstream_status, answer[: max(1, len(answer) // 2)] + b"<!-- truncated",
                            "application/json")
             elif kind == "replace" and fault is not None:
-                self._send(200, json.dumps(fault.body).encode(), "application/json")
+                raw = fault.body if isinstance(fault.body, bytes) else json.dumps(fault.body).encode()
+                self._send(200, raw, "application/json")
             elif kind.startswith("mutate:") and fault is not None:
                 mutated = plan.mutate(fault.mutation, json.loads(answer))
                 self._send(upstream_status, json.dumps(mutated).encode(), "application/json")
