@@ -102,6 +102,14 @@ class Document:
     sub_type: str  # documentInfo.documentSubType (the buyer's answer: RecipientAccept …)
     document_identifier: str  # documentInfo.documentIdentifier, the invoice number
     create_time: str
+    sender_reference: str = ""  # the sender's reference, where the document states it
+    reference_identifier: str = ""  # documentInfo.referenceDocumentIdentifier (a buyer's answer: the invoice)
+    document_type: str = ""  # documentInfo.documentType
+
+    def contradicts(self, **expected: str) -> bool:
+        """Whether the document states another value for one of ``expected`` (field name -> value) than the
+        one asked for: a list answer that ignored a filter holds documents that are not what was asked."""
+        return any(getattr(self, name) and getattr(self, name) != value for name, value in expected.items())
 
 
 def read_file_id(answer: Any) -> str:
@@ -147,7 +155,7 @@ def read_document(answer: Any) -> Document:
         status = _text(distribution.get("status"))
     elif isinstance(distribution, str):
         # pagero-api.md: distribution may come as a plain string; it is then the status itself.
-        status_given, status = True, distribution
+        status_given, status = True, _text(distribution)
     else:
         status_given, status = distribution is not None, _text(distribution)
     events = answer.get("eventDetails")
@@ -156,11 +164,13 @@ def read_document(answer: Any) -> Document:
         event_text = _description(events[-1].get("description"))
     info = answer.get("documentInfo")
     info = info if isinstance(info, dict) else {}
+    reference = answer.get("senderReference", info.get("senderReference"))
     return Document(document_id, _identifier(answer.get("fileId")), status, status_given, event_text,
                     _text(info.get("documentSubType")), _text(info.get("documentIdentifier")),
-                    _text(answer.get("createTime")))
+                    _text(answer.get("createTime")), _text(reference), _text(info.get("referenceDocumentIdentifier")),
+                    _text(info.get("documentType")))
 
 
 def read_documents(answer: Any) -> list[Document]:
-    """The documents of a list answer, newest first as Pagero sorts them."""
+    """The documents of a list answer, in the order Pagero lists them (which no caller relies on)."""
     return [read_document(item) for item in _items(answer, "documents")]

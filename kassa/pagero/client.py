@@ -221,6 +221,9 @@ class PageroClient:
         (documentInfo.documentSubType) is RecipientAccept, RecipientReject or RecipientRejectWithClearanceRemoval."""
         answers = self.find_documents(documentType="ApplicationResponse", direction="Received",
                                       referenceDocumentIdentifier=invoice_number, companyId=company_id)
+        # A list that states another invoice or type for an item ignored a filter: that item is not the answer.
+        answers = [a for a in answers
+                   if not a.contradicts(reference_identifier=invoice_number, document_type="ApplicationResponse")]
         answers.sort(key=lambda d: d.create_time, reverse=True)
         return answers[0] if answers else None
 

@@ -16,7 +16,7 @@ Each request gets at most one fault, decided by the plan's seeded random generat
 - ``slow``: forwarded, answered only after ``slow_seconds`` (longer than the client waits).
 - ``malformed``: forwarded, answered with the real status and a body that is not JSON.
 - ``mutate``: forwarded, the JSON answer rewritten: fields of unexpected types, other wordings,
-  numbers as strings, missing fields (see ``MUTATIONS``).
+  numbers as strings, missing fields, lists in the other order (see ``MUTATIONS``).
 - ``replace``: forwarded, answered 200 with a JSON body the test chose (``plan.replace_next(body)``;
   for property tests that write the answers themselves), or with ``body`` as it is when it is bytes
   (an empty body, an HTML page, bytes that are not UTF-8, JSON nested deeper than a parser goes).
@@ -139,6 +139,13 @@ def _unknown_fields(body: Any, rng: random.Random) -> Any:
     return body
 
 
+def _oldest_first(body: Any, rng: random.Random) -> Any:
+    """A list in the other order (Pagero documents none)."""
+    if isinstance(body, dict) and isinstance(body.get("items"), list):
+        body["items"].reverse()
+    return body
+
+
 MUTATIONS: dict[str, Mutation] = {
     "distribution_string": _distribution_as_string,
     "status_wording": _status_worded_otherwise,
@@ -146,6 +153,7 @@ MUTATIONS: dict[str, Mutation] = {
     "fields_missing": _fields_missing,
     "wrong_types": _wrong_types,
     "unknown_fields": _unknown_fields,
+    "oldest_first": _oldest_first,
 }
 
 
