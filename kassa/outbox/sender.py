@@ -257,7 +257,8 @@ class Sender(FollowUp):
 
     def _transient(self, row: Transmission, exc: TransientError) -> None:
         attempt = row.attempts
-        delay = max(self.policy.pick(self.policy.retry_intervals, attempt), exc.retry_after or 0.0)
+        asked = min(exc.retry_after or 0.0, self.policy.longest_retry_after)  # never a row parked for ages
+        delay = max(self.policy.pick(self.policy.retry_intervals, attempt), asked)
         text = str(exc)
         from_upload = exc.from_upload
         if from_upload and not isinstance(exc, OutcomeUnknownError) and (exc.status or 0) < 500:

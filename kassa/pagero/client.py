@@ -18,7 +18,9 @@ reader needs, raises ``UnexpectedAnswer`` (never KeyError, TypeError, AttributeE
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import math
 import random
 import time
 import urllib.parse
@@ -82,17 +84,28 @@ class RetryPolicy:
         return max(jittered, retry_after or 0.0)
 
 
+RETRY_AFTER_LIMIT = 24 * 3600.0  # a longer Retry-After (or "inf", or a date centuries ahead) is read as this
+
+
 def _retry_after(response: requests.Response) -> float | None:
+    """Seconds the answer asks to wait (delta-seconds or an HTTP date), between 0 and RETRY_AFTER_LIMIT;
+    None when there is no such header or it is not a number or a date."""
     value = response.headers.get("Retry-After")
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         try:
-            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-        except (TypeError, ValueError):
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
+        if when.tzinfo is None:  # RFC 9110 dates are GMT
+            when = when.replace(tzinfo=dt.timezone.utc)
+        seconds = when.timestamp() - time.time()
+    if math.isnan(seconds):
+        return None
+    return min(max(0.0, seconds), RETRY_AFTER_LIMIT)
 
 
 def pagero_text(response: requests.Response) -> str:

@@ -196,3 +196,26 @@ def test_a_buyers_answer_to_another_invoice_is_not_taken(db, connected, outbox_c
     after = Transmission.get_by_id(row.id)
     assert (after.state, after.buyer_response) == (State.DELIVERED, "")
     assert proxy.counts["replace"] == 1, "the answer was asked for and read"
+
+
+@pytest.mark.parametrize("retry_after", ["1", "2.5", "inf", "1e12", "nan", "-30", "soon",
+                                         "Fri, 31 Dec 9999 23:59:59 GMT", "Fri, 31 Dec 1999 23:59:59 GMT"])
+def test_an_upload_answered_429_waits_as_asked_within_bounds_and_goes_once(db, connected, outbox_control, proxy,
+                                                                            caplog, retry_after):
+    """Retry-After as a number, a decimal, an HTTP date (past or centuries ahead), or nonsense: the row goes
+    back to the queue (a 429 stored nothing) for at most an hour, never an unexpected fault, and arrives once."""
+    (row,) = queue(1)
+    proxy.plan.retry_after = retry_after  # sent as the header's text, whatever it is
+    proxy.plan.next("refuse_429")
+    sender = sender_through(proxy, connected)
+    caplog.set_level(logging.ERROR)
+
+    sender.run_once()
+
+    waiting = Transmission.get_by_id(row.id)
+    assert waiting.state == State.QUEUED and "HTTP 429" in waiting.last_error
+    assert utcnow() <= waiting.next_attempt_at <= utcnow() + dt.timedelta(hours=1, seconds=5)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "no unexpected fault"
+    Transmission.update(next_attempt_at=utcnow()).where(Transmission.id == row.id).execute()
+    run_until(sender, all_in((State.DELIVERED,)), timeout=30)
+    assert uploads_per_number(outbox_control) == {str(row.invoice.number): 1}
