@@ -6,8 +6,8 @@ and the pack stops them after some idle minutes (they start again with the next 
 Layout: one helper per stylesheet, the two in parallel, where the machine has at least two cores and
 ``PARALLEL_MIN_AVAILABLE_MB`` of memory available; else one helper for both. Each helper's SaxonC runs
 with a bounded young generation (``config.rules_young_mb()``, kassa.peppol.rules.saxon), which keeps a
-helper near 80–110 MB however many documents it validates; a helper that cannot start that way is
-started once more with SaxonC's own heap.
+helper near 80–110 MB however many documents it validates; a helper that cannot start that way, or dies
+later running that way, is followed by one with SaxonC's own heap for the rest of the process's life.
 """
 from __future__ import annotations
 
@@ -283,6 +283,11 @@ class WorkerPool:
             except WorkerGone as exc:
                 log.warning("rule helper %s failed (%s, %s); restarting it", worker.kinds, exc, worker.describe_exit())
         worker.stop()
+        if worker.heap_bounded:
+            # SaxonC with a bounded heap is a reach into its native library (rules.saxon): a helper that died
+            # running that way is followed by one with SaxonC's own heap (more memory, nothing else).
+            log.warning("rule helper %s ran with a bounded heap; its successor uses SaxonC's own heap", worker.kinds)
+            worker.young_mb = 0
         worker.start()
         try:
             worker.wait_ready()
