@@ -355,3 +355,42 @@ def test_a_helper_that_dies_running_with_a_bounded_heap_is_followed_by_one_on_sa
     assert fresh_pack.validate(document) == inline_pack.validate(document)
     assert (workers["cen"].heap_bounded, workers["cen"].young_mb) == (False, 0), "its successor: SaxonC's own heap"
     assert workers["peppol"].heap_bounded, "the other helper keeps its bound"
+
+
+def test_validations_that_race_the_idle_stop_are_neither_lost_nor_stuck(rule_pack_path, inline_pack, monkeypatch,
+                                                                        caplog):
+    """Helpers stop 0.4 s after the last validation; the next one comes at a random moment just before or
+    after that, from alternating threads, so that it races the stop: each finds what in-process Saxon
+    finds, and none waits for more than a helper's restart."""
+    import logging
+    import random
+    import threading
+    import time
+
+    idle = 0.4
+    monkeypatch.setenv("KASSA_RULES_IDLE", str(idle))
+    caplog.set_level(logging.INFO, logger="kassa.peppol.rules.pack")
+    pack = RulePack.load(rule_pack_path, engine="worker")
+    documents = [example(name).read_bytes() for name in ("cen/ubl-tc434-example1.xml", "derived/se-invoice-valid.xml")]
+    expected = [inline_pack.validate(d) for d in documents]
+    rng = random.Random(11)
+    outcomes: list[tuple[bool, float]] = []
+
+    def validate(index: int) -> None:
+        start = time.monotonic()
+        same = pack.validate(documents[index % 2]) == expected[index % 2]
+        outcomes.append((same, time.monotonic() - start))
+
+    try:
+        for index in range(8):
+            thread = threading.Thread(target=validate, args=(index,))
+            thread.start()
+            thread.join(120)
+            assert not thread.is_alive(), "a validation hung"
+            time.sleep(idle + rng.uniform(-0.1, 0.3))
+        assert len(outcomes) == 8 and all(same for same, _ in outcomes)
+        assert max(seconds for _, seconds in outcomes) < 60
+        stops = [r for r in caplog.records if "rule helpers stopped" in r.getMessage()]
+        assert len(stops) >= 2, "the idle stop came between validations, more than once"
+    finally:
+        pack.close()
