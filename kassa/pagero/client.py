@@ -205,7 +205,11 @@ class PageroClient:
             raise ValueError("action must be 'Restart' or 'Cancel'")
         response = self._request("POST", f"{self.api_base}/file/v1/fileparts/{_q(part_id)}/action",
                                  json={"action": action}, idempotent=False)
-        return _json(response) if response.content else {}
+        try:
+            return _json(response) if response.content else {}
+        except UnexpectedAnswer as exc:  # a 2xx says it was done; its body is not documented
+            log.info("Pagero's answer to %s of file part %s was not JSON: %s", action, part_id, exc.raw)
+            return {}
 
     # -- Document API -----------------------------------------------------------------
 
