@@ -51,8 +51,9 @@ def _command_line(pid: int) -> str:
 
 
 def test_the_tills_start_up_compiles_no_rules(db, isolated_data_dir, rule_pack_path):
-    """With the official rule pack installed, the painted till holds no rule helper and no SaxonC: they
-    start with the first e-invoice (kassa.peppol.rules), so a till at rest is its own process only."""
+    """With the official rule pack installed, the painted till holds no rule helper, no SaxonC and not the
+    rule pack's modules: they start with the first e-invoice (kassa.peppol.rules) or the first look at the
+    pack's state, so a till at rest is its own process only, and small."""
     make_company()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KASSA_STARTUP_MARK="1", KASSA_RULES_DIR=str(rule_pack_path),
                KASSA_DATABASE_URL=f"sqlite:///{isolated_data_dir / 'kassa.sqlite3'}", PYTHONPATH=str(REPO))
@@ -70,6 +71,8 @@ def test_the_tills_start_up_compiles_no_rules(db, isolated_data_dir, rule_pack_p
         assert helpers == []
         maps = Path(f"/proc/{proc.pid}/maps").read_text()
         assert "saxonc" not in maps.lower(), "SaxonC was loaded by the start-up"
+        # Nor the rule pack's modules (lxml with them, some 5 MB): they load in the worker that first asks.
+        assert "lxml/etree" not in maps, "the rule pack's modules were loaded by the start-up"
     finally:
         proc.kill()
         proc.wait(30)
