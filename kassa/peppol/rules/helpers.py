@@ -93,6 +93,8 @@ class Worker:
     def start(self) -> None:
         if self.process is not None and self.process.poll() is None:
             return
+        if self.process is not None:  # it ended on its own (stop() forgets the process it ends)
+            self.died()
         self.stop()
         package_parent = str(Path(__file__).resolve().parents[3])  # the folder holding kassa/
         env = dict(os.environ)
@@ -103,6 +105,15 @@ class Worker:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env=env,
         )
         self.ready = False
+
+    def died(self) -> None:
+        """The helper ended or stopped answering without being asked to. SaxonC with a bounded heap is a
+        reach into its native library (rules.saxon): the next helper of this kind uses SaxonC's own heap
+        (more memory, nothing else), for the rest of the process's life."""
+        if self.heap_bounded and self.young_mb:
+            log.warning("rule helper %s ended while running with a bounded heap; the next one uses SaxonC's own "
+                        "heap", self.kinds)
+            self.young_mb = 0
 
     def wait_ready(self) -> dict[str, float]:
         if self.ready:
@@ -282,12 +293,8 @@ class WorkerPool:
                 return action(worker)
             except WorkerGone as exc:
                 log.warning("rule helper %s failed (%s, %s); restarting it", worker.kinds, exc, worker.describe_exit())
+        worker.died()
         worker.stop()
-        if worker.heap_bounded:
-            # SaxonC with a bounded heap is a reach into its native library (rules.saxon): a helper that died
-            # running that way is followed by one with SaxonC's own heap (more memory, nothing else).
-            log.warning("rule helper %s ran with a bounded heap; its successor uses SaxonC's own heap", worker.kinds)
-            worker.young_mb = 0
         worker.start()
         try:
             worker.wait_ready()

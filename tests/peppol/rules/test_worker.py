@@ -175,6 +175,7 @@ def test_a_helper_killed_while_it_transforms_is_restarted(fresh_pack):
     finally:
         worker.send = send
     assert killed and fresh_pack.worker_pids()["cen"] != killed[0]
+    assert not worker.heap_bounded, "a helper that died running with a bounded heap: its successor on SaxonC's own"
     assert fresh_pack.validate(document) == expected
 
 
