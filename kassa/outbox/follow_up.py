@@ -97,7 +97,7 @@ class FollowUp:
     def _ours(self, row: Transmission, documents: list[Document], **expected: str) -> list[Document]:
         """The documents of a list that may be the row's invoice: none that states another reference or
         invoice number (or another of ``expected``), as a list that ignored its filter would hold."""
-        number = str(Invoice.get_by_id(row.invoice_id).number)
+        number = document_number(row)  # the invoice number, or a reminder's <invoice>-P<n>
         return [d for d in documents
                 if not d.contradicts(sender_reference=row.sender_reference, document_identifier=number, **expected)]
 
