@@ -170,7 +170,7 @@ def save_plan(accounts: dict[str, tuple[str, str]], removed_groups: Iterable[str
         names.setdefault(account.number, (key, account.name))
     with write_transaction():
         if removed:
-            AccountSetting.delete().where(AccountSetting.key.in_(removed)).execute()  # type: ignore[misc]  # peewee's stubs: Model.delete is a classmethod
+            AccountSetting.delete().where(AccountSetting.key.in_(removed)).execute()
         for key, account in checked.items():
             AccountSetting.insert(key=key, number=account.number, name=account.name, updated_at=utcnow()).on_conflict(
                 conflict_target=[AccountSetting.key],

@@ -70,6 +70,6 @@ def save(values: BookkeepingValues) -> None:
             setattr(row, name, getattr(values, name))
         row.updated_at = utcnow()
         row.save()
-        ReferenceRate.delete().execute()  # type: ignore[misc]  # peewee's stubs: Model.delete is a classmethod
+        ReferenceRate.delete().execute()
         for start, rate in sorted(values.reference_rates):
             ReferenceRate.create(valid_from=start, rate=rate)
