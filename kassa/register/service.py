@@ -67,10 +67,11 @@ class ReceiptResult:
 def check_till(till: str) -> str:
     till = (till or "").strip()
     if not till:
-        raise TillError("Kassan saknar beteckning. Ange en kassabeteckning under Inställningar (eller KASSA_TILL).")
+        raise TillError("Kassan saknar beteckning. Ange en kassabeteckning under Inställningar → Kassa "
+                        "(eller KASSA_TILL).")
     if len(till) > MAX_TILL:
         raise TillError(f"Kassabeteckningen '{till}' är längre än {MAX_TILL} tecken. Ange en kortare under "
-                        "Inställningar (eller KASSA_TILL).")
+                        "Inställningar → Kassa (eller KASSA_TILL).")
     return till
 
 

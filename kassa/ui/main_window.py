@@ -43,6 +43,7 @@ from kassa.till import Cart, SaleResult, TillError
 from kassa.ui.article_entry import ArticleCompleter, load_article_index, looks_like_a_name
 from kassa.ui.cart_model import CartModel
 from kassa.ui.customer_picker import CustomerPicker, customer_summary_html
+from kassa.ui.day_functions import DayFunctions
 from kassa.ui.invoice_questions import InvoiceQuestions
 from kassa.ui.payment_dialogs import CardDialog, CashDialog
 from kassa.ui.workers import run_in_background
@@ -240,6 +241,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
+        # The day: float, cash in and out, returns, X and Z reports, the journal (kassa.ui.day_functions).
+        self.day = DayFunctions(self, bar.addMenu(self.tr("&Kassa")))
         register = bar.addMenu(self.tr("&Register"))
         self._action(register, self.tr("Kundregister"), lambda: self.open_window(CUSTOMERS), "customersAction")
         self._action(register, self.tr("Kundkategori"), lambda: self.open_window(CATEGORIES), "categoriesAction")
@@ -260,6 +263,7 @@ class MainWindow(QMainWindow):
                      "sieExportAction")
 
         settings = bar.addMenu(self.tr("&Inställningar"))
+        self._action(settings, self.tr("Kassa"), self.day.open_settings, "tillSettingsAction")
         self._action(settings, self.tr("Företag"), lambda: self.open_wizard("company"), "companyAction")
         self._action(settings, self.tr("Bokföring"), lambda: self.open_window(BOOKKEEPING_SETTINGS),
                      "bookkeepingSettingsAction")

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.factories import COFFEE, MUG, close_all_dialogs, vat_group
+from tests.factories import COFFEE, MUG, close_all_dialogs, open_day, vat_group
 
 
 @pytest.fixture
@@ -52,8 +52,10 @@ def shop(company):
 
 @pytest.fixture
 def window(qtbot, shop):
+    """The till "Kassa 1" with its day open (a float of 500 kr), so that no day dialog asks first."""
     from kassa.ui.main_window import MainWindow
 
+    open_day("Kassa 1")
     win = MainWindow(till_name="Kassa 1", with_indicator=False)
     qtbot.addWidget(win)
     win.show()

@@ -27,6 +27,7 @@ from tests.factories import (
     MUG,
     QT_NOISE,
     close_all_dialogs,
+    open_day,
     transmission_state_shown,
     type_and_enter,
     type_into,
@@ -115,6 +116,7 @@ def test_e_invoice_from_new_category_to_delivered(qtbot, db, outbox_control, con
     seller()  # the company, connected to the stand-in's test account
     sender = BackgroundSender(till="Kassa 1", client_factory=client_factory(connected), policy=fast_policy())
 
+    open_day("Kassa 1")  # the float is in: the till does not ask for it first
     window = MainWindow(till_name="Kassa 1", with_indicator=False)
     qtbot.addWidget(window)
     window.show()

@@ -306,7 +306,8 @@ def test_menus_open_the_registers_and_lists(qtbot, window, shop):
     assert {"customersAction", "categoriesAction", "articlesAction", "manualInvoiceAction", "eInvoicesAction",
             "companyAction", "databaseAction", "interestAction", "connectAction", "disconnectAction",
             "showLogAction", "aboutAction"} <= names
-    assert [a.text() for a in window.menuBar().actions()] == ["&Register", "&Fakturor", "&Inställningar", "&Hjälp"]
+    assert [a.text() for a in window.menuBar().actions()] == ["&Kassa", "&Register", "&Fakturor", "&Inställningar",
+                                                                "&Hjälp"]
     window.findChild(type(window.menuBar().actions()[0]), "customersAction").trigger()
     qtbot.waitUntil(lambda: top_level(cls=_class("kassa.ui.customers", "CustomerRegisterDialog")) is not None)
 
