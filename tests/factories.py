@@ -164,6 +164,14 @@ def type_and_enter(qtbot: Any, widget: Any, text: str) -> None:
     qtbot.keyClick(widget, Qt.Key.Key_Return)
 
 
+def press(qtbot: Any, widget: Any, keys: str) -> None:
+    """A key combination as the menus write it ("Ctrl+Shift+X", "F5"), pressed in `widget`."""
+    from PySide6.QtGui import QKeySequence
+
+    combination = QKeySequence(keys)[0]
+    qtbot.keyClick(widget, combination.key(), combination.keyboardModifiers())
+
+
 def type_text(qtbot: Any, widget: Any, text: str) -> None:
     """qtbot.keyClicks, also for å, ä, ö (QTest's key table knows ASCII only): those are sent as
     key events carrying the character, as a Swedish keyboard layout delivers them."""

@@ -19,14 +19,13 @@ from kassa.register.service import MAX_TILL, check_till
 from kassa.till import TillError
 
 TILL_SETTING = "kassabeteckning"
-# The company's details as the settings wizard edits them, journalled as "företag.<field>".
-COMPANY_FIELDS = ("name", "org_number", "vat_number", "street", "postal_code", "city", "registered_office", "email",
-                  "phone", "bankgiro", "plusgiro", "iban", "bic", "f_skatt", "payment_terms_days", "invoice_fee",
-                  "round_invoices")
+COMPANY_PREFIX = "företag"
 
 
 def company_values(company: Company) -> dict[str, Any]:
-    return {name: getattr(company, name) for name in COMPANY_FIELDS}
+    """The company's settings (every field but its id and time stamp), journalled as "företag.<field>"."""
+    return {name: getattr(company, name) for name in Company._meta.sorted_field_names
+            if name not in ("id", "updated_at")}
 
 
 def journal_changes(prefix: str, before: Mapping[str, Any], after: Mapping[str, Any],
@@ -49,20 +48,17 @@ def check_designation(text: str) -> str:
     return check_till(text)
 
 
-def change_till(new: str) -> str:
-    """Save `new` as this computer's till designation; returns the old one.
-
-    Refused (TillError, Swedish) when KASSA_TILL decides it, when the designation is empty or too
-    long, or while the old designation's day is open. The change is journalled in the new till's
-    journal and, if the old designation ever registered anything, in the old one's too: the old
-    register says what it became, the new one where it came from."""
+def check_till_change(new: str) -> str:
+    """The designation `new` would be saved as; TillError (Swedish) when it may not be: KASSA_TILL
+    decides it, it is empty or too long, the till's day is open, or another till has a day open
+    under it."""
     if config.till_source() == "env":
         raise TillError("Kassabeteckningen styrs av miljövariabeln KASSA_TILL och kan inte ändras här. "
                         "Ta bort variabeln för att ändra den under Inställningar → Kassa.")
     new = check_designation(new)
     old = config.till_designation()
-    if new == old and config.till_source() == "saved":
-        return old
+    if new == old:
+        return new
     day = reports.current_day(old)
     if day is not None:
         raise TillError(f"Dag {day.number} är öppen i kassa {old}. Stäng dagen med en Z-dagrapport innan du byter "
@@ -71,6 +67,19 @@ def change_till(new: str) -> str:
     if busy is not None:
         raise TillError(f"Kassabeteckningen {new} används redan av en kassa med öppen dag (dag {busy.number}). "
                         "Välj en annan beteckning.")
+    return new
+
+
+def change_till(new: str) -> str:
+    """Save `new` as this computer's till designation (checked by check_till_change); returns the old one.
+
+    The change is journalled in the new till's journal and, if the old designation ever registered
+    anything, in the old one's too: the old register says what it became, the new one where it came
+    from. Saving the designation the till already has (the computer's name) only makes it stay."""
+    new = check_till_change(new)
+    old = config.till_designation()
+    if new == old and config.till_source() == "saved":
+        return old
     with write_transaction():
         if old != new and _has_journal(old):
             journal_setting(TILL_SETTING, old, new, till=old)

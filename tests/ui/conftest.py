@@ -96,3 +96,11 @@ def open_dialog(qtbot):
         return dialog
 
     return opener
+
+
+@pytest.fixture
+def exempt_unit(db):
+    """The control unit chosen in the settings: none, the 4-prisbasbelopp exemption (chosen explicitly)."""
+    from kassa.register.control_unit.settings import ControlUnitSettings, save
+
+    save(ControlUnitSettings(kind="none"))
