@@ -74,6 +74,7 @@ class _DayForm(QDialog):
         cancel = self.buttons.addButton(self.tr("Avbryt"), QDialogButtonBox.ButtonRole.RejectRole)
         self.ok_button.clicked.connect(self.confirm)
         cancel.clicked.connect(self.reject)
+        self.busy = False
         self._keyboard_ready = False
 
     def finish_layout(self) -> None:
@@ -104,21 +105,36 @@ class _DayForm(QDialog):
         return []
 
     def confirm(self) -> None:
-        if not self.ok_button.isEnabled():
+        if self.busy:
             return  # the work is on its way
         for field in self.fields():
             field.show_problem()
         if focus_first_error(self.fields()) is None:
             self.message.hide()
-            self.ok_button.setEnabled(False)
+            self._set_busy(True)
             self.submitted.emit()
 
+    def finish(self) -> None:
+        """The work is done: close."""
+        self._set_busy(False)
+        self.accept()
+
     def fail(self, text: str) -> None:
-        self.ok_button.setEnabled(True)
+        """The work was refused: say why, keep what was typed."""
+        self._set_busy(False)
         self.message.setText(text)
         self.message.show()
         if self.fields():
             self.fields()[0].edit.setFocus()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.ok_button.setEnabled(not busy)
+
+    def done(self, result: int) -> None:
+        if self.busy:
+            return  # Esc while the register works: the answer comes to this form
+        super().done(result)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
         if not self._keyboard_ready:  # the subclass's fields are all there now

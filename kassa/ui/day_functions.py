@@ -190,7 +190,7 @@ class DayFunctions(QObject):
                  failed=dialog.fail)
 
     def _day_opened(self, dialog: OpenDayDialog, day: Any) -> None:
-        dialog.accept()
+        dialog.finish()
         self.say(self.tr("Dag %1 är öppnad med växelkassa %2. Försäljningen kan börja.")
                  .replace("%1", str(day.number)).replace("%2", _kr(day.float_amount)))
         self.window.focus_code()
@@ -214,7 +214,7 @@ class DayFunctions(QObject):
                  failed=dialog.fail)
 
     def _cash_moved(self, dialog: CashMoveDialog, slip: Printout, amount: Decimal, reason: str) -> None:
-        dialog.accept()
+        dialog.finish()
         into = dialog.kind == "in"
         text = (self.tr("Kontant in %1: %2.") if into else self.tr("Kontant ut %1: %2.")).replace(
             "%1", _kr(amount)).replace("%2", reason)
@@ -263,7 +263,7 @@ class DayFunctions(QObject):
                  failed=dialog.fail)
 
     def _closed(self, dialog: CloseDayDialog, figures: DayFigures) -> None:
-        dialog.accept()
+        dialog.finish()
         difference = figures.cash_difference or Decimal("0.00")
         note = self.tr("Dag %1 är stängd. Kassadifferens %2.").replace("%1", str(figures.day_number)).replace(
             "%2", _kr(difference))

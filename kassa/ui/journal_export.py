@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -124,15 +125,17 @@ class JournalExportDialog(QDialog):
             self._say(self.tr("Välj var filen ska sparas."), ok=False)
             self.path_edit.setFocus()
             return
-        self.export_button.setEnabled(False)
         self._say(self.tr("Skriver journalen …"))
+        self.export_button.setEnabled(False)  # until the answer is said
         run_in_background(write_journal, path, first, last, self.till,
                           on_result=lambda count: self._say(self.tr("%1 registreringar skrivna till %2.")
                                                             .replace("%1", str(count)).replace("%2", path)),
                           on_error=lambda exc: self._say(self.tr("Ingen fil skrevs: %1").replace("%1", str(exc)),
-                                                         ok=False),
-                          on_done=lambda: self.export_button.setEnabled(True))
+                                                         ok=False))
 
     def _say(self, text: str, ok: bool = True) -> None:
+        if not shiboken6.isValid(self):
+            return  # closed while the file was written
+        self.export_button.setEnabled(True)
         self.message.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
         self.message.setText(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtPrintSupport import QPrinter
@@ -140,7 +141,7 @@ class PrintoutDialog(QDialog):
         self.print_button.setEnabled(False)
         run_in_background(print_printout, self.printout, printer,
                           on_result=lambda where: self._say(self.tr("Utskriven %1.").replace("%1", where)),
-                          on_error=self._failed, on_done=lambda: self.print_button.setEnabled(True))
+                          on_error=self._failed, on_done=lambda: self._enable(self.print_button))
 
     def save_pdf(self) -> None:
         suggestion = str(printing.documents_folder() / self.file_name)
@@ -152,12 +153,19 @@ class PrintoutDialog(QDialog):
         self.pdf_button.setEnabled(False)
         run_in_background(save_printout_pdf, self.printout, path, self.windowTitle(),
                           on_result=lambda saved: self._say(self.tr("Sparad som PDF: %1").replace("%1", saved)),
-                          on_error=self._failed, on_done=lambda: self.pdf_button.setEnabled(True))
+                          on_error=self._failed, on_done=lambda: self._enable(self.pdf_button))
+
+    @staticmethod
+    def _enable(button: QPushButton) -> None:
+        if shiboken6.isValid(button):  # the window may have been closed while the job ran
+            button.setEnabled(True)
 
     def _failed(self, exc: BaseException) -> None:
         reason = str(exc) if isinstance(exc, printing.PdfNotSaved) else (str(exc) or type(exc).__name__)
         self._say(self.tr("Inte utskriven: %1").replace("%1", reason), ok=False)
 
     def _say(self, text: str, ok: bool = True) -> None:
+        if not shiboken6.isValid(self.message):
+            return
         self.message.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
         self.message.setText(text)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
@@ -239,12 +240,16 @@ class ReturnDialog(QDialog):
             return
         self._busy = True
         self._set_enabled()
-        run_in_background(job, *args, on_result=then, on_error=lambda exc: self.say(cashier_text(exc)),
-                          on_done=self._step_done, pool=self.pool)
+        run_in_background(job, *args, on_result=lambda value: self._step_done(then, value),
+                          on_error=lambda exc: self._step_done(self.say, cashier_text(exc)), pool=self.pool)
 
-    def _step_done(self) -> None:
+    def _step_done(self, then: Callable[[Any], None], value: Any) -> None:
+        """The step's answer, shown once the dialog takes input again (a field is focused only when enabled)."""
+        if not shiboken6.isValid(self):
+            return
         self._busy = False
         self._set_enabled()
+        then(value)
 
     def fetch(self) -> None:
         reference = self.receipt_edit.text().strip()
@@ -325,7 +330,7 @@ class ReturnDialog(QDialog):
         self._run(self.register_.refund_to, method, then=self._refunded)
 
     def _refunded(self, result: ReceiptResult) -> None:
-        self._done = True
+        self._done = True  # the register has left return mode: closing voids nothing
         self.refunded.emit(result)
         self.accept()
 

@@ -97,7 +97,7 @@ class TillSettingsDialog(QDialog):
         self.identity_form = QFormLayout()
         self.identity_status = QLabel(self.tr("Hämtar uppgifterna …"), report_box)
         self.identity_status.setObjectName("identityStatus")
-        self.copy_button = QPushButton(self.tr("&Kopiera uppgifterna"), report_box)
+        self.copy_button = QPushButton(self.tr("K&opiera uppgifterna"), report_box)
         self.copy_button.setObjectName("copyIdentity")
         self.copy_button.setAutoDefault(False)
         self.copy_button.setEnabled(False)
@@ -167,13 +167,14 @@ class TillSettingsDialog(QDialog):
             return
         self.save_button.setEnabled(False)
         run_in_background(change_till, new, pool=self.pool, on_result=lambda old: self._saved(new, old),
-                          on_error=self._not_saved, on_done=lambda: self.save_button.setEnabled(True))
+                          on_error=self._not_saved)
 
     def _saved(self, new: str, old: str) -> None:
         self.till_changed.emit(new, old)
         self.accept()
 
     def _not_saved(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
         if isinstance(exc, TillError):
             self.till_edit.show_error(str(exc))  # at the field: the cashier changes it or closes the day first
             self.till_edit.edit.setFocus()

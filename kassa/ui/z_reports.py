@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -133,6 +134,8 @@ class ZReportListDialog(QDialog):
                           on_error=self._failed)
 
     def _show(self, number: int, printout: Printout) -> None:
+        if not shiboken6.isValid(self):
+            return  # the list was closed meanwhile
         self.report = PrintoutDialog(printout, self.tr("Z-dagrapport %1 (utskrift av sparad rapport)")
                                      .replace("%1", str(number)), f"Z-dagrapport-{self.till}-{number}.pdf", self)
         self.report.setWindowModality(Qt.WindowModality.WindowModal)
