@@ -95,6 +95,13 @@ class TillSettingsDialog(QDialog):
                                       "kan inte göra anmälan, men här står uppgifterna som ska med."), report_box)
         report_intro.setWordWrap(True)
         self.identity_form = QFormLayout()
+        # The rows are there from the start (their values come from a worker), so the window has their room.
+        self.identity_values: list[QLabel] = []
+        for label, _value in RegisterIdentity("", "", "", "", "", "").rows():
+            value = QLabel("…", report_box)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.identity_values.append(value)
+            self.identity_form.addRow(label + ":", value)
         self.identity_status = QLabel(self.tr("Hämtar uppgifterna …"), report_box)
         self.identity_status.setObjectName("identityStatus")
         self.copy_button = QPushButton(self.tr("K&opiera uppgifterna"), report_box)
@@ -121,7 +128,7 @@ class TillSettingsDialog(QDialog):
         layout.addWidget(report_box)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.resize(640, 0)
+        self.setMinimumWidth(640)
         self._keyboard_ready = False
         run_in_background(identity_with_unit, self.current, on_result=self._show_identity,
                           on_error=self._identity_failed)
@@ -136,12 +143,9 @@ class TillSettingsDialog(QDialog):
 
     def _show_identity(self, identity: RegisterIdentity) -> None:
         self.rows = identity.rows()
-        for label, value in self.rows:
-            shown = QLabel(value, self)
-            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.identity_form.addRow(label + ":", shown)
+        for shown, (_label, value) in zip(self.identity_values, self.rows, strict=True):
+            shown.setText(value)
         self.identity_status.setText("")
-        self.identity_status.hide()
         self.copy_button.setEnabled(True)
 
     def _identity_failed(self, exc: BaseException) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from kassa.devices.printout import Printout
 from kassa.money import format_sek
+from kassa.plural import count_of
 from kassa.register import reports
 from kassa.register.clock import format_local
 from kassa.register.day_status import ZSummary, z_summaries
@@ -115,8 +116,8 @@ class ZReportListDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         if rows:
             self.table.selectRow(0)
-            self.status.setText(self.tr("%1 rapporter, den senaste först. Enter visar den markerade.")
-                                .replace("%1", str(len(rows))))
+            self.status.setText(self.tr("%1, den senaste först. Enter visar den markerade.")
+                                .replace("%1", count_of(len(rows), self.tr("rapport"), self.tr("rapporter"))))
         else:
             self.status.setText(self.tr("Kassan har inga Z-dagrapporter ännu."))
         self.show_button.setEnabled(bool(rows))

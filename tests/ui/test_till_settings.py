@@ -35,9 +35,10 @@ def test_what_to_report_to_skatteverket_is_shown_and_copied(qtbot, window, monke
     assert dict(dialog.rows) == {
         "Modellbeteckning": "Kassa SE", "Tillverkningsnummer": manufacturing_number("Kassa 1"), "Version": __version__,
         "Kassabeteckning": "Kassa 1", "Kontrollenhetens tillverkningsnummer": "ej vald"}
-    shown = [dialog.identity_form.itemAt(row, dialog.identity_form.ItemRole.FieldRole).widget().text()
+    shown = [(dialog.identity_form.itemAt(row, dialog.identity_form.ItemRole.LabelRole).widget().text(),
+              dialog.identity_form.itemAt(row, dialog.identity_form.ItemRole.FieldRole).widget().text())
              for row in range(dialog.identity_form.rowCount())]
-    assert shown == [value for _label, value in dialog.rows]
+    assert shown == [(label + ":", value) for label, value in dialog.rows]
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
     qtbot.keyClick(dialog, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)  # K&opiera uppgifterna
