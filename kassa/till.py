@@ -1,8 +1,10 @@
-"""The till without Qt: the cart, its totals, and the three ways to pay.
+"""The till without Qt: the cart, its totals, and paying by invoice.
 
-A payment writes the whole sale (Sale, SaleLines, Payment, bonus) in one transaction. Paying
-by invoice issues the invoice inside that same transaction, so an invoice that cannot be issued
-leaves no sale behind, and an issued invoice always has its sale.
+Cash, card and Swish are paid through the register (kassa.register.service.Register), which
+stores the sale with its receipt, its control code and its journal rows in one transaction: a
+sale without a receipt cannot be made here (SKVFS 2014:9). Paying by invoice, outside the
+register, issues the invoice inside the sale's transaction, so an invoice that cannot be
+issued leaves no sale behind, and an issued invoice always has its sale.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from kassa.invoicing import IdCheck, InvoicingError, issue_invoice
 from kassa.models import Article, Company, Customer, Invoice, Payment, Sale, SaleLine
 from kassa.models.database import write_transaction
-from kassa.money import ZERO, LineInput, Totals, compute_totals, format_sek, round_ore
+from kassa.money import ZERO, LineInput, Totals, compute_totals, round_ore
 from kassa.vat.rates import VatGroupError, article_rate
 
 
@@ -240,8 +242,7 @@ class Cart:
         self.customer = customer
 
     def copy(self) -> Cart:
-        """An independent cart with the same lines, for paying in a worker thread while the
-        window keeps showing (and cannot change) the original."""
+        """An independent cart with the same lines (an invoice is issued from such a copy)."""
         return Cart(till=self.till, lines=[replace(line) for line in self.lines], customer=self.customer)
 
     # --- totals ------------------------------------------------------------------------------
@@ -281,7 +282,8 @@ class Cart:
                    bonus: Decimal, payments: list[dict]) -> Sale:
         """Sale, lines and payments (dicts of Payment's fields); call inside a write transaction.
 
-        The register (kassa.register) stores its sales through this too, with several payments.
+        Only the register (kassa.register.receipts.store_receipt) calls this, with the sale's receipt
+        in the same transaction: a sale paid in cash, by card or Swish never stands without its receipt.
         """
         sale = Sale.create(till=self.till, customer=customer, status=status, total=totals.tax_inclusive,
                            rounding=rounding, bonus_earned=bonus)
@@ -289,13 +291,6 @@ class Cart:
         if payments:
             Payment.insert_many([dict(payment, sale=sale) for payment in payments]).execute()
         return sale
-
-    def _store_sale(self, *, status: str, method: str, totals: Totals, customer: Customer | None,
-                    amount: Decimal, rounding: Decimal, bonus: Decimal,
-                    tendered: Decimal | None = None, change: Decimal | None = None) -> Sale:
-        """Sale, lines and payment; call inside a write transaction."""
-        return self.store_sale(status=status, totals=totals, customer=customer, rounding=rounding, bonus=bonus,
-                               payments=[dict(method=method, amount=amount, tendered=tendered, change=change)])
 
     def credit_bonus(self, customer: Customer | None, bonus: Decimal) -> None:
         """Add `bonus` to the customer's balance; call inside the sale's write transaction."""
@@ -308,37 +303,6 @@ class Cart:
     def _credit_bonus(self, customer: Customer | None, bonus: Decimal) -> None:
         if customer is not None and bonus:
             Customer.update(bonus_balance=Customer.bonus_balance + bonus).where(Customer.id == customer.id).execute()
-
-    def pay_cash(self, tendered) -> SaleResult:
-        """Cash: the total rounded to whole kronor; `tendered` must cover it; the change is returned."""
-        self._require_lines()
-        tendered = parse_decimal(tendered, "Mottaget belopp", 2, minimum=ZERO)
-        totals = self.cash_totals()
-        if tendered < totals.payable:
-            raise TillError(f"Mottaget belopp {_kr(tendered)} räcker inte: att betala är {_kr(totals.payable)}.")
-        change = tendered - totals.payable
-        customer = self.customer
-        bonus = self._bonus(customer, totals.payable)
-        with write_transaction():
-            sale = self._store_sale(status="paid", method="cash", totals=totals, customer=customer,
-                                    amount=totals.payable, rounding=totals.rounding, bonus=bonus,
-                                    tendered=tendered, change=change)
-            self._credit_bonus(customer, bonus)
-        self.clear()
-        return SaleResult(sale, "cash", totals.tax_inclusive, totals.rounding, totals.payable, tendered, change, bonus)
-
-    def pay_card(self) -> SaleResult:
-        """Card: the exact amount, no rounding."""
-        self._require_lines()
-        totals = self.totals()
-        customer = self.customer
-        bonus = self._bonus(customer, totals.payable)
-        with write_transaction():
-            sale = self._store_sale(status="paid", method="card", totals=totals, customer=customer,
-                                    amount=totals.payable, rounding=ZERO, bonus=bonus)
-            self._credit_bonus(customer, bonus)
-        self.clear()
-        return SaleResult(sale, "card", totals.tax_inclusive, ZERO, totals.payable, bonus=bonus)
 
     def pay_invoice(self, customer: Customer | None = None, buyer_reference: str | None = None,
                     claim_reference: str = "", id_check: IdCheck | None = None) -> SaleResult:
@@ -366,10 +330,6 @@ class Cart:
         sale = Sale.get_by_id(sale.id)
         return SaleResult(sale, "invoice", invoice.tax_inclusive, invoice.rounding, invoice.payable,
                           bonus=invoice.bonus_earned, invoice=invoice)
-
-
-def _kr(amount: Decimal) -> str:
-    return f"{format_sek(amount)} kr"
 
 
 __all__ = [

@@ -124,14 +124,33 @@ def einvoices() -> QWidget:
 _keep: list[QWidget] = []
 
 
-def till() -> QWidget:
-    from kassa.models import Article, Customer
+def _open_till(codes: tuple[str, ...] = (), keep: bool = False):
+    """The till "Kassa 1" with its day open (the control-unit exemption chosen), these codes scanned."""
+    from kassa.register.control_unit.settings import ControlUnitSettings, save
+    from kassa.register.reports import current_day
+    from kassa.register.service import Register
     from kassa.ui.main_window import MainWindow
 
-    window = MainWindow(till_name="Kassa 1")
-    for code in ("7310865004703", "2*7350000000016", "7350000000023", "7350000000030"):
-        window.model.add_code(code)
+    save(ControlUnitSettings("none"))
+    if current_day("Kassa 1") is None:
+        Register("Kassa 1").open_day("500")
+    window = MainWindow(till_name="Kassa 1", with_indicator=False)
+    if keep:
+        _keep.append(window)  # the payment dialogs belong to the till
+    for code in codes:
+        window.session.call(lambda register, code=code: register.add_code(code))
+    window.session.wait()
+    QApplication.processEvents()  # the register's answers: the cart as it is now
+    return window
+
+
+def till() -> QWidget:
+    from kassa.models import Article, Customer
+
+    window = _open_till(("7310865004703", "2*7350000000016", "7350000000023", "7350000000030"))
     window.set_customer(Customer.get(Customer.number == 1003))
+    window.session.wait()
+    QApplication.processEvents()
     window.table.selectRow(window.model.rowCount() - 1)
     window.show_message(f"1 × {Article.get(Article.barcode == '7350000000030').name}")
     return window
@@ -214,27 +233,67 @@ def log() -> QWidget:
 
 
 def _till_with(*codes: str):
-    from kassa.ui.main_window import MainWindow
-
-    window = MainWindow(till_name="Kassa 1", with_indicator=False)
-    _keep.append(window)  # the payment dialogs belong to the till
-    for code in codes:
-        window.model.add_code(code)
-    return window
+    return _open_till(codes, keep=True)
 
 
 def cash() -> QWidget:
     from kassa.ui.payment_dialogs import CashDialog
 
     window = _till_with("7310865004703", "2*7350000000016")
-    return CashDialog(window.cart.cash_totals(), window)
+    return CashDialog(window.session.view.cash_totals, window)
 
 
 def card() -> QWidget:
     from kassa.ui.payment_dialogs import CardDialog
 
     window = _till_with("7350000000023")
-    return CardDialog(window.cart.totals(), window)
+    return CardDialog(window.session.view.totals, window)
+
+
+def swish() -> QWidget:
+    from kassa.ui.till.payment_dialogs import SwishDialog
+
+    window = _till_with("7350000000023", "7350000000016")
+    return SwishDialog(window.session.view.totals, window)
+
+
+def split() -> QWidget:
+    from kassa.ui.till.payment_dialogs import SplitDialog
+
+    window = _till_with("7310865004703", "2*7350000000016", "7350000000023")
+    dialog = SplitDialog(window.session.view.totals, window)
+    dialog.card.setText("100")
+    dialog.swish.setText("50")
+    dialog.tendered.setText("300")
+    return dialog
+
+
+def receipt() -> QWidget:
+    """The receipt on screen after a cash sale: the demo day's first receipt, its change above it."""
+    from kassa.models import Receipt
+    from kassa.register.receipt_printout import receipt_printout
+    from kassa.register.receipts import document_of
+    from kassa.ui.till.receipt_dialog import PRINTER, ReceiptDialog
+
+    first = Receipt.select().where(Receipt.kind == "sale").order_by(Receipt.id).first()
+    dialog = ReceiptDialog(receipt_printout(document_of(first)), f"Kvitto {first.serial}",
+                           f"Kvitto-{first.till}-{first.serial}.pdf", PRINTER, headline="Växel: 10,00 kr")
+    dialog.say("Kvittot skrevs ut.")
+    return dialog
+
+
+def parked() -> QWidget:
+    from kassa.ui.till.parked_dialog import ParkedSalesDialog, parked_rows
+
+    window = _till_with("7310865004703", "2*7350000000016")
+    window.session.call(lambda register: register.park())
+    for code in ("7350000000023", "3*7350000000030"):
+        window.session.call(lambda register, code=code: register.add_code(code))
+    window.session.call(lambda register: register.park())
+    window.session.wait()
+    register = window.session.register
+    assert register is not None
+    return ParkedSalesDialog(parked_rows(register), window)
 
 
 def credit() -> QWidget:
@@ -334,8 +393,11 @@ def z_reports() -> QWidget:
 
 def return_receipt() -> QWidget:
     from kassa.ui.returns import ReturnDialog
+    from kassa.ui.till.session import TillSession
 
-    dialog = ReturnDialog(_demo_register())
+    session = TillSession(_demo_register())
+    dialog = ReturnDialog(session)
+    session.setParent(dialog)
     dialog.receipt_edit.setText("1")  # yesterday's first receipt
     dialog.fetch()
     return dialog
@@ -374,6 +436,10 @@ SCREENS: dict[str, Callable[[], QWidget]] = {
     "log": log,
     "cash": cash,
     "card": card,
+    "swish": swish,
+    "split": split,
+    "receipt": receipt,
+    "parked": parked,
     "credit": credit,
     "rule-pack": rule_pack,
     "open-day": open_day,

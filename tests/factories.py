@@ -172,6 +172,30 @@ def press(qtbot: Any, widget: Any, keys: str) -> None:
     qtbot.keyClick(widget, combination.key(), combination.keyboardModifiers())
 
 
+def show_till(qtbot: Any, window: Any) -> Any:
+    """Show the till window and wait until its article index has loaded."""
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.code_field.setFocus()
+    qtbot.waitUntil(lambda: bool(window._article_ids), timeout=5000)
+    return window
+
+
+def close_till(window: Any) -> None:
+    """Close the till's dialogs and the till; its register and printer threads finish first."""
+    close_all_dialogs()
+    window.close()
+
+
+def scan(qtbot: Any, window: Any, code: str) -> None:
+    """The barcode scanner at the till: the code and Enter into the code field; then wait until the
+    register has it (the till adds lines in its session's thread)."""
+    type_and_enter(qtbot, window.code_field, code)
+    qtbot.waitUntil(lambda: not window.session.busy)
+
+
 def type_text(qtbot: Any, widget: Any, text: str) -> None:
     """qtbot.keyClicks, also for å, ä, ö (QTest's key table knows ASCII only): those are sent as
     key events carrying the character, as a Swedish keyboard layout delivers them."""

@@ -69,6 +69,22 @@ def printout_from_dict(data: Any) -> Printout:
     return Printout(tuple(lines), cut=bool(data.get("cut", True)), open_drawer=bool(data.get("open_drawer", False)))
 
 
+def copy_refusal(till: str, reference: str) -> str:
+    """Why the receipt printer may not print a copy of `reference` now, in Swedish; '' when it may.
+
+    For the till to ask before it registers a copy: the original still waits in the queue (never
+    printed), or the receipt has its copy already. A receipt this printer never had (sent
+    electronically, printed elsewhere) has no job here: ''. Reads the database only."""
+    jobs = {job.kind: job for job in PrintJob.select().where(PrintJob.till == till, PrintJob.reference == reference)}
+    if "kopia" in jobs:
+        return "Kvittot har redan en kopia. Det får bara finnas en kopia av ett kvitto."
+    original = jobs.get("original")
+    if original is not None and original.state != "printed":
+        return ("Originalkvittot har inte skrivits ut än, så någon kopia kan inte tas. Originalet skrivs ut "
+                "när skrivaren fungerar igen.")
+    return ""
+
+
 class PrintQueue:
     def __init__(self, printer: ReceiptPrinter, till: str | None = None):
         self.printer = printer

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kassa.models import Company, RegisterDay, ZReport
+from kassa.models import Company, JournalEntry, RegisterDay, ZReport
 from kassa.register import clock, reports
 from kassa.register.figures import DayFigures
 from kassa.till import TillError
@@ -70,3 +70,11 @@ def z_summaries(till: str) -> list[ZSummary]:
     return [ZSummary(report.number, report.created_at, report.day.number,
                      Decimal(str(report.figures.get("net_sales", "0"))), report.counted_cash, report.difference)
             for report in query]
+
+
+def last_entry(till: str, event: str) -> int:
+    """The journal sequence number of the till's newest row of `event` (0 when none): a name for what it
+    printed (a cash slip in the print queue)."""
+    seq = (JournalEntry.select(JournalEntry.seq).where((JournalEntry.till == till) & (JournalEntry.event == event))
+           .order_by(JournalEntry.seq.desc()).scalar())
+    return int(seq or 0)

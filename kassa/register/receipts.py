@@ -134,6 +134,31 @@ class Counts:
                    receipt.discount_total, receipt.reduction_total)
 
 
+class UnitAttempts:
+    """Receipts the control unit may hold although the register stored nothing.
+
+    A unit can register a receipt and then fail to answer (a dropped connection, a garbled or late
+    answer). The register then stores nothing and takes the same number again at the next attempt;
+    that attempt must carry the same receipt data, time included (SKVFS 2009:2 sends it to the
+    minute), or the unit refuses the number as "already registered with other data" and the till
+    could never sell again. So the time of a failed attempt is kept, per number and unit kind, and
+    used again. One per Register (in memory, like its cart).
+    """
+
+    def __init__(self) -> None:
+        self._moments: dict[tuple[int, str], dt.datetime] = {}
+
+    def moment(self, serial: int, kind: str) -> dt.datetime | None:
+        return self._moments.get((serial, kind))
+
+    def failed(self, serial: int, kind: str, moment: dt.datetime) -> None:
+        self._moments.setdefault((serial, kind), moment)
+
+    def stored(self, serial: int) -> None:
+        for key in [key for key in self._moments if key[0] <= serial]:
+            del self._moments[key]
+
+
 @dataclass
 class SaleToStore:
     """The sale behind a receipt: the cart, its totals and how it was paid (kassa.till stores it)."""
@@ -155,12 +180,15 @@ def store_receipt(doc: ReceiptDocument, *, day: RegisterDay, unit: ControlUnit, 
                   local: Callable[[dt.datetime], dt.datetime], sale: SaleToStore | None = None,
                   sale_id: int | None = None, original: Receipt | None = None, copy_of: Receipt | None = None,
                   counts: Counts = Counts(), drawer: bool = False,
-                  check: Callable[[], None] | None = None) -> tuple[Receipt, ReceiptDocument]:
+                  check: Callable[[], None] | None = None,
+                  attempts: UnitAttempts | None = None) -> tuple[Receipt, ReceiptDocument]:
     """Number, register with the control unit, and store: all or nothing (see the module doc).
 
     `check` runs inside the transaction first, with the receipt returned against (or copied) locked
     on PostgreSQL, so that two tills cannot both return the last of a line or both copy a receipt.
+    `attempts`: an earlier attempt at the same number gives its time again (see UnitAttempts).
     """
+    serial, moment, kind = 0, None, _unit_kind(doc)
     try:
         with write_transaction():
             if ZReport.select().where(ZReport.day == day.id).exists():
@@ -171,7 +199,9 @@ def store_receipt(doc: ReceiptDocument, *, day: RegisterDay, unit: ControlUnit, 
             if check is not None:
                 check()
             serial = NumberSeries.take(series_name(doc.till))
-            moment = now()
+            earlier = attempts.moment(serial, kind) if attempts is not None else None
+            registered_at = now()
+            moment = earlier or registered_at
             doc = doc.with_changes(serial=serial, created_at=moment)
             code = unit.register(receipt_data(doc, Company.get_solo().org_number, local(moment)))
             doc = doc.with_changes(control_code=code.code, control_unit_id=code.unit_id)
@@ -194,10 +224,14 @@ def store_receipt(doc: ReceiptDocument, *, day: RegisterDay, unit: ControlUnit, 
             )
             signed = -doc.payable if doc.is_return else doc.payable
             journal.append(doc.till, events.RECEIPT, doc.to_data(), day_id=day.id, receipt_id=receipt.id,
-                           amount=signed, at=moment)
+                           amount=signed, at=registered_at)
     except ControlUnitUnavailable as exc:
+        if attempts is not None and serial and moment is not None:
+            attempts.failed(serial, kind, moment)
         _journal_unit_failure(doc, day, str(exc))
         raise
+    if attempts is not None:
+        attempts.stored(serial)
     return receipt, doc
 
 
@@ -242,5 +276,5 @@ def sale_status(training: bool, kind: str) -> str:
     return {"sale": "paid", "return": "return", "proforma": "proforma"}[kind]
 
 
-__all__ = ["Counts", "SaleToStore", "day_closed", "document_of", "draft", "find_receipt", "reduction", "receipt_data",
-           "sale_status", "seller_of", "series_name", "store_receipt"]
+__all__ = ["Counts", "SaleToStore", "UnitAttempts", "day_closed", "document_of", "draft", "find_receipt", "reduction",
+           "receipt_data", "sale_status", "seller_of", "series_name", "store_receipt"]

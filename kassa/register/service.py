@@ -64,6 +64,10 @@ class ReceiptResult:
         return self.plan.change if self.plan else ZERO
 
 
+class DayNotOpen(TillError):
+    """The till has no open day: the cashier opens it with the cash float first (the window asks for it)."""
+
+
 def check_till(till: str) -> str:
     till = (till or "").strip()
     if not till:
@@ -81,12 +85,14 @@ class Register:
                  local: Callable[[dt.datetime], dt.datetime] = clock.local) -> None:
         self.till = check_till(till if till is not None else config.till_designation())
         self._unit = control_unit
+        self._unit_given = control_unit is not None
         self.now = now
         self.local = local
         self.cart = Cart(till=self.till)
         self.training = False
         self.returning = False  # the cart holds what comes back
         self.return_of: Receipt | None = None  # the receipt returned against, if any
+        self._attempts = receipts.UnitAttempts()  # receipts the unit may hold but the register did not store
 
     # --- state ------------------------------------------------------------------------------------
 
@@ -97,7 +103,7 @@ class Register:
     def _day(self) -> RegisterDay:
         day = self.day
         if day is None:
-            raise TillError("Dagen är inte öppnad. Öppna kassan med växelkassan först (Öppna dag).")
+            raise DayNotOpen("Dagen är inte öppnad. Öppna kassan med växelkassan först (Kassa → Öppna dag).")
         return day
 
     def _journal(self, event: str, data: dict[str, Any], *, amount: Decimal | None = None,
@@ -123,6 +129,12 @@ class Register:
             org = "".join(ch for ch in Company.get_solo().org_number or "" if ch.isdigit())
             self._unit = build_control_unit(org_number=org, till=self.till)
         return self._unit
+
+    def forget_control_unit(self) -> None:
+        """The settings changed (Inställningar → Kontrollenhet): build the unit from them again at the next
+        receipt. A unit given to the register is kept."""
+        if not self._unit_given:
+            self._unit = None
 
     def unit_id(self) -> str:
         try:
@@ -227,6 +239,13 @@ class Register:
         self._journal(events.VOIDED, data, amount=lines.total(self.cart.lines), day=day)
         self._reset()
 
+    def invoiced(self) -> None:
+        """The open sale was invoiced (kassa.invoicing, outside the register): the cart empties without a
+        receipt and without counting as unfinished. Call it once the invoice is issued."""
+        if self.returning:
+            raise TillError("En retur kan inte faktureras. Slutför returen med Återbetala, eller avbryt den.")
+        self._reset()
+
     def _reset(self) -> None:
         self.cart.clear()
         self.returning = False
@@ -317,7 +336,8 @@ class Register:
         sale = receipts.SaleToStore(self.cart, receipts.sale_status(self.training, kind), totals, paid, bonus,
                                     refund=kind == "return")
         receipt, doc = receipts.store_receipt(doc, day=day, unit=self.unit, now=self.now, local=self.local,
-                                              sale=sale, original=self.return_of, drawer=paid.has_cash,
+                                              attempts=self._attempts, sale=sale, original=self.return_of,
+                                              drawer=paid.has_cash,
                                               counts=receipts.Counts.of(self.cart.lines, doc), check=check)
         self._reset()
         return ReceiptResult(receipt, doc, receipt_printout(doc, open_drawer=paid.has_cash), paid)
@@ -333,7 +353,8 @@ class Register:
         snapshot = Cart(till=self.till, lines=list(self.cart.lines), customer=self.cart.customer)
         sale = receipts.SaleToStore(snapshot, receipts.sale_status(self.training, "proforma"), totals, None)
         receipt, doc = receipts.store_receipt(doc, day=day, unit=self.unit, now=self.now, local=self.local,
-                                              sale=sale, counts=receipts.Counts.of(self.cart.lines, doc))
+                                              attempts=self._attempts, sale=sale,
+                                              counts=receipts.Counts.of(self.cart.lines, doc))
         return ReceiptResult(receipt, doc, receipt_printout(doc))
 
     # --- returns -----------------------------------------------------------------------------------
@@ -407,7 +428,8 @@ class Register:
                                   original_control_code=original.control_code, electronic=electronic,
                                   control_code="", control_unit_id="")
         receipt, doc = receipts.store_receipt(
-            doc, day=day, unit=self.unit, now=self.now, local=self.local, sale_id=original.sale_id,
+            doc, day=day, unit=self.unit, now=self.now, local=self.local, attempts=self._attempts,
+            sale_id=original.sale_id,
             copy_of=original, counts=receipts.Counts.copy_of(original), check=no_copy_yet)
         return ReceiptResult(receipt, doc, receipt_printout(doc))
 

@@ -1,23 +1,27 @@
 """The till: the application's main window, made for the keyboard and the barcode scanner.
 
 A scanner types digits and presses Enter into the focused code field; Enter adds the article.
-F4 code field, F3 customer, F5 Kontant, F6 Kort, F7 Faktura, F9 new sale; in the cart F2 edits a cell
+F4 code field, F3 customer, F5 Kontant, F6 Kort, F8 Swish, F11 Delad betalning, F7 Faktura, F9 Avbryt
+köp, F12 Parkera (the rest of the sale's keys: kassa.ui.till.sale_actions); in the cart F2 edits a cell
 (Qt's own key), Delete removes the row, Esc goes back to the code field.
+The cart is the register's (kassa.register.service.Register): every line added, changed or removed is
+a register call, journalled, run in the till session's thread (kassa.ui.till.session); the window
+shows the copies it answers with. Paying and the receipt: kassa.ui.till.sale_flow.
 Everything that waits on the database for more than a moment (customer search, payments,
 invoices, PDF, sending) runs in a worker (kassa.ui.workers); the window never freezes.
 Windows other engineers own (registers, wizard, e-invoice status) are imported when opened.
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
-from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -35,17 +39,20 @@ from PySide6.QtWidgets import (
 )
 
 from kassa import APP_NAME, __version__, config
-from kassa.invoicing import IdCheck
 from kassa.models import Article, Customer
 from kassa.money import format_sek
-from kassa.peppol.checks import InvoiceBlocked
-from kassa.till import Cart, SaleResult, TillError
+from kassa.register.service import DayNotOpen, Register
+from kassa.till import Cart, CartLine, TillError, UnknownArticle
 from kassa.ui.article_entry import ArticleCompleter, load_article_index, looks_like_a_name
 from kassa.ui.cart_model import CartModel
 from kassa.ui.customer_picker import CustomerPicker, customer_summary_html
 from kassa.ui.day_functions import DayFunctions
 from kassa.ui.invoice_questions import InvoiceQuestions
-from kassa.ui.payment_dialogs import CardDialog, CashDialog
+from kassa.ui.till.invoice_sale import InvoiceSale
+from kassa.ui.till.receipt_output import Drained, ReceiptPrinting
+from kassa.ui.till.sale_actions import SaleActions
+from kassa.ui.till.sale_flow import SaleFlow
+from kassa.ui.till.session import CartView, TillSession
 from kassa.ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -67,18 +74,6 @@ BOOKKEEPING_SETTINGS = ("kassa.ui.bookkeeping_settings", "BookkeepingSettingsDia
 VAT_GROUPS = ("kassa.ui.vat_groups", "VatGroupsDialog")
 
 
-def issue_from_till(cart: Cart, customer: Customer, buyer_reference: str | None, claim_reference: str,
-                    id_check: IdCheck | None) -> SaleResult:
-    """The worker job of F7: the e-invoice checks first (kassa.peppol.checks.check_before_issue), then
-    the sale and the invoice."""
-    from kassa.peppol.checks import check_before_issue
-
-    customer = Customer.get_by_id(customer.id)
-    check_before_issue(customer, buyer_reference, claim_reference)
-    return cart.pay_invoice(customer, buyer_reference=buyer_reference, claim_reference=claim_reference,
-                            id_check=id_check)
-
-
 def import_window_class(spec: tuple[str, str]) -> type:
     """The class, imported when its window is first opened (it keeps the till's start-up short)."""
     module, name = spec
@@ -92,19 +87,25 @@ class MainWindow(QMainWindow):
     _painted = False  # a class default: event() runs before __init__ has set anything
 
     def __init__(self, till_name: str | None = None, parent: QWidget | None = None, with_indicator: bool = True,
-                 connector: PageroConnector | None = None):
+                 connector: PageroConnector | None = None, register: Register | None = None):
         super().__init__(parent)
         self._connector = connector
         self.setObjectName("mainWindow")
-        self.till_name = till_name if till_name is not None else config.till_designation()
+        self.till_name = register.till if register is not None else (
+            till_name if till_name is not None else config.till_designation())
         self.setWindowTitle(self.tr("Kassa"))
-        self.cart = Cart(till=self.till_name)
-        self.model = CartModel(self.cart, self)
-        self._paying = False
+        # The register (given, or this till's with its control unit from the settings) and the receipt printer.
+        self.session = (TillSession(register, parent=self) if register is not None
+                        else TillSession.for_till(self.till_name, self))
+        self.printing = ReceiptPrinting(self.till_name, self)
+        self.model = CartModel(self)
+        self.paying = False
+        self.sale = SaleFlow(self)
+        self.sale_actions = SaleActions(self, self.sale)
         self._windows: dict[str, QWidget] = {}
         self._article_ids: dict[str, int] = {}
         self._invoice_questions: InvoiceQuestions | None = None  # kept alive while F7's dialogs are open
-        self.last_result: SaleResult | None = None
+        self.invoice_sale = InvoiceSale(self)  # F7: invoiced sales are outside the register
 
         self._build_till()
         self._build_menus()
@@ -154,8 +155,10 @@ class MainWindow(QMainWindow):
             change.connect(self._fit_amount_columns)
         self.table.verticalHeader().setVisible(False)
         self.table.installEventFilter(self)
-        self.model.rejected.connect(lambda text: self.show_message(text, error=True))
+        self.model.edit_requested.connect(self._edit_line)
         self.model.totals_changed.connect(self._update_totals)
+        self.session.cart_changed.connect(self._cart_changed)
+        self.printing.drained.connect(self._printer_drained)
 
         self.message = QLabel(self)
         self.message.setObjectName("tillMessage")
@@ -163,6 +166,7 @@ class MainWindow(QMainWindow):
         self.message.setTextFormat(Qt.TextFormat.RichText)
 
         left = QVBoxLayout()
+        left.addWidget(self.sale_actions.state_label)  # ÖVNINGSLÄGE, an electronic receipt next
         left.addWidget(self.code_field)
         left.addWidget(self.table, 1)
         left.addWidget(self.message)
@@ -202,30 +206,15 @@ class MainWindow(QMainWindow):
         box.addWidget(self.total_label)
         box.addWidget(self.last_sale_label)
 
-        self.cash_button = QPushButton(self.tr("Kontant (F5)"), self)
-        self.cash_button.setObjectName("cashButton")
-        self.card_button = QPushButton(self.tr("Kort (F6)"), self)
-        self.card_button.setObjectName("cardButton")
-        self.invoice_button = QPushButton(self.tr("Faktura (F7)"), self)
-        self.invoice_button.setObjectName("invoiceButton")
-        self.new_sale_button = QPushButton(self.tr("Ny försäljning (F9)"), self)
-        self.new_sale_button.setObjectName("newSaleButton")
-        for button in (self.cash_button, self.card_button, self.invoice_button, self.new_sale_button):
-            button.setMinimumHeight(44)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard stays in the code field
-        self.cash_button.clicked.connect(self.pay_cash)
-        self.card_button.clicked.connect(self.pay_card)
-        self.invoice_button.clicked.connect(self.pay_invoice)
-        self.new_sale_button.clicked.connect(self.new_sale)
-
+        right_widget = QWidget(self)
         right = QVBoxLayout()
         right.addWidget(customer_box)
         right.addWidget(totals_box)
         right.addStretch(1)
-        for button in (self.cash_button, self.card_button, self.invoice_button, self.new_sale_button):
-            right.addWidget(button)
-        right_widget = QWidget(self)
+        right.addLayout(self.sale_actions.buttons(right_widget))  # Kontant, Kort, Swish, Delad, Faktura, Avbryt …
         right_widget.setLayout(right)
+        self.cash_button, self.card_button, self.invoice_button, self.new_sale_button = (
+            self.sale_actions.button[name] for name in ("cashButton", "cardButton", "invoiceButton", "newSaleButton"))
         right_widget.setFixedWidth(380)
 
         central = QWidget(self)
@@ -262,6 +251,8 @@ class MainWindow(QMainWindow):
         self._action(invoices, self.tr("Exportera SIE-fil till bokföringen"), lambda: self.open_window(SIE_EXPORT),
                      "sieExportAction")
 
+        self.sale_actions.menu(bar)  # Försäljning: the means of payment, park, void, copy, training … with keys
+
         settings = bar.addMenu(self.tr("&Inställningar"))
         self._action(settings, self.tr("Kassa"), self.day.open_settings, "tillSettingsAction")
         self._action(settings, self.tr("Företag"), lambda: self.open_wizard("company"), "companyAction")
@@ -293,9 +284,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_shortcuts(self) -> None:
-        for key, slot in ((Qt.Key.Key_F4, self.focus_code), (Qt.Key.Key_F3, self.customer_picker.focus),
-                          (Qt.Key.Key_F5, self.pay_cash), (Qt.Key.Key_F6, self.pay_card),
-                          (Qt.Key.Key_F7, self.pay_invoice), (Qt.Key.Key_F9, self.new_sale)):
+        # F5–F12 are the Försäljning menu's (kassa.ui.till.sale_actions).
+        for key, slot in ((Qt.Key.Key_F4, self.focus_code), (Qt.Key.Key_F3, self.customer_picker.focus)):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.activated.connect(slot)
 
@@ -317,8 +307,15 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         self.first_painted.emit()
         self.reload_articles()
+        self.printing.start()  # receipts that waited for the printer print once it answers
         if self._with_indicator:
             self._add_queue_indicator()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
+        # The register's and the printer's threads finish what they do before the database goes.
+        self.printing.stop()
+        self.session.wait()
+        super().closeEvent(event)
 
     def reload_articles(self) -> None:
         run_in_background(load_article_index, on_result=self._articles_loaded)
@@ -335,19 +332,36 @@ class MainWindow(QMainWindow):
         self.code_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.code_field.selectAll()
 
+    def type_into_code(self, text: str) -> None:
+        """Keys typed where the till's code field was not (the receipt on screen): they go on here."""
+        self.activateWindow()
+        self.code_field.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.code_field.insert(text)
+
+    @property
+    def cart(self) -> Cart:
+        """A copy of the register's cart as last shown (for reading; changes go through the session)."""
+        return self.session.view.cart(self.till_name)
+
     def _article_picked(self, label: str) -> None:
         article_id = self._article_ids.get(label)
-        article = Article.get_or_none(Article.id == article_id) if article_id else None
-        if article is None or not article.active:
+        self.code_field.clear()
+        if article_id is None:
             self.show_message(self.tr("Artikeln finns inte längre. Välj en annan."), error=True)
             return
-        self.code_field.clear()
-        line = self.model.add_article(article)
-        self._added(line)
+
+        def add(register: Register) -> CartLine:
+            article = Article.get_or_none(Article.id == article_id)
+            if article is None or not article.active:
+                raise TillError("Artikeln finns inte längre. Välj en annan.")
+            return dataclasses.replace(register.add_article(article))
+
+        self.session.call(add, on_result=self._added, on_error=lambda exc: self.show_message(str(exc), error=True))
 
     def enter_code(self) -> None:
         """Enter in the code field: a barcode, an article number, "3*code", a highlighted search hit,
-        or a name that only one article has."""
+        or a name that only one article has. The field empties at once for the next scan; the register
+        adds the line in its thread, and a code it does not know comes back into the field."""
         if self.article_completer.has_chosen_row():
             return  # the list adds its chosen row itself (activated)
         code = self.code_field.text().strip()
@@ -356,17 +370,22 @@ class MainWindow(QMainWindow):
         if code in self._article_ids:  # the text of a search hit, accepted with Enter
             self._article_picked(code)
             return
-        try:
-            line = self.model.add_code(code)
-        except TillError as exc:
-            if looks_like_a_name(code) and self._enter_name(code):
-                return
-            # The code stays in the field, selected: nothing the cashier typed is lost.
-            self.code_field.selectAll()
-            self.show_message(str(exc), error=True)
-            return
         self.code_field.clear()
-        self._added(line)
+        self.session.call(lambda register: dataclasses.replace(register.add_code(code)), on_result=self._added,
+                          on_error=lambda exc: self._code_refused(code, exc))
+
+    def _code_refused(self, code: str, exc: BaseException) -> None:
+        if not isinstance(exc, TillError):
+            log.error("adding %r failed", code, exc_info=(type(exc), exc, exc.__traceback__))
+        if isinstance(exc, UnknownArticle) and looks_like_a_name(code) and self._enter_name(code):
+            return
+        # The code comes back into the field, selected, unless the next scan is already there.
+        if not self.code_field.text():
+            self.code_field.setText(code)
+            self.code_field.selectAll()
+        self.show_message(str(exc), error=True)
+        if isinstance(exc, DayNotOpen):
+            self.day.open_day()  # the float first; the code waits in the field for Enter again
 
     def _enter_name(self, text: str) -> bool:
         """Enter on a typed name: the one matching article is added; none or several are said."""
@@ -375,6 +394,8 @@ class MainWindow(QMainWindow):
         if len(hits) == 1:
             self._article_picked(hits[0])
             return True
+        if not self.code_field.text():
+            self.code_field.setText(text)
         self.code_field.selectAll()
         if not hits:
             self.show_message(self.tr("Ingen artikel passar ”%1”. Skriv på ett annat sätt, eller lägg upp artikeln "
@@ -386,14 +407,27 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.article_completer.follow(text))
         return True
 
-    def _added(self, line) -> None:
-        if self.model.rowCount() == 1:
+    def _added(self, line: CartLine) -> None:
+        if self.model.rowCount() == 1 and line.quantity == 1:
             self.last_sale_label.clear()  # a new sale has begun: the last one's change is history
         row = self.model.row_of(line)
         self.table.selectRow(row)
         self.table.scrollTo(self.model.index(row, 0))
         self.show_message(self.tr("%1 × %2").replace("%1", f"{line.quantity.normalize():f}".replace(".", ","))
                           .replace("%2", line.description))
+
+    def _cart_changed(self, view: CartView) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.model.show(view.lines)
+        shown = self.customer_label.property("customerId")
+        if (view.customer.id if view.customer is not None else None) != shown:
+            self._show_customer(view.customer)
+
+    def _edit_line(self, row: int, method: str, value: str) -> None:
+        """A cell edited in the cart: the register checks and journals it (set_quantity/price/discount)."""
+        self.session.call(lambda register: getattr(register, method)(row, value),
+                          on_error=lambda exc: self.show_message(str(exc), error=True))
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
         if watched is self.table and event.type() == QEvent.Type.KeyPress:
@@ -407,25 +441,34 @@ class MainWindow(QMainWindow):
 
     def remove_selected_line(self) -> None:
         index = self.table.currentIndex()
-        if index.isValid():
-            self.model.remove_row(index.row())
+        if index.isValid() and not self.paying:
+            row = index.row()
+            self.session.call(lambda register: register.remove_line(row),
+                              on_error=lambda exc: self.show_message(str(exc), error=True))
 
     # --- customer ----------------------------------------------------------------------------
 
     def set_customer(self, customer: Customer | None) -> None:
-        self.cart.set_customer(customer)
+        self.session.call(lambda register: register.set_customer(customer),
+                          on_error=lambda exc: self.show_message(str(exc), error=True))
+        self._show_customer(customer)
+        if customer is not None:
+            self.show_message(self.tr("Kund: %1").replace("%1", customer.name))
+            self.focus_code()
+
+    def _show_customer(self, customer: Customer | None) -> None:
+        self.customer_label.setProperty("customerId", customer.id if customer is not None else None)
         self.remove_customer_button.setEnabled(customer is not None)
         if customer is None:
             self.customer_label.setText(self.tr("Ingen kund vald"))
-            return
-        self.customer_label.setText(customer_summary_html(customer))
-        self.show_message(self.tr("Kund: %1").replace("%1", customer.name))
-        self.focus_code()
+        else:
+            self.customer_label.setText(customer_summary_html(customer))
 
     # --- totals and messages -----------------------------------------------------------------
 
     def _update_totals(self) -> None:
-        totals = self.cart.totals()
+        view = self.session.view
+        totals = view.totals
         # The VAT said once: one line per rate, and a sum of them only when there are several rates.
         rows = "".join(
             f"<tr><td>{escape(self.tr('varav moms %1 %').replace('%1', str(v.rate)))}</td>"
@@ -435,78 +478,39 @@ class MainWindow(QMainWindow):
                      f"<td align='right'>{format_sek(totals.tax_total)}</td></tr>")
         self.vat_label.setText(f"<table width='100%'>{rows}</table>")
         self.total_label.setText(f"{format_sek(totals.tax_inclusive)} kr")
-        has_lines = not self.cart.is_empty
-        for button in (self.cash_button, self.card_button, self.invoice_button):
-            button.setEnabled(has_lines and not self._paying)
+        can_pay = not view.is_empty and not self.paying
+        for button in self.sale_actions.payment_buttons():
+            button.setEnabled(can_pay)
 
     def show_message(self, text: str, error: bool = False) -> None:
         color = "#b71c1c" if error else "#1b5e20"
         self.message.setText(f"<span style='color:{color}'>{escape(text).replace(chr(10), '<br/>')}</span>")
         self.statusBar().showMessage(text.splitlines()[0] if text else "", 15_000)
 
-    # --- paying ------------------------------------------------------------------------------
+    def _printer_drained(self, drained: Drained) -> None:
+        if drained.printed:
+            self.show_message(self.tr("Kvittoskrivaren fungerar igen: %1 kvitto(n) som väntade har skrivits ut.")
+                              .replace("%1", str(drained.printed)))
+        elif drained.waiting:
+            self.statusBar().showMessage(self.tr("%1 kvitto(n) väntar på kvittoskrivaren. %2")
+                                         .replace("%1", str(drained.waiting)).replace("%2", drained.text), 5_000)
 
-    def _can_pay(self) -> bool:
-        if self._paying:
-            return False
-        if self.cart.is_empty:
-            self.show_message(self.tr("Kundvagnen är tom. Skanna en artikel först."), error=True)
-            return False
-        return True
+    # --- paying (kassa.ui.till.sale_flow, F7 kassa.ui.till.invoice_sale) ----------------------------
 
     def pay_cash(self) -> None:
-        if not self._can_pay():
-            return
-        dialog = CashDialog(self.cart.cash_totals(), self)
-        dialog.setObjectName("cashDialog")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._pay("cash", dialog.tendered_amount()))
-        dialog.open()
+        self.sale.pay_cash()
 
     def pay_card(self) -> None:
         """Kort: nothing is registered until the cashier confirms that the terminal approved the payment."""
-        if not self._can_pay():
-            return
-        dialog = CardDialog(self.cart.totals(), self)
-        dialog.setObjectName("cardDialog")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._pay("card"))
-        dialog.rejected.connect(lambda: self.show_message(
-            self.tr("Kortbetalningen är inte registrerad. Kunden kan betala på annat sätt."), error=True))
-        dialog.open()
+        self.sale.pay_card()
 
     def pay_invoice(self) -> None:
-        if not self._can_pay():
-            return
-        customer = self.cart.customer
-        if customer is None:
-            self.show_message(self.tr("Faktura kräver en kund. Sök fram kunden (F3) och tryck F7 igen."), error=True)
-            self.customer_picker.focus()
-            return
-        InvoiceQuestions(self, self, Customer.get_by_id(customer.id)).start()
+        self.invoice_sale.pay_invoice()
 
-    def pay_with_invoice(self, customer: Customer, buyer_reference: str | None, claim_reference: str,
-                         id_check: IdCheck | None) -> None:
-        """Issue the invoice once F7's questions are answered (kassa.ui.invoice_questions)."""
-        self._pay("invoice", customer, buyer_reference, claim_reference, id_check)
-
-    def _pay(self, method: str, *args) -> None:
-        """Run the payment on a copy of the cart in a worker; the window shows the result."""
-        cart = self.cart.copy()
-        job: Callable[..., SaleResult]
-        if method == "invoice":
-            job, args = issue_from_till, (cart, *args)
-        else:
-            job = cart.pay_cash if method == "cash" else cart.pay_card
-        self._set_paying(True)
-        self.show_message(self.tr("Registrerar …"))
-        run_in_background(job, *args, on_result=self._paid, on_error=self._payment_failed,
-                          on_done=lambda: self._set_paying(False))
-
-    def _set_paying(self, paying: bool) -> None:
+    def set_paying(self, paying: bool) -> None:
         if not shiboken6.isValid(self):
             return
-        self._paying = paying
+        self.paying = paying
         self.code_field.setEnabled(not paying)
         self.table.setEnabled(not paying)
         self.customer_picker.setEnabled(not paying)
@@ -514,47 +518,23 @@ class MainWindow(QMainWindow):
         if not paying:
             self.focus_code()
 
-    def _paid(self, result: SaleResult) -> None:
-        self.last_result = result
-        self.model.clear()
-        self.set_customer(None)
-        if result.method == "cash" and result.tendered is not None and result.change is not None:
-            text = self.tr("Kontant %1 kr (öresavrundning %2). Mottaget %3 kr. Växel %4 kr.")
-            text = (text.replace("%1", format_sek(result.payable)).replace("%2", format_sek(result.rounding))
-                    .replace("%3", format_sek(result.tendered)).replace("%4", format_sek(result.change)))
-            self.last_sale_label.setText(
-                "<b>" + escape(self.tr("Växel: %1 kr").replace("%1", format_sek(result.change))) + "</b><br/>"
-                + escape(text))
-        elif result.method == "card":
-            text = self.tr("Kort %1 kr.").replace("%1", format_sek(result.payable))
-            self.last_sale_label.setText(escape(text))
-        elif result.invoice is not None:
-            text = self.tr("Faktura %1 till %2, %3 kr.").replace("%1", str(result.invoice.number)).replace(
-                "%2", result.invoice.buyer.get("name", "")).replace("%3", format_sek(result.payable))
-            self.last_sale_label.setText(escape(text))
-        if result.bonus:
-            text += " " + self.tr("Bonus %1 kr.").replace("%1", format_sek(result.bonus))
+    def sale_completed(self, headline: str, text: str) -> None:
+        """A sale paid: the cart is empty (the register's copy says so), the change stands in large type."""
+        self._show_customer(None)
+        html = (f"<b>{escape(headline)}</b><br/>" if headline else "") + escape(text)
+        self.last_sale_label.setText(html)
         self.show_message(text)
-        if result.invoice is not None:
-            self.open_invoice(result.invoice.id)
 
-    def _payment_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, InvoiceBlocked):
-            text = self.tr("Fakturan är inte utfärdad: e-fakturan skulle stoppas. Rätta detta först:")
-            self.show_message(text + "\n" + "\n".join(f"• {p}" for p in exc.problems), error=True)
-        elif isinstance(exc, ValueError):  # TillError, InvoicingError: Swedish, for the cashier
-            self.show_message(str(exc), error=True)
-        else:
-            log.error("payment failed", exc_info=(type(exc), exc, exc.__traceback__))
-            self.show_message(self.tr("Köpet kunde inte registreras: %1").replace("%1", str(exc)), error=True)
+    def sale_reset(self, message: str) -> None:
+        """The sale voided or parked (or a new one begun): no customer, no last sale."""
+        self._show_customer(None)
+        self.last_sale_label.clear()
+        self.show_message(message)
+        self.focus_code()
 
     def new_sale(self) -> None:
-        if self._paying:
-            return
-        self.model.clear()
-        self.set_customer(None)
-        self.last_sale_label.clear()
-        self.show_message(self.tr("Ny försäljning."))
+        """F9: void the open sale (asked first; counted as unfinished), or just start afresh."""
+        self.sale_actions.void()
 
     # --- other windows -----------------------------------------------------------------------
 
@@ -584,8 +564,14 @@ class MainWindow(QMainWindow):
         from kassa.models import Company
         from kassa.ui.hardware_dialog import HardwareDialog
 
-        return self._show_single("hardware", lambda: HardwareDialog(
+        window = self._show_single("hardware", lambda: HardwareDialog(
             Company.get_solo().org_number, config.till_designation(), self))
+        if isinstance(window, QDialog) and not window.property("tellsTheRegister"):
+            # A new control unit or password applies from the next receipt.
+            window.setProperty("tellsTheRegister", True)
+            window.finished.connect(lambda _result: self.session.call(
+                lambda register: register.forget_control_unit()))
+        return window
 
     def open_wizard(self, page: str) -> QWidget | None:
         from kassa.ui.wizard import SettingsWizard

@@ -255,15 +255,18 @@ class CardDialog(_FormDialog):
 
     Nothing is registered before the cashier confirms: a declined card is cancelled with Esc."""
 
-    def __init__(self, totals: Totals, parent: QWidget | None = None):
-        super().__init__(self.tr("Kortbetalning"),
-                         self.tr("Ta betalt i kortterminalen. Bekräfta här först när terminalen har godkänt köpet."),
+    def __init__(self, totals: Totals, parent: QWidget | None = None, *, title: str = "", intro: str = "",
+                 confirm: str = "", decline: str = "", amount_name: str = "cardAmount"):
+        # Swish (kassa.ui.till.payment_dialogs) is confirmed the same way, with its own words.
+        super().__init__(title or self.tr("Kortbetalning"),
+                         intro or self.tr("Ta betalt i kortterminalen. Bekräfta här först när terminalen har godkänt "
+                                          "köpet."),
                          parent)
         self.totals = totals
-        amount = self.big_label(f"{format_sek(totals.payable)} kr", "cardAmount")
+        amount = self.big_label(f"{format_sek(totals.payable)} kr", amount_name)
         self.form.addRow(self.tr("Att betala:"), amount)
-        self.ok_button.setText(self.tr("&Godkänd i terminalen"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Avbryt (nekad)"))
+        self.ok_button.setText(confirm or self.tr("&Godkänd i terminalen"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(decline or self.tr("Avbryt (nekad)"))
         self.ok_button.setDefault(True)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming

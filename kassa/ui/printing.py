@@ -275,11 +275,10 @@ def render(invoice: Invoice, printer: QPrinter) -> None:
     render_html(invoice_html(invoice), printer)
 
 
-def render_html(html: str, printer: QPrinter, font: QFont | None = None) -> None:
-    """Lay out a page of HTML (an invoice, a reminder; a receipt or report in its own `font`) in the
-    invoice's font and paint it on `printer`."""
+def render_html(html: str, printer: QPrinter) -> None:
+    """Lay out a page of HTML (an invoice, a reminder) in the invoice's font and paint it on `printer`."""
     document = QTextDocument()
-    document.setDefaultFont(font or invoice_font())
+    document.setDefaultFont(invoice_font())
     # Laid out at the printer's resolution: without a paint device the document uses the screen's
     # DPI and print_() scales the page up, so 9 pt came out as 12 pt and amounts wrapped.
     document.documentLayout().setPaintDevice(printer)
@@ -364,20 +363,13 @@ def save_pdf(invoice_id: int, path: str, actor: str = "") -> str:
 
     The invoice counts as printed only once the file reads back as a PDF; otherwise PdfNotSaved
     says why and nothing is recorded."""
-    invoice = Invoice.get_by_id(invoice_id)
-    target = write_pdf(path, f"{'Kreditfaktura' if invoice.is_credit_note else 'Faktura'} {invoice.number}",
-                       lambda printer: render(invoice, printer))
-    mark_printed(invoice_id, f"Sparad som PDF: {target}", actor)
-    return target
-
-
-def write_pdf(path: str, name: str, paint: Callable[[QPrinter], object]) -> str:
-    """`paint` on an A4 PDF printer writing `path` (a worker job); the file read back. Returns the absolute
-    path; PdfNotSaved (Swedish) when the folder cannot take it or the file did not come out whole."""
     target = Path(path).expanduser().absolute()
     _check_folder(target)
-    paint(pdf_printer(str(target), name))
+    invoice = Invoice.get_by_id(invoice_id)
+    printer = pdf_printer(str(target), f"{'Kreditfaktura' if invoice.is_credit_note else 'Faktura'} {invoice.number}")
+    render(invoice, printer)
     check_pdf(target)
+    mark_printed(invoice_id, f"Sparad som PDF: {target}", actor)
     return str(target)
 
 
@@ -399,19 +391,13 @@ def open_print_dialog(printer: QPrinter, parent: QWidget, title: str,
 def print_on(invoice_id: int, printer: QPrinter, actor: str = "") -> None:
     """Print on a printer the cashier chose (a worker job); the printer object is not touched elsewhere meanwhile."""
     invoice = Invoice.get_by_id(invoice_id)
-    where = paint_on(printer, lambda chosen: render(invoice, chosen))
-    mark_printed(invoice_id, f"Utskriven {where}", actor)
-
-
-def paint_on(printer: QPrinter, paint: Callable[[QPrinter], object]) -> str:
-    """`paint` on the printer the cashier chose (a worker job). Where it went, in Swedish: "på <skrivare>",
-    or "till fil: <path>" for the dialog's print to file, which is read back as Spara som PDF is."""
     to_file = printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName()
-    if to_file:
+    if to_file:  # "Print to file" in the dialog: the same check as Spara som PDF
         target = Path(printer.outputFileName()).absolute()
         _check_folder(target)
-        paint(printer)
+        render(invoice, printer)
         check_pdf(target)
-        return f"till fil: {target}"
-    paint(printer)
-    return f"på {printer.printerName() or 'skrivare'}"
+        mark_printed(invoice_id, f"Utskriven till fil: {target}", actor)
+        return
+    render(invoice, printer)
+    mark_printed(invoice_id, f"Utskriven på {printer.printerName() or 'skrivare'}", actor)

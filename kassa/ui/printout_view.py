@@ -1,17 +1,15 @@
-"""A printout (kassa.devices.printout: a day report, a cash slip, a receipt) on screen, and on paper
-through Qt: the system's print dialog, or a PDF file.
+"""A day report (kassa.devices.printout: the X or Z report, an old Z report printed again) on screen,
+and on paper through Qt: the system's print dialog, or a PDF file, as often as the cashier wants.
 
-The screen and the paper draw the same lines in a fixed-width font, so the columns of the
-80 mm roll stay columns; a `double` line (Z-DAGRAPPORT, KOPIA) is twice the size of the rest.
-Painting runs in a worker (kassa.ui.printing: a QPrinter may be painted outside the GUI thread).
+The lines are drawn as a receipt's are (kassa.ui.till.receipt_paper: a fixed-width font, so the
+columns of the 80 mm roll stay columns, a `double` line twice the size); painting runs in a worker.
+A receipt itself is handed out once (kassa.ui.till.receipt_dialog); a report may be printed again.
 """
 from __future__ import annotations
 
-from html import escape
-
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,46 +26,19 @@ from kassa.register.layout import text_of
 from kassa.ui import printing
 from kassa.ui.file_dialogs import choose_file
 from kassa.ui.focus import prepare_keyboard
+from kassa.ui.till.receipt_paper import print_on, printout_html, receipt_font, save_pdf
 from kassa.ui.workers import run_in_background
 
-BASE_POINTS = 10
+SCREEN_POINTS = 10.0
 OK_STYLE = "color: #1b5e20;"
 ERROR_STYLE = "color: #b71c1c;"
 
 
-def printout_font() -> QFont:
-    font = QFont()
-    font.setFamilies(["DejaVu Sans Mono", "Liberation Mono", "Courier New", "monospace"])
-    font.setStyleHint(QFont.StyleHint.Monospace)
-    font.setPointSize(BASE_POINTS)
-    return font
-
-
-def printout_html(printout: Printout) -> str:
-    """The lines as HTML: one paragraph a line, spaces kept, double lines at twice the size."""
-    rows = []
-    for line in printout.lines:
-        size = 2 * BASE_POINTS if line.style == "double" else BASE_POINTS
-        weight = "bold" if line.style in ("bold", "double") else "normal"
-        text = escape(line.text) or "&nbsp;"
-        rows.append(f"<p align='{line.align}' style='margin:0; white-space:pre; font-size:{size}pt; "
-                    f"font-weight:{weight}'>{text}</p>")
-    return f"<html><body><div style='width:{WIDTH}em'>{''.join(rows)}</div></body></html>"
-
-
-def render_printout(printout: Printout, printer: QPrinter) -> None:
-    """Paint the printout on `printer` (safe in a worker: its own document)."""
-    printing.render_html(printout_html(printout), printer, printout_font())
-
-
-def print_printout(printout: Printout, printer: QPrinter) -> str:
-    """The worker job of Skriv ut: where it went, in Swedish."""
-    return printing.paint_on(printer, lambda chosen: render_printout(printout, chosen))
-
-
-def save_printout_pdf(printout: Printout, path: str, name: str) -> str:
-    """The worker job of Spara som PDF: the absolute path of the file, read back."""
-    return printing.write_pdf(path, name, lambda printer: render_printout(printout, printer))
+def where_printed(printer: QPrinter) -> str:
+    """Where a finished print went, in Swedish: to a file (the print dialog's print to file) or a printer."""
+    if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+        return f"till fil: {printer.outputFileName()}"
+    return f"på {printer.printerName() or 'skrivaren'}"
 
 
 class PrintoutDialog(QDialog):
@@ -95,8 +66,8 @@ class PrintoutDialog(QDialog):
         self.view = QTextBrowser(self)
         self.view.setObjectName("printoutView")
         self.view.setTabChangesFocus(True)
-        self.view.document().setDefaultFont(printout_font())
-        self.view.setHtml(printout_html(printout))
+        self.view.document().setDefaultFont(receipt_font(SCREEN_POINTS))
+        self.view.setHtml(printout_html(printout, SCREEN_POINTS))
         self.message = QLabel(self)
         self.message.setObjectName("printoutMessage")
         self.message.setWordWrap(True)
@@ -139,8 +110,8 @@ class PrintoutDialog(QDialog):
     def _print_on(self, printer: QPrinter) -> None:
         self._say(self.tr("Skriver ut …"))
         self.print_button.setEnabled(False)
-        run_in_background(print_printout, self.printout, printer,
-                          on_result=lambda where: self._say(self.tr("Utskriven %1.").replace("%1", where)),
+        run_in_background(print_on, self.printout, printer,
+                          on_result=lambda _: self._say(self.tr("Utskriven %1.").replace("%1", where_printed(printer))),
                           on_error=self._failed, on_done=lambda: self._enable(self.print_button))
 
     def save_pdf(self) -> None:
@@ -151,7 +122,7 @@ class PrintoutDialog(QDialog):
     def _write_pdf(self, path: str) -> None:
         self._say(self.tr("Sparar …"))
         self.pdf_button.setEnabled(False)
-        run_in_background(save_printout_pdf, self.printout, path, self.windowTitle(),
+        run_in_background(save_pdf, self.printout, path, self.windowTitle(),
                           on_result=lambda saved: self._say(self.tr("Sparad som PDF: %1").replace("%1", saved)),
                           on_error=self._failed, on_done=lambda: self._enable(self.pdf_button))
 

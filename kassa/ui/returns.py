@@ -7,8 +7,9 @@ customer. Without a receipt: Utan kvitto, then the articles scanned into the art
 a sale. Återbetala stores the return receipt (the register's refund) and shows it. Esc cancels
 the return (counted as unfinished once something was registered).
 
-Every step is a call of the register (journalled) in a worker, one at a time; the table is
-drawn from the snapshot each step returns (kassa.register.return_view).
+Every step is a call of the register (journalled) in the till's session (kassa.ui.till.session), in
+order with the till's other calls; the table is drawn from the snapshot each step returns
+(kassa.register.return_view), and the till's cart shows the return as it stands.
 """
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
-    QThreadPool,
     Signal,
 )
 from PySide6.QtGui import QKeyEvent, QShowEvent
@@ -52,7 +52,7 @@ from kassa.register.return_view import ReturnView
 from kassa.register.service import ReceiptResult, Register
 from kassa.till import TillError, format_quantity, parse_decimal
 from kassa.ui.focus import prepare_keyboard
-from kassa.ui.workers import run_in_background
+from kassa.ui.till.session import TillSession
 
 log = logging.getLogger(__name__)
 
@@ -139,12 +139,11 @@ class ReturnDialog(QDialog):
 
     refunded = Signal(object)
 
-    def __init__(self, register: Register, parent: QWidget | None = None, pool: QThreadPool | None = None) -> None:
+    def __init__(self, session: TillSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("returnDialog")
         self.setWindowTitle(self.tr("Retur"))
-        self.register_ = register
-        self.pool = pool  # the till's one register thread (kassa.ui.day_functions), when given
+        self.session = session  # the till's register, called in its own thread, in order
         self._left: dict[int, Decimal] = {}
         self._busy = False
         self._started = False  # the register is in return mode
@@ -235,13 +234,13 @@ class ReturnDialog(QDialog):
 
     # --- steps, each a register call in a worker -------------------------------------------------
 
-    def _run(self, job: Callable[..., Any], *args: Any, then: Callable[[Any], None]) -> None:
+    def _run(self, job: Callable[[Register], Any], then: Callable[[Any], None]) -> None:
         if self._busy:
             return
         self._busy = True
         self._set_enabled()
-        run_in_background(job, *args, on_result=lambda value: self._step_done(then, value),
-                          on_error=lambda exc: self._step_done(self.say, cashier_text(exc)), pool=self.pool)
+        self.session.call(job, on_result=lambda value: self._step_done(then, value),
+                          on_error=lambda exc: self._step_done(self.say, cashier_text(exc)))
 
     def _step_done(self, then: Callable[[Any], None], value: Any) -> None:
         """The step's answer, shown once the dialog takes input again (a field is focused only when enabled)."""
@@ -260,13 +259,13 @@ class ReturnDialog(QDialog):
             self.receipt_edit.setFocus()
             return
         self.say("")
-        self._run(return_view.begin, self.register_, reference, then=self._begun)
+        self._run(lambda register: return_view.begin(register, reference), then=self._begun)
 
     def without_receipt(self) -> None:
         if self._started:
             return
         self.say("")
-        self._run(return_view.begin, self.register_, None, then=self._begun)
+        self._run(lambda register: return_view.begin(register, None), then=self._begun)
 
     def _begun(self, outcome: tuple[ReturnView, dict[int, Decimal]]) -> None:
         view, self._left = outcome
@@ -289,11 +288,7 @@ class ReturnDialog(QDialog):
         code = self.code_edit.text().strip()
         if not code or not self._started:
             return
-        self._run(self._add, code, then=self._added)
-
-    def _add(self, code: str) -> ReturnView:
-        self.register_.add_code(code)
-        return return_view.view_of(self.register_, self._left)
+        self._run(lambda register: self._change(register, lambda: register.add_code(code)), then=self._added)
 
     def _added(self, view: ReturnView) -> None:
         self.code_edit.clear()
@@ -301,17 +296,20 @@ class ReturnDialog(QDialog):
         self.say("")
 
     def _set_quantity(self, row: int, quantity: Decimal) -> None:
-        self._run(self._change, lambda: self.register_.set_quantity(row, quantity), then=self._changed(row))
+        self._run(lambda register: self._change(register, lambda: register.set_quantity(row, quantity)),
+                  then=self._changed(row))
 
     def remove_selected(self) -> None:
         index = self.table.currentIndex()
         if index.isValid():
             row = index.row()
-            self._run(self._change, lambda: self.register_.remove_line(row), then=self._changed(row))
+            self._run(lambda register: self._change(register, lambda: register.remove_line(row)),
+                      then=self._changed(row))
 
-    def _change(self, step: Callable[[], object]) -> ReturnView:
+    def _change(self, register: Register, step: Callable[[], object]) -> ReturnView:
+        """A step and the return as it stands after it (in the session's thread)."""
         step()
-        return return_view.view_of(self.register_, self._left)
+        return return_view.view_of(register, self._left)
 
     def _changed(self, row: int) -> Callable[[ReturnView], None]:
         def show(view: ReturnView) -> None:
@@ -327,7 +325,7 @@ class ReturnDialog(QDialog):
             self.say(self.tr("Det finns inget att återbetala: hämta kvittot eller skanna det som kommer tillbaka."))
             return
         method = self.means_combo.currentData()
-        self._run(self.register_.refund_to, method, then=self._refunded)
+        self._run(lambda register: register.refund_to(method), then=self._refunded)
 
     def _refunded(self, result: ReceiptResult) -> None:
         self._done = True  # the register has left return mode: closing voids nothing
@@ -395,6 +393,6 @@ class ReturnDialog(QDialog):
             return  # a step is on its way; the register is not left half done
         if not self._done and self._started:
             # Cancelled: the register leaves return mode (counted as unfinished if lines were registered).
-            run_in_background(self.register_.void, pool=self.pool,
+            self.session.call(lambda register: register.void(),
                               on_error=lambda exc: log.error("voiding the return failed: %s", exc))
         super().done(result)

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.factories import COFFEE, MUG, close_all_dialogs, open_day, vat_group
+from tests.factories import COFFEE, MUG, close_till, show_till, vat_group
 
 
 @pytest.fixture
@@ -52,19 +52,17 @@ def shop(company):
 
 @pytest.fixture
 def window(qtbot, shop):
-    """The till "Kassa 1" with its day open (a float of 500 kr), so that no day dialog asks first."""
+    """The till "Kassa 1" with its day open (a float of 500 kr) and the control-unit exemption chosen
+    (receipts without a code; the tests of the unit itself choose the emulator)."""
+    from kassa.register.control_unit.settings import ControlUnitSettings, save
+    from kassa.register.service import Register
     from kassa.ui.main_window import MainWindow
 
-    open_day("Kassa 1")
-    win = MainWindow(till_name="Kassa 1", with_indicator=False)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    win.code_field.setFocus()
-    qtbot.waitUntil(lambda: bool(win._article_ids), timeout=5000)  # the article index has loaded
+    save(ControlUnitSettings("none"))
+    Register("Kassa 1").open_day("500")
+    win = show_till(qtbot, MainWindow(till_name="Kassa 1", with_indicator=False))
     yield win
-    close_all_dialogs()
+    close_till(win)
 
 
 @pytest.fixture
@@ -97,10 +95,3 @@ def open_dialog(qtbot):
 
     return opener
 
-
-@pytest.fixture
-def exempt_unit(db):
-    """The control unit chosen in the settings: none, the 4-prisbasbelopp exemption (chosen explicitly)."""
-    from kassa.register.control_unit.settings import ControlUnitSettings, save
-
-    save(ControlUnitSettings(kind="none"))

@@ -14,15 +14,18 @@ from PySide6.QtGui import QAction
 from kassa.models import JournalEntry, RegisterDay, ZReport
 from kassa.money import format_sek
 from kassa.register import events
+from kassa.register.layout import text_of
 from kassa.till import TillError
 from kassa.ui.day_dialogs import CashMoveDialog, CloseDayDialog, OpenDayDialog
 from kassa.ui.printout_view import PrintoutDialog
+from kassa.ui.till.receipt_dialog import ReceiptDialog
 from tests.factories import (
     COFFEE,
     MUG,
     QT_NOISE,
     pdf_text,
     press,
+    scan,
     top_level,
     type_and_enter,
     type_into,
@@ -50,6 +53,11 @@ def printout(qtbot) -> PrintoutDialog:
 
 def gone(dialog) -> bool:
     return not shiboken6.isValid(dialog) or not dialog.isVisible()
+
+
+def escape(qtbot, dialog) -> None:
+    qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: gone(dialog))
 
 
 def close(qtbot, dialog) -> None:
@@ -142,15 +150,16 @@ def test_cash_in_and_out_are_journalled_with_their_reason_and_slip(qtbot, window
     type_into(qtbot, dialog.amount_edit, "200")
     type_into(qtbot, dialog.reason_edit, "Växel från banken")
     qtbot.keyClick(dialog.reason_edit.edit, Qt.Key.Key_Return)
-    slip = printout(qtbot)
+    slip = wait_for_window(qtbot, "receiptDialog", ReceiptDialog)
     assert slip.windowTitle() == "Insättning"
-    lines = slip.text().splitlines()
+    assert slip.headline.text() == f"Kontant in {kr('200')} kr: Växel från banken."
+    lines = text_of(slip.printout.lines).splitlines()
     assert lines[0] == "INSÄTTNING" and "Orsak: Växel från banken" in lines
     assert any(line.startswith("Belopp") and line.endswith(kr("200")) for line in lines)
     assert slip.printout.open_drawer  # the slip opens the drawer where a receipt printer is
     entry = JournalEntry.get(JournalEntry.event == events.CASH_IN)
     assert (entry.till, entry.amount, entry.data["reason"]) == ("Kassa 1", Decimal("200.00"), "Växel från banken")
-    close(qtbot, slip)
+    escape(qtbot, slip)
 
     at_till(qtbot, window, "Ctrl+Shift+O")
     out = wait_for_window(qtbot, "cashOutDialog", CashMoveDialog)
@@ -158,9 +167,10 @@ def test_cash_in_and_out_are_journalled_with_their_reason_and_slip(qtbot, window
     type_into(qtbot, out.amount_edit, "150")
     type_into(qtbot, out.reason_edit, "Till banken")
     qtbot.keyClick(out.reason_edit.edit, Qt.Key.Key_Return)
-    slip = printout(qtbot)
-    assert "UTTAG" in slip.text() and kr("150") in slip.text() and "Orsak: Till banken" in slip.text()
-    close(qtbot, slip)
+    slip = wait_for_window(qtbot, "receiptDialog", ReceiptDialog)
+    text = text_of(slip.printout.lines)
+    assert "UTTAG" in text and kr("150") in text and "Orsak: Till banken" in text
+    escape(qtbot, slip)
 
     at_till(qtbot, window, "Ctrl+Shift+X")
     report = printout(qtbot)
@@ -190,8 +200,8 @@ def test_the_x_report_any_time_printed_and_saved_as_pdf(qtbot, window, tmp_path)
     assert "Antal lådöppningar" in pdf_text(tmp_path / "x-dag.pdf")
 
 
-def test_the_z_report_shows_expected_cash_and_difference_before_it_closes_the_day(qtbot, window, exempt_unit):
-    register = window.day.register()
+def test_the_z_report_shows_expected_cash_and_difference_before_it_closes_the_day(qtbot, window):
+    register = window.session.register
     register.add_code(COFFEE)
     register.pay_cash("100")  # 54,90 rounded to 55 kr
     register.add_code(MUG)
@@ -232,7 +242,7 @@ def test_the_z_report_shows_expected_cash_and_difference_before_it_closes_the_da
 
 
 def test_a_z_report_refused_says_why_in_the_dialog(qtbot, window):
-    window.day.register().add_code(COFFEE)  # a sale in progress
+    scan(qtbot, window, COFFEE)  # a sale in progress
     at_till(qtbot, window, "Ctrl+Shift+D")
     dialog = wait_for_window(qtbot, "closeDayDialog", CloseDayDialog)
     type_into(qtbot, dialog.counted_edit, "500")
@@ -244,7 +254,7 @@ def test_a_z_report_refused_says_why_in_the_dialog(qtbot, window):
 
 
 def test_old_z_reports_newest_first_shown_again_as_reprints(qtbot, window, tmp_path):
-    register = window.day.register()
+    register = window.session.register
     register.z_report("500")
     register.open_day("500")
     register.cash_in("100", "Växel")
@@ -273,7 +283,7 @@ def test_the_journal_is_exported_from_the_window(qtbot, window, tmp_path):
     from tests.register.export_schema import assert_valid, local
     from tests.register.export_schema import events as handelser
 
-    window.day.register().cash_in("200", "Växel från banken")
+    window.session.register.cash_in("200", "Växel från banken")
     action(window, "journalExportAction").trigger()
     dialog = wait_for_window(qtbot, "journalExportDialog")
     qtbot.waitUntil(dialog.from_edit.hasFocus)
@@ -290,3 +300,25 @@ def test_the_journal_is_exported_from_the_window(qtbot, window, tmp_path):
     assert dialog.message.text() == f"{len(written)} registreringar skrivna till {target}."
     assert len(written) == JournalEntry.select().count() == 2  # the day opened, the cash put in
     assert [local(e) for e in written] == [n.DAY_FLOAT, n.FLOAT_CHANGE]
+
+
+def test_a_scan_before_the_day_is_open_asks_for_the_float_and_keeps_the_code(qtbot, shop):
+    window = new_window(qtbot)
+    asked = wait_for_window(qtbot, "openDayDialog", OpenDayDialog)
+    qtbot.keyClick(asked.float_edit.edit, Qt.Key.Key_Escape)  # not now
+    qtbot.waitUntil(lambda: gone(asked))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.code_field.setFocus()
+    type_and_enter(qtbot, window.code_field, COFFEE)
+    again = wait_for_window(qtbot, "openDayDialog", OpenDayDialog)
+    assert "Dagen är inte öppnad" in window.message.text() and window.code_field.text() == COFFEE
+    qtbot.waitUntil(again.float_edit.edit.hasFocus)
+    type_and_enter(qtbot, again.float_edit.edit, "500")
+    qtbot.waitUntil(lambda: gone(again))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.code_field, Qt.Key.Key_Return)  # the code waited in the field
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.total_label.text() == f"{kr('54.90')} kr"
+    window.close()

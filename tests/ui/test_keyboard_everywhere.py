@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 
 import kassa.ui
 from kassa.ui.focus import is_input
-from tests.factories import COFFEE, MUG, close_all_dialogs, type_and_enter, wait_for_window
+from tests.factories import COFFEE, MUG, close_all_dialogs, wait_for_window
+from tests.factories import scan as scan_at_till
 
 # Bases that are never opened on their own.
 ABSTRACT = {"kassa.ui.payment_dialogs._FormDialog", "kassa.ui.register_dialog.RecordDialog",
@@ -72,7 +73,7 @@ def trigger(ctx: Ctx, action: str) -> None:
 
 def scan(ctx: Ctx, code: str) -> None:
     ctx.window.code_field.setFocus()
-    type_and_enter(ctx.qtbot, ctx.window.code_field, code)
+    scan_at_till(ctx.qtbot, ctx.window, code)
 
 
 def till_key(ctx: Ctx, key: Qt.Key) -> None:
@@ -158,6 +159,23 @@ def reminder(ctx: Ctx) -> QDialog:
     return shown(ctx, "kassa.ui.reminders.ReminderDialog")
 
 
+def receipt(ctx: Ctx) -> QDialog:
+    """The receipt on screen after a sale: F6, the terminal approved (Enter)."""
+    card = at_till(Qt.Key.Key_F6, "kassa.ui.payment_dialogs.CardDialog")(ctx)
+    ctx.qtbot.keyClick(card.focusWidget(), Qt.Key.Key_Return)
+    return shown(ctx, "kassa.ui.till.receipt_dialog.ReceiptDialog")
+
+
+def parked(ctx: Ctx) -> QDialog:
+    """Parkerade köp (Shift+F12), with one sale parked (F12)."""
+    scan(ctx, MUG)
+    till_key(ctx, Qt.Key.Key_F12)
+    ctx.qtbot.waitUntil(lambda: ctx.window.model.rowCount() == 0 and not ctx.window.session.busy)
+    ctx.window.activateWindow()
+    ctx.qtbot.keyClick(ctx.window, Qt.Key.Key_F12, Qt.KeyboardModifier.ShiftModifier)
+    return shown(ctx, "kassa.ui.till.parked_dialog.ParkedSalesDialog")
+
+
 def hardware(ctx: Ctx) -> QDialog:
     """Kassa's hardware: Inställningar → Kvittoskrivare (or Kontrollenhet)."""
     trigger(ctx, "receiptPrinterAction")
@@ -216,6 +234,10 @@ OPENERS: dict[str, Callable[[Ctx], QDialog | None]] = {
     "kassa.ui.sie_export.SieExportDialog": from_menu("sieExportAction", "kassa.ui.sie_export.SieExportDialog"),
     "kassa.ui.vat_groups.VatGroupsDialog": from_menu("vatGroupsAction", "kassa.ui.vat_groups.VatGroupsDialog"),
     "kassa.ui.hardware_dialog.HardwareDialog": hardware,
+    "kassa.ui.till.payment_dialogs.SwishDialog": at_till(Qt.Key.Key_F8, "kassa.ui.till.payment_dialogs.SwishDialog"),
+    "kassa.ui.till.payment_dialogs.SplitDialog": at_till(Qt.Key.Key_F11, "kassa.ui.till.payment_dialogs.SplitDialog"),
+    "kassa.ui.till.receipt_dialog.ReceiptDialog": receipt,
+    "kassa.ui.till.parked_dialog.ParkedSalesDialog": parked,
     "kassa.ui.day_dialogs.OpenDayDialog": open_day_dialog,
     "kassa.ui.day_dialogs.CashMoveDialog": from_menu("cashInAction", "kassa.ui.day_dialogs.CashMoveDialog"),
     "kassa.ui.day_dialogs.CloseDayDialog": from_menu("zReportAction", "kassa.ui.day_dialogs.CloseDayDialog"),

@@ -7,12 +7,8 @@ from decimal import Decimal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialogButtonBox, QFileDialog
 
-from kassa.models import Invoice, Payment, Sale
-from tests.factories import COFFEE, MUG, pdf_text, top_level, type_and_enter, vat_group, wait_for_window
-
-
-def scan(qtbot, window, code: str) -> None:
-    type_and_enter(qtbot, window.code_field, code)
+from kassa.models import Invoice, JournalEntry, Payment, Sale
+from tests.factories import COFFEE, MUG, pdf_text, scan, top_level, type_and_enter, vat_group, wait_for_window
 
 
 def choose_customer(qtbot, window, text: str) -> None:
@@ -169,12 +165,12 @@ def test_a_typed_name_with_no_or_several_matches_says_so(qtbot, window, shop):
     window.reload_articles()
     qtbot.waitUntil(lambda: len(window._article_ids) == 4)
     window.code_field.setFocus()
-    type_and_enter(qtbot, window.code_field, "tekanna")
+    scan(qtbot, window, "tekanna")
     assert "Ingen artikel passar ”tekanna”" in window.message.text()
     assert window.model.rowCount() == 0 and window.code_field.selectedText() == "tekanna"  # nothing lost
 
     window.code_field.clear()
-    type_and_enter(qtbot, window.code_field, "mugg")
+    scan(qtbot, window, "mugg")
     assert "2 artiklar passar ”mugg”" in window.message.text()
     assert window.model.rowCount() == 0
     popup = window.article_completer.popup()
@@ -195,6 +191,7 @@ def edit_cell(qtbot, window, row: int, column: int, text: str) -> None:
     qtbot.keyClicks(editor, text)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.table.state() != QAbstractItemView.State.EditingState)
+    qtbot.waitUntil(lambda: not window.session.busy)  # the register has checked and journalled it
 
 
 def test_quantity_and_discount_edited_in_the_cart(qtbot, window, shop):
@@ -207,7 +204,10 @@ def test_quantity_and_discount_edited_in_the_cart(qtbot, window, shop):
     assert "Rabatt kan inte vara större än 100" in window.message.text()
     assert window.total_label.text() == "213,30 kr"
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
-    assert window.model.rowCount() == 0
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0)
+    # Each change went through the register and is in its journal; the refused discount is not.
+    events = [row.event for row in JournalEntry.select().order_by(JournalEntry.seq)]
+    assert events[1:] == ["line_added", "line_changed", "line_changed", "line_removed"]
     assert window.total_label.text() == "0,00 kr"
     qtbot.keyClick(window.table, Qt.Key.Key_Escape)
     assert QApplication.focusWidget() is window.code_field
@@ -306,8 +306,8 @@ def test_menus_open_the_registers_and_lists(qtbot, window, shop):
     assert {"customersAction", "categoriesAction", "articlesAction", "manualInvoiceAction", "eInvoicesAction",
             "companyAction", "databaseAction", "interestAction", "connectAction", "disconnectAction",
             "showLogAction", "aboutAction"} <= names
-    assert [a.text() for a in window.menuBar().actions()] == ["&Kassa", "&Register", "&Fakturor", "&Inställningar",
-                                                                "&Hjälp"]
+    assert [a.text() for a in window.menuBar().actions()] == [
+        "&Kassa", "&Register", "&Fakturor", "F&örsäljning", "&Inställningar", "&Hjälp"]
     window.findChild(type(window.menuBar().actions()[0]), "customersAction").trigger()
     qtbot.waitUntil(lambda: top_level(cls=_class("kassa.ui.customers", "CustomerRegisterDialog")) is not None)
 

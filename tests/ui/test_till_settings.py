@@ -15,6 +15,7 @@ from kassa.ui.till_settings import TillSettingsDialog
 from tests.factories import QT_NOISE, type_and_enter, type_into, wait_for_window
 
 pytestmark = QT_NOISE
+EXEMPT = "ingen (undantag, högst fyra prisbasbelopp)"  # the window's till runs under the exemption
 
 
 def open_settings(qtbot, window) -> TillSettingsDialog:
@@ -34,7 +35,7 @@ def test_what_to_report_to_skatteverket_is_shown_and_copied(qtbot, window, monke
     qtbot.waitUntil(dialog.copy_button.isEnabled)
     assert dict(dialog.rows) == {
         "Modellbeteckning": "Kassa SE", "Tillverkningsnummer": manufacturing_number("Kassa 1"), "Version": __version__,
-        "Kassabeteckning": "Kassa 1", "Kontrollenhetens tillverkningsnummer": "ej vald"}
+        "Kassabeteckning": "Kassa 1", "Kontrollenhetens tillverkningsnummer": EXEMPT}
     shown = [(dialog.identity_form.itemAt(row, dialog.identity_form.ItemRole.LabelRole).widget().text(),
               dialog.identity_form.itemAt(row, dialog.identity_form.ItemRole.FieldRole).widget().text())
              for row in range(dialog.identity_form.rowCount())]
@@ -45,7 +46,7 @@ def test_what_to_report_to_skatteverket_is_shown_and_copied(qtbot, window, monke
     qtbot.waitUntil(lambda: dialog.message.text() != "")  # a mnemonic clicks after the button's animation
     assert QGuiApplication.clipboard().text() == (
         f"Modellbeteckning: Kassa SE\nTillverkningsnummer: {manufacturing_number('Kassa 1')}\nVersion: {__version__}\n"
-        "Kassabeteckning: Kassa 1\nKontrollenhetens tillverkningsnummer: ej vald")
+        f"Kassabeteckning: Kassa 1\nKontrollenhetens tillverkningsnummer: {EXEMPT}")
     assert dialog.message.text() == "Uppgifterna är kopierade. Klistra in dem i anmälan."
 
 
@@ -77,7 +78,7 @@ def test_the_designation_is_refused_at_the_field_then_saved_after_the_z_report(q
     qtbot.keyClick(dialog.till_edit.edit, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: gone(dialog))
 
-    window.day.register().z_report("500")
+    window.session.register.z_report("500")
     dialog = open_settings(qtbot, window)
     type_and_enter(qtbot, dialog.till_edit.edit, "\b" * 7 + "Kassa 2")
     qtbot.waitUntil(lambda: gone(dialog))
@@ -90,5 +91,5 @@ def test_the_designation_is_refused_at_the_field_then_saved_after_the_z_report(q
     opened = wait_for_window(qtbot, "openDayDialog", OpenDayDialog)
     assert opened.windowTitle() == "Öppna dagen – kassa Kassa 2"
     type_and_enter(qtbot, opened.float_edit.edit, "500")
-    qtbot.waitUntil(lambda: window.day.register().day is not None)
-    assert window.day.register().till == "Kassa 2"
+    qtbot.waitUntil(lambda: window.session.register.day is not None)
+    assert window.session.register.till == "Kassa 2" and window.printing.till == "Kassa 2"
