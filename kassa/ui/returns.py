@@ -146,6 +146,7 @@ class ReturnDialog(QDialog):
         self.session = session  # the till's register, called in its own thread, in order
         self._left: dict[int, Decimal] = {}
         self._busy = False
+        self._codes: list[str] = []  # scanned into the article field, waiting for the register
         self._started = False  # the register is in return mode
         self._done = False
 
@@ -249,6 +250,7 @@ class ReturnDialog(QDialog):
         self._busy = False
         self._set_enabled()
         then(value)
+        self._next_code()
 
     def fetch(self) -> None:
         reference = self.receipt_edit.text().strip()
@@ -285,15 +287,35 @@ class ReturnDialog(QDialog):
             self.table.setCurrentIndex(self.model.index(0, QUANTITY))
 
     def add_code(self) -> None:
+        """Enter in the article field: the field empties at once for the next scan; the codes are added
+        in the order scanned, one register call after the other."""
         code = self.code_edit.text().strip()
         if not code or not self._started:
             return
-        self._run(lambda register: self._change(register, lambda: register.add_code(code)), then=self._added)
+        self.code_edit.clear()
+        self._codes.append(code)
+        self._next_code()
+
+    def _next_code(self) -> None:
+        if self._busy or not self._codes:
+            return
+        code = self._codes.pop(0)
+        self._busy = True
+        self._set_enabled()
+        self.session.call(lambda register: self._change(register, lambda: register.add_code(code)),
+                          on_result=lambda view: self._step_done(self._added, view),
+                          on_error=lambda exc: self._step_done(lambda text: self._code_refused(code, text),
+                                                               cashier_text(exc)))
 
     def _added(self, view: ReturnView) -> None:
-        self.code_edit.clear()
         self._show(view)
         self.say("")
+
+    def _code_refused(self, code: str, text: str) -> None:
+        if not self.code_edit.text():  # the code comes back to be corrected, unless the next scan is there
+            self.code_edit.setText(code)
+            self.code_edit.selectAll()
+        self.say(text)
 
     def _set_quantity(self, row: int, quantity: Decimal) -> None:
         self._run(lambda register: self._change(register, lambda: register.set_quantity(row, quantity)),
@@ -357,7 +379,8 @@ class ReturnDialog(QDialog):
         self.fetch_button.setEnabled(idle and not self._started)
         self.no_receipt_button.setEnabled(idle and not self._started)
         view = self.model.view
-        self.code_edit.setEnabled(idle and self._started and view is not None and view.receipt is None)
+        # The article field takes scans while the register works (they wait their turn): never disabled then.
+        self.code_edit.setEnabled(self._started and view is not None and view.receipt is None)
         self.refund_button.setEnabled(idle and view is not None and bool(view.lines))
 
     def say(self, text: str, ok: bool = False) -> None:
