@@ -12,6 +12,7 @@ from peewee import JOIN
 from kassa.bookkeeping.receivables import receivables, state_filter, state_text
 from kassa.customer_search import prefix_upper_bound
 from kassa.models import Customer, Invoice, Transmission, TransmissionState
+from kassa.models.transmissions import invoice_row
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def load_invoices(text: str = "", limit: int = 500, payment: str = "") -> list[I
     kassa.bookkeeping.receivables.FILTERS (paid, overdue …), or "" for all."""
     query = (Invoice.select(Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.buyer,
                             Invoice.payable, Invoice.status, Invoice.delivery, Transmission.state)
-             .join(Transmission, JOIN.LEFT_OUTER, on=(Transmission.invoice == Invoice.id)))
+             .join(Transmission, JOIN.LEFT_OUTER, on=invoice_row(Invoice.id)))  # not its reminders' rows
     text = (text or "").strip()
     if text.isdigit():
         query = query.where(Invoice.number == int(text))

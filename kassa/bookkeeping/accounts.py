@@ -48,7 +48,9 @@ DEFAULTS: tuple[AccountDefault, ...] = (
     AccountDefault("output_vat:12", "2621", "Utgående moms på försäljning inom Sverige, 12 %", "Utgående moms 12 %"),
     AccountDefault("output_vat:6", "2631", "Utgående moms på försäljning inom Sverige, 6 %", "Utgående moms 6 %"),
     AccountDefault("rounding", "3740", "Öres- och kronutjämning", "Öresavrundning"),
-    AccountDefault("cash_difference", "3790", "Kassadifferenser", "Kassadifferenser (räknat mot väntat)"),
+    # BAS has no account of its own for cash differences; 3790 is its "other corrections of income"
+    # (beside 3740 for rounding), so a shortage lowers the income and never touches sales or VAT.
+    AccountDefault("cash_difference", "3790", "Övriga intäktskorrigeringar", "Kassadifferenser (räknat mot väntat)"),
     AccountDefault("reminder_fees", "3930", "Påminnelseavgifter", "Påminnelseavgifter"),
     AccountDefault("interest_income", "8313", "Ränteintäkter från kundfordringar", "Dröjsmålsränta"),
 )

@@ -1,124 +1,71 @@
 """The day's voucher from a Z report (BFNAR 2013:2: one combined voucher per day and till).
 
-``DayVoucherInput`` is the contract with the cash register: the figures of one Z report. The
-register builds it from its Z report; ``day_voucher`` books it:
+Bookkeeping reads the register's stored Z reports itself (``z_reports``: kassa.models.ZReport,
+whose ``figures`` are the report as printed, read back as kassa.register.figures.DayFigures) and
+books each one as it says (``day_voucher``):
 
-- cash, card and Swish debited on their own accounts (what was received by each means);
-- sales credited per VAT rate (and article group, where the group has an account of its own);
-- output VAT credited per rate;
-- rounding (öresavrundning) on its own account;
-- the cash difference (counted minus expected) on its own line, against the cash account: it
-  never touches sales or VAT;
-- sales paid by invoice are left out: each invoice is booked by its own voucher (on accounts
-  receivable), so the Z report's invoiced part is subtracted from its sales and VAT.
+    debit   cash, card, Swish ........ means[i].net: taken less paid back on returns, after rounding
+    credit  sales per VAT rate ....... vat[i].taxable, returns netted
+    credit  output VAT per rate ...... vat[i].tax, returns netted
+    credit  öresavrundning ........... rounding (a debit when customers paid less than exact)
+    debit   cash / credit cash differences: counted minus expected; a shortage is a credit on
+            cash and a debit on the cash-difference account. It never touches sales or VAT.
 
-Day inputs come from the sources registered with ``register_day_source`` (the register's Z
-reports); the SIE export asks every source for the period.
+Sales paid by invoice at the till are not in the register's sales, VAT or means of payment (the
+Z report shows them on their own line, ``invoiced``): each invoice is booked by its own voucher on
+accounts receivable (kassa.bookkeeping.ledger_vouchers), so nothing is subtracted here.
+The voucher's date is the sales day: the local date the day was opened.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from collections.abc import Iterator
 
 from kassa.bookkeeping.accounts import MEANS_OF_PAYMENT, AccountPlan, AccountPlanError
 from kassa.bookkeeping.vouchers import Voucher, VoucherBuilder, VoucherError
+from kassa.models import RegisterDay, ZReport
 from kassa.money import ZERO
-
-INVOICE_MEANS = "invoice"
-
-
-@dataclass(frozen=True)
-class SalesAmount:
-    """Net sales (excluding VAT) of one VAT rate, and of one article group when the till has groups."""
-
-    vat_rate: int
-    net: Decimal
-    group: str = ""
+from kassa.register import clock
+from kassa.register.figures import DayFigures
 
 
-@dataclass(frozen=True)
-class DayVoucherInput:
-    """The figures of one Z report (one till, one day).
-
-    ``received``: amount received per means of payment, VAT included, after rounding: "cash",
-    "card", "swish", and "invoice" for sales paid by invoice (not booked here). ``sales`` and
-    ``output_vat``: all of the day's sales, whatever paid them; ``invoiced_sales`` and
-    ``invoiced_vat``: the part of them paid by invoice. ``rounding``: rounded total minus exact
-    total (positive when customers paid more). ``cash_difference``: counted cash minus expected
-    cash (negative when cash is missing).
-    """
-
-    till: str
-    date: dt.date
-    z_number: int
-    received: Mapping[str, Decimal]
-    sales: Sequence[SalesAmount]
-    output_vat: Mapping[int, Decimal]
-    rounding: Decimal = ZERO
-    cash_difference: Decimal = ZERO
-    invoiced_sales: Sequence[SalesAmount] = ()
-    invoiced_vat: Mapping[int, Decimal] = field(default_factory=dict)
-
-    @property
-    def title(self) -> str:
-        return f"Z-rapport {self.z_number} {self.till} {self.date.isoformat()}"
+def sales_day(figures: DayFigures) -> dt.date:
+    return clock.local(figures.day_opened_at).date()
 
 
-def day_voucher(day: DayVoucherInput, plan: AccountPlan, series: str = "") -> Voucher:
+def day_title(figures: DayFigures) -> str:
+    return f"Z-rapport {figures.number} {figures.till} {sales_day(figures).isoformat()}"
+
+
+def day_voucher(figures: DayFigures, plan: AccountPlan, series: str = "") -> Voucher:
     """The voucher of one Z report. VoucherError (Swedish) when its figures do not add up."""
-    builder = VoucherBuilder("day", series, day.date, day.title)
+    if figures.kind != "Z" or figures.number is None:
+        raise ValueError("an X report closes no day: only a Z report is booked")
+    title = day_title(figures)
+    builder = VoucherBuilder("day", series, sales_day(figures), title)
     try:
-        for means, amount in day.received.items():
-            if means == INVOICE_MEANS:
-                continue  # booked by the invoices' own vouchers
-            if means not in MEANS_OF_PAYMENT:
-                raise VoucherError(f"{day.title}: betalsättet '{means}' har inget konto i kontoplanen.")
-            builder.debit(plan.means_of_payment(means), Decimal(amount))
-        net: dict[tuple[int, str], Decimal] = {}
-        for line in day.sales:
-            net[(line.vat_rate, line.group)] = net.get((line.vat_rate, line.group), ZERO) + Decimal(line.net)
-        for line in day.invoiced_sales:
-            net[(line.vat_rate, line.group)] = net.get((line.vat_rate, line.group), ZERO) - Decimal(line.net)
-        for (rate, group), amount in sorted(net.items(), key=lambda item: (-item[0][0], item[0][1])):
-            builder.credit(plan.sales(rate, group), amount)
-        vat: dict[int, Decimal] = {}
-        for rate, amount in day.output_vat.items():
-            vat[rate] = vat.get(rate, ZERO) + Decimal(amount)
-        for rate, amount in day.invoiced_vat.items():
-            vat[rate] = vat.get(rate, ZERO) - Decimal(amount)
-        for rate, amount in sorted(vat.items(), reverse=True):
-            if amount:
-                builder.credit(plan.output_vat(rate), amount)
-        builder.credit(plan.account("rounding"), Decimal(day.rounding))
-        difference = Decimal(day.cash_difference)
+        for means in figures.means:
+            if means.method not in MEANS_OF_PAYMENT:
+                raise VoucherError(f"{title}: betalsättet '{means.method}' har inget konto i kontoplanen.")
+            builder.debit(plan.means_of_payment(means.method), means.net)
+        for vat in sorted(figures.vat, key=lambda v: -v.rate):
+            builder.credit(plan.sales(vat.rate), vat.taxable)
+            if vat.tax:
+                builder.credit(plan.output_vat(vat.rate), vat.tax)
+        builder.credit(plan.account("rounding"), figures.rounding)
+        difference = figures.cash_difference or ZERO
         builder.debit(plan.account("cash"), difference)
         builder.credit(plan.account("cash_difference"), difference)
     except AccountPlanError as exc:
-        raise VoucherError(f"{day.title}: {exc}") from None
+        raise VoucherError(f"{title}: {exc}") from None
     return builder.build()
 
 
-DaySource = Callable[[dt.date, dt.date], Iterable[DayVoucherInput]]
-_SOURCES: list[DaySource] = []
-
-
-def register_day_source(source: DaySource) -> None:
-    """Register where Z reports come from: ``source(date_from, date_to)`` yields their inputs."""
-    if source not in _SOURCES:
-        _SOURCES.append(source)
-
-
-def unregister_day_source(source: DaySource) -> None:
-    if source in _SOURCES:
-        _SOURCES.remove(source)
-
-
-def registered_day_inputs(date_from: dt.date, date_to: dt.date) -> Iterable[DayVoucherInput]:
-    for source in list(_SOURCES):
-        yield from source(date_from, date_to)
-
-
-def has_day_source() -> bool:
-    return bool(_SOURCES)
+def z_reports(date_from: dt.date, date_to: dt.date) -> Iterator[DayFigures]:
+    """Every till's Z reports whose sales day lies in [date_from, date_to] (local dates), by day and till."""
+    start, end = clock.local_range_utc(date_from, date_to)
+    query = (ZReport.select(ZReport.figures).join(RegisterDay)
+             .where((RegisterDay.opened_at >= start) & (RegisterDay.opened_at < end))
+             .order_by(RegisterDay.opened_at, ZReport.till, ZReport.number))
+    for report in query.iterator():
+        yield DayFigures.from_data(report.figures)

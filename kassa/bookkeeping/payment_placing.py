@@ -9,7 +9,9 @@ before payments, so a payer who pays an invoice in full and deducts its credit n
 
 Everything else (no OCR or a wrong one, a partial payment, an over-payment, an invoice already
 paid) is left for a person: ``unplaced_payments()`` lists them with the reason and a suggestion,
-``place_payment()`` records the person's choice. Placements are registrations, never changed.
+``place_payment()`` records the person's choice: at most what is left on the invoice, or the whole
+rest of an over-payment, which leaves the invoice overpaid (as the books have it: a payment credits
+accounts receivable in full). Placements are registrations, never changed.
 """
 from __future__ import annotations
 
@@ -251,10 +253,13 @@ def place_payment(payment_id: int, number: int, amount: Decimal, actor: str = ""
             if invoice.kind != "invoice":
                 raise PlacementError(f"{number} är en kreditfaktura; en inbetalning placeras på en faktura.")
             left = receivables([invoice.id])[invoice.id].open
-            if amount > left:
+            if amount > left and amount != remaining:
+                # More than is left only as the whole rest of the payment: the invoice is then overpaid
+                # (the customer has that much to get back), and nothing of the payment is left hanging.
                 raise PlacementError(
-                    f"Faktura {number} har {format_sek(max(left, ZERO))} kr kvar att betala; placera högst det. "
-                    "Resten av inbetalningen står kvar att placera.")
+                    f"Faktura {number} har {format_sek(max(left, ZERO))} kr kvar att betala; placera högst det, "
+                    f"eller hela resten av inbetalningen ({format_sek(remaining)} kr), så blir fakturan "
+                    "överbetald.")
         return PaymentAllocation.create(payment=payment, invoice=invoice, amount=amount, how="manual",
                                         actor=actor, note=note)
 

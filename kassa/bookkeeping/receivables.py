@@ -123,43 +123,59 @@ def _kr(ore: int) -> Decimal:
 def open_amount_sql() -> peewee.Node:
     """The open amount of the Invoice row in the query, in öre (MoneyField stores öre)."""
     credit = Invoice.alias("credit_note")
-    credit_payment = PaymentAllocation.alias("credit_payment")
     credited = (credit.select(fn.COALESCE(fn.SUM(credit.payable), 0)).where(credit.credited_invoice == Invoice.id))
     charges = (Reminder.select(fn.COALESCE(fn.SUM(Reminder.fee + Reminder.interest), 0))
                .where(Reminder.invoice == Invoice.id))
-    return Invoice.payable - credited + charges - paid_sql() - (
-        credit_payment.select(fn.COALESCE(fn.SUM(credit_payment.amount), 0))
-        .join(credit, on=(credit_payment.invoice == credit.id)).where(credit.credited_invoice == Invoice.id))
+    return Invoice.payable - credited + charges - paid_sql()
 
 
 def paid_sql() -> peewee.Node:
-    """Payments placed on the Invoice row itself, in öre."""
-    return (PaymentAllocation.select(fn.COALESCE(fn.SUM(PaymentAllocation.amount), 0))
-            .where(PaymentAllocation.invoice == Invoice.id))
+    """What is paid on the Invoice row in the query, in öre, as ``Receivable.paid`` counts it: placed on the
+    invoice itself and on its credit notes (a deduction placed on a credit note is negative)."""
+    credit = Invoice.alias("paid_credit_note")
+    credit_payment = PaymentAllocation.alias("credit_payment")
+    on_invoice = (PaymentAllocation.select(fn.COALESCE(fn.SUM(PaymentAllocation.amount), 0))
+                  .where(PaymentAllocation.invoice == Invoice.id))
+    on_credit_notes = (credit_payment.select(fn.COALESCE(fn.SUM(credit_payment.amount), 0))
+                       .join(credit, on=(credit_payment.invoice == credit.id))
+                       .where(credit.credited_invoice == Invoice.id))
+    return peewee.Expression(on_invoice, "+", on_credit_notes)  # (query + query would be a UNION ALL)
 
 
+# The invoice list's filters, each the states of ``state_of`` it shows (``open`` is all with something to pay).
 FILTERS = {
     "": "Alla",
-    "open": "Obetalda (allt som inte är betalt)",
+    "open": "Obetalda och delvis betalda (allt som inte är betalt)",
+    UNPAID: "Obetalda, inte förfallna",
     OVERDUE: "Förfallna",
     PARTLY_PAID: "Delvis betalda",
     PAID: "Betalda",
+    OVERPAID: "Överbetalda",
 }
 
 
 def state_filter(name: str, today: dt.date | None = None) -> peewee.Node | None:
-    """A WHERE condition for the invoice list's filter `name` (a key of FILTERS); None for all."""
+    """A WHERE condition for the invoice list's filter `name` (a key of FILTERS); None for all.
+
+    The same states as ``Receivable.state``: unpaid (nothing paid, not due), overdue (something left
+    after the due date, paid or not), partly paid (something paid and something left, due or not),
+    paid (nothing left and something paid, overpaid included), overpaid (more paid than owed)."""
     if not name:
         return None
     today = today or dt.date.today()
     is_invoice = Invoice.kind == "invoice"
     open_ore: Any = open_amount_sql()
+    paid_ore: Any = paid_sql()
     if name == "open":
         return is_invoice & (open_ore > 0)
+    if name == UNPAID:
+        return is_invoice & (open_ore > 0) & (paid_ore == 0) & (Invoice.due_date >= today)
     if name == OVERDUE:
         return is_invoice & (open_ore > 0) & (Invoice.due_date < today)
     if name == PARTLY_PAID:
-        return is_invoice & (open_ore > 0) & (paid_sql() != 0)
+        return is_invoice & (open_ore > 0) & (paid_ore != 0)
     if name == PAID:
-        return is_invoice & (open_ore <= 0) & (paid_sql() != 0)
+        return is_invoice & (open_ore <= 0) & (paid_ore != 0)
+    if name == OVERPAID:
+        return is_invoice & (open_ore < 0)
     raise ValueError(f"unknown filter {name!r}")

@@ -9,8 +9,9 @@
 - Interest (räntelagen): from the due date, on what is left of the invoice itself, at the reference
   rate + the margin (8 percentage points by law); a later reminder charges only the days since the
   previous one.
-- A reminder is recorded when it is made, before it is printed, saved as PDF or handed on for
-  e-invoicing; its charges are booked (kassa.bookkeeping.ledger_vouchers.reminder_voucher).
+- A reminder is recorded when it is made, before it is printed, saved as PDF or, for an e-invoice
+  customer, sent through Pagero (kassa.outbox.reminders: its fee and interest as a BIS 3 invoice);
+  its charges are booked (kassa.bookkeeping.ledger_vouchers.reminder_voucher).
 """
 from __future__ import annotations
 
@@ -19,16 +20,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import peewee
+from peewee import JOIN
 
 from kassa.bookkeeping.interest import InterestError, InterestPeriod, late_interest
 from kassa.bookkeeping.receivables import receivables, state_filter
-from kassa.models import BookkeepingSettings, Invoice, Reminder, utcnow
+from kassa.models import BookkeepingSettings, Invoice, Reminder, Transmission, TransmissionState, utcnow
 from kassa.models.database import write_transaction
 from kassa.money import ZERO, format_sek
 
 LEGAL_FEE_CAP = Decimal("60.00")
 DELIVERY_TEXTS = {"": "Inte skickad", "paper": "Utskriven", "pdf": "Sparad som PDF",
-                  "e_invoice_waiting": "Sparad för e-faktura (skickas inte ännu)"}
+                  "e_invoice": "E-faktura via Pagero",
+                  # recorded by an earlier version, which could not send reminders: never sent
+                  "e_invoice_waiting": "Sparad för e-faktura men inte skickad"}
+PRINTED_DELIVERIES = ("paper", "pdf")  # the send queue records "e_invoice" itself (kassa.outbox.reminders)
 
 
 class ReminderError(ValueError):
@@ -150,8 +155,8 @@ def issue_reminder(invoice_id: int, today: dt.date | None = None, actor: str = "
 
 
 def mark_delivered(reminder_id: int, delivery: str) -> None:
-    """How the reminder went out: paper, pdf, or e_invoice_waiting (recorded for the send queue)."""
-    if delivery not in DELIVERY_TEXTS or not delivery:
+    """How the reminder went out: printed on paper or saved as PDF."""
+    if delivery not in PRINTED_DELIVERIES:
         raise ValueError(f"unknown delivery {delivery!r}")
     with write_transaction():
         reminder = Reminder.get_by_id(reminder_id)
@@ -182,11 +187,19 @@ class IssuedReminder:
     new_due_date: dt.date
     delivery: str
     e_invoice: bool
+    transmission_state: TransmissionState | None = None  # where its e-invoice stands, when it was sent
 
 
 def issued_reminders(limit: int = 500) -> list[IssuedReminder]:
     """The reminders made, newest first."""
-    query = (Reminder.select(Reminder, Invoice.number, Invoice.buyer).join(Invoice)
+    query = (Reminder.select(Reminder, Invoice.number, Invoice.buyer, Transmission.state).join(Invoice)
+             .join(Transmission, JOIN.LEFT_OUTER, on=(Transmission.reminder == Reminder.id), src=Reminder,
+                   attr="sent")
              .order_by(Reminder.issue_date.desc(), Reminder.id.desc()).limit(limit))
-    return [IssuedReminder(r.id, r.issue_date, r.invoice.number, r.invoice.buyer.get("name", ""), r.sequence, r.fee,
-                           r.interest, r.new_due_date, r.delivery, r.e_invoice) for r in query]
+    rows = []
+    for r in query:
+        sent = getattr(r, "sent", None)  # no row: None, or a Transmission without a state
+        rows.append(IssuedReminder(r.id, r.issue_date, r.invoice.number, r.invoice.buyer.get("name", ""), r.sequence,
+                                   r.fee, r.interest, r.new_due_date, r.delivery, r.e_invoice,
+                                   sent.state if sent is not None and sent.state is not None else None))
+    return rows

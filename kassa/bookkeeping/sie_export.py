@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -26,15 +26,20 @@ from peewee import JOIN
 from kassa import __version__
 from kassa.bookkeeping import sie
 from kassa.bookkeeping.accounts import AccountPlan
-from kassa.bookkeeping.day_vouchers import DayVoucherInput, day_voucher, registered_day_inputs
+from kassa.bookkeeping.day_vouchers import day_voucher, z_reports
 from kassa.bookkeeping.ledger_vouchers import invoice_voucher, payment_voucher, reminder_voucher
 from kassa.bookkeeping.vouchers import Voucher
 from kassa.identifiers import format_orgnr
 from kassa.models import BookkeepingSettings, Company, Invoice, ReceivedPayment, Reminder
+from kassa.plural import count_of
 
 SPOOL_BYTES = 256 * 1024  # then the spool goes to a temporary file: memory stays flat
-KIND_TEXTS = {"day": "dagsverifikationer (Z-rapporter)", "invoice": "fakturor", "credit_note": "kreditfakturor",
-              "payment": "inbetalningar", "reminder": "påminnelser med avgift eller ränta"}
+# Each kind of voucher as the summary counts it: (one, several).
+KIND_TEXTS = {"day": ("dagsverifikation (Z-rapport)", "dagsverifikationer (Z-rapporter)"),
+              "invoice": ("faktura", "fakturor"), "credit_note": ("kreditfaktura", "kreditfakturor"),
+              "payment": ("inbetalning", "inbetalningar"),
+              "reminder": ("påminnelse med avgift eller ränta", "påminnelser med avgift eller ränta")}
+KIND_ORDER = ("day", "invoice", "credit_note", "payment", "reminder")
 
 
 class SieExportError(ValueError):
@@ -49,7 +54,7 @@ class SieExportResult:
     accounts: int = 0
 
     def summary(self) -> str:
-        parts = [f"{n} {KIND_TEXTS.get(kind, kind)}" for kind, n in sorted(self.counts.items()) if n]
+        parts = [count_of(self.counts[kind], *KIND_TEXTS[kind]) for kind in KIND_ORDER if self.counts[kind]]
         return (f"SIE-filen {self.path} är skriven: " + (", ".join(parts) if parts else "inga verifikationer")
                 + f"; {self.accounts} konton. Kontrollsumma {self.checksum}.")
 
@@ -72,11 +77,10 @@ def _check_period(date_from: dt.date, date_to: dt.date, start_month: int) -> tup
     return year
 
 
-def _vouchers(date_from: dt.date, date_to: dt.date, plan: AccountPlan, settings: BookkeepingSettings,
-              day_inputs: Iterable[DayVoucherInput]) -> Iterator[Voucher]:
-    for day in sorted((d for d in day_inputs if date_from <= d.date <= date_to),
-                      key=lambda d: (d.date, d.till, d.z_number)):
-        yield day_voucher(day, plan, settings.series_day)
+def _vouchers(date_from: dt.date, date_to: dt.date, plan: AccountPlan,
+              settings: BookkeepingSettings) -> Iterator[Voucher]:
+    for figures in z_reports(date_from, date_to):
+        yield day_voucher(figures, plan, settings.series_day)
     credited = Invoice.alias()
     invoices = (Invoice.select(Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.buyer,
                                Invoice.payable, Invoice.rounding, Invoice.vat_breakdown, Invoice.credited_invoice,
@@ -132,11 +136,10 @@ class _Spool:
         self.checksum.close()
 
 
-def export_sie(path: str | os.PathLike, date_from: dt.date, date_to: dt.date, *,
-               day_inputs: Iterable[DayVoucherInput] | None = None, generated: dt.date | None = None,
+def export_sie(path: str | os.PathLike, date_from: dt.date, date_to: dt.date, *, generated: dt.date | None = None,
                signature: str = "Kassa") -> SieExportResult:
-    """Write the SIE 4I file of the period. `day_inputs`: the Z reports' figures; None asks the
-    registered sources (kassa.bookkeeping.day_vouchers.register_day_source)."""
+    """Write the SIE 4I file of the period: every till's Z reports of its days, the invoices, credit
+    notes, payments and reminders. SieExportError or VoucherError (Swedish) when it cannot be made."""
     target = Path(path)
     settings = BookkeepingSettings.get_solo()
     year = _check_period(date_from, date_to, settings.fiscal_year_start_month)
@@ -146,13 +149,12 @@ def export_sie(path: str | os.PathLike, date_from: dt.date, date_to: dt.date, *,
     if not target.parent.is_dir():
         raise SieExportError(f"Mappen {target.parent} finns inte. Välj en annan plats för filen.")
     plan = AccountPlan.load()
-    inputs = day_inputs if day_inputs is not None else registered_day_inputs(date_from, date_to)
 
     spool = _Spool()
     counts: Counter = Counter()
     used: dict[str, str] = {}
     try:
-        for voucher in _vouchers(date_from, date_to, plan, settings, inputs):
+        for voucher in _vouchers(date_from, date_to, plan, settings):
             if not voucher.transactions:
                 continue  # a day with nothing to book
             spool.voucher(voucher)

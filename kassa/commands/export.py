@@ -6,7 +6,6 @@ not balance, an account missing), 2 when it cannot run (no database, a bad date,
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from kassa.commands.base import EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, CommandError, date_argument, open_database
@@ -15,8 +14,9 @@ from kassa.commands.base import EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, CommandEr
 def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="what", metavar="VAD", required=True)
     sie = sub.add_parser("sie", help="verifikationer som SIE 4I-fil till redovisningsprogrammet",
-                         description="Dagsverifikationer (Z-rapporter), fakturor, kreditfakturor och inbetalningar "
-                                     "för perioden, som en SIE 4I-fil (teckentabell 437, med #KSUMMA).")
+                         description="Dagsverifikationer (kassornas Z-rapporter), fakturor, kreditfakturor, "
+                                     "inbetalningar och påminnelseavgifter för perioden, som en SIE 4I-fil "
+                                     "(teckentabell 437, med #KSUMMA).")
     sie.add_argument("--from", dest="date_from", required=True, type=date_argument, metavar="DATUM",
                      help="första dagen")
     sie.add_argument("--to", dest="date_to", required=True, type=date_argument, metavar="DATUM", help="sista dagen")
@@ -24,10 +24,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kassa.bookkeeping.day_vouchers import has_day_source
     from kassa.bookkeeping.sie_export import SieExportError, export_sie
     from kassa.bookkeeping.vouchers import VoucherError
-    from kassa.register import day_source  # noqa: F401  (the register's Z reports become day vouchers)
+
     with open_database():
         try:
             result = export_sie(args.output, args.date_from, args.date_to)
@@ -36,7 +35,4 @@ def run(args: argparse.Namespace) -> int:
         except VoucherError as exc:
             raise CommandError(f"Ingen fil skrevs: {exc}", EXIT_FAILED) from None
     print(result.summary())
-    if not has_day_source():
-        print("Obs: kassans Z-rapporter är inte kopplade till exporten i den här versionen; "
-              "filen har inga dagsverifikationer.", file=sys.stderr)
     return EXIT_OK

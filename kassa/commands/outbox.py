@@ -102,7 +102,7 @@ def _list(args: argparse.Namespace) -> int:
         return 0
     header = ("Id", "Faktura", "Kund", "Status", "Ändrad (UTC)", "Senaste meddelande")
     table = [header] + [
-        (str(row.id), str(row.invoice.number), _cell(row.invoice.customer.name, 28),
+        (str(row.id), summary.label_of(row), _cell(row.invoice.customer.name, 28),
          state_text(row.state), row.updated_at.strftime("%Y-%m-%d %H:%M:%S"),
          _cell(summary.last_message(row), 70))
         for row in rows

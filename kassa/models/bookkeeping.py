@@ -149,9 +149,9 @@ class Reminder(BaseModel):
     interest_to = peewee.DateField(null=True)
     interest_periods = JsonField(default=list)  # [{"from", "to", "days", "rate", "amount"}]
     e_invoice = peewee.BooleanField(default=False)  # the customer receives e-invoices
-    delivery = peewee.CharField(default="")  # "" | paper | pdf | e_invoice_waiting
+    delivery = peewee.CharField(default="")  # "" | paper | pdf | e_invoice (Pagero); e_invoice_waiting (older)
     delivered_at = peewee.DateTimeField(null=True)
-    payload = peewee.TextField(default="")  # the UBL Reminder for an e-invoice customer
+    payload = peewee.TextField(default="")  # the BIS 3 invoice of its charges sent to an e-invoice customer
     actor = peewee.CharField(default="")
     created_at = peewee.DateTimeField(default=utcnow)
 

@@ -26,7 +26,7 @@ from kassa.models.vat import VatGroup, VatRatePeriod, seed_vat_groups
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class SchemaVersion(BaseModel):
@@ -93,6 +93,22 @@ def _migrate_5_cash_register(migrator: Any) -> None:
 
 
 MIGRATIONS[5] = _migrate_5_cash_register
+
+
+def _migrate_6_reminder_transmissions(migrator: Any) -> None:
+    """A reminder's fee and interest go through the send queue as a row of their own: transmission gets
+    ``reminder_id`` (unique), and the one-row-per-invoice index becomes unique over the rows without a
+    reminder (the same name, so a migrated and a new database have the same indexes). A column or index
+    already there is kept."""
+    if "reminder_id" not in {c.name for c in db.get_columns("transmission")}:
+        db.execute_sql('ALTER TABLE "transmission" ADD COLUMN "reminder_id" INTEGER REFERENCES "reminder" ("id")')
+    db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS "transmission_reminder_id" ON "transmission" ("reminder_id")')
+    db.execute_sql('DROP INDEX IF EXISTS "transmission_invoice_id"')
+    db.execute_sql('CREATE UNIQUE INDEX "transmission_invoice_id" ON "transmission" ("invoice_id") '
+                   'WHERE ("reminder_id" IS NULL)')
+
+
+MIGRATIONS[6] = _migrate_6_reminder_transmissions
 
 
 def current_version() -> int | None:

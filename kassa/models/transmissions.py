@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import peewee
 
 from kassa.models.base import BaseModel, utcnow
+from kassa.models.bookkeeping import Reminder
 from kassa.models.fields import JsonField
 from kassa.models.invoices import Invoice
 
@@ -87,14 +88,20 @@ class TransmissionStateField(peewee.CharField):
 
 
 class Transmission(BaseModel):
-    """One e-invoice on its way through Pagero. One row per invoice, enforced by a unique key.
+    """One e-invoice on its way through Pagero: an invoice or credit note, or a reminder's charges.
 
+    One row per invoice (``reminder`` empty) and one per reminder, each enforced by a unique index:
+    ``transmission_invoice_id`` is unique over the rows without a reminder (a partial index), so a
+    reminder's row, which names the invoice it reminds of, never makes room for a second invoice row.
     The row exists before any network call; `payload` is the UBL as sent (the electronic original).
     """
 
-    invoice = peewee.ForeignKeyField(Invoice, unique=True, backref="transmission")
+    invoice = peewee.ForeignKeyField(Invoice, index=False, backref="transmissions")
+    # The reminder whose fee and interest this row sends (kassa.outbox.reminders); None for the invoice itself.
+    reminder = peewee.ForeignKeyField(Reminder, null=True, unique=True, backref="transmissions")
     if TYPE_CHECKING:
         invoice_id: int  # peewee's accessor of the foreign key's value
+        reminder_id: int | None
     state = TransmissionStateField(default=TransmissionState.QUEUED, index=True)
     sender_reference = peewee.CharField(unique=True)
     send_mode = peewee.CharField(default="Test")
@@ -113,6 +120,21 @@ class Transmission(BaseModel):
     messages = JsonField(default=list)  # Pagero's own texts, newest last
     buyer_response = peewee.CharField(default="")  # RecipientAccept | RecipientReject | …
     buyer_response_at = peewee.DateTimeField(null=True)
+
+    @property
+    def is_reminder(self) -> bool:
+        return self.reminder_id is not None
+
+
+# One row per invoice: unique over the rows that send the invoice itself (schema step 6 made it partial).
+Transmission.add_index(Transmission.invoice, unique=True, where=Transmission.reminder.is_null(),
+                       name="transmission_invoice_id")
+
+
+def invoice_row(invoice_id: int | peewee.Field) -> peewee.Expression:
+    """The condition for the row that sends the invoice itself (not one of its reminders); an id, or the
+    column to join on (``invoice_row(Invoice.id)``)."""
+    return (Transmission.invoice == invoice_id) & Transmission.reminder.is_null()
 
 
 class InterestRequest(BaseModel):

@@ -1,13 +1,17 @@
-"""The print action of an e-invoice: checks, UBL, official validation, then the row, in one transaction."""
+"""The print action of an e-invoice: checks, UBL, official validation, then the row, in one transaction.
+
+A reminder's charges take the same way (kassa.outbox.reminders), through ``official_validation`` and ``store_row``."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import peewee
 
-from kassa.models import AuditEvent, Company, Invoice, Transmission, TransmissionState, utcnow
+from kassa.models import AuditEvent, Company, Invoice, Reminder, Transmission, TransmissionState, utcnow
 from kassa.models.database import write_transaction
+from kassa.models.transmissions import invoice_row
 from kassa.outbox.states import timestamp
 
 log = logging.getLogger(__name__)
@@ -41,7 +45,7 @@ def _problem_text(problem: Any) -> str:
     return str(problem)
 
 
-def _official_validation(xml: bytes) -> str:
+def official_validation(xml: bytes) -> str:
     """Run the rule pack; raise SendBlocked on fatal findings; the note to keep when it could not run."""
     from kassa.peppol.rules.errors import DocumentError, RulePackError
     from kassa.peppol.rules.pack import get_rule_pack
@@ -69,7 +73,7 @@ def enqueue_invoice(invoice_id: int, till: str = "") -> Transmission:
     call returns the row of the first. Validation takes a moment (and compiles the rule pack
     on first use), so call it off the UI thread.
     """
-    existing = Transmission.get_or_none(Transmission.invoice == invoice_id)
+    existing = Transmission.get_or_none(invoice_row(invoice_id))
     if existing is not None:
         return existing
     from kassa.peppol.checks import check_invoice
@@ -80,28 +84,41 @@ def enqueue_invoice(invoice_id: int, till: str = "") -> Transmission:
     if problems:
         raise SendBlocked([_problem_text(p) for p in problems])
     xml = build_ubl(invoice)
-    note = _official_validation(xml)
+    note = official_validation(xml)
+    text = "Lagd i sändkön för Pagero." + (f" {note}" if note else "")
+    transmission = store_row(
+        invoice, xml, sender_reference(Company.get_solo(), invoice), text, till, "e_invoice_queued",
+        mark=lambda: Invoice.update(delivery="e_invoice").where(Invoice.id == invoice.id).execute(),
+        existing=lambda: Transmission.get_or_none(invoice_row(invoice_id)))
+    log.info("invoice %s queued for Pagero as transmission %s", invoice.number, transmission.id)
+    return transmission
+
+
+def store_row(invoice: Invoice, xml: bytes, reference: str, text: str, till: str, event: str, *,
+              mark: Callable[[], object], existing: Callable[[], Transmission | None],
+              reminder: Reminder | None = None) -> Transmission:
+    """The queued row, what ``mark`` records of the decision, and the audit event, in one transaction.
+
+    The unique indexes keep it to one row per invoice and one per reminder: when another till or click
+    won the race, its row (``existing()``) is returned."""
     company = Company.get_solo()
     now = utcnow()
-    text = "Lagd i sändkön för Pagero." + (f" {note}" if note else "")
     queued = TransmissionState.QUEUED
     try:
         with write_transaction():
             transmission = Transmission.create(
-                invoice=invoice, state=queued, sender_reference=sender_reference(company, invoice),
+                invoice=invoice, reminder=reminder, state=queued, sender_reference=reference,
                 send_mode=company.pagero_send_mode or "Test", company_id=company.pagero_company_id or "",
                 payload=xml.decode("utf-8"), created_at=now, updated_at=now, next_attempt_at=now,
                 messages=[{"at": timestamp(now), "state": str(queued), "text": text}],
             )
-            Invoice.update(delivery="e_invoice").where(Invoice.id == invoice.id).execute()
-            AuditEvent.create(invoice=invoice, event="e_invoice_queued", message=text, actor=till)
+            mark()
+            AuditEvent.create(invoice=invoice, event=event, message=text, actor=till)
     except peewee.IntegrityError:
-        # Another till or click won the race; the unique key on the invoice kept it to one row.
-        existing = Transmission.get_or_none(Transmission.invoice == invoice_id)
-        if existing is None:
+        found = existing()
+        if found is None:
             raise
-        return existing
-    log.info("invoice %s queued for Pagero as transmission %s", invoice.number, transmission.id)
+        return found
     return transmission
 
 

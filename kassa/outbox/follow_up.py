@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kassa.models import Invoice, Transmission, utcnow
+from kassa.models import Transmission, utcnow
 from kassa.models.transmissions import TransmissionState as State
+from kassa.outbox.documents import document_number
 from kassa.outbox.pagero_states import UNKNOWN_TEXT, answer_reading, document_reading, part_reading
 from kassa.outbox.policy import SendPolicy
 from kassa.outbox.states import MAX_MESSAGES, STATE_TEXTS, reschedule, seconds, timestamp, transition
@@ -132,8 +133,7 @@ class FollowUp:
                    next_at=utcnow() + seconds(self.policy.pick(intervals, 0)), **fields)
 
     def _poll_answer(self, row: Transmission, client: Any) -> None:
-        invoice = Invoice.get_by_id(row.invoice_id)
-        answer = client.buyer_answer(str(invoice.number), self._company_id(row))
+        answer = client.buyer_answer(document_number(row), self._company_id(row))
         if answer is None:
             reschedule(row, self.policy.pick(self.policy.answer_intervals, row.attempts + 1))
             return

@@ -300,6 +300,8 @@ class Sender(FollowUp):
 
     def _post(self, row: Transmission, client: PageroClient, company_id: str) -> None:
         try:
+            # "Invoice" for a reminder's row too: it is a BIS 3 invoice (kassa.peppol.reminder_ubl), which a
+            # Swedish buyer can receive; Pagero's "PaymentReminder" formats are not on PEPPOL here.
             file_id = client.upload(row.payload.encode("utf-8"), f"{row.sender_reference}.xml", "Invoice",
                                     row.send_mode, company_id, row.sender_reference)
         except NeedsAttentionError as exc:

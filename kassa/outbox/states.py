@@ -50,6 +50,14 @@ def seconds(value: float) -> dt.timedelta:
     return dt.timedelta(seconds=value)
 
 
+def audit_entry(row: Transmission, state: TransmissionState, text: str) -> tuple[str, str]:
+    """The invoice's audit event of a state change: a reminder's row says it is the reminder's."""
+    message = text or state_text(state)
+    if row.reminder_id is None:
+        return f"e_invoice_{state}", message
+    return f"reminder_e_invoice_{state}", f"Påminnelsens e-faktura: {message}"
+
+
 def transition(row: Transmission, state: TransmissionState, text: str = "", *, actor: str = "",
                next_at: dt.datetime | None = None, only_if_claimed_by: str | None = None,
                extra_message: dict | None = None, **fields: Any) -> bool:
@@ -66,11 +74,11 @@ def transition(row: Transmission, state: TransmissionState, text: str = "", *, a
     where = (Transmission.id == row.id) & (Transmission.state == row.state)
     if only_if_claimed_by is not None:
         where &= Transmission.claimed_by == only_if_claimed_by
+    event, message = audit_entry(row, state, text)
     with write_transaction():
         changed = Transmission.update(**values).where(where).execute()
         if changed:
-            AuditEvent.create(invoice=row.invoice_id, event=f"e_invoice_{state}",
-                              message=text or state_text(state), actor=actor)
+            AuditEvent.create(invoice=row.invoice_id, event=event, message=message, actor=actor)
     if not changed:
         log.info("transmission %s: state changed elsewhere, %s -> %s skipped", row.id, row.state, state)
         return False

@@ -13,10 +13,12 @@ from kassa.models import (
     Customer,
     InterestRequest,
     Invoice,
+    Reminder,
     Transmission,
     TransmissionState,
 )
-from kassa.models.transmissions import ACTIVE_STATES, FINAL_STATES, PROBLEM_STATES
+from kassa.models.transmissions import ACTIVE_STATES, FINAL_STATES, PROBLEM_STATES, invoice_row
+from kassa.outbox.documents import document_label
 from kassa.outbox.interest import PENDING
 from kassa.outbox.states import NOT_CONNECTED_TEXT, state_text
 from kassa.plural import count_of
@@ -29,6 +31,11 @@ class Problem:
     customer: str
     state: TransmissionState
     text: str
+    reminder_sequence: int | None = None  # the row sends this reminder of the invoice
+
+    @property
+    def label(self) -> str:
+        return document_label(self.invoice_number, reminder_sequence=self.reminder_sequence)
 
 
 @dataclass
@@ -62,8 +69,8 @@ def queue_summary(problem_limit: int = 50) -> QueueSummary:
     counts = Counter({state: n for state, n in cast(Iterable[tuple[str, int]], per_state.tuples())})
     problems = [
         Problem(row.id, row.invoice.number, row.invoice.customer.name, row.state,
-                row.last_error or state_text(row.state))
-        for row in Transmission.select(Transmission, Invoice, Customer).join(Invoice).join(Customer)
+                row.last_error or state_text(row.state), _sequence(row))
+        for row in _with_documents(Transmission.select(Transmission, Invoice, Customer, Reminder.sequence))
         .where(Transmission.state.in_(PROBLEM_STATES)).order_by(Transmission.updated_at.desc()).limit(problem_limit)
     ]
     parked = (Transmission.select(Transmission.last_error)
@@ -73,9 +80,25 @@ def queue_summary(problem_limit: int = 50) -> QueueSummary:
     return QueueSummary(dict(counts), problems, parked is not None, parked.last_error if parked else "", interest)
 
 
+def _with_documents(query: peewee.ModelSelect[Transmission]) -> peewee.ModelSelect[Transmission]:
+    """A transmission query joined to its invoice, customer and (when it sends one) reminder."""
+    return (query.join(Invoice).join(Customer)
+            .join(Reminder, peewee.JOIN.LEFT_OUTER, on=(Transmission.reminder == Reminder.id), src=Transmission))
+
+
+def _sequence(row: Transmission) -> int | None:
+    """The reminder's number of a row from ``_with_documents`` (None: the row sends the invoice)."""
+    return row.reminder.sequence if row.reminder is not None else None
+
+
+def label_of(row: Transmission) -> str:
+    """What a row from ``list_transmissions`` sends, as lists name it ("10015", "10015 påminnelse 1")."""
+    return document_label(row.invoice.number, row.invoice.kind, _sequence(row))
+
+
 def list_transmissions(states: list[str] | None = None, limit: int | None = None) -> list[Transmission]:
-    """Newest first, with invoice and customer joined."""
-    query = (Transmission.select(Transmission, Invoice, Customer).join(Invoice).join(Customer)
+    """Newest first, with invoice, customer and reminder joined."""
+    query = (_with_documents(Transmission.select(Transmission, Invoice, Customer, Reminder.sequence))
              .order_by(Transmission.updated_at.desc(), Transmission.id.desc()))
     if states:
         query = query.where(Transmission.state.in_(states))
@@ -93,7 +116,7 @@ def last_message(row: Transmission) -> str:
 
 def invoice_transmission_state(invoice_id: int) -> TransmissionState | None:
     """The state of an invoice's e-invoice now, None when it is not one (a worker job)."""
-    row = Transmission.select(Transmission.state).where(Transmission.invoice == invoice_id).first()
+    row = Transmission.select(Transmission.state).where(invoice_row(invoice_id)).first()
     return row.state if row else None
 
 
@@ -143,6 +166,12 @@ class TransmissionRow:
     message_times: tuple[str, ...]
     buyer_response: str
     buyer_response_at: dt.datetime | None
+    reminder_sequence: int | None = None  # the row sends this reminder of the invoice
+
+    @property
+    def label(self) -> str:
+        """"10015", "10016 kredit", "10015 påminnelse 1"."""
+        return document_label(self.invoice_number, self.invoice_kind, self.reminder_sequence)
 
     @property
     def can_retry(self) -> bool:
@@ -161,8 +190,10 @@ def load_transmissions() -> list[TransmissionRow]:
              .select(Transmission.id, Transmission.state, Transmission.created_at, Transmission.updated_at,
                      Transmission.attempts, Transmission.send_mode, Transmission.document_id,
                      Transmission.last_error, Transmission.messages, Transmission.buyer_response,
-                     Transmission.buyer_response_at, Invoice.number, Invoice.kind, Customer.name)
+                     Transmission.buyer_response_at, Transmission.reminder, Invoice.number, Invoice.kind,
+                     Customer.name, Reminder.sequence)
              .join(Invoice).join(Customer)
+             .join(Reminder, peewee.JOIN.LEFT_OUTER, on=(Transmission.reminder == Reminder.id), src=Transmission)
              .order_by(Transmission.updated_at.desc(), Transmission.id.desc()))
     rows = []
     for t in query:
@@ -174,5 +205,5 @@ def load_transmissions() -> list[TransmissionRow]:
             messages=tuple(message_text(m) for m in (t.messages or []) if message_text(m)),
             message_times=tuple(message_time(m) for m in (t.messages or []) if message_text(m)),
             buyer_response=t.buyer_response,
-            buyer_response_at=t.buyer_response_at))
+            buyer_response_at=t.buyer_response_at, reminder_sequence=_sequence(t)))
     return rows

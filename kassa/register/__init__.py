@@ -10,8 +10,7 @@ interfaces, so the register runs headless and in tests without hardware.
     document         a receipt as one value (what is printed, journalled and exported)
     receipt_printout the receipt as printable lines (SKVFS 2014:9 7 kap. 1 §)
     reports          the day: open, X, Z (closing), the figures from the database
-    figures          DayFigures: the X/Z figures as a typed value
-    day_source       the Z reports as the bookkeeping's day inputs (the SIE day vouchers)
+    figures          DayFigures: the X/Z figures as a typed value (kassa.bookkeeping books a Z report's)
     report_printout  the X/Z report as printable lines (7 kap. 3 § a–w)
     returns          what of a receipt can still come back
     lines, layout    cart lines as journalled; two-column printout lines

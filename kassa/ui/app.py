@@ -146,6 +146,8 @@ def run_application(argv: list[str] | None = None) -> int:
     from kassa.ui.workers import wait_for_background
 
     wait_for_background(5_000)
+    window.printing.stop(5_000)  # the till's own threads: the printer's and the register's
+    window.session.wait(5_000)
     database.close()
     return code
 

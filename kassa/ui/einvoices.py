@@ -106,8 +106,7 @@ class TransmissionModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                kind = self.tr("Kredit") if r.invoice_kind == "credit_note" else ""
-                return f"{r.invoice_number} {kind}".strip()
+                return r.label
             if column == 1:
                 return r.customer
             if column == 2:
@@ -242,7 +241,9 @@ class EInvoiceStatusDialog(QDialog):
             self.details.setPlainText("")
             return
         lines = [
-            self.tr("Faktura %1 till %2").replace("%1", str(r.invoice_number)).replace("%2", r.customer),
+            (self.tr("Påminnelse %1 om faktura %2 till %3").replace("%1", str(r.reminder_sequence))
+             .replace("%2", str(r.invoice_number)).replace("%3", r.customer) if r.reminder_sequence is not None
+             else self.tr("Faktura %1 till %2").replace("%1", str(r.invoice_number)).replace("%2", r.customer)),
             self.tr("Status: %1").replace("%1", self.tr(state_text(r.state))),
             self.tr("Köad: %1 · senast ändrad: %2 · försök: %3 · läge: %4")
             .replace("%1", local_time(r.created_at)).replace("%2", local_time(r.updated_at))
@@ -372,7 +373,7 @@ class QueueIndicator(QWidget):
             parts.append(self.tr("intresseanmälan väntar"))
         self.label.setText(" · ".join(parts))
         tip = [detail] if detail else []
-        tip += [f"{p.invoice_number} {p.customer}: {p.text}" for p in queue.problems[:10]]
+        tip += [f"{p.label} {p.customer}: {p.text}" for p in queue.problems[:10]]
         self.label.setToolTip("\n".join(tip) or self.tr("E-fakturor: klicka för att se var varje e-faktura står"))
         self.updated.emit(state)
 

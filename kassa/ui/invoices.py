@@ -38,6 +38,7 @@ from kassa.bookkeeping.receivables import FILTERS
 from kassa.invoice_list import InvoiceRow, load_invoices
 from kassa.invoicing import credit_invoice, credited_quantities
 from kassa.models import Invoice, InvoiceLine, Transmission, TransmissionState
+from kassa.models.transmissions import invoice_row
 from kassa.money import format_sek
 from kassa.outbox.enqueue import queue_e_invoice
 from kassa.outbox.states import state_text
@@ -153,7 +154,7 @@ class InvoiceDialog(QDialog):
         return bool(self.invoice.buyer.get("e_invoice"))
 
     def _show_delivery(self) -> None:
-        transmission = Transmission.get_or_none(Transmission.invoice == self.invoice_id)
+        transmission = Transmission.get_or_none(invoice_row(self.invoice_id))
         if transmission is not None:
             text = self._e_invoice_text(transmission.state)
             self.copy_button.setVisible(True)

@@ -2,15 +2,16 @@
 
 "Att påminna" lists what may be reminded today with the fee and interest it would charge; Enter
 (or "Skapa påminnelse") records the reminder and opens it. The reminder window prints it, saves it
-as PDF, or, for a customer who receives e-invoices, records it for e-invoicing (the send queue does
-not carry reminders yet: the window says so, and a PDF can be sent meanwhile).
+as PDF, or, for a customer who receives e-invoices, sends it through Pagero (kassa.outbox.reminders:
+its fee and interest as a BIS 3 invoice) and follows it there; a reminder that charges nothing is
+no invoice, and the window says to print it or send the PDF.
 """
 from __future__ import annotations
 
 import datetime as dt
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
@@ -36,10 +37,12 @@ from kassa.bookkeeping.reminders import (
     due_for_reminder,
     issue_reminder,
     issued_reminders,
-    mark_delivered,
 )
-from kassa.models import Reminder
+from kassa.models import Reminder, Transmission, TransmissionState
 from kassa.money import format_sek
+from kassa.outbox.enqueue import SendBlocked
+from kassa.outbox.reminders import NOTHING_TO_INVOICE, queue_reminder
+from kassa.outbox.states import state_text
 from kassa.ui import printing, reminder_printing
 from kassa.ui.file_dialogs import choose_file
 from kassa.ui.focus import prepare_keyboard
@@ -47,9 +50,23 @@ from kassa.ui.workers import run_in_background
 
 ERROR_STYLE = "color: #b71c1c;"
 OK_STYLE = "color: #1b5e20;"
-E_INVOICE_WAITING = ("Påminnelsen är sparad för e-faktura men skickas inte ännu: sändkön till Pagero tar bara "
-                     "fakturor i den här versionen. Spara den som PDF och skicka den till kunden på annat sätt "
-                     "under tiden.")
+E_INVOICE_WAITING = ("Påminnelsen sparades för e-faktura av en tidigare version av Kassa, som inte kunde skicka "
+                     "den. Skicka den nu med Skicka som e-faktura, eller skriv ut den.")
+E_INVOICE_SENT = "Påminnelsens avgift och ränta går som e-faktura via Pagero: %1."
+DELIVERY_REFRESH_MS = 2000  # while its e-invoice is on its way, the window follows it
+
+
+def delivery_text(delivery: str, state: TransmissionState | None) -> str:
+    """How a reminder went out, as the lists show it (the e-invoice's state when it was sent)."""
+    if state is not None:
+        return f"{DELIVERY_TEXTS['e_invoice']}: {state_text(state).lower()}"
+    return DELIVERY_TEXTS.get(delivery, delivery)
+
+
+def _delivery(reminder_id: int) -> tuple[Reminder, TransmissionState | None]:
+    """The reminder as stored now, and its e-invoice's state (None: not sent through Pagero); a worker job."""
+    row = Transmission.select(Transmission.state).where(Transmission.reminder == reminder_id).first()
+    return Reminder.get_by_id(reminder_id), row.state if row is not None else None
 
 
 def _item(text: str, right: bool = False) -> QTableWidgetItem:
@@ -139,7 +156,7 @@ class RemindersDialog(QDialog):
             self.made_table.insertRow(row)
             values = [(r.issue_date.isoformat(), False), (r.customer, False), (str(r.number), True),
                       (str(r.sequence), True), (format_sek(r.fee), True), (format_sek(r.interest), True),
-                      (r.new_due_date.isoformat(), False), (DELIVERY_TEXTS.get(r.delivery, r.delivery), False)]
+                      (r.new_due_date.isoformat(), False), (delivery_text(r.delivery, r.transmission_state), False)]
             for column, (text, right) in enumerate(values):
                 item = _item(text, right)
                 item.setData(Qt.ItemDataRole.UserRole, r.id)
@@ -192,7 +209,7 @@ def _load(today: dt.date | None) -> tuple:
 
 
 class ReminderDialog(QDialog):
-    """One reminder: read it, print it, save it as PDF, or record it for e-invoicing."""
+    """One reminder: read it, print it, save it as PDF, or send it through Pagero."""
 
     delivered = Signal()
 
@@ -221,7 +238,7 @@ class ReminderDialog(QDialog):
             button.setAutoDefault(False)
         self.print_button.clicked.connect(self.print_paper)
         self.pdf_button.clicked.connect(self.save_pdf)
-        self.e_invoice_button.clicked.connect(self.record_e_invoice)
+        self.e_invoice_button.clicked.connect(self.send_e_invoice)
         close_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
         for button in (self.e_invoice_button, self.print_button, self.pdf_button):
@@ -233,16 +250,35 @@ class ReminderDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.resize(760, min(860, self.screen().availableGeometry().height() - 40))
+        self._delivery_timer = QTimer(self)
+        self._delivery_timer.setInterval(DELIVERY_REFRESH_MS)
+        self._delivery_timer.timeout.connect(self._show_delivery)
         self._show_delivery()
 
     def _show_delivery(self) -> None:
-        reminder = Reminder.get_by_id(self.reminder_id)
-        text = DELIVERY_TEXTS.get(reminder.delivery, reminder.delivery)
-        if reminder.delivery == "e_invoice_waiting":
-            text = E_INVOICE_WAITING
+        run_in_background(_delivery, self.reminder_id, on_result=self._delivery_state)
+
+    def _delivery_state(self, loaded: tuple[Reminder, TransmissionState | None]) -> None:
+        reminder, state = loaded
+        self.reminder = reminder
+        charges = reminder.fee + reminder.interest
+        self.e_invoice_button.setEnabled(bool(reminder.e_invoice) and state is None and charges > 0)
+        if state is not None:
+            self._say(escape(self.tr(E_INVOICE_SENT).replace("%1", state_text(state).lower())),
+                      ok=not (isinstance(state, TransmissionState) and state.is_problem))
+            if isinstance(state, TransmissionState) and state.is_final:  # an unknown state keeps being followed
+                self._delivery_timer.stop()
+            elif not self._delivery_timer.isActive():
+                self._delivery_timer.start()
+        elif reminder.e_invoice and charges <= 0:
+            self._say(escape(self.tr(NOTHING_TO_INVOICE)))
+        elif reminder.delivery == "e_invoice_waiting":
+            self._say(escape(self.tr(E_INVOICE_WAITING)), ok=False)
         elif reminder.e_invoice and not reminder.delivery:
-            text = self.tr("Kunden tar emot e-faktura.")
-        self._say(escape(text))
+            self._say(escape(self.tr("Kunden tar emot e-faktura: Skicka som e-faktura skickar påminnelsens "
+                                     "avgift och ränta via Pagero.")))
+        else:
+            self._say(escape(self.tr(DELIVERY_TEXTS.get(reminder.delivery, reminder.delivery))))
 
     def _say(self, html: str, ok: bool = True) -> None:
         self.message.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
@@ -274,10 +310,20 @@ class ReminderDialog(QDialog):
                               self.tr("PDF-filen kunde inte sparas: %1").replace("%1", str(exc))), ok=False),
                           on_done=lambda: self.pdf_button.setEnabled(True))
 
-    def record_e_invoice(self) -> None:
-        run_in_background(mark_delivered, self.reminder_id, "e_invoice_waiting",
-                          on_result=lambda _: self._done(E_INVOICE_WAITING, ok=False),
-                          on_error=lambda exc: self._say(escape(str(exc)), ok=False))
+    def send_e_invoice(self) -> None:
+        self.e_invoice_button.setEnabled(False)
+        self._say(escape(self.tr("Kontrollerar och lägger påminnelsen i sändkön …")))
+        run_in_background(queue_reminder, self.reminder_id, config.till_designation(),
+                          on_result=self._queued, on_error=self._not_queued)
+
+    def _queued(self, _state: TransmissionState) -> None:
+        self.delivered.emit()
+        self._show_delivery()
+
+    def _not_queued(self, exc: BaseException) -> None:
+        problems = exc.problems if isinstance(exc, SendBlocked) else [str(exc)]
+        self._say("<br/>".join(escape(p) for p in problems), ok=False)
+        self.e_invoice_button.setEnabled(True)
 
     def _done(self, text: str, ok: bool = True) -> None:
         self._say(escape(text), ok)

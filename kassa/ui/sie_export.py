@@ -21,9 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kassa.bookkeeping.day_vouchers import has_day_source
 from kassa.bookkeeping.sie_export import SieExportResult, export_sie
-from kassa.register import day_source  # noqa: F401  (the register's Z reports become day vouchers)
 from kassa.ui.file_dialogs import choose_file
 from kassa.ui.workers import run_in_background
 
@@ -89,8 +87,9 @@ class SieExportDialog(QDialog):
         buttons.addWidget(self.export_button)
         buttons.addWidget(close_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Dagsverifikationer (Z-rapporter), fakturor, kreditfakturor, inbetalningar "
-                                        "och påminnelseavgifter som SIE 4I-fil till redovisningsprogrammet."), self))
+        layout.addWidget(QLabel(self.tr("Dagsverifikationer (kassornas Z-rapporter), fakturor, kreditfakturor, "
+                                        "inbetalningar och påminnelseavgifter som SIE 4I-fil till "
+                                        "redovisningsprogrammet."), self))
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
@@ -115,11 +114,7 @@ class SieExportDialog(QDialog):
                           on_done=lambda: self.export_button.setEnabled(True))
 
     def _exported(self, result: SieExportResult) -> None:
-        text = result.summary()
-        if not has_day_source():
-            text += " " + self.tr("Kassans Z-rapporter är inte kopplade till exporten i den här versionen; "
-                                  "filen har inga dagsverifikationer.")
-        self._say(text, ok=has_day_source())
+        self._say(result.summary())
 
     def _say(self, text: str, ok: bool = True) -> None:
         self.message.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)

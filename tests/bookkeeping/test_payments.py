@@ -8,7 +8,7 @@ import pytest
 
 from kassa.bookkeeping.payment_import import PaymentImportError, import_bgmax
 from kassa.bookkeeping.payment_placing import PlacementError, place_payment, unplaced_payments
-from kassa.bookkeeping.receivables import OVERDUE, PAID, PARTLY_PAID, UNPAID, receivables
+from kassa.bookkeeping.receivables import OVERDUE, OVERPAID, PAID, PARTLY_PAID, UNPAID, receivables
 from kassa.cli import main
 from kassa.invoicing import credit_invoice
 from kassa.models import PaymentAllocation, PaymentFile, ReceivedPayment
@@ -106,8 +106,9 @@ def test_a_person_places_partial_and_over_payments(invoiced, paid_with_credit):
     assert left == invoiced.third.payable - partial.remaining
 
     over = listed[invoiced.fourth.ocr]
-    with pytest.raises(PlacementError, match=f"Faktura {invoiced.fourth.number} har .* kvar att betala"):
-        place_payment(over.id, invoiced.fourth.number, over.remaining)
+    with pytest.raises(PlacementError, match=f"Faktura {invoiced.fourth.number} har .* kvar att betala; placera "
+                                             "högst det, eller hela resten"):
+        place_payment(over.id, invoiced.fourth.number, invoiced.fourth.payable + Decimal("10.00"))
     place_payment(over.id, invoiced.fourth.number, invoiced.fourth.payable)
     assert state(invoiced.fourth) == PAID
     rest = next(r for r in unplaced_payments() if r.id == over.id)
@@ -116,6 +117,11 @@ def test_a_person_places_partial_and_over_payments(invoiced, paid_with_credit):
         place_payment(over.id, invoiced.third.number, Decimal("60.00"))
     with pytest.raises(PlacementError, match="ingen faktura med nummer 999"):
         place_payment(over.id, 999, Decimal("10.00"))
+    # The rest of the over-payment on the same invoice: it is overpaid, and nothing is left to place.
+    place_payment(over.id, invoiced.fourth.number, Decimal("50.00"))
+    assert state(invoiced.fourth) == OVERPAID
+    assert receivables([invoiced.fourth.id])[invoiced.fourth.id].open == Decimal("-50.00")
+    assert over.id not in {r.id for r in unplaced_payments()}
     manual = PaymentAllocation.get(PaymentAllocation.payment == partial.id)
     assert (manual.how, manual.actor) == ("manual", "Anna")
 
@@ -216,10 +222,23 @@ def test_the_same_on_postgresql(pg_db, tmp_path):
     assert [row.reason for row in unplaced_payments()] == ["Ingen OCR-referens"]
     assert [i.number for i in Invoice.select().where(state_filter("paid"))] == [paid.number]
     assert [i.number for i in Invoice.select().where(state_filter("open"))] == [open_.number]
+    assert [i.number for i in Invoice.select().where(state_filter("overdue"))] == [open_.number]  # due in April 2025
+    assert [i.number for i in Invoice.select().where(state_filter("unpaid") | state_filter("overpaid"))] == []
+    from kassa.register.service import Register
+    from tests.register.shop import ScriptedUnit, make_articles
+
+    make_articles()
+    till = Register("kassa-1", ScriptedUnit(), now=lambda: dt.datetime(2025, 3, 14, 9, 30))
+    till.open_day("0")
+    till.add_code("101")
+    till.pay_swish()
+    till.z_report("0")
     target = tmp_path / "pg.si"
-    export_sie(target, dt.date(2025, 3, 1), dt.date(2025, 3, 31), day_inputs=[])
+    export_sie(target, dt.date(2025, 3, 1), dt.date(2025, 3, 31))
     document = read_sie(target.read_bytes())
-    assert len(document.vouchers) == 6 and all(v.balance == 0 for v in document.vouchers)  # 2 + 1 + 3
+    assert len(document.vouchers) == 7 and all(v.balance == 0 for v in document.vouchers)  # 1 + 2 + 1 + 3
+    assert {t.account: t.amount for t in document.vouchers[0].transactions} == {
+        "1581": Decimal("25.00"), "3002": Decimal("-22.32"), "2621": Decimal("-2.68")}
     assert document.checksum_declared == document.checksum_computed
     import peewee
 

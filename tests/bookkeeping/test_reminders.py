@@ -143,7 +143,7 @@ def test_a_reminder_is_booked_and_records_how_it_went_out(invoiced, rates, tmp_p
     with pytest.raises(peewee.DatabaseError, match="immutable"):  # how it went out may change; nothing else
         Reminder.update(fee=D("0.00")).where(Reminder.id == reminder.id).execute()
     target = tmp_path / "april.si"
-    export_sie(target, dt.date(2025, 4, 1), dt.date(2025, 4, 30), day_inputs=[])
+    export_sie(target, dt.date(2025, 4, 1), dt.date(2025, 4, 30))
     (voucher,) = read_sie(target.read_bytes()).vouchers
     assert voucher.text == f"Påminnelse 1 faktura {invoiced.third.number}"
     assert {t.account: t.amount for t in voucher.transactions} == {

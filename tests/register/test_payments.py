@@ -14,7 +14,7 @@ def test_cash_alone_rounds_the_total_as_the_till_always_has(shop):
     cart.add_code("2*100")  # 109,80
     cart.add_code("3*200")  # 237,00 -> 346,80
     cash = plan(cart.totals().tax_inclusive, [PaymentPart("cash", tendered="400")])
-    totals = cart.cash_totals()  # what Cart.pay_cash charges
+    totals = cart.cash_totals()  # what the till charges in cash
     assert (cash.payable, cash.rounding) == (totals.payable, totals.rounding) == (D("347.00"), D("0.20"))
     assert cash.change == D("53.00")
 

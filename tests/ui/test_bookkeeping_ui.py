@@ -147,8 +147,11 @@ def test_payments_are_read_from_a_file_and_placed_by_hand(qtbot, overdue, tmp_pa
     qtbot.waitUntil(lambda: "Kunde inte läsa" in dialog.import_message.text())
 
 
-def test_a_reminder_is_made_saved_as_pdf_and_recorded_for_an_e_invoice_customer(qtbot, overdue, tmp_path):
+def test_a_reminder_is_made_saved_as_pdf_and_sent_for_an_e_invoice_customer(qtbot, overdue, tmp_path, monkeypatch):
+    from kassa.models import Transmission, TransmissionState
     from kassa.ui.reminders import RemindersDialog
+
+    monkeypatch.setenv("KASSA_RULES_DIR", str(tmp_path / "no-rules"))  # validation: tests/outbox/test_reminders.py
 
     plain, e_invoice = overdue
     settings = BookkeepingSettings.get_solo()
@@ -193,30 +196,81 @@ def test_a_reminder_is_made_saved_as_pdf_and_recorded_for_an_e_invoice_customer(
     qtbot.waitUntil(lambda: len(opened) == 2, timeout=10_000)
     e_window = opened[1]
     assert e_window.e_invoice_button.isVisible()
-    qtbot.mouseClick(e_window.e_invoice_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "skickas inte ännu" in e_window.message.text())
-    assert Reminder.get(Reminder.invoice == e_invoice.id).delivery == "e_invoice_waiting"
+    qtbot.waitUntil(lambda: "Kunden tar emot e-faktura" in e_window.message.text())
+    assert e_window.e_invoice_button.isEnabled()
+    e_window.e_invoice_button.setFocus()
+    qtbot.keyClick(e_window.e_invoice_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: "går som e-faktura via Pagero: i kö" in e_window.message.text(), timeout=10_000)
+    sent = Reminder.get(Reminder.invoice == e_invoice.id)
+    assert sent.delivery == "e_invoice"
+    row = Transmission.get(Transmission.reminder == sent.id)
+    assert row.state == TransmissionState.QUEUED and f"<cbc:ID>{e_invoice.number}-P1</cbc:ID>" in row.payload
+    assert not e_window.e_invoice_button.isEnabled()  # once: the send queue has it
+    qtbot.waitUntil(lambda: dialog.made_table.rowCount() == 2)
+    shown = {dialog.made_table.item(r, 2).text(): dialog.made_table.item(r, 7).text() for r in range(2)}
+    assert shown == {str(plain.number): "Sparad som PDF", str(e_invoice.number): "E-faktura via Pagero: i kö"}
 
 
-def test_the_sie_file_is_exported_from_the_window(qtbot, overdue, tmp_path):
+def test_a_reminder_that_charges_nothing_says_to_send_the_pdf(qtbot, overdue):
+    from kassa.bookkeeping.reminders import issue_reminder
+    from kassa.outbox.reminders import NOTHING_TO_INVOICE
+    from kassa.ui.reminders import ReminderDialog
+
+    settings = BookkeepingSettings.get_solo()
+    settings.reminder_fee_agreed, settings.charge_interest = False, False
+    settings.save()
+    reminder = issue_reminder(overdue[1].id, TODAY)
+    window = ReminderDialog(reminder.id)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "ingen faktura" in window.message.text())
+    assert window.message.text() == NOTHING_TO_INVOICE  # nothing in it that HTML escaping changes
+    assert window.e_invoice_button.isVisible() and not window.e_invoice_button.isEnabled()
+
+
+def export_from_window(qtbot, today: dt.date, first: dt.date, last: dt.date, target):
+    """Exportera SIE-fil: the period and the file typed in, Enter; the dialog once it has answered."""
     from kassa.ui.sie_export import SieExportDialog
 
-    dialog = SieExportDialog(today=TODAY + dt.timedelta(days=40))
+    dialog = SieExportDialog(today=today)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
-    issued = overdue[0].issue_date
-    dialog.from_edit.setDate(QDate.fromString(f"{issued.replace(day=1)}", "yyyy-MM-dd"))
-    dialog.to_edit.setDate(QDate.fromString(f"{issued}", "yyyy-MM-dd"))
-    target = tmp_path / "KASSA.SI"
+    dialog.from_edit.setDate(QDate.fromString(f"{first}", "yyyy-MM-dd"))
+    dialog.to_edit.setDate(QDate.fromString(f"{last}", "yyyy-MM-dd"))
     dialog.path_edit.setFocus()
     dialog.path_edit.selectAll()
     type_and_enter(qtbot, dialog.path_edit, str(target))
     qtbot.waitUntil(lambda: "är skriven" in dialog.message.text() or "Ingen fil" in dialog.message.text(),
                     timeout=10_000)
-    assert "2 fakturor" in dialog.message.text() and "Z-rapporter är inte kopplade" not in dialog.message.text()
+    return dialog
+
+
+def test_the_sie_file_is_exported_from_the_window(qtbot, overdue, tmp_path):
+    issued = overdue[0].issue_date
+    target = tmp_path / "KASSA.SI"
+    dialog = export_from_window(qtbot, TODAY + dt.timedelta(days=40), issued.replace(day=1), issued, target)
+    assert "2 fakturor" in dialog.message.text() and "Z-rapport" not in dialog.message.text()
     document = read_sie(target.read_bytes())
     assert len(document.vouchers) == 2 and document.checksum_declared == document.checksum_computed
+
+
+def test_the_window_exports_the_tills_closed_day(qtbot, shop, tmp_path):
+    from kassa.register.service import Register
+    from tests.register.shop import ScriptedUnit
+
+    till = Register("kassa-1", ScriptedUnit())
+    till.open_day("100")
+    till.add_code(shop.articles.mug.number)
+    till.pay_cash("100")  # 79 kr
+    till.z_report("179")
+    target = tmp_path / "DAG.SI"
+    dialog = export_from_window(qtbot, TODAY, TODAY, TODAY, target)
+    assert "1 dagsverifikation (Z-rapport)" in dialog.message.text()
+    [voucher] = read_sie(target.read_bytes()).vouchers
+    assert voucher.text == f"Z-rapport 1 kassa-1 {TODAY}"
+    assert {t.account: t.amount for t in voucher.transactions} == {
+        "1910": Decimal("79.00"), "3001": Decimal("-63.20"), "2611": Decimal("-15.80")}
 
 
 def test_the_invoice_list_shows_the_payment_state_and_filters_on_it(qtbot, overdue, shop):
