@@ -323,13 +323,13 @@ def main() -> int:
             latency(pack, einvoice, args.runs, work)
         if "rest" in phases:
             at_rest(pack, args.idle)
+        if "latency" not in phases and phases & {"till", "sending"}:
+            from bench_build_validate import ten_line_invoice
+
+            ten_line_invoice()  # the scratch database
         if "till" in phases:
             till_at_rest()
         if "sending" in phases:
-            if "latency" not in phases:
-                from bench_build_validate import ten_line_invoice
-
-                ten_line_invoice()  # the scratch database
             sending(pack, einvoice, args.invoices, work)
     finally:
         einvoice.close()

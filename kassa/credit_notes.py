@@ -46,6 +46,7 @@ class _Credited:
     payable: Decimal
     tax_total: Decimal
     tax_total_sek: Decimal
+    tax_sek: dict[tuple[str, int], Decimal]
 
 
 def _key(entry: dict) -> tuple[str, int]:
@@ -54,7 +55,7 @@ def _key(entry: dict) -> tuple[str, int]:
 
 def credited_so_far(invoice: Invoice) -> _Credited:
     done = _Credited(defaultdict(lambda: ZERO), defaultdict(lambda: ZERO), defaultdict(lambda: ZERO),
-                     defaultdict(lambda: ZERO), ZERO, ZERO, ZERO, ZERO)
+                     defaultdict(lambda: ZERO), ZERO, ZERO, ZERO, ZERO, defaultdict(lambda: ZERO))
     for credit in Invoice.select().where(Invoice.credited_invoice == invoice.id):
         for line in credit.lines:
             if line.credited_line_id:
@@ -63,6 +64,7 @@ def credited_so_far(invoice: Invoice) -> _Credited:
         for entry in credit.vat_breakdown or []:
             done.taxable[_key(entry)] += Decimal(entry["taxable"])
             done.tax[_key(entry)] += Decimal(entry["tax"])
+            done.tax_sek[_key(entry)] += Decimal(entry.get("tax_sek") or "0")
         done.tax_inclusive += credit.tax_inclusive
         done.payable += credit.payable
         done.tax_total += credit.tax_total
@@ -109,6 +111,30 @@ def _wanted(source: list[InvoiceLine], done: _Credited, quantities: dict | None)
                               f"{QUANTITY_DECIMALS} decimaler.")
         wanted[line_id] = qty
     return wanted
+
+
+def _tax_sek(invoice: Invoice, breakdown: dict[tuple[str, int], dict], vat: list[VatSubtotal],
+             done: _Credited, complete: bool) -> Decimal:
+    """The VAT in kronor of the next credit note of an invoice in another currency, per rate: the share
+    of that rate's VAT in kronor on the invoice (its breakdown's tax_sek, money.split_tax_sek) that the VAT
+    credited so far makes, less what earlier credit notes took. Sets each subtotal's tax_sek; the sum.
+    An invoice issued before the rates had their own kronor: the same on its total."""
+    whole_sek = invoice.tax_total_sek
+    if not all("tax_sek" in entry for entry in breakdown.values()):
+        tax_total = sum((v.tax for v in vat), ZERO)
+        if complete or done.tax_total + tax_total >= invoice.tax_total:
+            target = whole_sek
+        else:
+            target = _share(whole_sek, done.tax_total + tax_total, invoice.tax_total)
+        return _clamp(target - done.tax_total_sek, whole_sek - done.tax_total_sek)
+    for subtotal in vat:
+        key = (subtotal.category, subtotal.rate)
+        entry = breakdown.get(key, {})
+        whole, whole_tax = Decimal(entry.get("tax_sek") or "0"), Decimal(entry.get("tax", "0"))
+        credited = done.tax[key] + subtotal.tax
+        target = whole if credited >= whole_tax else _share(whole, credited, whole_tax)
+        subtotal.tax_sek = _clamp(target - done.tax_sek[key], whole - done.tax_sek[key])
+    return sum((v.tax_sek or ZERO for v in vat), ZERO)
 
 
 def compute_credit(invoice: Invoice, quantities: dict | None = None) -> CreditPiece:
@@ -177,12 +203,7 @@ def compute_credit(invoice: Invoice, quantities: dict | None = None) -> CreditPi
 
     tax_total_sek = None
     if invoice.tax_total_sek is not None:
-        whole_sek = invoice.tax_total_sek
-        if complete or done.tax_total + tax_total >= invoice.tax_total:
-            target_sek = whole_sek
-        else:
-            target_sek = _share(whole_sek, done.tax_total + tax_total, invoice.tax_total)
-        tax_total_sek = _clamp(target_sek - done.tax_total_sek, whole_sek - done.tax_total_sek)
+        tax_total_sek = _tax_sek(invoice, breakdown, vat, done, complete)
     totals = Totals(items, vat, line_extension, charge_total, tax_exclusive, tax_total, tax_inclusive, rounding,
                     payable, fees)
     return CreditPiece(totals, tax_total_sek, complete)

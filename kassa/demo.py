@@ -101,7 +101,8 @@ def _issue_demo_invoices() -> int:
         art = Article.get(Article.number == number)
         # The rate is the group's on the date of supply; issue_invoice looks it up.
         return LineInput(art.name, Decimal(quantity), art.price, 0, art.price_includes_vat,
-                         unit=art.unit, article_number=art.number, vat_group_id=art.vat_group_id)
+                         unit=art.unit, article_number=art.number, vat_group_id=art.vat_group_id,
+                         is_service=art.is_service)
 
     today = dt.date.today()
     city = Customer.get(Customer.number == 1001)

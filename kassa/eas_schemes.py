@@ -170,6 +170,25 @@ def check_scheme_value(scheme: str, value: str, country: str, field: str = "Pepp
     return found.check(value, field)
 
 
+def scheme_form(scheme: str, value: str) -> str:
+    """`value` in the form its scheme defines (digits of an org. number, a VAT number's compact upper
+    case), as the e-invoice carries it; as it is, stripped, when it is no valid identifier of the scheme
+    (the checks before sending refuse it then)."""
+    found = SCHEMES.get(scheme)
+    if found is None:
+        return (value or "").strip()
+    try:
+        return found.check(value or "", "")
+    except InvalidIdentifier:
+        return (value or "").strip()
+
+
+def vat_form(value: str) -> str:
+    """A VAT number without spaces, hyphens or dots, in upper case ("se 5560360793 01" -> SE556036079301),
+    as EN 16931 compares its prefix with the country codes (BR-CO-09)."""
+    return _compact(value)
+
+
 def derived_endpoint(country: str, org_number: str, legal_scheme: str, gln: str, vat_number: str,
                      is_private: bool) -> tuple[str, str] | None:
     """The Peppol address a buyer is routed on when none is set explicitly, or None."""

@@ -128,12 +128,13 @@ def check_rate(index: int, category: str, rate: int) -> list[InputProblem]:
     return []
 
 
-# Texts of the seller and buyer snapshots that go on the invoice: key -> Swedish label.
+# Texts of the seller and buyer snapshots that go on the invoice: key -> Swedish label, in the indefinite
+# form that follows a genitive ("Kundens namn", "Företagets säte").
 PARTY_TEXTS = {
-    "name": "namnet", "street": "gatuadressen", "postal_code": "postnumret", "city": "orten", "email": "e-postadressen",
-    "phone": "telefonnumret", "reference": "referensen", "registered_office": "sätet", "late_interest_text":
-    "texten om dröjsmålsränta", "org_number": "organisationsnumret", "vat_number": "momsregistreringsnumret",
-    "endpoint_id": "Peppol-adressen", "gln": "GLN",
+    "name": "namn", "street": "gatuadress", "postal_code": "postnummer", "city": "ort", "email": "e-postadress",
+    "phone": "telefonnummer", "reference": "referens", "registered_office": "säte", "late_interest_text":
+    "text om dröjsmålsränta", "org_number": "organisationsnummer", "vat_number": "momsregistreringsnummer",
+    "endpoint_id": "Peppol-adress", "gln": "GLN",
 }
 
 

@@ -15,12 +15,21 @@ from kassa.identifiers import format_bankgiro, format_plusgiro
 from kassa.invoice_input import MAX_TOTAL, InputProblem, check_line, check_party, check_text
 from kassa.models import AuditEvent, Company, Customer, Invoice, InvoiceLine, NumberSeries, Sale, VatGroup
 from kassa.models.database import write_transaction
-from kassa.money import ZERO, ComputedLine, LineInput, Totals, compute_totals, round_ore, round_price
+from kassa.money import (
+    ZERO,
+    ComputedLine,
+    LineInput,
+    Totals,
+    compute_totals,
+    round_ore,
+    round_price,
+    split_tax_sek,
+)
 from kassa.ocr import make_ocr
 from kassa.vat.categories import CATEGORIES, line_category
 from kassa.vat.conditions import check_categories
 from kassa.vat.currency import HOME, CurrencyError, ExchangeRate, check_exchange
-from kassa.vat.rates import VatGroupError, group_rate
+from kassa.vat.rates import GroupRate, VatGroupError, group_rate
 
 SERIES = "invoice"
 
@@ -143,6 +152,7 @@ def _write_invoice(
     number = take_number()
     if exchange is not None and tax_total_sek is None:
         tax_total_sek = exchange.to_sek(totals.tax_total)
+        split_tax_sek(tax_total_sek, totals.vat)
     invoice = Invoice.create(
         number=number, kind=kind, credited_invoice=credited, customer=customer, sale=sale,
         issue_date=issue_date, due_date=due_date, delivery_date=delivery_date or issue_date, seller=seller,
@@ -182,15 +192,42 @@ def _insert_lines(invoice_id: int, lines: list[ComputedLine]) -> None:
     cursor.executemany(f'INSERT INTO "{InvoiceLine._meta.table_name}" ({columns}) VALUES ({params})', values)
 
 
-def resolve_lines(lines: list[LineInput], treatment: str, supplied_on: dt.date) -> list[LineInput]:
-    """The lines as they go on the invoice: a line of a VAT group takes the group's rate on the date of
-    supply and its category; the customer's VAT treatment turns taxable lines into AE, K or G.
+def resolve_line(line: LineInput, treatment: str, found: GroupRate | None) -> LineInput:
+    """One line as it goes on the invoice, given its VAT group's rate on the date of supply (`found`,
+    None for a line without a group): the group's rate and category; the customer's VAT treatment
+    turns taxable lines into AE, K or G (services of an intra-EU customer into AE:
+    kassa.vat.categories.line_category).
 
     A price that includes VAT at a rate the line no longer carries (a shelf price sold under reverse
-    charge or for export) is brought to its price excluding that VAT first."""
+    charge or for export) is brought to its price excluding that VAT first. Needs no database, so a
+    window can show what will be issued."""
+    line = replace(line)
+    if found is not None:
+        line.vat_rate = found.rate
+        if line.vat_category not in ("AE", "K", "G"):
+            line.vat_category = found.category
+            line.reason_code, line.reason_text = found.reason_code, found.reason_text
+    category = line_category(line.category, treatment, line.is_service)
+    if category != line.category and CATEGORIES.get(category) and CATEGORIES[category].zero:
+        if line.price_includes_vat and line.vat_rate:
+            line.unit_price = round_price(line.unit_price * 100 / (100 + line.vat_rate))
+            line.price_includes_vat = False
+        line.vat_rate = 0
+    line.vat_category = category
+    if category in CATEGORIES and category not in ("S", "Z", "E") and not line.reason_code:
+        line.reason_code = CATEGORIES[category].reason_code
+    if category in CATEGORIES and category not in ("S", "Z") and not line.reason_text:
+        line.reason_text = CATEGORIES[category].reason_text
+    if category in ("S", "Z"):
+        line.reason_code = line.reason_text = ""
+    return line
+
+
+def resolve_lines(lines: list[LineInput], treatment: str, supplied_on: dt.date) -> list[LineInput]:
+    """The lines as they go on the invoice (resolve_line), each group's rate looked up for the date of supply."""
     resolved = []
     for line in lines:
-        line = replace(line)
+        found = None
         if line.vat_group_id is not None:
             group = VatGroup.get_or_none(VatGroup.id == line.vat_group_id)
             if group is None:
@@ -199,24 +236,7 @@ def resolve_lines(lines: list[LineInput], treatment: str, supplied_on: dt.date) 
                 found = group_rate(group, supplied_on)
             except VatGroupError as exc:
                 raise InvoicingError(str(exc), "lines") from None
-            line.vat_rate = found.rate
-            if line.vat_category not in ("AE", "K", "G"):
-                line.vat_category = found.category
-                line.reason_code, line.reason_text = found.reason_code, found.reason_text
-        category = line_category(line.category, treatment)
-        if category != line.category and CATEGORIES.get(category) and CATEGORIES[category].zero:
-            if line.price_includes_vat and line.vat_rate:
-                line.unit_price = round_price(line.unit_price * 100 / (100 + line.vat_rate))
-                line.price_includes_vat = False
-            line.vat_rate = 0
-        line.vat_category = category
-        if category in CATEGORIES and category not in ("S", "Z", "E") and not line.reason_code:
-            line.reason_code = CATEGORIES[category].reason_code
-        if category in CATEGORIES and category not in ("S", "Z") and not line.reason_text:
-            line.reason_text = CATEGORIES[category].reason_text
-        if category in ("S", "Z"):
-            line.reason_code = line.reason_text = ""
-        resolved.append(line)
+        resolved.append(resolve_line(line, treatment, found))
     return resolved
 
 

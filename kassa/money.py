@@ -54,13 +54,22 @@ def format_sek(amount: Decimal) -> str:
     return sign + NBSP.join(groups) + "," + frac
 
 
+def format_price(price: Decimal) -> str:
+    """A unit price in Swedish form with the decimals it has, two to four: 12,50, 0,1235, 49,0179."""
+    exact = round_price(price)
+    frac = f"{abs(exact):.4f}".split(".")[1].rstrip("0").ljust(2, "0")
+    return ("-" if exact < 0 else "") + format_sek(Decimal(int(abs(exact)))).split(",")[0] + "," + frac
+
+
 @dataclass
 class LineInput:
     """A line as the cashier enters it.
 
     `vat_category` "" means S for a rate above 0 and E at 0 % (lines from before categories);
     `reason_code` / `reason_text` are the exemption's VATEX code and text (E, O); `vat_group_id`
-    names the VAT group whose rate on the date of supply the line takes (kassa.vat.rates).
+    names the VAT group whose rate on the date of supply the line takes (kassa.vat.rates);
+    `is_service`: a service, not goods (an article's flag), which decides K or AE for a buyer in
+    another EU country (kassa.vat.categories.line_category).
     """
 
     description: str
@@ -76,6 +85,7 @@ class LineInput:
     reason_code: str = ""
     reason_text: str = ""
     vat_group_id: int | None = None
+    is_service: bool = False
 
     def __post_init__(self):
         self.quantity = to_decimal(self.quantity)
@@ -133,13 +143,17 @@ class VatSubtotal:
     category: str = ""
     reason_code: str = ""
     reason: str = ""
+    tax_sek: Decimal | None = None  # the VAT in kronor of an invoice in another currency (its share of BT-111)
 
     def __post_init__(self):
         self.category = self.category or vat_category(self.rate)
 
     def as_dict(self) -> dict:
-        return {"rate": self.rate, "category": self.category, "taxable": str(self.taxable), "tax": str(self.tax),
-                "reason_code": self.reason_code, "reason": self.reason}
+        entry = {"rate": self.rate, "category": self.category, "taxable": str(self.taxable), "tax": str(self.tax),
+                 "reason_code": self.reason_code, "reason": self.reason}
+        if self.tax_sek is not None:
+            entry["tax_sek"] = str(self.tax_sek)
+        return entry
 
 
 def merge_reasons(lines: list[ComputedLine]) -> tuple[str, str]:
@@ -165,7 +179,7 @@ class Totals:
     fee_lines: list[ComputedLine] = field(default_factory=list)
 
 
-def _allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     """Split `total` (öre) in proportion to `weights`, the parts summing exactly to `total`."""
     if not weights:
         return []
@@ -180,6 +194,13 @@ def _allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
     biggest = max(range(len(weights)), key=lambda i: abs(weights[i]))
     parts[biggest] += diff
     return parts
+
+
+def split_tax_sek(tax_total_sek: Decimal, vat: list[VatSubtotal]) -> None:
+    """Set each breakdown's VAT in kronor: the invoice's VAT in kronor split in proportion to the VAT of
+    each rate, so the rates add up to what the invoice states (BT-111)."""
+    for subtotal, part in zip(vat, allocate(tax_total_sek, [v.tax for v in vat]), strict=True):
+        subtotal.tax_sek = part
 
 
 def _net_from_gross(gross_sum: Decimal, rate: int) -> Decimal:
@@ -213,7 +234,7 @@ def compute_lines(inputs: list[LineInput]) -> list[ComputedLine]:
             round_ore(inputs[i].quantity * inputs[i].unit_price * (100 - inputs[i].discount_percent) / 100)
             for i in indexes
         ]
-        nets = _allocate(_net_from_gross(sum(gross_amounts, ZERO), rate), gross_amounts)
+        nets = allocate(_net_from_gross(sum(gross_amounts, ZERO), rate), gross_amounts)
         for i, net in zip(indexes, nets, strict=True):
             line = inputs[i]
             gross_price = round_price(line.unit_price / vat_factor)
@@ -239,7 +260,7 @@ def split_fee(fee: Decimal, lines: list[ComputedLine]) -> list[ComputedLine]:
         base[line.vat_key] += line.line_amount
         reasons[line.vat_key].append(line)
     keys = sorted((k for k in base if base[k] > 0), key=key_order) or [min(base, key=key_order)]
-    parts = _allocate(fee, [base[k] for k in keys])
+    parts = allocate(fee, [base[k] for k in keys])
     fees = []
     for (category, rate), part in zip(keys, parts, strict=True):
         if part:

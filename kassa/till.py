@@ -84,7 +84,7 @@ class CartLine:
             vat_rate=self.vat_rate, price_includes_vat=self.price_includes_vat,
             discount_percent=self.discount_percent, unit=self.unit, article_number=self.article_number,
             vat_category=self.vat_category, reason_code=self.reason_code, reason_text=self.reason_text,
-            vat_group_id=self.vat_group_id,
+            vat_group_id=self.vat_group_id, is_service=self.is_service,
         )
 
     @property

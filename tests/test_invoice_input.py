@@ -39,8 +39,18 @@ def test_control_characters_in_the_customer_are_refused_with_the_place_to_fix_th
     with pytest.raises(InvoicingError) as caught:
         issue_invoice(make_customer(name="Kund\x1bAB"), [LineInput("Vara", D(1), D(100), 25)])
     assert caught.value.field == "buyer.name"
-    assert "Kundens namnet innehåller osynliga styrtecken (U+001B)" in str(caught.value)
+    assert "Kundens namn innehåller osynliga styrtecken (U+001B)" in str(caught.value)
     assert "kundregistret" in str(caught.value)
+
+
+def test_messages_name_the_category_as_swedish_is_written(company):
+    customer = make_customer(vat_treatment="K", country="DK", org_number="13585628", vat_number="")
+    with pytest.raises(InvoicingError) as caught:
+        issue_invoice(customer, [LineInput("Vara", D(1), D(100), 25)])
+    assert "Vid unionsintern leverans (EU) ska fakturan ha både säljarens och köparens momsnummer" in str(caught.value)
+    with pytest.raises(InvoicingError) as caught:
+        issue_invoice(make_customer(vat_number="", phone="031\x07"), [LineInput("Vara", D(1), D(100), 25)])
+    assert "Kundens telefonnummer innehåller osynliga styrtecken (U+0007)" in str(caught.value)
 
 
 def test_several_problems_are_all_reported(company):

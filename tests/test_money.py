@@ -3,7 +3,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from kassa.money import LineInput, compute_totals, format_sek, round_krona, round_ore, split_fee
+from kassa.money import LineInput, compute_totals, format_price, format_sek, round_krona, round_ore, split_fee
 
 
 def test_half_up_rounding_to_ore_per_line():
@@ -92,3 +92,8 @@ def test_oresavrundning_is_a_separate_amount():
 def test_swedish_amount_format():
     assert format_sek(D("1234567.5")) == "1\u00a0234\u00a0567,50"
     assert format_sek(D("-12")) == "-12,00"
+
+
+def test_format_price_keeps_the_decimals_a_unit_price_has():
+    assert [format_price(D(v)) for v in ("0.1235", "79.9999", "12.5", "1234.5", "0", "-0.5")] == [
+        "0,1235", "79,9999", "12,50", "1\u00a0234,50", "0,00", "-0,50"]

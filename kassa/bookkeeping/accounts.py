@@ -3,7 +3,10 @@
 Defaults follow the BAS chart (BAS-kontoplanen); account numbers differ between businesses and
 years, so each one is a setting the company can change (stored in AccountSetting, keyed as below).
 Sales can have an account per VAT rate and, where the company wants it, per article group
-("sales:25:Bröd"); a group without its own account uses its rate's account.
+("sales:25:Bröd"); a group without its own account uses its rate's account. Sales the buyer accounts
+the VAT for, or that are exported, have accounts of their own (sales_of), as the VAT return reports
+them in boxes of their own: goods to another EU country (box 35), exports (36), services to another EU
+country (39) and outside the EU (40), reverse charge within Sweden (41).
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 
 from kassa.models import AccountSetting, utcnow
 from kassa.models.database import write_transaction
+from kassa.vat.countries import is_eu
 
 VAT_RATES = (25, 12, 6, 0)
 MEANS_OF_PAYMENT = ("cash", "card", "swish")
@@ -44,6 +48,15 @@ DEFAULTS: tuple[AccountDefault, ...] = (
     AccountDefault("sales:12", "3002", "Försäljning inom Sverige, 12 % moms", "Försäljning 12 % moms"),
     AccountDefault("sales:6", "3003", "Försäljning inom Sverige, 6 % moms", "Försäljning 6 % moms"),
     AccountDefault("sales:0", "3004", "Försäljning inom Sverige, momsfri", "Momsfri försäljning"),
+    AccountDefault("sales:K", "3108", "Försäljning varor till annat EU-land, momsfri",
+                   "Varor till momsregistrerad köpare i annat EU-land"),
+    AccountDefault("sales:AE-EU", "3308", "Försäljning tjänster till annat EU-land",
+                   "Tjänster till köpare i annat EU-land (omvänd betalningsskyldighet)"),
+    AccountDefault("sales:AE-export", "3305", "Försäljning tjänster till land utanför EU",
+                   "Tjänster till köpare utanför EU"),
+    AccountDefault("sales:AE", "3231", "Försäljning inom byggsektorn, omvänd betalningsskyldighet moms",
+                   "Omvänd betalningsskyldighet inom Sverige (t.ex. byggtjänster)"),
+    AccountDefault("sales:G", "3105", "Försäljning varor till land utanför EU", "Export av varor utanför EU"),
     AccountDefault("output_vat:25", "2611", "Utgående moms på försäljning inom Sverige, 25 %", "Utgående moms 25 %"),
     AccountDefault("output_vat:12", "2621", "Utgående moms på försäljning inom Sverige, 12 %", "Utgående moms 12 %"),
     AccountDefault("output_vat:6", "2631", "Utgående moms på försäljning inom Sverige, 6 %", "Utgående moms 6 %"),
@@ -116,6 +129,20 @@ class AccountPlan:
             raise AccountPlanError(f"Momssatsen {rate} % har inget försäljningskonto (25, 12, 6 eller 0 %).")
         return self.account(f"sales:{rate}")
 
+    def sales_of(self, category: str, rate: int, buyer_country: str) -> Account:
+        """The sales account of an invoice's VAT breakdown: by rate for VAT charged (S) or none due here
+        (Z, E, O); by who accounts for the VAT otherwise (module docstring)."""
+        if category == "K":
+            return self.account("sales:K")
+        if category == "G":
+            return self.account("sales:G")
+        if category == "AE":
+            country = (buyer_country or "SE").upper()
+            if country == "SE":
+                return self.account("sales:AE")
+            return self.account("sales:AE-EU" if is_eu(country) else "sales:AE-export")
+        return self.sales(rate)
+
     def output_vat(self, rate: int) -> Account:
         if rate not in VAT_RATES or rate == 0:
             raise AccountPlanError(f"Momssatsen {rate} % har inget konto för utgående moms.")
@@ -172,7 +199,7 @@ def save_plan(accounts: dict[str, tuple[str, str]], removed_groups: Iterable[str
         names.setdefault(account.number, (key, account.name))
     with write_transaction():
         if removed:
-            AccountSetting.delete().where(AccountSetting.key.in_(removed)).execute()
+            AccountSetting.delete().where(AccountSetting.key.in_(removed)).execute()  # type: ignore[misc,unused-ignore]  # types-peewee builds differ on Model.delete
         for key, account in checked.items():
             AccountSetting.insert(key=key, number=account.number, name=account.name, updated_at=utcnow()).on_conflict(
                 conflict_target=[AccountSetting.key],

@@ -2,8 +2,10 @@
 and the charges of a reminder.
 
 - Invoice: accounts receivable debited with the amount to pay; sales credited per VAT rate (the
-  invoice fee is part of the taxable amount of its rate); output VAT per rate; the öresavrundning
-  on the rounding account. A credit note is the same with the signs turned.
+  invoice fee is part of the taxable amount of its rate) and category (accounts.sales_of: intra-EU
+  goods, exports, reverse charge have accounts of their own); output VAT per rate; the öresavrundning
+  on the rounding account. A credit note is the same with the signs turned. An invoice in another
+  currency is booked in kronor (in_kronor).
 - Payment from Bankgirot: the bank account debited, accounts receivable credited; a deduction
   (a credit note the payer subtracted) the other way round. Where the payment is placed is
   Kassa's customer ledger; for the books it settles accounts receivable either way.
@@ -17,6 +19,7 @@ from decimal import Decimal
 from kassa.bookkeeping.accounts import AccountPlan, AccountPlanError
 from kassa.bookkeeping.vouchers import Voucher, VoucherBuilder, VoucherError
 from kassa.models import Invoice, ReceivedPayment, Reminder
+from kassa.money import allocate, round_ore
 
 
 def invoice_voucher(invoice: Invoice, plan: AccountPlan, series: str = "",
@@ -33,18 +36,49 @@ def invoice_voucher(invoice: Invoice, plan: AccountPlan, series: str = "",
         text = f"Faktura {invoice.number} {name}".strip()
     sign = Decimal(-1) if credit_note else Decimal(1)
     builder = VoucherBuilder("credit_note" if credit_note else "invoice", series, invoice.issue_date, text)
+    country = invoice.buyer.get("country", "SE") if isinstance(invoice.buyer, dict) else "SE"
+    parts, receivable = in_kronor(invoice)
     try:
-        builder.debit(plan.account("receivables"), sign * invoice.payable)
-        for vat in invoice.vat_breakdown:
-            rate = int(vat["rate"])
-            builder.credit(plan.sales(rate), sign * Decimal(str(vat["taxable"])))
-            tax = Decimal(str(vat["tax"]))
+        builder.debit(plan.account("receivables"), sign * receivable)
+        for category, rate, taxable, tax in parts:
+            builder.credit(plan.sales_of(category, rate, country), sign * taxable)
             if tax:
                 builder.credit(plan.output_vat(rate), sign * tax)
         builder.credit(plan.account("rounding"), sign * invoice.rounding)
     except AccountPlanError as exc:
         raise VoucherError(f"{text}: {exc}") from None
     return builder.build()
+
+
+def in_kronor(invoice: Invoice) -> tuple[list[tuple[str, int, Decimal, Decimal]], Decimal]:
+    """(category, rate, taxable, VAT) of each breakdown entry and the amount receivable, in kronor.
+
+    An invoice in another currency: each taxable amount at the invoice's exchange rate, the VAT as the
+    invoice states it in kronor (each rate's share, stored with the breakdown; split in proportion on an
+    invoice from before). A credit note's
+    taxable amounts are converted as the difference of what its invoice's credit notes have credited
+    up to it and before it, so that crediting everything takes every account back to zero."""
+    entries = [(str(v.get("category") or "S"), int(v["rate"]), Decimal(str(v["taxable"])), Decimal(str(v["tax"])))
+               for v in invoice.vat_breakdown]
+    if invoice.exchange_rate is None or (invoice.currency or "SEK") == "SEK":
+        return entries, invoice.payable
+    rate = invoice.exchange_rate
+    before: dict[tuple[str, int], Decimal] = {}
+    if invoice.credited_invoice_id:
+        earlier = Invoice.select().where((Invoice.credited_invoice == invoice.credited_invoice_id)
+                                         & (Invoice.number < invoice.number))
+        for note in earlier:
+            for v in note.vat_breakdown:
+                key = (str(v.get("category") or "S"), int(v["rate"]))
+                before[key] = before.get(key, Decimal(0)) + Decimal(str(v["taxable"]))
+    taxes = allocate(invoice.tax_total_sek or Decimal("0.00"), [tax for *_, tax in entries])
+    if all("tax_sek" in v for v in invoice.vat_breakdown):  # each rate's VAT in kronor, as issued
+        taxes = [Decimal(str(v["tax_sek"])) for v in invoice.vat_breakdown]
+    parts = []
+    for (category, vat_rate, taxable, _tax), tax_sek in zip(entries, taxes, strict=True):
+        done = before.get((category, vat_rate), Decimal(0))
+        parts.append((category, vat_rate, round_ore((done + taxable) * rate) - round_ore(done * rate), tax_sek))
+    return parts, sum((taxable + tax for _c, _r, taxable, tax in parts), Decimal("0.00"))
 
 
 def payment_text(payment: ReceivedPayment) -> str:

@@ -8,10 +8,11 @@ credit note its OCR names when the amount is the credit still unused. Deductions
 before payments, so a payer who pays an invoice in full and deducts its credit note matches.
 
 Everything else (no OCR or a wrong one, a partial payment, an over-payment, an invoice already
-paid) is left for a person: ``unplaced_payments()`` lists them with the reason and a suggestion,
-``place_payment()`` records the person's choice: at most what is left on the invoice, or the whole
-rest of an over-payment, which leaves the invoice overpaid (as the books have it: a payment credits
-accounts receivable in full). Placements are registrations, never changed.
+paid, an invoice in another currency than the kronor Bankgirot pays) is left for a person:
+``unplaced_payments()`` lists them with the reason and a suggestion, ``place_payment()`` records the
+person's choice: at most what is left on the invoice, or the whole rest of an over-payment, which
+leaves the invoice overpaid (as the books have it: a payment credits accounts receivable in full).
+Placements are registrations, never changed.
 """
 from __future__ import annotations
 
@@ -95,6 +96,9 @@ class _Ledger:
         invoice_ids = {v[0] for v in self.by_ocr.values() if v[1] == "invoice"}
         invoice_ids |= {v[2] for v in self.by_ocr.values() if v[1] == "credit_note" and v[2]}
         self.receivables: dict[int, Receivable] = receivables(invoice_ids)
+        # Bankgirot pays kronor: an invoice in another currency is never matched by its amount's number.
+        self.foreign = {id_: currency for id_, currency in rows_in((Invoice.id, Invoice.currency), Invoice.id,
+                                                                    sorted(invoice_ids)) if currency not in ("", "SEK")}
         credit_ids = sorted(v[0] for v in self.by_ocr.values() if v[1] == "credit_note")
         used = sums_in(PaymentAllocation.invoice, '"amount"', credit_ids)  # öre; a credit's placements are negative
         self.credits: dict[int, _Credit] = {}
@@ -123,6 +127,8 @@ class _Ledger:
         if len(invoices) != len(targets) or any(r is None for r in invoices):
             return []
         chosen = [r for r in invoices if r is not None]
+        if any(r.invoice_id in self.foreign for r in chosen):
+            return []
         for part in ("open", "open_principal"):
             amounts = [getattr(r, part) for r in chosen]
             if all(a > 0 for a in amounts) and sum(amounts, ZERO) == payment.amount:
@@ -211,6 +217,9 @@ def _explain(payment: ReceivedPayment, remaining: Decimal, ledger: _Ledger) -> t
                 invoice.number, suggested)
     if target[1] != "invoice":
         return f"OCR-numret gäller kreditfaktura {invoice.number}", None, None
+    if target[0] in ledger.foreign:
+        return (f"Faktura {invoice.number} är i {ledger.foreign[target[0]]}; inbetalningen är i kronor. "
+                "Placera den för hand."), invoice.number, None
     receivable = ledger.receivables[target[0]]
     left = receivable.open
     if left <= 0:

@@ -70,6 +70,6 @@ def save(values: BookkeepingValues) -> None:
             setattr(row, name, getattr(values, name))
         row.updated_at = utcnow()
         row.save()
-        ReferenceRate.delete().execute()
+        ReferenceRate.delete().execute()  # type: ignore[misc,unused-ignore]  # types-peewee builds differ on Model.delete
         for start, rate in sorted(values.reference_rates):
             ReferenceRate.create(valid_from=start, rate=rate)

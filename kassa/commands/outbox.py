@@ -122,6 +122,8 @@ def _run(args: argparse.Namespace) -> int:
     sender = Sender(_client_factory(args.timeout, args.tries), args.worker_id, policy=policy)
     if args.once:
         worked = sender.run_until_idle()
+        if sender.status.connected:
+            sender.check_connection()  # nothing may have been due: not connected is still not exit 0
         sender.close()
         queue = summary.queue_summary()
         print(f"{worked} steg utförda. {queue.text}.")

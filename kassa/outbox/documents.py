@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from kassa.models import Invoice, Reminder, Transmission
-from kassa.peppol.reminder_ubl import reminder_number
+from kassa.models.bookkeeping import reminder_number
 
 
 def document_number(row: Transmission) -> str:

@@ -42,10 +42,11 @@ class FollowUp:
         post again only when Pagero verifiably holds nothing after the grace period."""
         if row.file_id and self._follow_known_file(row, client):
             return
-        found = client.find_documents(senderReference=row.sender_reference, direction="Sent")
+        found = self._ours(row, client.find_documents(senderReference=row.sender_reference, direction="Sent"))
         if found:
             note = f" ({len(found)} dokument med samma referens hos Pagero)" if len(found) > 1 else ""
-            self._adopt_document(row, found[-1], f"Hittad hos Pagero efter avbrott eller ett osäkert svar{note}.")
+            self._adopt_document(row, self._to_follow(found),
+                                 f"Hittad hos Pagero efter avbrott eller ett osäkert svar{note}.")
             return
         waited = (utcnow() - row.updated_at).total_seconds()
         grace = self.policy.reconcile_grace
@@ -64,7 +65,7 @@ class FollowUp:
 
     def _follow_known_file(self, row: Transmission, client: Any) -> bool:
         """A row in `uploading` that knows its file id: follow that file (True) instead of reconciling."""
-        if client.fileparts(row.file_id) or client.find_documents(fileId=row.file_id):
+        if client.fileparts(row.file_id) or self._ours(row, client.find_documents(fileId=row.file_id)):
             transition(row, State.UPLOADED, f"Pagero har filen (fil-id {row.file_id}); den följs upp.",
                        actor=self.worker_id, next_at=utcnow(), last_error="")
             return True
@@ -87,22 +88,54 @@ class FollowUp:
                 transition(row, reading.state, reading.text, actor=self.worker_id, filepart_id=part.id,
                            last_error=reading.text)
             return
-        documents = client.find_documents(fileId=row.file_id)
+        documents = self._ours(row, client.find_documents(fileId=row.file_id), file_id=row.file_id)
         if documents:
-            self._adopt_document(row, documents[0])
+            self._follow_document(row, client, self._to_follow(documents))
         else:
             self._still_processing(row)  # processed parts are not listed; the document is on its way
 
-    def _held_already(self, row: Transmission, client: Any) -> bool:
-        """A file in error whose invoice Pagero already holds as a document (Pagero's duplicate
-        document control): follow that document instead of showing the error."""
-        held = client.find_documents(senderReference=row.sender_reference, direction="Sent")
+    def _ours(self, row: Transmission, documents: list[Document], **expected: str) -> list[Document]:
+        """The documents of a list that may be the row's invoice: none that states another reference or
+        invoice number (or another of ``expected``), as a list that ignored its filter would hold."""
+        number = document_number(row)  # the invoice number, or a reminder's <invoice>-P<n>
+        return [d for d in documents
+                if not d.contradicts(sender_reference=row.sender_reference, document_identifier=number, **expected)]
+
+    @staticmethod
+    def _to_follow(documents: list[Document]) -> Document:
+        """Of several documents of one invoice, the one to follow, whatever order Pagero lists them in:
+        one on its way to the buyer (or delivered) before a cancelled one, one of unknown state, one in
+        error; among those alike, the first made (``createTime``), then the first listed."""
+
+        def rank(indexed: tuple[int, Document]) -> tuple[int, int, str, int]:
+            index, document = indexed
+            state = document_reading(document).state
+            order = {State.DELIVERED: 0, State.ACCEPTED: 0, State.CANCELLED: 1, None: 2}.get(state, 3)
+            return order, not document.create_time, document.create_time, index
+
+        return min(enumerate(documents), key=rank)[1]
+
+    def _held_already(self, row: Transmission, client: Any, besides: str = "") -> bool:
+        """The row's file or document is in error or of unknown state: does Pagero hold the invoice as
+        another document that is on its way (Pagero's duplicate document control stops a second upload)?
+        Then follow that one instead of showing the error. Decided by looking the documents up by the
+        row's reference, never by Pagero's wording of the error."""
+        held = [d for d in self._ours(row, client.find_documents(senderReference=row.sender_reference,
+                                                                  direction="Sent"))
+                if d.id != besides and document_reading(d).state in (State.ACCEPTED, State.DELIVERED)]
         if not held:
             return False
-        document = held[-1]  # the oldest: the one that went out first
+        document = self._to_follow(held)
         self._adopt_document(row, document, f"Pagero har redan fakturan (dokument {document.id}); "
                                             f"den senare filen {row.file_id} stoppades som dubblett.")
         return True
+
+    def _follow_document(self, row: Transmission, client: Any, document: Document) -> None:
+        """Adopt the document made of the row's file, unless it is in error or unknown while Pagero holds
+        the invoice as another document on its way (``_held_already``)."""
+        if document_reading(document).state in (State.ERROR, None) and self._held_already(row, client, document.id):
+            return
+        self._adopt_document(row, document)
 
     def _still_processing(self, row: Transmission, **fields: Any) -> None:
         if row.state != State.PROCESSING:
@@ -112,7 +145,7 @@ class FollowUp:
             reschedule(row, self.policy.pick(self.policy.poll_intervals, row.attempts))
 
     def _poll_document(self, row: Transmission, client: Any) -> None:
-        self._adopt_document(row, read_document(client.document(row.document_id)))
+        self._follow_document(row, client, read_document(client.document(row.document_id)))
 
     def _adopt_document(self, row: Transmission, document: Document, prefix: str = "") -> None:
         reading = document_reading(document)
@@ -120,11 +153,11 @@ class FollowUp:
             self._note_unknown(row, reading.unknown)
             return
         fields: dict[str, Any] = dict(document_id=document.id, last_error="")
-        if document.file_id and not row.file_id:
-            fields["file_id"] = document.file_id
+        if document.file_id:
+            fields["file_id"] = document.file_id  # the file that made the document the row follows
         if reading.state is State.ERROR:
             fields["last_error"] = reading.text
-        if reading.state == row.state:
+        if reading.state == row.state and document.id == row.document_id:
             reschedule(row, self.policy.pick(self.policy.poll_intervals, row.attempts))
             return
         intervals = self.policy.answer_intervals if reading.state is State.DELIVERED else self.policy.poll_intervals
@@ -147,7 +180,7 @@ class FollowUp:
     # -- what Kassa does not know --------------------------------------------------------------------
 
     def _unexpected_answer(self, row: Transmission, exc: UnexpectedAnswer) -> None:
-        self._note_unknown(row, f"{UNKNOWN_TEXT}: {exc.raw}", detail=exc.what)
+        self._note_unknown(row, f"{UNKNOWN_TEXT}: {exc.raw.strip() or '(ett tomt svar)'}", detail=exc.what)
 
     def _note_unknown(self, row: Transmission, text: str, detail: str = "") -> None:
         """Pagero said something Kassa does not know: log it once per row, show it on the row, change

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kassa.models.transmissions import TransmissionState as State
-from kassa.pagero.answers import Document, FilePart
+from kassa.pagero.answers import Document, FilePart, excerpt
 
 PART = "filepart"  # a file part's status (GET /file/v1/files/{id}/fileparts)
 DISTRIBUTION = "distribution"  # a document's distribution status (Document API)
@@ -66,7 +66,7 @@ def lookup(kind: str, value: str) -> Reading:
     """The table's state for ``value`` as Pagero worded it; an unknown reading when it has none."""
     state = PAGERO_STATES.get((kind, value))
     if state is None:
-        return Reading(None, unknown=f"{UNKNOWN_TEXT}: {_WHAT.get(kind, kind)} ”{value}”", key=None)
+        return Reading(None, unknown=f"{UNKNOWN_TEXT}: {_WHAT.get(kind, kind)} ”{excerpt(value)}”", key=None)
     return Reading(state, key=(kind, value))
 
 

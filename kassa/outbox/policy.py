@@ -12,6 +12,7 @@ class SendPolicy:
     answer_intervals: tuple[float, ...] = (60, 300, 900, 3600, 4 * 3600)  # the buyer's answer, after delivery
     answer_window: float = 30 * 24 * 3600  # stop asking for the buyer's answer after this
     retry_intervals: tuple[float, ...] = (10, 30, 60, 300, 900)  # after a transient failure
+    longest_retry_after: float = 3600.0  # a Retry-After (429, 503) longer than this is waited as this
     not_connected_delay: float = 60.0
     lease: float = 300.0  # a claim; another sender may then look at the row, never post it before the grace
     # From marking a row `uploading` to posting it again when Pagero has no document: the

@@ -153,6 +153,25 @@ class Sender(FollowUp):
                 break
         return total
 
+    def check_connection(self) -> bool:
+        """Whether a connection to Pagero is at hand now (a usable token; refreshed if due), whatever the
+        queue holds; ``status`` says so as after a round. For ``kassa outbox run --once``, whose rounds may
+        have found nothing due (rows parked after an earlier "not connected"), so never asked."""
+        try:
+            client = self._client_or_raise()
+            tokens = getattr(client, "tokens", None)
+            if tokens is None:
+                raise NotConnectedError()
+            tokens.access_token()
+        except _NotConnected as exc:
+            self.status = SenderStatus(connected=False, message=exc.text, at=utcnow())
+        except NotConnectedError as exc:  # no tokens, or Pagero refused the refresh (invalid_grant)
+            self._client = None
+            self.status = SenderStatus(connected=False, message=f"{NOT_CONNECTED_TEXT}. {exc}", at=utcnow())
+        except PageroError as exc:  # Pagero could not be asked now: that is no proof of a lost connection
+            log.info("send queue: the connection could not be checked now: %s", exc)
+        return self.status.connected
+
     def seconds_until_due(self) -> float:
         """Until the next row or form is due, between 0.05 s and ``policy.idle``."""
         now = utcnow()
@@ -257,7 +276,8 @@ class Sender(FollowUp):
 
     def _transient(self, row: Transmission, exc: TransientError) -> None:
         attempt = row.attempts
-        delay = max(self.policy.pick(self.policy.retry_intervals, attempt), exc.retry_after or 0.0)
+        asked = min(exc.retry_after or 0.0, self.policy.longest_retry_after)  # never a row parked for ages
+        delay = max(self.policy.pick(self.policy.retry_intervals, attempt), asked)
         text = str(exc)
         from_upload = exc.from_upload
         if from_upload and not isinstance(exc, OutcomeUnknownError) and (exc.status or 0) < 500:

@@ -7,17 +7,32 @@ no id, …). Nothing here decides a state: the send queue maps the raw values th
 its one table of Pagero's states, matched exactly, and leaves a row where it was on anything else.
 
 A value that is not a string is kept as its JSON text (``'["Done"]'``, ``'3'``), so that it can never be
-equal to a wording in that table and can still be shown to a person as Pagero sent it.
+equal to a wording in that table and can still be shown to a person as Pagero sent it. Every text is
+``clean``: what neither database nor log file can hold (NUL and other control characters, lone
+surrogates from JSON's ``\ud800`` escapes) becomes U+FFFD, and a long text is cut, so an answer of any
+size or content is stored, logged and shown without breaking the row it belongs to.
 """
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from kassa.pagero.errors import PageroError
 
 RAW_LIMIT = 200  # characters of an odd answer kept for the log and the person
+TEXT_LIMIT = 1000  # characters of Pagero's own wording kept (an error description, an event)
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def clean(text: str, limit: int = RAW_LIMIT) -> str:
+    """``text`` safe to store, log and show: unsafe characters as U+FFFD, at most ``limit`` characters.
+
+    A cleaned text that differs from Pagero's holds U+FFFD or ends in "…", which no wording in the
+    states' table does: cleaning can make an answer unknown, never make it match."""
+    text = _UNSAFE.sub("\ufffd", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class UnexpectedAnswer(PageroError):
@@ -36,29 +51,32 @@ def excerpt(value: Any) -> str:
     else:
         try:
             text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=repr)
-        except (TypeError, ValueError):
-            text = repr(value)
-    return text if len(text) <= RAW_LIMIT else text[: RAW_LIMIT - 1] + "…"
+        except (TypeError, ValueError, RecursionError):
+            text = f"<{type(value).__name__}>"
+    return clean(text)
 
 
-def _text(value: Any) -> str:
-    """A string field as it is; anything else as its JSON text ("" when absent or null)."""
+def _text(value: Any, limit: int = TEXT_LIMIT) -> str:
+    """A string field as it is (cleaned); anything else as its JSON text ("" when absent or null)."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return clean(value, limit)
     return excerpt(value)
 
 
 def _identifier(value: Any) -> str:
-    """An id: a non-empty string with no surrounding space, else "" (a number or an object is no id)."""
-    return value if isinstance(value, str) and value and value == value.strip() and len(value) <= 200 else ""
+    """An id: a non-empty string with no surrounding space and nothing unsafe, else "" (a number or an
+    object is no id)."""
+    if not isinstance(value, str) or not value or value != value.strip() or len(value) > 200:
+        return ""
+    return value if not _UNSAFE.search(value) else ""
 
 
 def _description(value: Any) -> str:
     """Pagero's error or event wording, from a list of strings, a string, or anything else."""
     if isinstance(value, list):
-        return "; ".join(_text(item) for item in value if item not in (None, ""))
+        return clean("; ".join(_text(item) for item in value if item not in (None, "")), TEXT_LIMIT)
     return _text(value)
 
 
@@ -84,6 +102,14 @@ class Document:
     sub_type: str  # documentInfo.documentSubType (the buyer's answer: RecipientAccept …)
     document_identifier: str  # documentInfo.documentIdentifier, the invoice number
     create_time: str
+    sender_reference: str = ""  # the sender's reference, where the document states it
+    reference_identifier: str = ""  # documentInfo.referenceDocumentIdentifier (a buyer's answer: the invoice)
+    document_type: str = ""  # documentInfo.documentType
+
+    def contradicts(self, **expected: str) -> bool:
+        """Whether the document states another value for one of ``expected`` (field name -> value) than the
+        one asked for: a list answer that ignored a filter holds documents that are not what was asked."""
+        return any(getattr(self, name) and getattr(self, name) != value for name, value in expected.items())
 
 
 def read_file_id(answer: Any) -> str:
@@ -129,7 +155,7 @@ def read_document(answer: Any) -> Document:
         status = _text(distribution.get("status"))
     elif isinstance(distribution, str):
         # pagero-api.md: distribution may come as a plain string; it is then the status itself.
-        status_given, status = True, distribution
+        status_given, status = True, _text(distribution)
     else:
         status_given, status = distribution is not None, _text(distribution)
     events = answer.get("eventDetails")
@@ -138,11 +164,13 @@ def read_document(answer: Any) -> Document:
         event_text = _description(events[-1].get("description"))
     info = answer.get("documentInfo")
     info = info if isinstance(info, dict) else {}
+    reference = answer.get("senderReference", info.get("senderReference"))
     return Document(document_id, _identifier(answer.get("fileId")), status, status_given, event_text,
                     _text(info.get("documentSubType")), _text(info.get("documentIdentifier")),
-                    _text(answer.get("createTime")))
+                    _text(answer.get("createTime")), _text(reference), _text(info.get("referenceDocumentIdentifier")),
+                    _text(info.get("documentType")))
 
 
 def read_documents(answer: Any) -> list[Document]:
-    """The documents of a list answer, newest first as Pagero sorts them."""
+    """The documents of a list answer, in the order Pagero lists them (which no caller relies on)."""
     return [read_document(item) for item in _items(answer, "documents")]

@@ -18,7 +18,9 @@ reader needs, raises ``UnexpectedAnswer`` (never KeyError, TypeError, AttributeE
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import math
 import random
 import time
 import urllib.parse
@@ -32,7 +34,16 @@ import urllib3.exceptions
 
 from kassa import config
 from kassa.pagero import contact
-from kassa.pagero.answers import Document, FilePart, UnexpectedAnswer, read_documents, read_file_id, read_parts
+from kassa.pagero.answers import (
+    TEXT_LIMIT,
+    Document,
+    FilePart,
+    UnexpectedAnswer,
+    clean,
+    read_documents,
+    read_file_id,
+    read_parts,
+)
 from kassa.pagero.errors import (
     NeedsAttentionError,
     NotConnectedError,
@@ -73,33 +84,49 @@ class RetryPolicy:
         return max(jittered, retry_after or 0.0)
 
 
+RETRY_AFTER_LIMIT = 24 * 3600.0  # a longer Retry-After (or "inf", or a date centuries ahead) is read as this
+
+
 def _retry_after(response: requests.Response) -> float | None:
+    """Seconds the answer asks to wait (delta-seconds or an HTTP date), between 0 and RETRY_AFTER_LIMIT;
+    None when there is no such header or it is not a number or a date."""
     value = response.headers.get("Retry-After")
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         try:
-            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-        except (TypeError, ValueError):
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
+        if when.tzinfo is None:  # RFC 9110 dates are GMT
+            when = when.replace(tzinfo=dt.timezone.utc)
+        seconds = when.timestamp() - time.time()
+    if math.isnan(seconds):
+        return None
+    return min(max(0.0, seconds), RETRY_AFTER_LIMIT)
 
 
 def pagero_text(response: requests.Response) -> str:
-    """Pagero's own words from an error answer (its error format is not documented)."""
+    """Pagero's own words from an error answer (its error format is not documented), cleaned and cut
+    (kassa.pagero.answers.clean): they are stored on the row and logged."""
+    return clean(_error_words(response), TEXT_LIMIT)
+
+
+def _error_words(response: requests.Response) -> str:
     try:
         body = response.json()
-    except ValueError:
-        return response.text.strip()[:500]
+    except (ValueError, RecursionError):
+        return response.text.strip()[:TEXT_LIMIT]
     if isinstance(body, dict):
         for key in ("message", "error_description", "detail", "title", "error"):
             if body.get(key):
-                return str(body[key])
+                return str(body[key])[:TEXT_LIMIT]
         errors = body.get("errors")
         if isinstance(errors, list):
-            return "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors)
-    return str(body)[:500]
+            return "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors[:20])
+    return str(body)[:TEXT_LIMIT]
 
 
 def _nothing_was_sent(exc: requests.RequestException) -> bool:
@@ -178,7 +205,11 @@ class PageroClient:
             raise ValueError("action must be 'Restart' or 'Cancel'")
         response = self._request("POST", f"{self.api_base}/file/v1/fileparts/{_q(part_id)}/action",
                                  json={"action": action}, idempotent=False)
-        return _json(response) if response.content else {}
+        try:
+            return _json(response) if response.content else {}
+        except UnexpectedAnswer as exc:  # a 2xx says it was done; its body is not documented
+            log.info("Pagero's answer to %s of file part %s was not JSON: %s", action, part_id, exc.raw)
+            return {}
 
     # -- Document API -----------------------------------------------------------------
 
@@ -207,6 +238,9 @@ class PageroClient:
         (documentInfo.documentSubType) is RecipientAccept, RecipientReject or RecipientRejectWithClearanceRemoval."""
         answers = self.find_documents(documentType="ApplicationResponse", direction="Received",
                                       referenceDocumentIdentifier=invoice_number, companyId=company_id)
+        # A list that states another invoice or type for an item ignored a filter: that item is not the answer.
+        answers = [a for a in answers
+                   if not a.contradicts(reference_identifier=invoice_number, document_type="ApplicationResponse")]
         answers.sort(key=lambda d: d.create_time, reverse=True)
         return answers[0] if answers else None
 
@@ -289,11 +323,14 @@ class PageroClient:
 
 
 def _json(response: requests.Response) -> Any:
-    """The answer's JSON; UnexpectedAnswer when the body is not JSON (an HTML page, a cut-off answer)."""
+    """The answer's JSON; UnexpectedAnswer when the body is not JSON (an HTML page, a cut-off answer, bytes
+    that are not text) or nested deeper than Python's parser goes."""
     try:
         return response.json()
     except ValueError:
         raise UnexpectedAnswer("the answer is not JSON", response.text) from None
+    except RecursionError:
+        raise UnexpectedAnswer("the answer is nested too deeply to read", response.text) from None
 
 
 def _q(value: str) -> str:

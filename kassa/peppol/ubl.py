@@ -22,10 +22,13 @@ Elements are appended in the order the UBL 2.1 schema demands; empty values are 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from lxml import etree
 
+from kassa.eas_schemes import scheme_form, vat_form
+from kassa.identifiers import InvalidIdentifier, check_bankgiro, check_bic, check_iban, check_plusgiro
 from kassa.invoicing import credit_reason
 from kassa.models import Invoice, InvoiceLine
 
@@ -118,6 +121,8 @@ def _tax_category(parent: etree._Element, name: str, category: str, rate: int, r
 
 
 def _party_tax_scheme(party: etree._Element, company_id: str | None, scheme: str) -> None:
+    if scheme == "VAT":
+        company_id = vat_form(company_id or "")
     if (company_id or "").strip():
         pts = _cac(party, "PartyTaxScheme")
         _cbc(pts, "CompanyID", company_id)
@@ -129,7 +134,7 @@ def _address(parent: etree._Element, party: dict) -> None:
     _cbc(addr, "StreetName", party.get("street"))
     _cbc(addr, "CityName", party.get("city"))
     _cbc(addr, "PostalZone", party.get("postal_code"))
-    _cbc(_cac(addr, "Country"), "IdentificationCode", party.get("country") or "SE")
+    _cbc(_cac(addr, "Country"), "IdentificationCode", (party.get("country") or "SE").strip().upper())
 
 
 def _contact(parent: etree._Element, party: dict) -> None:
@@ -142,7 +147,8 @@ def _contact(parent: etree._Element, party: dict) -> None:
 
 def _seller(root: etree._Element, seller: dict, vat_ids: bool) -> None:
     party = _cac(_cac(root, "AccountingSupplierParty"), "Party")
-    _cbc(party, "EndpointID", seller.get("org_number"), schemeID="0007")
+    org_number = scheme_form("0007", seller.get("org_number") or "")
+    _cbc(party, "EndpointID", org_number, schemeID="0007")
     _cbc(_cac(party, "PartyName"), "Name", seller.get("name"))
     _address(party, seller)
     if vat_ids:
@@ -151,7 +157,7 @@ def _seller(root: etree._Element, seller: dict, vat_ids: bool) -> None:
         _party_tax_scheme(party, F_SKATT_TEXT, "TAX")
     legal = _cac(party, "PartyLegalEntity")
     _cbc(legal, "RegistrationName", seller.get("name"))
-    _cbc(legal, "CompanyID", seller.get("org_number"), schemeID="0007")
+    _cbc(legal, "CompanyID", org_number, schemeID="0007")
     office = (seller.get("registered_office") or "").strip()
     if office:
         _cbc(legal, "CompanyLegalForm", f"Säte: {office}")
@@ -161,24 +167,25 @@ def _seller(root: etree._Element, seller: dict, vat_ids: bool) -> None:
 def buyer_legal_id(buyer: dict) -> tuple[str, str]:
     """(scheme, id) of the buyer's legal registration (BT-47), or ("", "") when it has none to send.
 
-    A snapshot from before foreign buyers has no scheme: a Swedish org. number (0007) then."""
+    A snapshot from before foreign buyers has no scheme: a Swedish org. number (0007) then. The id is
+    in its scheme's form (kassa.eas_schemes.scheme_form)."""
     if buyer.get("is_private"):
         return "", ""
     number = (buyer.get("org_number") or "").strip()
     scheme = buyer.get("legal_scheme")
     if scheme is None:
         scheme = "0007" if (buyer.get("country") or "SE") == "SE" else ""
-    return (scheme, number) if scheme and number else ("", "")
+    return (scheme, scheme_form(scheme, number)) if scheme and number else ("", "")
 
 
 def _buyer(root: etree._Element, buyer: dict, vat_ids: bool) -> None:
     party = _cac(_cac(root, "AccountingCustomerParty"), "Party")
     scheme, endpoint = buyer.get("endpoint_scheme") or "", buyer.get("endpoint_id") or ""
     if scheme and endpoint:
-        _cbc(party, "EndpointID", endpoint, schemeID=scheme)
+        _cbc(party, "EndpointID", scheme_form(scheme, endpoint), schemeID=scheme)
     legal_scheme, legal_id = buyer_legal_id(buyer)
     if buyer.get("gln"):
-        _cbc(_cac(party, "PartyIdentification"), "ID", buyer["gln"], schemeID="0088")
+        _cbc(_cac(party, "PartyIdentification"), "ID", scheme_form("0088", buyer["gln"]), schemeID="0088")
     elif legal_id:
         _cbc(_cac(party, "PartyIdentification"), "ID", legal_id, schemeID=legal_scheme)
     _cbc(_cac(party, "PartyName"), "Name", buyer.get("name"))
@@ -192,6 +199,15 @@ def _buyer(root: etree._Element, buyer: dict, vat_ids: bool) -> None:
     _contact(party, buyer)
 
 
+def _in_form(check: Callable[[str], str], value: str) -> str:
+    """A giro number's digits, an IBAN's or BIC's compact upper case, as the checks before sending read
+    them (SE-R-007..010); as stored when it is no valid number (those checks refuse it then)."""
+    try:
+        return check(value)
+    except InvalidIdentifier:
+        return (value or "").strip()
+
+
 def _payment_means(root: etree._Element, seller: dict, payment_id: str) -> None:
     """One PaymentMeans per account the seller has, bankgiro first as on the paper invoice.
 
@@ -201,12 +217,12 @@ def _payment_means(root: etree._Element, seller: dict, payment_id: str) -> None:
     """
     accounts = []
     if seller.get("bankgiro"):
-        accounts.append(("30", seller["bankgiro"], "SE:BANKGIRO"))
+        accounts.append(("30", _in_form(check_bankgiro, seller["bankgiro"]), "SE:BANKGIRO"))
     if seller.get("plusgiro"):
-        accounts.append(("30", seller["plusgiro"], "SE:PLUSGIRO"))
+        accounts.append(("30", _in_form(check_plusgiro, seller["plusgiro"]), "SE:PLUSGIRO"))
     if seller.get("iban"):
         code = "30" if accounts else "58"
-        accounts.append((code, seller["iban"].replace(" ", ""), (seller.get("bic") or "").strip()))
+        accounts.append((code, _in_form(check_iban, seller["iban"]), _in_form(check_bic, seller.get("bic") or "")))
     for code, account, branch in accounts:
         pm = _cac(root, "PaymentMeans")
         _cbc(pm, "PaymentMeansCode", code)

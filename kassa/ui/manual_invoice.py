@@ -33,9 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kassa.invoicing import InvoicingError, issue_invoice
+from kassa.invoice_input import PRICE_DECIMALS
+from kassa.invoicing import InvoicingError, issue_invoice, resolve_line
 from kassa.models import Customer
-from kassa.money import LineInput, compute_totals, format_sek
+from kassa.money import LineInput, compute_totals, format_price, format_sek
 from kassa.till import TillError, format_quantity, parse_decimal
 from kassa.ui.customer_picker import CustomerPicker, customer_label
 from kassa.ui.focus import order_tabs
@@ -44,7 +45,7 @@ from kassa.ui.workers import run_in_background
 from kassa.units import UNITS, unit_word
 from kassa.vat.categories import CATEGORIES
 from kassa.vat.currency import CURRENCIES
-from kassa.vat.rates import group_rate, groups
+from kassa.vat.rates import GroupRate, groups, periods_of, rate_in_periods
 
 # What a line can name itself besides a VAT group: the buyer accounts for the VAT, or none is due here.
 LINE_CATEGORIES = ("AE", "K", "G")
@@ -98,6 +99,7 @@ class ManualInvoiceDialog(QDialog):
         self.claim_label = QLabel(self.tr("Skadenummer:"), customer_box)
         self.delivery = QLineEdit(dt.date.today().isoformat(), customer_box)
         self.delivery.setObjectName("manualDeliveryDate")
+        self.delivery.textChanged.connect(lambda _text: self._refresh())
         self.currency = QComboBox(customer_box)
         self.currency.setObjectName("manualCurrency")
         for code in CURRENCIES:
@@ -149,7 +151,9 @@ class ManualInvoiceDialog(QDialog):
         self.discount.setMaximumWidth(80)
         self.vat = QComboBox(lines_box)
         self.vat.setObjectName("lineVat")
-        for group in groups():
+        # The groups and their dated rates, read once: the lines show the rate of the delivery date as typed.
+        self._groups = {group.id: (group, periods_of(group)) for group in groups()}
+        for group, _periods in self._groups.values():
             self.vat.addItem(group_label(group), ("group", group.id))
         for code in LINE_CATEGORIES:
             self.vat.addItem(f"{CATEGORIES[code].name} ({code}, 0 %)", ("category", code))
@@ -248,7 +252,7 @@ class ManualInvoiceDialog(QDialog):
             field = self.quantity
             quantity = parse_decimal(self.quantity.text(), self.tr("Antal"), 3, minimum=Decimal("0.001"))
             field = self.price
-            price = parse_decimal(self.price.text(), self.tr("À-pris"), 2, minimum=Decimal(0))
+            price = parse_decimal(self.price.text(), self.tr("À-pris"), PRICE_DECIMALS, minimum=Decimal(0))
             field = self.discount
             discount = parse_decimal(self.discount.text() or "0", self.tr("Rabatt"), 2, minimum=Decimal(0),
                                      maximum=Decimal(100))
@@ -258,8 +262,8 @@ class ManualInvoiceDialog(QDialog):
             return
         kind, value = self.vat.currentData()
         if kind == "group":
-            found = group_rate(next(g for g in groups() if g.id == value), dt.date.today())
-            vat = dict(vat_rate=found.rate, vat_category=found.category, vat_group_id=value)
+            group = self._groups[value][0]
+            vat = dict(vat_rate=0, vat_category=group.category, vat_group_id=value)  # the rate: _as_issued
         else:
             vat = dict(vat_rate=0, vat_category=value)
         self.lines.append(LineInput(description=description, quantity=quantity, unit_price=price,
@@ -279,16 +283,37 @@ class ManualInvoiceDialog(QDialog):
             del self.lines[row]
             self._refresh()
 
+    def _as_issued(self) -> list[LineInput]:
+        """The lines as issue_invoice will make them: each group's rate on the delivery date typed (today
+        while it is no date) and the customer's VAT treatment (kassa.invoicing.resolve_line)."""
+        try:
+            day = parse_date(self.delivery.text(), "") or dt.date.today()
+        except TillError:
+            day = dt.date.today()
+        treatment = (self.customer.vat_treatment or "") if self.customer is not None else ""
+        shown = []
+        for line in self.lines:
+            found = None
+            if line.vat_group_id in self._groups:
+                group, periods = self._groups[line.vat_group_id]
+                rate = rate_in_periods(periods, day)
+                if rate is not None:
+                    found = GroupRate(group.id, group.name, rate, group.category, group.reason_code,
+                                      group.reason_text)
+            shown.append(resolve_line(line, treatment, found))
+        return shown
+
     def _refresh(self) -> None:
         incl = self.prices_include_vat
         mode = self.tr("Priser anges inklusive moms") if incl else self.tr("Priser anges exklusive moms")
         self.vat_mode.setText(f"<b>{escape(mode)}</b>")
         self.price.setPlaceholderText(self.tr("À-pris inkl. moms") if incl else self.tr("À-pris exkl. moms"))
-        totals = compute_totals(self.lines)
+        shown = self._as_issued()
+        totals = compute_totals(shown)
         self.table.setRowCount(len(self.lines))
-        for row, (line, computed) in enumerate(zip(self.lines, totals.lines, strict=True)):
+        for row, (entered, line, computed) in enumerate(zip(self.lines, shown, totals.lines, strict=True)):
             values = [line.description, format_quantity(line.quantity), unit_word(line.unit),
-                      format_sek(line.unit_price), str(line.vat_rate), format_sek(computed.line_amount)]
+                      format_price(entered.unit_price), str(line.vat_rate), format_sek(computed.line_amount)]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if column:
@@ -296,8 +321,10 @@ class ManualInvoiceDialog(QDialog):
                 self.table.setItem(row, column, item)
         parts = [self.tr("Exkl. moms: %1").replace("%1", format_sek(totals.tax_exclusive))]
         parts += [self.tr("Moms %1 %: %2").replace("%1", str(v.rate)).replace("%2", format_sek(v.tax))
-                  for v in totals.vat]
-        parts.append("<b>" + escape(self.tr("Summa: %1 kr").replace("%1", format_sek(totals.tax_inclusive))) + "</b>")
+                  if v.category in ("S", "") else CATEGORIES[v.category].name for v in totals.vat]
+        currency = self.currency.currentData()
+        parts.append("<b>" + escape(self.tr("Summa: %1 %2").replace("%1", format_sek(totals.tax_inclusive))
+                                    .replace("%2", "kr" if currency == "SEK" else currency)) + "</b>")
         self.totals_label.setText(" · ".join(parts))
         self.create_button.setEnabled(bool(self.lines) and self.customer is not None and not self._working)
 
@@ -307,6 +334,7 @@ class ManualInvoiceDialog(QDialog):
             widget.setVisible(foreign)
         if foreign and not self.rate_date.text():
             self.rate_date.setText(dt.date.today().isoformat())
+        self._refresh()  # the sum's currency
 
     def _say(self, text: str, ok: bool = True) -> None:
         color = "#1b5e20" if ok else "#b71c1c"

@@ -22,11 +22,12 @@ from PySide6.QtGui import QFont, QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
+from kassa.eas_schemes import vat_form
 from kassa.identifiers import format_bankgiro, format_orgnr, format_plusgiro, format_postal_code
 from kassa.invoicing import credit_reason, payment_account_text
 from kassa.models import AuditEvent, Invoice, InvoiceLine, utcnow
 from kassa.models.database import write_transaction
-from kassa.money import format_sek
+from kassa.money import format_price, format_sek
 from kassa.till import format_quantity
 from kassa.units import unit_word
 from kassa.vat.categories import CATEGORIES
@@ -45,9 +46,13 @@ def _postal(code: str) -> str:
 
 
 def _address(party: dict) -> list[str]:
+    """Street, postcode and town, and the country abroad; a postcode as its country writes it (only a
+    Swedish one is "411 01")."""
+    swedish = (party.get("country") or "SE") == "SE"
+    postal = party.get("postal_code", "")
     lines = [party.get("street", "")]
-    lines.append(" ".join(filter(None, [_postal(party.get("postal_code", "")), party.get("city", "")])))
-    if party.get("country") and party["country"] != "SE":
+    lines.append(" ".join(filter(None, [_postal(postal) if swedish else postal, party.get("city", "")])))
+    if not swedish:
         lines.append(country_name(party["country"]))
     return [line for line in lines if line]
 
@@ -78,6 +83,12 @@ def _rate_text(category: str, rate: int) -> str:
     return "–" if category == "O" else f"{rate}&nbsp;%"
 
 
+def unit_price(line: InvoiceLine) -> Decimal:
+    """À-pris as the e-invoice states it (kassa.peppol.ubl): the price before the discount where there is
+    one, else the net price, with its four decimals (10 000 × 0,1235 is not 10 000 × 0,12)."""
+    return line.gross_price if line.discount_percent else line.net_price
+
+
 def vat_notes(invoice: Invoice) -> list[str]:
     """What the paper invoice says about VAT beyond the rates: each zero category's text and reason,
     both VAT numbers where the buyer accounts for the VAT, and the VAT in SEK of another currency."""
@@ -96,8 +107,8 @@ def vat_notes(invoice: Invoice) -> list[str]:
             text = f"{text} enligt mervärdesskattelagen (2023:200)."
         notes.append(text)
     if any(c in ("AE", "K") for c in categories):
-        notes.append(f"Säljarens momsreg.nr: {seller.get('vat_number', '')}. "
-                     f"Köparens momsreg.nr: {buyer.get('vat_number', '')}.")
+        notes.append(f"Säljarens momsreg.nr: {vat_form(seller.get('vat_number', ''))}. "
+                     f"Köparens momsreg.nr: {vat_form(buyer.get('vat_number', ''))}.")
     if "K" in categories:
         country = buyer.get("delivery_country") or buyer.get("country") or "SE"
         notes.append(f"Leveransland: {country_name(country)}. Leveransdatum: {_date(invoice.delivery_date)}.")
@@ -140,9 +151,10 @@ def invoice_html(invoice: Invoice) -> str:
 
     buyer_lines = [buyer.get("name", "")] + _address(buyer)
     if buyer.get("org_number") and not buyer.get("is_private"):
-        buyer_lines.append(f"Org.nr {format_orgnr(buyer['org_number'])}")
+        number = buyer["org_number"]
+        buyer_lines.append(f"Org.nr {format_orgnr(number) if (buyer.get('country') or 'SE') == 'SE' else number}")
     if buyer.get("vat_number"):
-        buyer_lines.append(f"Momsreg.nr {buyer['vat_number']}")
+        buyer_lines.append(f"Momsreg.nr {vat_form(buyer['vat_number'])}")
 
     line_rows = []
     for line in invoice.lines.order_by(InvoiceLine.position):
@@ -151,7 +163,7 @@ def invoice_html(invoice: Invoice) -> str:
             "<tr>"
             f"<td>{escape(line.article_number)}</td><td>{escape(line.description)}</td>"
             f"<td class='num'>{format_quantity(line.quantity)}</td><td>{escape(unit_word(line.unit))}</td>"
-            f"<td class='num'>{format_sek(line.gross_price)}</td><td class='num'>{discount}</td>"
+            f"<td class='num'>{format_price(unit_price(line))}</td><td class='num'>{discount}</td>"
             f"<td class='num'>{_rate_text(line.vat_category, line.vat_rate)}</td>"
             f"<td class='num'>{format_sek(line.line_amount)}</td>"
             "</tr>"

@@ -7,6 +7,7 @@ Reading the pack's state and installing it run in a worker; the window only show
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -20,10 +21,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kassa.peppol.rules.install import install_rule_pack
-from kassa.peppol.rules.status import PackStatus, rule_pack_status
 from kassa.ui.focus import prepare_keyboard
 from kassa.ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from kassa.peppol.rules.status import PackStatus
+
+
+def _pack_status() -> PackStatus:
+    """The worker job: the pack's state (the rule pack's modules, lxml among them, load here, in the
+    worker, when first asked: the window's start-up does not carry them)."""
+    from kassa.peppol.rules.status import rule_pack_status
+
+    return rule_pack_status()
 
 OK_STYLE = "color: #1a7f37;"
 WARN_STYLE = "color: #8a5a00;"
@@ -82,7 +92,7 @@ class RulePackDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        run_in_background(rule_pack_status, on_result=self._show_status, on_error=self._status_failed)
+        run_in_background(_pack_status, on_result=self._show_status, on_error=self._status_failed)
 
     def _show_status(self, status: PackStatus) -> None:
         if not shiboken6.isValid(self):
@@ -161,6 +171,8 @@ class RulePackDialog(QDialog):
 
 def _install(source: Path) -> str:
     """The worker job: install, and say what is installed."""
+    from kassa.peppol.rules.install import install_rule_pack
+
     return install_rule_pack(source).describe()
 
 
@@ -184,7 +196,7 @@ class ValidationLine(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        run_in_background(rule_pack_status, on_result=self._show, on_error=lambda exc: None)
+        run_in_background(_pack_status, on_result=self._show, on_error=lambda exc: None)
 
     def _show(self, status: PackStatus) -> None:
         if not shiboken6.isValid(self):

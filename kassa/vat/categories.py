@@ -28,6 +28,11 @@ class Category:
     alone: bool = False  # BR-O-11..14: no other category beside it
     needs_delivery: bool = False  # BR-IC-11/12: delivery date and deliver-to country
 
+    @property
+    def in_sentence(self) -> str:
+        """The name inside a sentence: lower-case first letter, abbreviations kept ("export utanför EU")."""
+        return self.name[:1].lower() + self.name[1:]
+
 
 CATEGORIES: dict[str, Category] = {c.code: c for c in (
     Category("S", "Moms (25, 12 eller 6 %)", "", zero=False),
@@ -51,7 +56,8 @@ CATEGORIES: dict[str, Category] = {c.code: c for c in (
 TREATMENTS = {
     "": "Normal (momsen följer artikelns momsgrupp)",
     "AE": "Omvänd betalningsskyldighet (t.ex. byggtjänster, EU-tjänster)",
-    "K": "Unionsintern leverans till momsregistrerad köpare i annat EU-land",
+    "K": "Momsregistrerad köpare i annat EU-land (varor: unionsintern leverans, tjänster: omvänd "
+         "betalningsskyldighet)",
     "G": "Export utanför EU",
 }
 
@@ -75,12 +81,14 @@ def legacy_category(rate: int) -> str:
     return "S" if rate else "E"
 
 
-def line_category(line_category: str, treatment: str) -> str:
+def line_category(line_category: str, treatment: str, service: bool = False) -> str:
     """The category a line ends up with on an invoice to a customer with VAT `treatment`.
 
     A reverse-charge, intra-EU or export customer turns the taxable lines (S, Z) into its category;
     exempt (E) and out-of-scope (O) lines stay what they are, and a line that names AE, K or G
-    itself keeps it."""
+    itself keeps it. A VAT-registered buyer in another EU country (K) buys goods as an intra-EU
+    supply, but services under reverse charge: the buyer accounts for their VAT (ML 6 kap. 33 §,
+    article 196 of the VAT directive), so a service line becomes AE, not K (article 138 is goods)."""
     if treatment and line_category in ("S", "Z"):
-        return treatment
+        return "AE" if treatment == "K" and service else treatment
     return line_category

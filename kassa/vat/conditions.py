@@ -62,7 +62,7 @@ def check_categories(seller: dict, buyer: dict, categories: set[str],
     seller_vat = (seller.get("vat_number") or "").strip()
     buyer_vat = (buyer.get("vat_number") or "").strip()
     if "O" in categories and len(categories) > 1:
-        others = ", ".join(CATEGORIES[c].name.lower() for c in sorted(categories - {"O"}) if c in CATEGORIES)
+        others = ", ".join(CATEGORIES[c].in_sentence for c in sorted(categories - {"O"}) if c in CATEGORIES)
         problems.append(InputProblem("lines", "Rader utanför momsens tillämpningsområde (O) kan inte stå på samma "
                                               f"faktura som rader med {others} (BR-O-11). Gör två fakturor."))
     if any(CATEGORIES[c].needs_seller_vat for c in categories if c in CATEGORIES) and not seller_vat:
@@ -70,7 +70,7 @@ def check_categories(seller: dict, buyer: dict, categories: set[str],
                                                            f"måste ha. Fyll i det under {COMPANY_PLACE}."))
     needs_vat = sorted(c for c in categories if c in CATEGORIES and CATEGORIES[c].needs_buyer_vat)
     if needs_vat:
-        what = " och ".join(CATEGORIES[c].name.lower() for c in needs_vat)
+        what = " och ".join(CATEGORIES[c].in_sentence for c in needs_vat)
         if not buyer_vat:
             problems.append(InputProblem("buyer.vat_number", f"{name} saknar momsregistreringsnummer. Vid {what} ska "
                                                              "fakturan ha både säljarens och köparens momsnummer. "

@@ -124,7 +124,7 @@ def save_group(group: VatGroup | None, name: str, category: str, reason_code: st
         else:
             VatGroup.update(name=name.strip(), category=category, reason_code=reason_code,
                             reason_text=reason_text.strip(), active=active).where(VatGroup.id == group.id).execute()
-        VatRatePeriod.delete().where(VatRatePeriod.group == group.id).execute()
+        VatRatePeriod.delete().where(VatRatePeriod.group == group.id).execute()  # type: ignore[misc,unused-ignore]  # types-peewee builds differ on Model.delete
         for valid_from, rate in periods:
             VatRatePeriod.create(group=group.id, valid_from=valid_from, rate=rate)
     return VatGroup.get_by_id(group.id)

@@ -262,3 +262,17 @@ def test_payments_and_placements_cannot_be_changed_or_deleted(invoiced):
             query.execute()
     assert counts() == (1, 1, 1)
     assert state(invoiced.first) == PAID
+
+
+def test_a_payment_in_kronor_is_not_placed_on_an_invoice_in_euro_by_its_number(customers):
+    """Bankgirot pays kronor: 250,00 kr with the OCR of an invoice of 250,00 EUR is not that invoice paid
+    (it is a tenth of it); a person places it, told why."""
+    invoice = issue(customers.other, [("Lampa", 1, "250.00", 25)], dt.date(2025, 3, 10), currency="EUR",
+                    exchange_rate=Decimal("11.4523"), exchange_rate_date=dt.date(2025, 3, 10))
+    assert invoice.payable == Decimal("250.00")
+    data = w.BgMaxBuilder().section("20250320").pay(invoice.ocr, ore(invoice.payable)).bytes()
+    result = import_bgmax(data, "BGMAX.txt")
+    assert (result.placed, result.unplaced) == (0, 1)
+    assert state(invoice) == UNPAID
+    [row] = unplaced_payments()
+    assert row.reason == f"Faktura {invoice.number} är i EUR; inbetalningen är i kronor. Placera den för hand."

@@ -72,6 +72,19 @@ def test_run_once_without_a_connection_says_so(db, outbox_sandbox, secret_servic
     assert main(["outbox", "run", "--once"]) == 3  # EXIT_NOT_CONNECTED
     assert "Inte ansluten till Pagero" in capsys.readouterr().out
     assert Transmission.get_by_id(row.id).state == "queued"
+    # Again at once: the row waits a while before it is tried again, and nothing is due now; still 3.
+    assert main(["outbox", "run", "--once"]) == 3
+    assert "Inte ansluten till Pagero" in capsys.readouterr().out
+
+
+def test_run_once_without_a_connection_and_an_empty_queue_is_not_exit_0(db, outbox_sandbox, secret_service, capsys):
+    assert main(["outbox", "run", "--once"]) == 3
+    assert "Inte ansluten till Pagero" in capsys.readouterr().out
+
+
+def test_run_once_connected_with_an_empty_queue_exits_0(db, connected, capsys):
+    assert main(["outbox", "run", "--once"]) == 0
+    assert capsys.readouterr().out == "0 steg utförda. Alla e-fakturor är skickade.\n"
 
 
 def test_run_once_with_invoices_that_need_a_person_exits_4(db, connected, outbox_control, capsys):

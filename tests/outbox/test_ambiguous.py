@@ -4,11 +4,12 @@ blindly; a duplicate resolves to the document Pagero holds; answers of unknown s
 nothing and are shown once."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 import pytest
 
-from kassa.models import Transmission, TransmissionState
+from kassa.models import Transmission, TransmissionState, utcnow
 from kassa.outbox.enqueue import enqueue_invoice
 from kassa.outbox.sender import Sender
 from tests.outbox.fixtures import (
@@ -67,16 +68,26 @@ def test_an_upload_with_an_ambiguous_answer_arrives_exactly_once(db, connected, 
     assert [d.fault for d in proxy.uploads()] == [fault] + ([] if stored else [""])
 
 
-def test_a_duplicate_resolves_to_the_document_pagero_holds(db, secret_service, monkeypatch):
+@pytest.mark.parametrize("duplicate", ["part", "document:Undeliverable", "document:Error"])
+@pytest.mark.parametrize("order", ["newest first", "oldest first"])
+def test_a_duplicate_resolves_to_the_document_pagero_holds(db, secret_service, monkeypatch, duplicate, order):
+    """Pagero's duplicate document control stops a second upload of an invoice, as a file part in Error
+    or as a document in an error state (a status Kassa's table maps to an error, or one it does not know):
+    the row follows the document that went out, whatever order Pagero lists documents in."""
     from tests.outbox.fixtures import connect
 
     # Duplicate document control on, and processing slower than the grace: the first file is stored
     # (answered 500), nothing is found before the grace, so the invoice is posted again.
-    sandbox = start_sandbox(monkeypatch, duplicate_control=True,
-                            timing={"processing": 1.0, "delivery": 0.05, "answer": 0.05})
+    duplicate_as, _, status = duplicate.partition(":")
+    sandbox = start_sandbox(monkeypatch, duplicate_control=True, duplicate_as=duplicate_as,
+                            duplicate_status=status, timing={"processing": 1.0, "delivery": 0.05, "answer": 0.05})
     try:
         connect(sandbox, secret_service)
-        with FaultProxy(sandbox.url, FaultPlan(rate=0.0)) as proxy:
+        plan = FaultPlan(rate=0.0)
+        if order == "oldest first":
+            # Every list answer reversed (an upload's answer has no list: unchanged).
+            plan = FaultPlan(rate=1.0, upload_faults=("mutate",), read_faults=("mutate",), mutations=("oldest_first",))
+        with FaultProxy(sandbox.url, plan) as proxy:
             (row,) = queue(1)
             proxy.plan.next("stored_500")
             run_until(sender_through(proxy, secret_service, reconcile_grace=0.3), all_in((State.DELIVERED,)),
@@ -85,11 +96,14 @@ def test_a_duplicate_resolves_to_the_document_pagero_holds(db, secret_service, m
     finally:
         sandbox.stop()
     assert files["counts"] == {str(row.invoice.number): 2}, "the grace was too short on purpose"
-    assert sorted(f["partStatus"] for f in files["items"]) == ["Error", "Processed"]
+    first = files["items"][0]  # in the order they came
+    expected = ["Error", "Processed"] if duplicate_as == "part" else ["Processed", "Processed"]
+    assert sorted(f["partStatus"] for f in files["items"]) == expected
     row = Transmission.get_by_id(row.id)
     assert row.state == State.DELIVERED and not row.last_error
+    assert row.file_id == first["id"], "the document followed is the one the first file made"
     assert any("Pagero har redan fakturan" in m["text"] and "dubblett" in m["text"] for m in row.messages)
-    assert not any(m["state"] == State.ERROR for m in row.messages), "never shown as an error"
+    assert not any(m["state"] == State.ERROR or m.get("unknown") for m in row.messages), "never shown as an error"
 
 
 def test_an_unknown_wording_leaves_the_row_where_it_was_and_is_said_once(db, connected, outbox_control, proxy,
@@ -144,3 +158,64 @@ def test_an_answer_of_the_wrong_shape_changes_nothing_and_stops_no_other_row(db,
 
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "no crash, no 'unexpected fault'"
     assert uploads_per_number(outbox_control) == {str(first.invoice.number): 1, str(second.invoice.number): 1}
+
+
+def _foreign_document(**info) -> dict:
+    return {"id": "doc-of-another-invoice", "fileId": "file-of-another-invoice", "senderReference": "kassa-other-999",
+            "createTime": "2020-01-01T00:00:00Z", "distribution": {"status": "Done"},
+            "documentInfo": {"documentIdentifier": "999", **info}}
+
+
+def test_a_document_list_that_ignored_its_filter_is_not_taken_for_the_invoice(db, connected, outbox_control, proxy):
+    """A Pagero that ignores ``senderReference`` lists other invoices' documents: an upload of unknown
+    outcome is not taken as arrived because of them; it is posted after the grace and arrives once."""
+    (row,) = queue(1)
+    Transmission.update(state=State.UPLOADING, updated_at=utcnow() - dt.timedelta(seconds=10),
+                        next_attempt_at=utcnow()).where(Transmission.id == row.id).execute()
+    proxy.plan.paths = ("/document/",)
+    proxy.plan.replace_next({"items": [_foreign_document(direction="Sent")], "meta": {"total": 1}})
+
+    run_until(sender_through(proxy, connected), all_in((State.DELIVERED,)), timeout=30)
+
+    assert uploads_per_number(outbox_control) == {str(row.invoice.number): 1}
+    assert Transmission.get_by_id(row.id).document_id != "doc-of-another-invoice"
+
+
+def test_a_buyers_answer_to_another_invoice_is_not_taken(db, connected, outbox_control, proxy):
+    (row,) = queue(1)
+    sender = sender_through(proxy, connected)
+    run_until(sender, all_in((State.DELIVERED,)), timeout=30)
+    proxy.plan.paths = ("/document/",)
+    answer = _foreign_document(documentType="ApplicationResponse", documentSubType="RecipientAccept",
+                               referenceDocumentIdentifier="999", direction="Received")
+    proxy.plan.replace_next({"items": [answer], "meta": {"total": 1}})
+    Transmission.update(next_attempt_at=utcnow()).where(Transmission.id == row.id).execute()
+
+    sender.run_once()
+
+    after = Transmission.get_by_id(row.id)
+    assert (after.state, after.buyer_response) == (State.DELIVERED, "")
+    assert proxy.counts["replace"] == 1, "the answer was asked for and read"
+
+
+@pytest.mark.parametrize("retry_after", ["1", "2.5", "inf", "1e12", "nan", "-30", "soon",
+                                         "Fri, 31 Dec 9999 23:59:59 GMT", "Fri, 31 Dec 1999 23:59:59 GMT"])
+def test_an_upload_answered_429_waits_as_asked_within_bounds_and_goes_once(db, connected, outbox_control, proxy,
+                                                                            caplog, retry_after):
+    """Retry-After as a number, a decimal, an HTTP date (past or centuries ahead), or nonsense: the row goes
+    back to the queue (a 429 stored nothing) for at most an hour, never an unexpected fault, and arrives once."""
+    (row,) = queue(1)
+    proxy.plan.retry_after = retry_after  # sent as the header's text, whatever it is
+    proxy.plan.next("refuse_429")
+    sender = sender_through(proxy, connected)
+    caplog.set_level(logging.ERROR)
+
+    sender.run_once()
+
+    waiting = Transmission.get_by_id(row.id)
+    assert waiting.state == State.QUEUED and "HTTP 429" in waiting.last_error
+    assert utcnow() <= waiting.next_attempt_at <= utcnow() + dt.timedelta(hours=1, seconds=5)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "no unexpected fault"
+    Transmission.update(next_attempt_at=utcnow()).where(Transmission.id == row.id).execute()
+    run_until(sender, all_in((State.DELIVERED,)), timeout=30)
+    assert uploads_per_number(outbox_control) == {str(row.invoice.number): 1}

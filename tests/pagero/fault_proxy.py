@@ -16,9 +16,10 @@ Each request gets at most one fault, decided by the plan's seeded random generat
 - ``slow``: forwarded, answered only after ``slow_seconds`` (longer than the client waits).
 - ``malformed``: forwarded, answered with the real status and a body that is not JSON.
 - ``mutate``: forwarded, the JSON answer rewritten: fields of unexpected types, other wordings,
-  numbers as strings, missing fields (see ``MUTATIONS``).
+  numbers as strings, missing fields, lists in the other order (see ``MUTATIONS``).
 - ``replace``: forwarded, answered 200 with a JSON body the test chose (``plan.replace_next(body)``;
-  for property tests that write the answers themselves).
+  for property tests that write the answers themselves), or with ``body`` as it is when it is bytes
+  (an empty body, an HTML page, bytes that are not UTF-8, JSON nested deeper than a parser goes).
 
 Upload faults (``UPLOAD_FAULTS``) apply to ``POST /file/v1/files``; read faults (``READ_FAULTS``)
 to the GETs of the File and Document APIs; ``paths`` limits the proxy to what a test is about
@@ -138,6 +139,13 @@ def _unknown_fields(body: Any, rng: random.Random) -> Any:
     return body
 
 
+def _oldest_first(body: Any, rng: random.Random) -> Any:
+    """A list in the other order (Pagero documents none)."""
+    if isinstance(body, dict) and isinstance(body.get("items"), list):
+        body["items"].reverse()
+    return body
+
+
 MUTATIONS: dict[str, Mutation] = {
     "distribution_string": _distribution_as_string,
     "status_wording": _status_worded_otherwise,
@@ -145,6 +153,7 @@ MUTATIONS: dict[str, Mutation] = {
     "fields_missing": _fields_missing,
     "wrong_types": _wrong_types,
     "unknown_fields": _unknown_fields,
+    "oldest_first": _oldest_first,
 }
 
 
@@ -186,7 +195,7 @@ class FaultPlan:
             self.queue.extend(Fault(kind, mutation) for kind in kinds)
 
     def replace_next(self, body: Any) -> None:
-        """Answer the next matching request (forwarded first) with ``body`` as JSON."""
+        """Answer the next matching request (forwarded first) with ``body`` as JSON (bytes: as they are)."""
         with self._lock:
             self.queue.append(Fault("replace", body=body))
 
@@ -279,7 +288,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(upstream_status, answer[: max(1, len(answer) // 2)] + b"<!-- truncated",
                            "application/json")
             elif kind == "replace" and fault is not None:
-                self._send(200, json.dumps(fault.body).encode(), "application/json")
+                raw = fault.body if isinstance(fault.body, bytes) else json.dumps(fault.body).encode()
+                self._send(200, raw, "application/json")
             elif kind.startswith("mutate:") and fault is not None:
                 mutated = plan.mutate(fault.mutation, json.loads(answer))
                 self._send(upstream_status, json.dumps(mutated).encode(), "application/json")

@@ -322,3 +322,17 @@ def test_a_restart_whose_answer_is_lost_is_not_sent_again(proxied, control):
         client.part_action(part.id, "Restart")
     assert [d.fault for d in proxy.log if d.path.endswith("/action")] == ["stored_500"]
     assert client.fileparts(file_id) == [], "Pagero restarted it: the caller reads the part again to know"
+
+
+@pytest.mark.parametrize("body", [b"<html><body>OK</body></html>", b"", b"[" * 100_000])
+def test_a_restart_answered_2xx_with_a_body_that_is_not_json_is_done(proxied, control, body):
+    """Pagero documents no body for a file part's action: a 2xx is the answer, whatever comes with it."""
+    proxy, client = proxied
+    control.script("F-305", "error", description="Receiver not reachable.")
+    file_id = send(client, "F-305")
+    [part] = client.fileparts(file_id)
+    proxy.plan.replace_next(body)
+    client.part_action(part.id, "Restart")  # raises nothing
+    assert [d.fault for d in proxy.log if d.path.endswith("/action")] == ["replace"]
+    control.flush()
+    assert client.fileparts(file_id) == [], "restarted, then processed"

@@ -167,3 +167,46 @@ def test_failing_backend_calls_become_keyring_unavailable_without_the_value(isol
         store.save_tokens(TokenSet("acc-secret", "ref-secret", 0))
     assert "acc-secret" not in str(err.value) and "ref-secret" not in str(err.value)
     assert "RuntimeError" in str(err.value)
+
+
+REFRESH_AT_ONCE = """
+import sys, time
+import requests
+from kassa import config
+from kassa.pagero.credentials import token_manager
+start_at = float(sys.argv[1])
+manager = token_manager()  # the default keyring: the same Secret Service
+while time.time() < start_at:
+    time.sleep(0.001)
+token = manager.access_token()
+answer = requests.get(f"{config.pagero_api_base()}/document/v1/documents",
+                      headers={"Authorization": f"Bearer {token}"}, timeout=30)
+print(answer.status_code)
+"""
+
+
+def test_processes_that_refresh_at_the_same_moment_keep_the_connection(sandbox, oauth, secret_service, monkeypatch):
+    """Four processes (a window, senders) find the access token due at the same moment. Each refresh token
+    works once, so two refreshes with the same one would end the connection: they take turns (a lock file
+    in the data directory), the first refreshes, the others take what it stored."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.factories import REPO
+
+    store = CredentialStore(secret_service)
+    tokens = login_tokens(oauth)
+    due = TokenSet(tokens.access_token, tokens.refresh_token, time.time() - 1, tokens.sending_company_id)
+    store.save_tokens(due)
+    env = dict(os.environ, KASSA_PAGERO_CLIENT_SECRET=CLIENT_SECRET, PYTHONPATH=str(REPO))
+    start_at = str(time.time() + 3)
+    processes = [subprocess.Popen([sys.executable, "-c", REFRESH_AT_ONCE, start_at], env=env, cwd=REPO,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outcomes = [process.communicate(timeout=120) for process in processes]
+
+    assert [out.strip() for out, _ in outcomes] == ["200"] * 4, [err[-500:] for _, err in outcomes]
+    kept = store.load_tokens()
+    assert kept is not None and kept.refresh_token != tokens.refresh_token, "refreshed, and still connected"
+    # The kept refresh token is the live one: refreshing with it works.
+    assert TokenManager(store, oauth).refresh_after_rejection(kept.access_token) != kept.access_token

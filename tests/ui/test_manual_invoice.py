@@ -70,6 +70,13 @@ def test_manual_invoice_prices_excluding_vat_and_line_errors(qtbot, shop):
     type_and_enter(qtbot, dialog.price, "1000")
     assert dialog.table.rowCount() == 1
     assert "Summa: 1\u00a0875,00 kr" in dialog.totals_label.text()
+    add_line(qtbot, dialog, "Skruv M4", "10000", "0,12345")
+    assert "högst 4 decimaler" in dialog.message.text() and dialog.table.rowCount() == 1
+    dialog.price.clear()
+    type_and_enter(qtbot, dialog.price, "0,1235")  # a price of four decimals, as the invoice allows
+    assert [dialog.table.item(1, column).text() for column in (3, 5)] == ["0,1235", "1\u00a0235,00"]
+    dialog.table.selectRow(1)
+    dialog.remove_line()
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     wait_for_window(qtbot, "invoiceDialog").close()
     invoice = Invoice.get()
@@ -140,3 +147,34 @@ def test_manual_invoice_in_euro_to_an_eu_company(qtbot, shop):
         "EUR", Decimal("11.452300"), Decimal("0.00"), Decimal("0.00"))
     assert [(line.vat_category, line.vat_rate, line.line_amount) for line in invoice.item_lines] == [
         ("K", 0, Decimal("180.00"))]
+
+
+def test_the_lines_show_the_vat_the_invoice_will_have(qtbot, shop):
+    """The rate of the delivery date, and none for a buyer in another EU country: what is shown is issued."""
+    from kassa.models import Customer
+
+    dialog = open_manual(qtbot)
+    choose(qtbot, dialog, "1001")
+    dialog.delivery.selectAll()
+    qtbot.keyClicks(dialog.delivery, "2026-03-31")
+    add_line(qtbot, dialog, "Kaffe", "1", "100", vat="Livsmedel")
+    assert dialog.table.item(0, 4).text() == "12"
+    assert "Moms 12 %: 12,00" in dialog.totals_label.text() and "Summa: 112,00 kr" in dialog.totals_label.text()
+    dialog.delivery.selectAll()
+    qtbot.keyClicks(dialog.delivery, "2026-04-01")
+    assert dialog.table.item(0, 4).text() == "6"
+    assert "Summa: 106,00 kr" in dialog.totals_label.text()
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    wait_for_window(qtbot, "invoiceDialog").close()
+    assert Invoice.get().tax_inclusive == Decimal("106.00")
+
+    Customer.create(number=2002, name="Kopenhagen Handel ApS", country="DK", org_number="13585628",
+                    vat_number="DK13585628", vat_treatment="K", street="Vestergade 1", postal_code="1050",
+                    city="København", reference="Hr. Jensen")
+    dialog = open_manual(qtbot)
+    choose(qtbot, dialog, "Kopenhagen")
+    add_line(qtbot, dialog, "Termos", "10", "20")
+    dialog.currency.setCurrentText("EUR")
+    assert dialog.table.item(0, 4).text() == "0"
+    assert "Moms 25" not in dialog.totals_label.text() and "Unionsintern leverans" in dialog.totals_label.text()
+    assert "Summa: 200,00 EUR" in dialog.totals_label.text()

@@ -20,7 +20,11 @@ The config file is JSON with any of these keys (nested keys are merged)::
                    "company_name": "...", "vat": "..."}],
      "token_ttl": 600, "code_ttl": 60,
      "timing": {"processing": 2, "delivery": 3, "answer": 5},
-     "default_outcome": "delivered", "default_answer": null, "duplicate_control": true}
+     "default_outcome": "delivered", "default_answer": null, "duplicate_control": true,
+     "duplicate_as": "part", "duplicate_status": "Undeliverable"}
+
+A duplicate (same document number, same year) is a file part in Error with ``duplicate_as`` "part";
+with "document" it becomes a document whose distribution status is ``duplicate_status``.
 
 With ``--control`` (never otherwise) these test endpoints exist, JSON in and out:
 

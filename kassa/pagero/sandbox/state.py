@@ -52,6 +52,10 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "default_outcome": "delivered",  # delivered | accepted | processing | error | awaiting_interaction
     "default_answer": None,  # None | RecipientAccept | RecipientReject
     "duplicate_control": True,
+    # How a duplicate shows: "part" (its file part in Error) or "document" (a document is made and put in an
+    # error state, as pagero-api.md describes Pagero's duplicate document control), with this distribution status.
+    "duplicate_as": "part",
+    "duplicate_status": "Undeliverable",
 }
 
 DOCUMENT_TYPES = ("Invoice", "PaymentReminder", "ApplicationResponse")
@@ -417,10 +421,16 @@ class SandboxState:
             part.update(status="AwaitingInteraction", error={"description": [text]})
         else:
             dup_key = f'{file["companyId"]}|{file["documentIdentifier"]}|{file["year"]}'
-            if self.config["duplicate_control"] and dup_key in self.data["duplicates"]:
-                part.update(status="Error", error={"description": [
-                    f'Duplicate document: document number {file["documentIdentifier"]} has already been '
-                    f'received for fiscal year {file["year"]}.']})
+            duplicate = self.config["duplicate_control"] and dup_key in self.data["duplicates"]
+            text = (f'Duplicate document: document number {file["documentIdentifier"]} has already been '
+                    f'received for fiscal year {file["year"]}.')
+            if duplicate and self.config.get("duplicate_as") == "document":
+                part.update(status="Processed", error=None)
+                doc = self.data["documents"][self._create_sent_document(file, now)]
+                doc["distribution"]["status"] = self.config.get("duplicate_status") or "Undeliverable"
+                doc["eventDetails"].append({"eventType": "Error", "eventTime": _iso(now), "description": text})
+            elif duplicate:
+                part.update(status="Error", error={"description": [text]})
             else:
                 part.update(status="Processed", error=None)
                 doc_id = self._create_sent_document(file, now)

@@ -6,8 +6,8 @@ and the pack stops them after some idle minutes (they start again with the next 
 Layout: one helper per stylesheet, the two in parallel, where the machine has at least two cores and
 ``PARALLEL_MIN_AVAILABLE_MB`` of memory available; else one helper for both. Each helper's SaxonC runs
 with a bounded young generation (``config.rules_young_mb()``, kassa.peppol.rules.saxon), which keeps a
-helper near 80–110 MB however many documents it validates; a helper that cannot start that way is
-started once more with SaxonC's own heap.
+helper near 80–110 MB however many documents it validates; a helper that cannot start that way, or dies
+later running that way, is followed by one with SaxonC's own heap for the rest of the process's life.
 """
 from __future__ import annotations
 
@@ -93,6 +93,8 @@ class Worker:
     def start(self) -> None:
         if self.process is not None and self.process.poll() is None:
             return
+        if self.process is not None:  # it ended on its own (stop() forgets the process it ends)
+            self.died()
         self.stop()
         package_parent = str(Path(__file__).resolve().parents[3])  # the folder holding kassa/
         env = dict(os.environ)
@@ -103,6 +105,15 @@ class Worker:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, env=env,
         )
         self.ready = False
+
+    def died(self) -> None:
+        """The helper ended or stopped answering without being asked to. SaxonC with a bounded heap is a
+        reach into its native library (rules.saxon): the next helper of this kind uses SaxonC's own heap
+        (more memory, nothing else), for the rest of the process's life."""
+        if self.heap_bounded and self.young_mb:
+            log.warning("rule helper %s ended while running with a bounded heap; the next one uses SaxonC's own "
+                        "heap", self.kinds)
+            self.young_mb = 0
 
     def wait_ready(self) -> dict[str, float]:
         if self.ready:
@@ -282,6 +293,7 @@ class WorkerPool:
                 return action(worker)
             except WorkerGone as exc:
                 log.warning("rule helper %s failed (%s, %s); restarting it", worker.kinds, exc, worker.describe_exit())
+        worker.died()
         worker.stop()
         worker.start()
         try:

@@ -175,6 +175,7 @@ def test_a_helper_killed_while_it_transforms_is_restarted(fresh_pack):
     finally:
         worker.send = send
     assert killed and fresh_pack.worker_pids()["cen"] != killed[0]
+    assert not worker.heap_bounded, "a helper that died running with a bounded heap: its successor on SaxonC's own"
     assert fresh_pack.validate(document) == expected
 
 
@@ -310,3 +311,87 @@ def test_the_parallel_helpers_compile_one_after_the_other(rule_pack_path):
         assert set(seconds) == {"cen", "peppol"} and pool.ready
     finally:
         pool.close()
+
+
+def test_helpers_that_cannot_start_with_a_bounded_heap_validate_with_saxons_own(rule_pack_path, inline_pack,
+                                                                                monkeypatch, caplog):
+    """The bounded heap is a reach into SaxonC's native library (rules.saxon): make it fail for real (GraalVM
+    refuses a young generation larger than the address space and ends the process as it starts). Every
+    helper is started again on SaxonC's own heap, finds what in-process Saxon finds, and after an idle
+    stop starts cleanly on that heap at once, with no second failed start."""
+    import logging
+
+    monkeypatch.setenv("KASSA_RULES_YOUNG_MB", "999999999")
+    monkeypatch.setenv("KASSA_RULES_IDLE", "1")
+    monkeypatch.setenv("KASSA_RULES_WORKERS", "2")
+    caplog.set_level(logging.WARNING, logger="kassa.peppol.rules.helpers")
+    pack = RulePack.load(rule_pack_path, engine="worker")
+    bad = example("cen/ubl-tc434-example1.xml").read_bytes()
+    try:
+        assert pack.validate(bad) == inline_pack.validate(bad)
+        workers = pack._workers.workers.values()
+        assert [(w.heap_bounded, w.young_mb) for w in workers] == [(False, 0), (False, 0)]
+        failed_starts = [r for r in caplog.records if "did not start with a bounded heap" in r.getMessage()]
+        assert len(failed_starts) == 2, "one failed start per helper"
+        first = pack.worker_pids()
+
+        _wait_gone(list(first.values()), "still running a second after the last validation")
+        valid = example("derived/se-invoice-valid.xml").read_bytes()
+        assert pack.validate(valid) == [] and pack.validate(bad) == inline_pack.validate(bad)
+        assert set(pack.worker_pids().values()).isdisjoint(first.values()), "started again"
+        assert len([r for r in caplog.records if "did not start with a bounded heap" in r.getMessage()]) == 2
+    finally:
+        pack.close()
+
+
+def test_a_helper_that_dies_running_with_a_bounded_heap_is_followed_by_one_on_saxons_own(fresh_pack, inline_pack):
+    document = example("cen/ubl-tc434-example1.xml").read_bytes()
+    assert fresh_pack.validate(document) == inline_pack.validate(document)
+    workers = fresh_pack._workers.workers
+    assert workers["cen"].heap_bounded and workers["peppol"].heap_bounded
+    victim = fresh_pack.worker_pids()["cen"]
+    os.kill(victim, signal.SIGKILL)  # as a fault in the native runtime would end it
+    _wait_gone([victim])
+
+    assert fresh_pack.validate(document) == inline_pack.validate(document)
+    assert (workers["cen"].heap_bounded, workers["cen"].young_mb) == (False, 0), "its successor: SaxonC's own heap"
+    assert workers["peppol"].heap_bounded, "the other helper keeps its bound"
+
+
+def test_validations_that_race_the_idle_stop_are_neither_lost_nor_stuck(rule_pack_path, inline_pack, monkeypatch,
+                                                                        caplog):
+    """Helpers stop 0.4 s after the last validation; the next one comes at a random moment just before or
+    after that, from alternating threads, so that it races the stop: each finds what in-process Saxon
+    finds, and none waits for more than a helper's restart."""
+    import logging
+    import random
+    import threading
+    import time
+
+    idle = 0.4
+    monkeypatch.setenv("KASSA_RULES_IDLE", str(idle))
+    caplog.set_level(logging.INFO, logger="kassa.peppol.rules.pack")
+    pack = RulePack.load(rule_pack_path, engine="worker")
+    documents = [example(name).read_bytes() for name in ("cen/ubl-tc434-example1.xml", "derived/se-invoice-valid.xml")]
+    expected = [inline_pack.validate(d) for d in documents]
+    rng = random.Random(11)
+    outcomes: list[tuple[bool, float]] = []
+
+    def validate(index: int) -> None:
+        start = time.monotonic()
+        same = pack.validate(documents[index % 2]) == expected[index % 2]
+        outcomes.append((same, time.monotonic() - start))
+
+    try:
+        for index in range(8):
+            thread = threading.Thread(target=validate, args=(index,))
+            thread.start()
+            thread.join(120)
+            assert not thread.is_alive(), "a validation hung"
+            time.sleep(idle + rng.uniform(-0.1, 0.3))
+        assert len(outcomes) == 8 and all(same for same, _ in outcomes)
+        assert max(seconds for _, seconds in outcomes) < 60
+        stops = [r for r in caplog.records if "rule helpers stopped" in r.getMessage()]
+        assert len(stops) >= 2, "the idle stop came between validations, more than once"
+    finally:
+        pack.close()
