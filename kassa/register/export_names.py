@@ -97,6 +97,10 @@ COPY_SERIAL = "LopnummerForKvittokopia"  # SKV
 ORIGINAL_SERIAL = "LopnummerPaOriginalkvitto"  # SKV
 TRAINING_SERIAL = "LopnummerForOvningskvitto"  # SKV (optional)
 PROFORMA_SERIAL = "LopnummerForProFormaKvitto"  # OURS
+# A number the control unit holds from a sale that was not completed (kassa.register.unit_attempts):
+# the regulation's chapters name no such registration.
+VOID_RECEIPT = "MakuleratKvitto"  # OURS
+VOID_SERIAL = "LopnummerForMakuleratKvitto"  # OURS
 SOLD = "SaldaArtiklarLISTA"  # SKV
 SOLD_ARTICLE = "SaldArtikel"  # SKV
 SOLD_QUANTITY = "AntalAvSaldArtikel"  # SKV

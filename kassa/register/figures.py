@@ -82,7 +82,7 @@ class DayFigures:
     means: tuple[MeansFigure, ...]  # p)
     discounts: CountAmount  # r) receipts with line discounts, and the discounts
     reductions: CountAmount  # s) receipts with prices set below the article's price, and the reductions
-    unfinished: CountAmount  # t) sales cleared before payment, and sales parked during the day still parked
+    unfinished: CountAmount  # t) sales cleared before payment, parked ones still parked or given up, voided receipts
     proforma: CountAmount
     rounding: Decimal  # öresavrundning, sales minus returns
     grand_total_sales: Decimal  # u) since the till was taken into use, never reset

@@ -6,7 +6,8 @@
 10 the VAT per rate · 11 the means of payment · 12 the control unit's manufacturing number
 (with the control code) · 13 "Elektroniskt kassakvitto" when sent electronically.
 A copy, a training receipt and a pro forma carry KOPIA, ÖVNINGSKVITTO, EJ KVITTO in double
-size at the top and the bottom.
+size at the top and the bottom. A voided receipt (a number the control unit holds from a sale that
+was not completed, kassa.register.unit_attempts) is never handed out; shown, it says MAKULERAT.
 """
 from __future__ import annotations
 
@@ -28,12 +29,16 @@ def marks(doc: ReceiptDocument) -> list[str]:
         out.append("ÖVNINGSKVITTO")
     if doc.kind == "proforma":
         out.append("EJ KVITTO")
+    if doc.kind == "void":
+        out.append("MAKULERAT")
     return out
 
 
 def title(doc: ReceiptDocument) -> str:
     if doc.kind == "proforma":
         return "PRO FORMA"
+    if doc.kind == "void":
+        return "MAKULERAT KVITTO"
     return "RETURKVITTO" if doc.is_return else "KASSAKVITTO"
 
 
@@ -92,6 +97,9 @@ def receipt_printout(doc: ReceiptDocument, *, open_drawer: bool = False) -> Prin
     for vat in doc.vat:
         out.add(f"{vat.rate:>5}  {kr(sign * vat.taxable):>10}  {kr(sign * vat.tax):>10}  "
                 f"{kr(sign * (vat.taxable + vat.tax)):>10}")
+    if doc.kind == "void":
+        out.blank()
+        out.add(str(doc.extra.get("reason") or "Ej slutfört; lämnades inte ut."))
     if doc.payments:
         out.blank()
         word = "Återbetalt" if doc.is_return else "Betalt"

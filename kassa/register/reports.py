@@ -78,8 +78,11 @@ def compute(day: RegisterDay, kind: str, produced_at: dt.datetime, *, number: in
               .where((ParkedSale.day == day.id) & (ParkedSale.status == "parked")).tuples().first())
     voided_count, voided_amount = journal_counts[events.VOIDED]
     given_up, given_up_amount = journal_counts[events.PARKED_DELETED]
-    unfinished = CountAmount(voided_count + given_up + (parked[0] or 0),
-                             voided_amount + given_up_amount + (ParkedSale.total.python_value(parked[1]) or ZERO))
+    # a receipt the control unit holds but that was never completed (kassa.register.unit_attempts)
+    void = groups.get(("void", False), _Sums())
+    unfinished = CountAmount(voided_count + given_up + (parked[0] or 0) + void.count,
+                             voided_amount + given_up_amount + (ParkedSale.total.python_value(parked[1]) or ZERO)
+                             + void.payable)
     previous = _previous_z(day.till)
     invoiced = (Sale.select(fn.COUNT(Sale.id), fn.SUM(Sale.total))
                 .where((Sale.till == day.till) & (Sale.status == "invoiced") & (Sale.created_at >= day.opened_at)
