@@ -420,7 +420,8 @@ class Register:
         doc = source.with_changes(kind="copy", original_kind=source.kind, original_serial=original.serial,
                                   original_created_at=original.created_at,
                                   original_control_code=original.control_code, electronic=electronic,
-                                  control_code="", control_unit_id="")
+                                  control_code="", control_unit_id="",
+                                  extra={**source.extra, "return_of": source.original_serial})
         receipt, doc = receipts.store_receipt(
             doc, day=day, unit=self.unit, now=self.now, local=self.local,
             sale_id=original.sale_id,
