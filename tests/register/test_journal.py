@@ -2,6 +2,7 @@
 removed row is found and named."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -98,6 +99,28 @@ def test_a_removed_row_is_found_and_named(register):
     db.execute_sql("DELETE FROM journal_entry WHERE seq IN (4, 5)")
     [report] = journal.verify()
     assert report.bad_seq == 4 and report.bad_id is None and "Journalrad 4–5 saknas" in report.problem
+
+
+def test_reordered_rows_are_found_and_named(register):
+    a_little_day(register)
+    db.execute_sql("DROP TRIGGER journal_entry_no_update")
+    third, fourth = (JournalEntry.get(JournalEntry.seq == n) for n in (3, 4))
+    db.execute_sql("UPDATE journal_entry SET seq = -1 WHERE id = ?", (third.id,))
+    db.execute_sql("UPDATE journal_entry SET seq = 3 WHERE id = ?", (fourth.id,))
+    db.execute_sql("UPDATE journal_entry SET seq = 4 WHERE id = ?", (third.id,))
+    [report] = journal.verify()
+    assert report.bad_seq == 3 and report.bad_id == fourth.id
+    assert "Journalrad 3 pekar inte på raden före" in report.problem
+
+
+def test_rows_moved_in_time_are_found_and_named(register):
+    a_little_day(register)
+    db.execute_sql("DROP TRIGGER journal_entry_no_update")
+    third = JournalEntry.get(JournalEntry.seq == 3)
+    later = JournalEntry.get(JournalEntry.seq == 5).at + dt.timedelta(seconds=1)  # after rows 4 and 5
+    db.execute_sql("UPDATE journal_entry SET at = ? WHERE id = ?", (later, third.id))
+    [report] = journal.verify()
+    assert report.bad_seq == 3 and "Journalrad 3 är ändrad" in report.problem
 
 
 def test_rows_cut_off_at_the_end_are_found(register):
