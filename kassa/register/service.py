@@ -403,6 +403,8 @@ class Register:
         if self.training:
             raise TillError("Kvittokopior tas inte fram i övningsläge. Stäng av övningsläget först.")
         original = receipts.find_receipt(reference, self.till)
+        if original.till != self.till:  # its copy is numbered in its own till's series, on that till's day
+            raise TillError(f"Kvitto {original.serial} är från kassa {original.till}. Kopian tas fram i den kassan.")
         if original.kind not in ("sale", "return") or original.training:
             raise TillError(f"Kvitto {original.serial} är inget kassa- eller returkvitto och kan inte kopieras.")
         closed = receipts.day_closed(original.day_id)
