@@ -41,6 +41,17 @@ def lose_the_next_answer(emulator) -> None:
     emulator.state.set_behaviour(next=["garbage_after_store"])  # stored at the unit, the answer garbled
 
 
+def coffee_held(emulator, unit) -> Register:
+    """A till whose first receipt (a coffee by card) the unit stored without the answer arriving."""
+    till = Register(TILL, unit)
+    till.open_day("500")
+    till.add_code(COFFEE)
+    lose_the_next_answer(emulator)
+    with pytest.raises(ControlUnitUnavailable):
+        till.pay_card()
+    return till
+
+
 def test_the_same_sale_after_a_restart_completes_with_the_code_the_unit_holds(shop, emulator, make_unit):
     clock = Clock(dt.datetime(2026, 5, 4, 10, 0, 50))
     till = Register(TILL, make_unit(busy_wait=0.0), now=clock)
@@ -68,12 +79,7 @@ def test_the_same_sale_after_a_restart_completes_with_the_code_the_unit_holds(sh
 @pytest.mark.parametrize("change", ["one more article", "sale cleared, next customer"])
 def test_another_sale_closes_the_held_number_as_voided_and_takes_the_next(shop, emulator, make_unit, tmp_path,
                                                                           change, restart):
-    till = Register(TILL, make_unit(busy_wait=0.0))
-    till.open_day("500")
-    till.add_code(COFFEE)
-    lose_the_next_answer(emulator)
-    with pytest.raises(ControlUnitUnavailable):
-        till.pay_card()
+    till = coffee_held(emulator, make_unit(busy_wait=0.0))
     if restart:
         till = Register(TILL, make_unit(busy_wait=0.0))
         till.add_code(COFFEE)
@@ -133,12 +139,7 @@ def test_a_return_that_was_held_is_voided_with_its_minus(shop, emulator, make_un
 
 
 def test_a_day_closed_with_a_held_number_voids_it_on_the_next_day(shop, emulator, make_unit):
-    till = Register(TILL, make_unit(busy_wait=0.0))
-    till.open_day("500")
-    till.add_code(COFFEE)
-    lose_the_next_answer(emulator)
-    with pytest.raises(ControlUnitUnavailable):
-        till.pay_card()
+    till = coffee_held(emulator, make_unit(busy_wait=0.0))
     till.void()
     first = till.z_report("500")
     assert first.receipts == 0 and first.unfinished.count == 1  # the cleared sale; the number still open
@@ -165,12 +166,7 @@ def test_data_refused_before_sending_are_dropped_and_the_number_used(shop, emula
 
 
 def test_a_unit_that_still_cannot_answer_stores_nothing(shop, emulator, make_unit):
-    till = Register(TILL, make_unit(busy_wait=0.0, timeout_retries=0))
-    till.open_day("500")
-    till.add_code(COFFEE)
-    lose_the_next_answer(emulator)
-    with pytest.raises(ControlUnitUnavailable):
-        till.pay_card()
+    till = coffee_held(emulator, make_unit(busy_wait=0.0, timeout_retries=0))
     till.add_code(MUG)
     emulator.state.set_behaviour(mode="down")
     with pytest.raises(ControlUnitUnavailable):  # closing the held number needs the unit too
