@@ -142,6 +142,9 @@ def test_kassa_journal_verify_exits_non_zero_naming_the_first_bad_row(register, 
     bad = cli("journal", "verify", env={"KASSA_DATABASE_URL": url})
     assert bad.returncode == 1
     assert f"FEL vid journalrad 3 (databasens rad-id {row.id}): Journalrad 3 är ändrad" in bad.stderr
+    unknown = cli("journal", "verify", "--till", "kassa-9", env={"KASSA_DATABASE_URL": url})
+    assert unknown.returncode == 2 and "Kassa kassa-9 har ingen journal i databasen. Kassor med journal: kassa-1." \
+        in unknown.stderr
 
 
 def test_price_and_setting_changes_are_journalled(shop, monkeypatch):
