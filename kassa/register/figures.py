@@ -90,6 +90,10 @@ class DayFigures:
     invoiced: CountAmount  # sales invoiced from this till during the day: outside the register's sales
     counted_cash: Decimal | None = None  # Z: the cash counted at close
     control_unit_id: str = ""
+    # The till's journal as the report found it: its last row and that row's hash, printed on the report,
+    # so that a journal rewritten afterwards (its whole chain recomputed) disagrees with the paper.
+    journal_seq: int | None = None
+    journal_hash: str = ""
 
     @property
     def net_sales(self) -> Decimal:

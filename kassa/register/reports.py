@@ -89,6 +89,8 @@ def compute(day: RegisterDay, kind: str, produced_at: dt.datetime, *, number: in
                        & (Sale.created_at <= produced_at)).tuples().first())
     company = Company.get_solo()
     seller = seller_of(company)
+    head = (JournalEntry.select(JournalEntry.seq, JournalEntry.hash).where(JournalEntry.till == day.till)
+            .order_by(JournalEntry.seq.desc()).first())
     return DayFigures(
         kind=kind, number=number, till=day.till, company_name=seller.name, org_number=seller.org_number,
         produced_at=produced_at, day_number=day.number, day_opened_at=day.opened_at, sales=sales,
@@ -107,6 +109,7 @@ def compute(day: RegisterDay, kind: str, produced_at: dt.datetime, *, number: in
         grand_total_returns=(previous.grand_total_returns if previous else ZERO) + returns,
         invoiced=CountAmount(invoiced[0] or 0, Sale.total.python_value(invoiced[1]) or ZERO),
         counted_cash=counted, control_unit_id=control_unit_id,
+        journal_seq=head.seq if head else None, journal_hash=head.hash if head else "",
     )
 
 
