@@ -28,7 +28,8 @@ the transaction that stores it). The till's next receipt reads them back (`reser
   unit: XCCSP has no question for "what do you hold under this number", and a resend is answered
   idempotently (the same data get the same code), whether the unit had them or not.
 - Old data that the driver refuses before sending anything (`InvalidReceiptData`, e.g. an org.
-  number corrected since) cannot be held by the unit: the attempt is dropped and the number used.
+  number corrected since) cannot be held by the unit, nor can anything be without a unit (the
+  exemption answers with no manufacturing number): the attempt is dropped and the number used.
 """
 from __future__ import annotations
 
@@ -151,6 +152,10 @@ def close(attempt: UnitAttempt, unit: ControlUnit, day: RegisterDay, registered_
     except ControlUnitUnavailable as exc:
         journal_unit_failure(document, day, str(exc), data)
         raise
+    if not code.unit_id:  # no unit (the exemption): nothing holds the number, it is simply used
+        with write_transaction():
+            stored(attempt.till, attempt.serial)
+        return None
     with write_transaction():
         if next_serial(attempt.till) != attempt.serial or not UnitAttempt.select().where(
                 UnitAttempt.id == attempt.id).exists():

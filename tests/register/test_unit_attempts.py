@@ -15,8 +15,10 @@ from decimal import Decimal
 import pytest
 
 from kassa.models import Company, JournalEntry, Receipt, Sale, UnitAttempt
-from kassa.register import journal
+from kassa.models.database import write_transaction
+from kassa.register import journal, receipts, unit_attempts
 from kassa.register.control_unit.base import ControlUnitUnavailable
+from kassa.register.control_unit.exempt import NoControlUnit
 from kassa.register.export import export_journal
 from kassa.register.figures import CountAmount
 from kassa.register.service import Register
@@ -177,3 +179,15 @@ def test_a_unit_that_still_cannot_answer_stores_nothing(shop, emulator, make_uni
     assert failed[-1].data["receipt_data"]["sale_amount"] == "54.90"  # the held data were resent
     emulator.state.set_behaviour(mode="ok")
     assert till.pay_card().receipt.serial == 2
+
+
+def test_without_a_unit_an_attempt_left_by_a_crash_is_dropped(shop):
+    till = Register(TILL, NoControlUnit())
+    day = till.open_day("0")
+    till.add_code(COFFEE)
+    draft = receipts.draft("sale", TILL, till.cart, till.cart.totals(), None, training=False, electronic=False)
+    with write_transaction():  # what a till stopped before its commit leaves
+        unit_attempts.reserve(draft, day, "5566778899", dt.datetime(2026, 5, 4, 10, 0), lambda moment: moment)
+    till.add_code(MUG)
+    result = till.pay_card()
+    assert result.receipt.serial == 1 and Receipt.select().count() == 1 and UnitAttempt.select().count() == 0
