@@ -131,7 +131,7 @@ def reserve(doc: ReceiptDocument, day: RegisterDay, org_number: str, registered_
 
 def stored(till: str, serial: int) -> None:
     """The number's receipt is being stored: its attempt is done (inside that transaction)."""
-    UnitAttempt.delete().where((UnitAttempt.till == till) & (UnitAttempt.serial == serial)).execute()
+    UnitAttempt.delete().where((UnitAttempt.till == till) & (UnitAttempt.serial == serial)).execute()  # type: ignore[misc,unused-ignore]  # types-peewee builds differ on Model.delete
 
 
 def close(attempt: UnitAttempt, unit: ControlUnit, day: RegisterDay, registered_at: dt.datetime) -> Receipt | None:
