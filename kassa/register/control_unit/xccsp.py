@@ -66,6 +66,7 @@ FAULT_TEXTS = {
     10: "kontrollenhetens minne är fullt",
     97: "kontrollenhetens server är upptagen",
     98: "kontrollenhetens server har ett internt fel",
+    99: "kontrollenhetens server har ingen kontakt med själva kontrollenheten",
 }
 FAULT_ADVICE = {
     3: "Kontrollera företagets organisationsnummer och kassans beteckning under Inställningar.",
