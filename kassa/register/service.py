@@ -64,13 +64,18 @@ class ReceiptResult:
         return self.plan.change if self.plan else ZERO
 
 
+class DayNotOpen(TillError):
+    """The till has no open day: the cashier opens it with the cash float first (the window asks for it)."""
+
+
 def check_till(till: str) -> str:
     till = (till or "").strip()
     if not till:
-        raise TillError("Kassan saknar beteckning. Ange en kassabeteckning under Inställningar (eller KASSA_TILL).")
+        raise TillError("Kassan saknar beteckning. Ange en kassabeteckning under Inställningar → Kassa "
+                        "(eller KASSA_TILL).")
     if len(till) > MAX_TILL:
         raise TillError(f"Kassabeteckningen '{till}' är längre än {MAX_TILL} tecken. Ange en kortare under "
-                        "Inställningar (eller KASSA_TILL).")
+                        "Inställningar → Kassa (eller KASSA_TILL).")
     return till
 
 
@@ -97,7 +102,7 @@ class Register:
     def _day(self) -> RegisterDay:
         day = self.day
         if day is None:
-            raise TillError("Dagen är inte öppnad. Öppna kassan med växelkassan först (Öppna dag).")
+            raise DayNotOpen("Dagen är inte öppnad. Öppna kassan med växelkassan först (Kassa → Öppna dag).")
         return day
 
     def _journal(self, event: str, data: dict[str, Any], *, amount: Decimal | None = None,
