@@ -141,6 +141,14 @@ def till_designation() -> str:
             or socket.gethostname())
 
 
+def till_source() -> str:
+    """Where `till_designation()` comes from: "env" (KASSA_TILL, which the settings cannot change),
+    "saved" (Inställningar → Kassa or the wizard) or "computer" (the computer's name, nothing set)."""
+    if os.environ.get("KASSA_TILL"):
+        return "env"
+    return "saved" if str(saved_settings().get("till") or "").strip() else "computer"
+
+
 # -- settings saved by the settings wizard (no secrets: the database password is in the keyring) --
 
 SETTINGS_FILE = "settings.json"

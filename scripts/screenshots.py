@@ -328,6 +328,94 @@ def _wizard(page: str) -> Callable[[], QWidget]:
     return build
 
 
+# -- the till's day (the demo till: yesterday closed by its Z report, today opened here) ----------
+
+
+def _demo_register():
+    """The demo till with today's day open and a few sales: cash, card, cash in."""
+    from kassa.demo import DEMO_TILL
+    from kassa.register.control_unit.exempt import NoControlUnit
+    from kassa.register.reports import current_day
+    from kassa.register.service import Register
+
+    register = Register(DEMO_TILL, NoControlUnit())
+    if current_day(DEMO_TILL) is None:
+        register.open_day("1000")
+        for codes, pay in ((["2*100", "101"], lambda: register.pay_cash("200")), (["200"], register.pay_card)):
+            for code in codes:
+                register.add_code(code)
+            pay()
+        register.cash_in("500", "Växel från banken")
+    return register
+
+
+def open_day() -> QWidget:
+    from kassa.demo import DEMO_TILL
+    from kassa.ui.day_dialogs import OpenDayDialog
+
+    return OpenDayDialog(DEMO_TILL, Decimal("1000"))
+
+
+def cash_in() -> QWidget:
+    from kassa.ui.day_dialogs import CashMoveDialog
+
+    dialog = CashMoveDialog("in")
+    dialog.amount_edit.setText("500")
+    dialog.reason_edit.setText("Växel från banken")
+    return dialog
+
+
+def x_report() -> QWidget:
+    from kassa.register.report_printout import report_printout
+    from kassa.ui.printout_view import PrintoutDialog
+
+    figures = _demo_register().x_report()
+    return PrintoutDialog(report_printout(figures), "X-dagrapport", "X-dagrapport.pdf")
+
+
+def close_day() -> QWidget:
+    from kassa.demo import DEMO_TILL
+    from kassa.register.day_status import preview
+    from kassa.ui.day_dialogs import CloseDayDialog
+
+    _demo_register()
+    dialog = CloseDayDialog(preview(DEMO_TILL))
+    dialog.counted_edit.setText("1 650")
+    return dialog
+
+
+def z_reports() -> QWidget:
+    from kassa.demo import DEMO_TILL
+    from kassa.ui.z_reports import ZReportListDialog
+
+    return ZReportListDialog(DEMO_TILL)
+
+
+def return_receipt() -> QWidget:
+    from kassa.ui.returns import ReturnDialog
+    from kassa.ui.till.session import TillSession
+
+    session = TillSession(_demo_register())
+    dialog = ReturnDialog(session)
+    session.setParent(dialog)
+    dialog.receipt_edit.setText("1")  # yesterday's first receipt
+    dialog.fetch()
+    return dialog
+
+
+def till_settings() -> QWidget:
+    from kassa.ui.till_settings import TillSettingsDialog
+
+    return TillSettingsDialog()
+
+
+def journal_export() -> QWidget:
+    from kassa.demo import DEMO_TILL
+    from kassa.ui.journal_export import JournalExportDialog
+
+    return JournalExportDialog(DEMO_TILL)
+
+
 SCREENS: dict[str, Callable[[], QWidget]] = {
     "customers": customers,
     "customer": customer,
@@ -354,6 +442,14 @@ SCREENS: dict[str, Callable[[], QWidget]] = {
     "parked": parked,
     "credit": credit,
     "rule-pack": rule_pack,
+    "open-day": open_day,
+    "cash-in": cash_in,
+    "x-report": x_report,
+    "close-day": close_day,
+    "z-reports": z_reports,
+    "return": return_receipt,
+    "till-settings": till_settings,
+    "journal-export": journal_export,
 }
 
 

@@ -75,6 +75,13 @@ def make_company(**overrides):
     return company
 
 
+def open_day(till: str = "Kassa 1", float_amount: str = "500") -> Any:
+    """The till's day opened with its cash float, as the cashier does first (else the till asks)."""
+    from kassa.register.service import Register
+
+    return Register(till).open_day(float_amount)
+
+
 def vat_group(rate: int):
     """A default VAT group whose rate is `rate` on every date (12: restaurant, not food, whose rate is dated)."""
     from kassa.models import VatGroup
@@ -155,6 +162,14 @@ def type_and_enter(qtbot: Any, widget: Any, text: str) -> None:
 
     qtbot.keyClicks(widget, text)
     qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def press(qtbot: Any, widget: Any, keys: str) -> None:
+    """A key combination as the menus write it ("Ctrl+Shift+X", "F5"), pressed in `widget`."""
+    from PySide6.QtGui import QKeySequence
+
+    combination = QKeySequence(keys)[0]
+    qtbot.keyClick(widget, combination.key(), combination.keyboardModifiers())
 
 
 def show_till(qtbot: Any, window: Any) -> Any:

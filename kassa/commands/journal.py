@@ -34,6 +34,10 @@ def run(args: argparse.Namespace) -> int:
                                    EXIT_CANNOT_RUN) from None
             print(f"{count} registreringar skrivna till {args.output}.")
             return EXIT_OK
+        known = journal.tills()
+        if args.till and args.till not in known:  # a typo must not read as "the chain is whole"
+            raise CommandError(f"Kassa {args.till} har ingen journal i databasen. Kassor med journal: "
+                               f"{', '.join(known) or 'inga'}.", EXIT_CANNOT_RUN)
         results = journal.verify(args.till)
         if not results:
             print("Det finns ingen journal att kontrollera.")

@@ -22,7 +22,7 @@ from kassa.models.database import db
 from kassa.models.invoices import AuditEvent, ImmutableInvoiceError, Invoice, InvoiceLine, NumberSeries
 from kassa.models.journal import JournalEntry
 from kassa.models.print_jobs import PRINT_JOB_STATES, PrintJob
-from kassa.models.register import ParkedSale, Receipt, RegisterDay, RegisterImmutableError, ZReport
+from kassa.models.register import ParkedSale, Receipt, RegisterDay, RegisterImmutableError, UnitAttempt, ZReport
 from kassa.models.sales import PAYMENT_METHODS, Payment, Sale, SaleLine
 from kassa.models.schema import MODELS, SCHEMA_VERSION, SchemaVersion, ensure_schema
 from kassa.models.transmissions import InterestRequest, Transmission, TransmissionState
@@ -36,5 +36,5 @@ __all__ = [
     "AccountSetting", "BookkeepingSettings", "PaymentAllocation", "PaymentFile", "ReceivedPayment", "ReferenceRate",
     "Reminder",
     "GROUP_CATEGORIES", "VatGroup", "VatRatePeriod",
-    "JournalEntry", "ParkedSale", "Receipt", "RegisterDay", "RegisterImmutableError", "ZReport",
+    "JournalEntry", "ParkedSale", "Receipt", "RegisterDay", "RegisterImmutableError", "UnitAttempt", "ZReport",
 ]

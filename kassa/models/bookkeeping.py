@@ -127,6 +127,11 @@ class PaymentAllocation(_Registration):
     created_at = peewee.DateTimeField(default=utcnow)
 
 
+def reminder_number(invoice_number: int, sequence: int) -> str:
+    """The document number (cbc:ID) of a reminder's charges: the invoice's and the reminder's ("10015-P1")."""
+    return f"{invoice_number}-P{sequence}"
+
+
 class Reminder(BaseModel):
     """A betalningspåminnelse. One per invoice and due date it reminds of (a unique index)."""
 

@@ -18,7 +18,7 @@ from kassa.models.fields import JsonField, MoneyField, ScaledDecimalField
 from kassa.models.sales import Sale
 
 ZERO = Decimal("0.00")
-RECEIPT_KINDS = ("sale", "return", "copy", "proforma")
+RECEIPT_KINDS = ("sale", "return", "copy", "proforma", "void")
 
 
 class RegisterImmutableError(Exception):
@@ -58,7 +58,7 @@ class Receipt(_WriteOnce):
 
     till = peewee.CharField()
     serial = peewee.BigIntegerField()  # the till's unbroken series (löpnummer)
-    kind = peewee.CharField()  # sale | return | copy | proforma
+    kind = peewee.CharField()  # sale | return | copy | proforma | void (see kassa.register.unit_attempts)
     training = peewee.BooleanField(default=False)  # ÖVNINGSKVITTO: counted only as training
     day = peewee.ForeignKeyField(RegisterDay, backref="receipts")
     sale = peewee.ForeignKeyField(Sale, null=True, backref="receipts")
@@ -126,7 +126,31 @@ class ParkedSale(BaseModel):
         customer_id: int | None
 
 
-REGISTER_MODELS = [RegisterDay, Receipt, ZReport, ParkedSale]
+class UnitAttempt(BaseModel):
+    """Receipt data handed to the control unit under a number the register has not stored yet.
+
+    Written and committed before the unit is called, deleted in the transaction that stores the
+    receipt (or the voided receipt) under that number: a row that is left means the unit may hold
+    the number with these data although no receipt was stored (the answer was lost, or Kassa was
+    stopped in between). kassa.register.unit_attempts decides what the next receipt does with it.
+    Working state, like ParkedSale; what happened is in the journal.
+    """
+
+    till = peewee.CharField()
+    serial = peewee.BigIntegerField()
+    day = peewee.ForeignKeyField(RegisterDay, backref="unit_attempts")
+    at = peewee.DateTimeField()  # the receipt's time as sent (UTC)
+    data = JsonField()  # the ReceiptData as sent (kassa.register.unit_attempts.data_to_json)
+    document = JsonField()  # the receipt as it would have been stored (ReceiptDocument.to_data)
+    created_at = peewee.DateTimeField(default=utcnow)
+    if TYPE_CHECKING:
+        day_id: int
+
+    class Meta:
+        indexes = ((("till", "serial"), True),)
+
+
+REGISTER_MODELS = [RegisterDay, Receipt, ZReport, ParkedSale, UnitAttempt]
 
 # Tables whose rows are never changed or deleted.
 WRITE_ONCE_TABLES = ("register_day", "receipt", "z_report", "journal_entry")

@@ -18,7 +18,7 @@ from kassa.models.database import db, is_postgres, sqlite_path
 from kassa.models.invoices import AuditEvent, Invoice, InvoiceLine, NumberSeries
 from kassa.models.journal import JournalEntry
 from kassa.models.print_jobs import PrintJob
-from kassa.models.register import REGISTER_MODELS, cash_register_triggers
+from kassa.models.register import REGISTER_MODELS, UnitAttempt, cash_register_triggers
 from kassa.models.sales import Payment, Sale, SaleLine
 from kassa.models.transmissions import InterestRequest, Transmission
 from kassa.models.triggers import install_triggers
@@ -26,7 +26,7 @@ from kassa.models.vat import VatGroup, VatRatePeriod, seed_vat_groups
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 class SchemaVersion(BaseModel):
@@ -109,6 +109,14 @@ def _migrate_6_reminder_transmissions(migrator: Any) -> None:
 
 
 MIGRATIONS[6] = _migrate_6_reminder_transmissions
+
+
+def _migrate_7_unit_attempts(migrator: Any) -> None:
+    """The register's pending control-unit attempts (kassa.models.register.UnitAttempt), a new table."""
+    db.create_tables([UnitAttempt], safe=True)
+
+
+MIGRATIONS[7] = _migrate_7_unit_attempts
 
 
 def current_version() -> int | None:

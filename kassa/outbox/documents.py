@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from kassa.models import Invoice, Reminder, Transmission
+from kassa.models.bookkeeping import reminder_number
 
 
 def document_number(row: Transmission) -> str:
@@ -9,9 +10,6 @@ def document_number(row: Transmission) -> str:
     invoice = Invoice.select(Invoice.number).where(Invoice.id == row.invoice_id).get()
     if row.reminder_id is None:
         return str(invoice.number)
-    # Imported here: reminder_ubl loads lxml, which a till at rest (its sender idle) need not hold.
-    from kassa.peppol.reminder_ubl import reminder_number
-
     reminder = Reminder.select(Reminder.sequence).where(Reminder.id == row.reminder_id).get()
     return reminder_number(invoice.number, reminder.sequence)
 

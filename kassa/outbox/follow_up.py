@@ -151,6 +151,12 @@ class FollowUp:
         if reading.state is None:
             self._note_unknown(row, reading.unknown)
             return
+        if not document.file_id and not row.file_id:
+            # Every document Kassa sends is made from a file, so Pagero states it; an answer without it is
+            # incomplete. Adopting it would leave the row without the file it could be followed by.
+            self._note_unknown(row, f"{UNKNOWN_TEXT}: dokument {document.id} utan fil-id",
+                               detail="document without fileId")
+            return
         fields: dict[str, Any] = dict(document_id=document.id, last_error="")
         if document.file_id:
             fields["file_id"] = document.file_id  # the file that made the document the row follows

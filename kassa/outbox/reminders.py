@@ -54,7 +54,8 @@ def enqueue_reminder(reminder_id: int, till: str = "") -> Transmission:
     existing = Transmission.get_or_none(Transmission.reminder == reminder_id)
     if existing is not None:
         return existing
-    from kassa.peppol.reminder_ubl import build_reminder_ubl, reminder_number
+    from kassa.models.bookkeeping import reminder_number
+    from kassa.peppol.reminder_ubl import build_reminder_ubl
 
     reminder = Reminder.get_by_id(reminder_id)
     problems = check_reminder(reminder)

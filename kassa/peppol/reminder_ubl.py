@@ -36,6 +36,7 @@ from lxml import etree
 
 from kassa.bookkeeping.reminder_document import amount_to_pay, earlier_charges
 from kassa.models import Invoice, Reminder
+from kassa.models.bookkeeping import reminder_number
 from kassa.money import ZERO, format_sek
 from kassa.peppol.ubl import (
     CUSTOMIZATION_ID,
@@ -58,11 +59,6 @@ OUTSIDE_VAT_CODE = "VATEX-EU-O"
 OUTSIDE_VAT_REASON = "Ej föremål för moms: påminnelseavgift och dröjsmålsränta"
 FEE_TEXT = "Påminnelseavgift"
 UNIT = "C62"  # one (UN/ECE rec. 20), for a charge that is no quantity of goods
-
-
-def reminder_number(invoice_number: int, sequence: int) -> str:
-    """The document number of a reminder's charges: the invoice's and the reminder's ("10015-P1")."""
-    return f"{invoice_number}-P{sequence}"
 
 
 def reminder_note(reminder: Reminder, invoice: Invoice) -> str:

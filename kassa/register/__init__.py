@@ -7,6 +7,8 @@ interfaces, so the register runs headless and in tests without hardware.
     service          Register: what the till window calls (start here; its docstring is the API)
     payments         means of payment, split payments, öresavrundning
     receipts         building, numbering, registering with the control unit, storing a receipt
+    unit_attempts    receipt data recorded before the unit is called: a receipt the unit holds survives a
+                     restart (sent again, or its number closed as a voided receipt)
     document         a receipt as one value (what is printed, journalled and exported)
     receipt_printout the receipt as printable lines (SKVFS 2014:9 7 kap. 1 §)
     reports          the day: open, X, Z (closing), the figures from the database

@@ -60,7 +60,7 @@ class DocPayment:
 
 @dataclass(frozen=True)
 class ReceiptDocument:
-    kind: str  # sale | return | copy | proforma
+    kind: str  # sale | return | copy | proforma | void (kassa.register.unit_attempts; extra["void_of"])
     till: str
     serial: int
     created_at: dt.datetime  # UTC
@@ -84,8 +84,10 @@ class ReceiptDocument:
 
     @property
     def direction(self) -> str:
-        """sale or return: what the document records (a copy records what its original did)."""
-        return self.original_kind if self.kind == "copy" else self.kind
+        """sale or return: what the document records (a copy records what its original did, a voided
+        receipt what it was to be)."""
+        kind = str(self.extra.get("void_of") or "") if self.kind == "void" else self.kind
+        return self.original_kind if kind == "copy" else kind
 
     @property
     def is_return(self) -> bool:

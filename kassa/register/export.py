@@ -136,10 +136,13 @@ def _means(out: _Out, rows: list[tuple[str, Any]], sign: int = 1) -> None:
 
 def _receipt(out: _Out, data: dict[str, Any], z_number: int | None) -> None:
     kind = data["kind"]
-    is_return = (data.get("original_kind") if kind == "copy" else kind) == "return"
+    direction = (data.get("extra") or {}).get("void_of") if kind == "void" else kind
+    is_return = (data.get("original_kind") if direction == "copy" else direction) == "return"
     sign = -1 if is_return else 1
     if kind == "copy":
         name = n.COPY_RECEIPT
+    elif kind == "void":
+        name = n.VOID_RECEIPT
     elif kind == "proforma":
         name = n.PROFORMA_RECEIPT
     elif data["training"]:
@@ -163,7 +166,8 @@ def _receipt(out: _Out, data: dict[str, Any], z_number: int | None) -> None:
         out.leaf(n.RECEIPT_SERIAL, str(data["serial"]))
     else:
         out.leaf(n.RECEIPT_TIME, when(data["created_at"]))
-        serial_name = {n.TRAINING_RECEIPT: n.TRAINING_SERIAL, n.PROFORMA_RECEIPT: n.PROFORMA_SERIAL}
+        serial_name = {n.TRAINING_RECEIPT: n.TRAINING_SERIAL, n.PROFORMA_RECEIPT: n.PROFORMA_SERIAL,
+                       n.VOID_RECEIPT: n.VOID_SERIAL}
         out.leaf(serial_name.get(name, n.RECEIPT_SERIAL), str(data["serial"]))
     out.leaf(n.TILL, text(data["till"]))
     out.open(n.SOLD)
@@ -175,7 +179,7 @@ def _receipt(out: _Out, data: dict[str, Any], z_number: int | None) -> None:
     out.close(n.SOLD)
     out.leaf(n.RECEIPT_TOTAL, amount(data["payable"], sign))
     out.leaf(n.RECEIPT_VAT, amount(data["vat_total"], sign))
-    if name != n.PROFORMA_RECEIPT:
+    if name not in (n.PROFORMA_RECEIPT, n.VOID_RECEIPT):
         _means(out, [(p["method"], p["amount"]) for p in data["payments"]], sign)
     _rates(out, [(v["rate"], v["tax"]) for v in data["vat"]], sign)
     if name == n.COPY_RECEIPT and data["control_code"]:
@@ -185,8 +189,10 @@ def _receipt(out: _Out, data: dict[str, Any], z_number: int | None) -> None:
         out.leaf(n.UNIT_SERIAL, text(data["control_unit_id"]))
     if name == n.COPY_RECEIPT and data.get("original_control_code"):
         out.leaf(n.COPIED_CODE, text(data["original_control_code"]))
-    elif name in (n.SALE_RECEIPT, n.RETURN_RECEIPT) and data["control_code"]:
+    elif name in (n.SALE_RECEIPT, n.RETURN_RECEIPT, n.VOID_RECEIPT) and data["control_code"]:
         out.leaf(n.CONTROL_CODE, text(data["control_code"]))
+    if name == n.VOID_RECEIPT:
+        out.leaf(n.REASON, text((data.get("extra") or {}).get("reason") or "-"))
     out.close(name)
 
 

@@ -15,6 +15,14 @@ So each name below carries its source:
   OURS  - named here, in the regulation's style, for a chapter title or for a registration the
           names above do not cover. Align these with the text when it is at hand.
 Namespaces and the root element: SKV.
+
+Searched again for the element tables (Skatteverket, lagen.nu, faronline, public exporters): only
+NaviPartner's code has them. Its earlier version also names registrations Kassa does not produce:
+StartAvKassaregister and StoppAvKassaregister (starting and stopping the register: Kassa journals
+neither), InloggningIKassaregister / UtloggningUrKassaregister (Kassa has no cashier log-in), and
+VerifieringAvKvittodataMellanKontrollprogramOchKontrollserver (the control system of SKVFS 2020:9,
+not a control unit); and TillverkningsnummerForKontrollsystemet / Avstamningskod on receipts of a
+register with a control system instead of a control unit.
 """
 from __future__ import annotations
 
@@ -97,6 +105,10 @@ COPY_SERIAL = "LopnummerForKvittokopia"  # SKV
 ORIGINAL_SERIAL = "LopnummerPaOriginalkvitto"  # SKV
 TRAINING_SERIAL = "LopnummerForOvningskvitto"  # SKV (optional)
 PROFORMA_SERIAL = "LopnummerForProFormaKvitto"  # OURS
+# A number the control unit holds from a sale that was not completed (kassa.register.unit_attempts):
+# the regulation's chapters name no such registration.
+VOID_RECEIPT = "MakuleratKvitto"  # OURS
+VOID_SERIAL = "LopnummerForMakuleratKvitto"  # OURS
 SOLD = "SaldaArtiklarLISTA"  # SKV
 SOLD_ARTICLE = "SaldArtikel"  # SKV
 SOLD_QUANTITY = "AntalAvSaldArtikel"  # SKV
@@ -147,8 +159,8 @@ GT_NET = "GrandTotalNetto"  # SKV
 GOODS_SOLD = "AntalSaldaVaror"  # OURS (7 kap. 3 § j)
 SERVICES_SOLD = "AntalSaldaTjanster"  # OURS (k)
 TRAINING_AMOUNT = "TotaltBeloppPaKvittonIOvningslage"  # OURS (o)
-GROUPS = "ForsaljningPerHuvudgruppLISTA"  # OURS (g)
-GROUP = "ForsaljningPerHuvudgrupp"  # OURS
+GROUPS = "TotalaForsaljningssummorForOlikaHuvudgrupperLISTA"  # SKV? (g)
+GROUP = "TotalForsaljningssummaForOlikaHuvudgrupper"  # SKV? (its content there is unclear: the two below are OURS)
 GROUP_NAME = "Huvudgrupp"  # OURS; values GOODS / SERVICE
 GROUP_AMOUNT = "ForsaljningsbeloppForHuvudgrupp"  # OURS
 

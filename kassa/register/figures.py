@@ -82,7 +82,7 @@ class DayFigures:
     means: tuple[MeansFigure, ...]  # p)
     discounts: CountAmount  # r) receipts with line discounts, and the discounts
     reductions: CountAmount  # s) receipts with prices set below the article's price, and the reductions
-    unfinished: CountAmount  # t) sales cleared before payment, and sales parked during the day still parked
+    unfinished: CountAmount  # t) sales cleared before payment, parked ones still parked or given up, voided receipts
     proforma: CountAmount
     rounding: Decimal  # öresavrundning, sales minus returns
     grand_total_sales: Decimal  # u) since the till was taken into use, never reset
@@ -90,6 +90,10 @@ class DayFigures:
     invoiced: CountAmount  # sales invoiced from this till during the day: outside the register's sales
     counted_cash: Decimal | None = None  # Z: the cash counted at close
     control_unit_id: str = ""
+    # The till's journal as the report found it: its last row and that row's hash, printed on the report,
+    # so that a journal rewritten afterwards (its whole chain recomputed) disagrees with the paper.
+    journal_seq: int | None = None
+    journal_hash: str = ""
 
     @property
     def net_sales(self) -> Decimal:

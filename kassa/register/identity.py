@@ -64,3 +64,21 @@ def _unit_kind() -> str:
     except Exception:  # an unreadable choice: shown as not chosen, the settings say what to fix
         return ""
     return chosen.kind if chosen is not None else ""
+
+
+def identity_with_unit(till: str | None = None) -> RegisterIdentity:
+    """`register_identity` with the control unit's manufacturing number asked of the chosen unit (network:
+    call from a worker); a unit that does not answer leaves the number out, and the rows say so."""
+    from kassa.models import Company
+    from kassa.register.control_unit.settings import check_control_unit, saved
+
+    till = till if till is not None else config.till_designation()
+    unit_id = ""
+    try:
+        chosen = saved()
+    except Exception:  # an unreadable choice: shown as not chosen
+        chosen = None
+    if chosen is not None and chosen.kind != "none":
+        org = "".join(ch for ch in Company.get_solo().org_number or "" if ch.isdigit())
+        unit_id = check_control_unit(chosen, org_number=org, till=till).unit_id
+    return register_identity(till, unit_id)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
-from kassa.models import JournalEntry, NumberSeries
+from kassa.models import JournalEntry, NumberSeries, ZReport
 from kassa.models.base import utcnow
 from kassa.money import round_ore
 
@@ -119,8 +119,22 @@ def rows_in_order(till: str) -> Iterator[JournalEntry]:
         last = batch[-1].seq
 
 
+def z_anchors(till: str) -> dict[int, tuple[int, str]]:
+    """Journal row → (Z report, the row's hash) as each Z report printed it (DayFigures.journal_seq/hash)."""
+    anchors = {}
+    query = ZReport.select(ZReport.number, ZReport.figures).where(ZReport.till == till).tuples()
+    for number, figures in cast(Iterable[tuple[int, dict[str, Any]]], query):
+        seq, digest = (figures or {}).get("journal_seq"), (figures or {}).get("journal_hash")
+        if seq is not None and digest:
+            anchors[int(seq)] = (int(number), str(digest))
+    return anchors
+
+
 def verify_till(till: str) -> ChainReport:
+    """Walk the chain; a row's hash must also be the one a Z report printed for it (a journal rewritten with
+    its whole chain recomputed still disagrees with the reports, and with their paper)."""
     expected, prev_hash, count = 1, GENESIS, 0
+    anchors = z_anchors(till)
     for row in rows_in_order(till):
         count += 1
         if row.seq != expected:
@@ -133,6 +147,11 @@ def verify_till(till: str) -> ChainReport:
         if row_hash(row) != row.hash:
             return ChainReport(till, count, f"Journalrad {row.seq} är ändrad: innehållet stämmer inte med "
                                             "dess kontrollsumma.", row.seq, row.id)
+        anchor = anchors.get(row.seq)
+        if anchor is not None and anchor[1] != row.hash:
+            return ChainReport(till, count, f"Journalrad {row.seq} stämmer inte med Z-dagrapport {anchor[0]}, "
+                                            "som skrevs när raden var journalens sista: journalen har skrivits om.",
+                               row.seq, row.id)
         prev_hash, expected = row.hash, expected + 1
     counter = NumberSeries.get_or_none(NumberSeries.name == series_name(till))
     if counter is not None and counter.next_number > expected:

@@ -6,7 +6,8 @@
 10 the VAT per rate · 11 the means of payment · 12 the control unit's manufacturing number
 (with the control code) · 13 "Elektroniskt kassakvitto" when sent electronically.
 A copy, a training receipt and a pro forma carry KOPIA, ÖVNINGSKVITTO, EJ KVITTO in double
-size at the top and the bottom.
+size at the top and the bottom. A voided receipt (a number the control unit holds from a sale that
+was not completed, kassa.register.unit_attempts) is never handed out; shown, it says MAKULERAT.
 """
 from __future__ import annotations
 
@@ -28,13 +29,33 @@ def marks(doc: ReceiptDocument) -> list[str]:
         out.append("ÖVNINGSKVITTO")
     if doc.kind == "proforma":
         out.append("EJ KVITTO")
+    if doc.kind == "void":
+        out.append("MAKULERAT")
     return out
 
 
 def title(doc: ReceiptDocument) -> str:
     if doc.kind == "proforma":
         return "PRO FORMA"
+    if doc.kind == "void":
+        return "MAKULERAT KVITTO"
+    if doc.training:  # not a receipt of a sale: it must not read as one
+        return "ÖVNING, RETUR" if doc.is_return else "ÖVNING, INGET KÖP"
     return "RETURKVITTO" if doc.is_return else "KASSAKVITTO"
+
+
+def _return_line(out: Lines, doc: ReceiptDocument) -> None:
+    """What a return was made against: a receipt, or none. A copy keeps it in `extra` (its original_serial
+    is the receipt copied); a copy made before Kassa kept it says nothing rather than something wrong."""
+    if not doc.is_return:
+        return
+    if doc.kind == "copy" and "return_of" not in doc.extra:
+        return
+    returned = doc.extra["return_of"] if doc.kind == "copy" else doc.original_serial
+    if returned is not None:
+        out.pair("Retur av kvitto nr", str(returned))
+    else:
+        out.add("Retur utan kvitto")
 
 
 def _line(out: Lines, line: DocLine, sign: int) -> None:
@@ -66,10 +87,7 @@ def receipt_printout(doc: ReceiptDocument, *, open_drawer: bool = False) -> Prin
         out.pair("Datum", format_local(doc.created_at))  # 3
         out.pair("Kvittonummer", str(doc.serial))  # 4
     out.pair("Kassa", doc.till)  # 5
-    if doc.is_return and doc.original_serial is not None and doc.kind != "copy":
-        out.pair("Retur av kvitto nr", str(doc.original_serial))
-    elif doc.is_return and doc.kind != "copy":
-        out.add("Retur utan kvitto")
+    _return_line(out, doc)
     out.rule()
     goods = [line for line in doc.lines if not line.service]
     services = [line for line in doc.lines if line.service]
@@ -92,6 +110,9 @@ def receipt_printout(doc: ReceiptDocument, *, open_drawer: bool = False) -> Prin
     for vat in doc.vat:
         out.add(f"{vat.rate:>5}  {kr(sign * vat.taxable):>10}  {kr(sign * vat.tax):>10}  "
                 f"{kr(sign * (vat.taxable + vat.tax)):>10}")
+    if doc.kind == "void":
+        out.blank()
+        out.add(str(doc.extra.get("reason") or "Ej slutfört; lämnades inte ut."))
     if doc.payments:
         out.blank()
         word = "Återbetalt" if doc.is_return else "Betalt"
@@ -104,7 +125,8 @@ def receipt_printout(doc: ReceiptDocument, *, open_drawer: bool = False) -> Prin
     out.rule()
     if doc.control_unit_id:  # 12
         out.pair("Kontrollenhet", doc.control_unit_id)
-        out.pair("Kontrollkod", doc.control_code)
+        if doc.control_code:  # a unit gives none for training and pro forma receipts
+            out.pair("Kontrollkod", doc.control_code)
         if doc.kind == "copy" and doc.original_control_code:
             out.pair("Originalets kontrollkod", doc.original_control_code)
     if doc.electronic:

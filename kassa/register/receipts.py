@@ -1,10 +1,16 @@
 """Receipts: built from the cart, numbered, registered with the control unit, stored.
 
-`store_receipt` is the one place a receipt is written: in one write transaction it takes the
-next number of the till's series (NumberSeries "receipt:<till>", locked as invoice numbers
-are), hands the receipt data to the control unit, writes the sale, the receipt and the
-receipt's journal row. A control unit that gives no code raises ControlUnitUnavailable out of
-the transaction: nothing is stored and the number is not used.
+`store_receipt` is the one place a receipt is written, in three steps:
+
+1. a committed write transaction reserves the next number of the till's series (NumberSeries
+   "receipt:<till>", locked as invoice numbers are) and records the receipt data the unit is
+   about to get (kassa.register.unit_attempts, which says why);
+2. the control unit is called outside any transaction (a slow unit holds no database lock);
+3. one write transaction takes the number and writes the sale, the receipt and its journal row,
+   and drops the recorded attempt.
+
+A unit that gives no code raises ControlUnitUnavailable: nothing is stored, the number is not
+used, and the next receipt under it sends the same data again (or closes it as voided).
 """
 from __future__ import annotations
 
@@ -18,17 +24,14 @@ from kassa.identifiers import format_orgnr, format_postal_code
 from kassa.models import Company, JournalEntry, NumberSeries, Receipt, RegisterDay, ZReport
 from kassa.models.database import is_postgres, write_transaction
 from kassa.money import ZERO, Totals, round_ore
-from kassa.register import events, journal
-from kassa.register.control_unit.base import ControlUnit, ControlUnitUnavailable, ReceiptData, ReceiptKind
+from kassa.register import events, journal, unit_attempts
+from kassa.register.control_unit.base import ControlCode, ControlUnit, ControlUnitUnavailable
 from kassa.register.document import DocLine, DocPayment, DocVat, ReceiptDocument, Seller, parse_receipt_code
 from kassa.register.payments import PaymentPlan
+from kassa.register.unit_attempts import receipt_data, series_name
 from kassa.till import Cart, CartLine, TillError
 
 log = logging.getLogger(__name__)
-
-
-def series_name(till: str) -> str:
-    return f"receipt:{till}"
 
 
 def seller_of(company: Company) -> Seller:
@@ -84,28 +87,6 @@ def draft(kind: str, till: str, cart: Cart, totals: Totals, plan: PaymentPlan | 
     )
 
 
-# --- control unit -------------------------------------------------------------------------------
-
-def _unit_kind(doc: ReceiptDocument) -> ReceiptKind:
-    if doc.kind == "copy":
-        return "kopia"
-    if doc.kind == "proforma":
-        return "profo"
-    return "ovning" if doc.training else "normal"
-
-
-def receipt_data(doc: ReceiptDocument, org_number: str, local_time: dt.datetime) -> ReceiptData:
-    """SKVFS 2009:2's receipt data; a return's VAT amounts are negative (they reduce VAT)."""
-    digits = "".join(ch for ch in org_number if ch.isdigit())[-10:]
-    sign = -1 if doc.is_return else 1
-    return ReceiptData(
-        when=local_time, org_number=digits, till=doc.till, serial=doc.serial, kind=_unit_kind(doc),
-        return_amount=doc.payable if doc.is_return else ZERO,
-        sale_amount=ZERO if doc.is_return else doc.payable,
-        vat=tuple((Decimal(v.rate), sign * v.tax) for v in doc.vat)[:4],
-    )
-
-
 # --- storing --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -134,31 +115,6 @@ class Counts:
                    receipt.discount_total, receipt.reduction_total)
 
 
-class UnitAttempts:
-    """Receipts the control unit may hold although the register stored nothing.
-
-    A unit can register a receipt and then fail to answer (a dropped connection, a garbled or late
-    answer). The register then stores nothing and takes the same number again at the next attempt;
-    that attempt must carry the same receipt data, time included (SKVFS 2009:2 sends it to the
-    minute), or the unit refuses the number as "already registered with other data" and the till
-    could never sell again. So the time of a failed attempt is kept, per number and unit kind, and
-    used again. One per Register (in memory, like its cart).
-    """
-
-    def __init__(self) -> None:
-        self._moments: dict[tuple[int, str], dt.datetime] = {}
-
-    def moment(self, serial: int, kind: str) -> dt.datetime | None:
-        return self._moments.get((serial, kind))
-
-    def failed(self, serial: int, kind: str, moment: dt.datetime) -> None:
-        self._moments.setdefault((serial, kind), moment)
-
-    def stored(self, serial: int) -> None:
-        for key in [key for key in self._moments if key[0] <= serial]:
-            del self._moments[key]
-
-
 @dataclass
 class SaleToStore:
     """The sale behind a receipt: the cart, its totals and how it was paid (kassa.till stores it)."""
@@ -180,68 +136,72 @@ def store_receipt(doc: ReceiptDocument, *, day: RegisterDay, unit: ControlUnit, 
                   local: Callable[[dt.datetime], dt.datetime], sale: SaleToStore | None = None,
                   sale_id: int | None = None, original: Receipt | None = None, copy_of: Receipt | None = None,
                   counts: Counts = Counts(), drawer: bool = False,
-                  check: Callable[[], None] | None = None,
-                  attempts: UnitAttempts | None = None) -> tuple[Receipt, ReceiptDocument]:
-    """Number, register with the control unit, and store: all or nothing (see the module doc).
+                  check: Callable[[], None] | None = None) -> tuple[Receipt, ReceiptDocument]:
+    """Number, register with the control unit, and store (see the module doc).
 
-    `check` runs inside the transaction first, with the receipt returned against (or copied) locked
-    on PostgreSQL, so that two tills cannot both return the last of a line or both copy a receipt.
-    `attempts`: an earlier attempt at the same number gives its time again (see UnitAttempts).
+    `check` runs before the unit is called and again in the storing transaction, with the receipt
+    returned against (or copied) locked on PostgreSQL, so that two tills cannot both return the last
+    of a line or both copy a receipt.
     """
-    serial, moment, kind = 0, None, _unit_kind(doc)
-    try:
+    while True:
         with write_transaction():
-            if ZReport.select().where(ZReport.day == day.id).exists():
-                raise TillError("Dagen är redan stängd med en Z-dagrapport. Öppna en ny dag.")
-            locked = original or copy_of
-            if locked is not None and is_postgres():
-                Receipt.select(Receipt.id).where(Receipt.id == locked.id).for_update().get()
-            if check is not None:
-                check()
-            serial = NumberSeries.take(series_name(doc.till))
-            earlier = attempts.moment(serial, kind) if attempts is not None else None
-            registered_at = now()
-            moment = earlier or registered_at
-            doc = doc.with_changes(serial=serial, created_at=moment)
-            code = unit.register(receipt_data(doc, Company.get_solo().org_number, local(moment)))
-            doc = doc.with_changes(control_code=code.code, control_unit_id=code.unit_id)
-            if sale is not None:
-                stored = sale.cart.store_sale(status=sale.status, totals=sale.totals, customer=sale.cart.customer,
-                                              rounding=doc.rounding, bonus=sale.bonus, payments=sale.payment_rows())
-                sale.cart.credit_bonus(sale.cart.customer, sale.bonus)
-                sale_id = stored.id
-            receipt = Receipt.create(
-                till=doc.till, serial=serial, kind=doc.kind, training=doc.training, day=day.id, sale=sale_id,
-                original=original, copy_of=copy_of, created_at=moment,
-                seller=journal.normalized(doc.to_data()["seller"]), total=doc.total, rounding=doc.rounding,
-                payable=doc.payable, vat_total=doc.vat_total,
-                vat=[{"rate": v.rate, "taxable": str(v.taxable), "tax": str(v.tax)} for v in doc.vat],
-                goods_quantity=counts.goods, services_quantity=counts.services,
-                services_amount=counts.services_amount, discount_total=counts.discount,
-                reduction_total=counts.reduced,
-                control_code=doc.control_code, control_unit_id=doc.control_unit_id, electronic=doc.electronic,
-                drawer_opened=drawer,
-            )
-            signed = -doc.payable if doc.is_return else doc.payable
-            journal.append(doc.till, events.RECEIPT, doc.to_data(), day_id=day.id, receipt_id=receipt.id,
-                           amount=signed, at=registered_at)
-    except ControlUnitUnavailable as exc:
-        if attempts is not None and serial and moment is not None:
-            attempts.failed(serial, kind, moment)
-        _journal_unit_failure(doc, day, str(exc))
-        raise
-    if attempts is not None:
-        attempts.stored(serial)
+            _before(day, original or copy_of, check)
+            reserved = unit_attempts.reserve(doc, day, Company.get_solo().org_number, now(), local)
+        if reserved.stale is not None:  # the unit may hold this number with other data: close it first
+            unit_attempts.close(reserved.stale, unit, day, now())
+            continue
+        try:
+            code = unit.register(reserved.data)
+        except ControlUnitUnavailable as exc:
+            unit_attempts.journal_unit_failure(reserved.doc, day, str(exc), reserved.data)
+            raise
+        return _store(reserved, code, day=day, sale=sale, sale_id=sale_id, original=original, copy_of=copy_of,
+                      counts=counts, drawer=drawer, check=check)
+
+
+def _before(day: RegisterDay, locked: Receipt | None, check: Callable[[], None] | None) -> None:
+    if ZReport.select().where(ZReport.day == day.id).exists():
+        raise TillError("Dagen är redan stängd med en Z-dagrapport. Öppna en ny dag.")
+    if locked is not None and is_postgres():
+        Receipt.select(Receipt.id).where(Receipt.id == locked.id).for_update().get()
+    if check is not None:
+        check()
+
+
+def _store(reserved: unit_attempts.Reservation, code: ControlCode, *, day: RegisterDay, sale: SaleToStore | None,
+           sale_id: int | None, original: Receipt | None, copy_of: Receipt | None, counts: Counts, drawer: bool,
+           check: Callable[[], None] | None) -> tuple[Receipt, ReceiptDocument]:
+    """The receipt the unit answered for, with its sale and journal row, in one transaction. A TillError
+    here (the day closed, the return's check) leaves the attempt: the next receipt closes it."""
+    doc = reserved.doc.with_changes(control_code=code.code, control_unit_id=code.unit_id)
+    with write_transaction():
+        _before(day, original or copy_of, check)
+        serial = NumberSeries.take(series_name(doc.till))
+        if serial != doc.serial:
+            raise TillError(f"Kvittonummer {doc.serial} har tagits av en annan kassa med beteckningen {doc.till}. "
+                            "Två kassor får inte ha samma beteckning: ändra den ena under Inställningar.")
+        if sale is not None:
+            stored = sale.cart.store_sale(status=sale.status, totals=sale.totals, customer=sale.cart.customer,
+                                          rounding=doc.rounding, bonus=sale.bonus, payments=sale.payment_rows())
+            sale.cart.credit_bonus(sale.cart.customer, sale.bonus)
+            sale_id = stored.id
+        receipt = Receipt.create(
+            till=doc.till, serial=serial, kind=doc.kind, training=doc.training, day=day.id, sale=sale_id,
+            original=original, copy_of=copy_of, created_at=doc.created_at,
+            seller=journal.normalized(doc.to_data()["seller"]), total=doc.total, rounding=doc.rounding,
+            payable=doc.payable, vat_total=doc.vat_total,
+            vat=[{"rate": v.rate, "taxable": str(v.taxable), "tax": str(v.tax)} for v in doc.vat],
+            goods_quantity=counts.goods, services_quantity=counts.services,
+            services_amount=counts.services_amount, discount_total=counts.discount,
+            reduction_total=counts.reduced,
+            control_code=doc.control_code, control_unit_id=doc.control_unit_id, electronic=doc.electronic,
+            drawer_opened=drawer,
+        )
+        signed = -doc.payable if doc.is_return else doc.payable
+        journal.append(doc.till, events.RECEIPT, doc.to_data(), day_id=day.id, receipt_id=receipt.id,
+                       amount=signed, at=reserved.registered_at)
+        unit_attempts.stored(doc.till, serial)
     return receipt, doc
-
-
-def _journal_unit_failure(doc: ReceiptDocument, day: RegisterDay, message: str) -> None:
-    try:
-        with write_transaction():
-            journal.append(doc.till, events.CONTROL_UNIT_FAILED, {"kind": doc.kind, "message": message,
-                                                                  "amount": str(doc.payable)}, day_id=day.id)
-    except Exception:  # the sale is refused either way; the failure to journal it is logged
-        log.exception("could not journal the control unit's failure")
 
 
 # --- finding ------------------------------------------------------------------------------------
@@ -276,5 +236,5 @@ def sale_status(training: bool, kind: str) -> str:
     return {"sale": "paid", "return": "return", "proforma": "proforma"}[kind]
 
 
-__all__ = ["Counts", "SaleToStore", "UnitAttempts", "day_closed", "document_of", "draft", "find_receipt", "reduction",
+__all__ = ["Counts", "SaleToStore", "day_closed", "document_of", "draft", "find_receipt", "reduction",
            "receipt_data", "sale_status", "seller_of", "series_name", "store_receipt"]

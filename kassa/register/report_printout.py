@@ -6,7 +6,8 @@ g main groups (goods, services) · h VAT per rate · i the cash float · j goods
 k services sold · l receipts · m drawer openings · n receipt copies · o training ·
 p sales per means of payment · q returns · r discounts · s other reductions ·
 t unfinished sales · u grand total sales · v grand total returns · w grand total net.
-Then the cash count (Z) and the invoiced sales, which are outside the register.
+Then the cash count (Z) and the invoiced sales, which are outside the register, and where the
+till's journal stood (its last row and the start of its hash: the paper anchors the chain).
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from kassa.register.clock import format_local
 from kassa.register.figures import ZERO, DayFigures
 from kassa.register.layout import Lines, kr, qty
 from kassa.register.payments import method_label
+
+HASH_SHOWN = 16  # hex digits of the journal's last hash on the report: 64 bits, enough to compare by eye
 
 
 def title(figures: DayFigures) -> str:
@@ -80,5 +83,8 @@ def report_printout(figures: DayFigures, *, reprint: bool = False) -> Printout:
     out.triple("  Fakturor", str(figures.invoiced.count), kr(figures.invoiced.amount))
     if figures.control_unit_id:
         out.pair("Kontrollenhet", figures.control_unit_id)
+    if figures.journal_seq is not None:  # the journal as it stood: a later rewrite disagrees with this paper
+        out.pair("Journal t.o.m. rad", str(figures.journal_seq))
+        out.pair("Journalens kontrollsumma", figures.journal_hash[:HASH_SHOWN])
     out.add(title(figures).upper(), "double", "center")
     return Printout(tuple(out.lines), cut=True, open_drawer=False)

@@ -78,14 +78,19 @@ def compute(day: RegisterDay, kind: str, produced_at: dt.datetime, *, number: in
               .where((ParkedSale.day == day.id) & (ParkedSale.status == "parked")).tuples().first())
     voided_count, voided_amount = journal_counts[events.VOIDED]
     given_up, given_up_amount = journal_counts[events.PARKED_DELETED]
-    unfinished = CountAmount(voided_count + given_up + (parked[0] or 0),
-                             voided_amount + given_up_amount + (ParkedSale.total.python_value(parked[1]) or ZERO))
+    # a receipt the control unit holds but that was never completed (kassa.register.unit_attempts)
+    void = groups.get(("void", False), _Sums())
+    unfinished = CountAmount(voided_count + given_up + (parked[0] or 0) + void.count,
+                             voided_amount + given_up_amount + (ParkedSale.total.python_value(parked[1]) or ZERO)
+                             + void.payable)
     previous = _previous_z(day.till)
     invoiced = (Sale.select(fn.COUNT(Sale.id), fn.SUM(Sale.total))
                 .where((Sale.till == day.till) & (Sale.status == "invoiced") & (Sale.created_at >= day.opened_at)
                        & (Sale.created_at <= produced_at)).tuples().first())
     company = Company.get_solo()
     seller = seller_of(company)
+    head = (JournalEntry.select(JournalEntry.seq, JournalEntry.hash).where(JournalEntry.till == day.till)
+            .order_by(JournalEntry.seq.desc()).first())
     return DayFigures(
         kind=kind, number=number, till=day.till, company_name=seller.name, org_number=seller.org_number,
         produced_at=produced_at, day_number=day.number, day_opened_at=day.opened_at, sales=sales,
@@ -104,6 +109,7 @@ def compute(day: RegisterDay, kind: str, produced_at: dt.datetime, *, number: in
         grand_total_returns=(previous.grand_total_returns if previous else ZERO) + returns,
         invoiced=CountAmount(invoiced[0] or 0, Sale.total.python_value(invoiced[1]) or ZERO),
         counted_cash=counted, control_unit_id=control_unit_id,
+        journal_seq=head.seq if head else None, journal_hash=head.hash if head else "",
     )
 
 

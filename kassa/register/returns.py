@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from peewee import fn
 
-from kassa.models import Receipt, Sale, SaleLine
+from kassa.models import Payment, Receipt, Sale, SaleLine
 from kassa.till import CartLine, TillError
 
 
@@ -60,3 +60,11 @@ def check_quantities(lines: list[CartLine]) -> None:
         if quantity > left:
             raise TillError(f"Av '{sold[line_id].description}' finns {left.normalize():f} kvar att returnera, "
                             f"inte {quantity.normalize():f}.")
+
+
+def paid_with(receipt: Receipt) -> list[str]:
+    """The means the receipt's sale was paid by, largest amount first (a refund goes back the same way)."""
+    if receipt.sale_id is None:
+        return []
+    payments = Payment.select(Payment.method, Payment.amount).where(Payment.sale == receipt.sale_id)
+    return [p.method for p in sorted(payments, key=lambda p: p.amount, reverse=True)]

@@ -64,13 +64,18 @@ class ReceiptResult:
         return self.plan.change if self.plan else ZERO
 
 
+class DayNotOpen(TillError):
+    """The till has no open day: the cashier opens it with the cash float first (the window asks for it)."""
+
+
 def check_till(till: str) -> str:
     till = (till or "").strip()
     if not till:
-        raise TillError("Kassan saknar beteckning. Ange en kassabeteckning under Inställningar (eller KASSA_TILL).")
+        raise TillError("Kassan saknar beteckning. Ange en kassabeteckning under Inställningar → Kassa "
+                        "(eller KASSA_TILL).")
     if len(till) > MAX_TILL:
         raise TillError(f"Kassabeteckningen '{till}' är längre än {MAX_TILL} tecken. Ange en kortare under "
-                        "Inställningar (eller KASSA_TILL).")
+                        "Inställningar → Kassa (eller KASSA_TILL).")
     return till
 
 
@@ -87,7 +92,6 @@ class Register:
         self.training = False
         self.returning = False  # the cart holds what comes back
         self.return_of: Receipt | None = None  # the receipt returned against, if any
-        self._attempts = receipts.UnitAttempts()  # receipts the unit may hold but the register did not store
 
     # --- state ------------------------------------------------------------------------------------
 
@@ -98,7 +102,7 @@ class Register:
     def _day(self) -> RegisterDay:
         day = self.day
         if day is None:
-            raise TillError("Dagen är inte öppnad. Öppna kassan med växelkassan först (Öppna dag).")
+            raise DayNotOpen("Dagen är inte öppnad. Öppna kassan med växelkassan först (Kassa → Öppna dag).")
         return day
 
     def _journal(self, event: str, data: dict[str, Any], *, amount: Decimal | None = None,
@@ -331,7 +335,7 @@ class Register:
         sale = receipts.SaleToStore(self.cart, receipts.sale_status(self.training, kind), totals, paid, bonus,
                                     refund=kind == "return")
         receipt, doc = receipts.store_receipt(doc, day=day, unit=self.unit, now=self.now, local=self.local,
-                                              attempts=self._attempts, sale=sale, original=self.return_of,
+                                              sale=sale, original=self.return_of,
                                               drawer=paid.has_cash,
                                               counts=receipts.Counts.of(self.cart.lines, doc), check=check)
         self._reset()
@@ -348,7 +352,7 @@ class Register:
         snapshot = Cart(till=self.till, lines=list(self.cart.lines), customer=self.cart.customer)
         sale = receipts.SaleToStore(snapshot, receipts.sale_status(self.training, "proforma"), totals, None)
         receipt, doc = receipts.store_receipt(doc, day=day, unit=self.unit, now=self.now, local=self.local,
-                                              attempts=self._attempts, sale=sale,
+                                              sale=sale,
                                               counts=receipts.Counts.of(self.cart.lines, doc))
         return ReceiptResult(receipt, doc, receipt_printout(doc))
 
@@ -404,6 +408,8 @@ class Register:
         if self.training:
             raise TillError("Kvittokopior tas inte fram i övningsläge. Stäng av övningsläget först.")
         original = receipts.find_receipt(reference, self.till)
+        if original.till != self.till:  # its copy is numbered in its own till's series, on that till's day
+            raise TillError(f"Kvitto {original.serial} är från kassa {original.till}. Kopian tas fram i den kassan.")
         if original.kind not in ("sale", "return") or original.training:
             raise TillError(f"Kvitto {original.serial} är inget kassa- eller returkvitto och kan inte kopieras.")
         closed = receipts.day_closed(original.day_id)
@@ -421,9 +427,10 @@ class Register:
         doc = source.with_changes(kind="copy", original_kind=source.kind, original_serial=original.serial,
                                   original_created_at=original.created_at,
                                   original_control_code=original.control_code, electronic=electronic,
-                                  control_code="", control_unit_id="")
+                                  control_code="", control_unit_id="",
+                                  extra={**source.extra, "return_of": source.original_serial})
         receipt, doc = receipts.store_receipt(
-            doc, day=day, unit=self.unit, now=self.now, local=self.local, attempts=self._attempts,
+            doc, day=day, unit=self.unit, now=self.now, local=self.local,
             sale_id=original.sale_id,
             copy_of=original, counts=receipts.Counts.copy_of(original), check=no_copy_yet)
         return ReceiptResult(receipt, doc, receipt_printout(doc))

@@ -1,5 +1,6 @@
 """Artiklar: the article register and the article form (EAN-13 checked, price with or
-without VAT, VAT group, unit as a word (st, tim, kg) stored as its UN/ECE recommendation 20 code).
+without VAT, VAT group, unit as a word (st, tim, kg) stored as its UN/ECE recommendation 20 code,
+goods or a service).
 Saving shows every problem of the form at once, the database's (a number or barcode already
 taken) beside the fields' own.
 
@@ -54,6 +55,9 @@ class ArticleDialog(RecordDialog):
         self.unit_combo = QComboBox(self)
         for code, word in UNITS:
             self.unit_combo.addItem(word, code)  # the word a person reads; the code is stored
+        # A service is counted apart from goods on receipts and day reports (SKVFS 2014:9 7 kap.).
+        self.service_check = QCheckBox(self.tr("T&jänst (inte en vara)"), self)
+        self.service_check.setObjectName("articleIsService")
         self.active_check = QCheckBox(self.tr("Aktiv"), self)
 
         form = QFormLayout()
@@ -66,6 +70,7 @@ class ArticleDialog(RecordDialog):
         form.addRow(self.buddy_label(self.tr("&Pris (kr):"), self.price_edit), price_row)
         form.addRow(self.buddy_label(self.tr("&Momsgrupp:"), self.vat_combo), self.vat_combo)
         form.addRow(self.buddy_label(self.tr("&Enhet:"), self.unit_combo), self.unit_combo)
+        form.addRow("", self.service_check)
         form.addRow("", self.active_check)
 
         layout = QVBoxLayout(self)
@@ -95,6 +100,7 @@ class ArticleDialog(RecordDialog):
             self.unit_combo.addItem(unit_word(a.unit), a.unit)
             index = self.unit_combo.count() - 1
         self.unit_combo.setCurrentIndex(index)
+        self.service_check.setChecked(bool(a.is_service))
         self.active_check.setChecked(a.active)
 
     def _fields(self) -> list[ValidatedLineEdit]:
@@ -133,6 +139,7 @@ class ArticleDialog(RecordDialog):
         article.price_includes_vat = self.incl_vat_check.isChecked()
         article.vat_group = self.vat_combo.currentData()
         article.unit = self.unit_combo.currentData()
+        article.is_service = self.service_check.isChecked()
         article.active = self.active_check.isChecked()
         try:
             save_article(article)  # journals a new article or a price change (the kassaregister's price list)
@@ -170,6 +177,8 @@ class ArticleRegisterDialog(RegisterDialog):
             Column(self.tr("Momsgrupp"), lambda a: group_label(a.vat_group) if a.vat_group_id else "",
                    Article.vat_group),
             Column(self.tr("Enhet"), lambda a: unit_word(a.unit), Article.unit),
+            Column(self.tr("Slag"), lambda a: self.tr("Tjänst") if a.is_service else self.tr("Vara"),
+                   Article.is_service),
             Column(self.tr("Status"), lambda a: "" if a.active else self.tr("Inaktiv"), Article.active),
         ]
 

@@ -41,11 +41,12 @@ from PySide6.QtWidgets import (
 from kassa import APP_NAME, __version__, config
 from kassa.models import Article, Customer
 from kassa.money import format_sek
-from kassa.register.service import Register
+from kassa.register.service import DayNotOpen, Register
 from kassa.till import Cart, CartLine, TillError, UnknownArticle
 from kassa.ui.article_entry import ArticleCompleter, load_article_index, looks_like_a_name
 from kassa.ui.cart_model import CartModel
 from kassa.ui.customer_picker import CustomerPicker, customer_summary_html
+from kassa.ui.day_functions import DayFunctions
 from kassa.ui.invoice_questions import InvoiceQuestions
 from kassa.ui.till.invoice_sale import InvoiceSale
 from kassa.ui.till.receipt_output import Drained, ReceiptPrinting
@@ -229,6 +230,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
+        # The day: float, cash in and out, returns, X and Z reports, the journal (kassa.ui.day_functions).
+        self.day = DayFunctions(self, bar.addMenu(self.tr("&Kassa")))
         register = bar.addMenu(self.tr("&Register"))
         self._action(register, self.tr("Kundregister"), lambda: self.open_window(CUSTOMERS), "customersAction")
         self._action(register, self.tr("Kundkategori"), lambda: self.open_window(CATEGORIES), "categoriesAction")
@@ -251,6 +254,7 @@ class MainWindow(QMainWindow):
         self.sale_actions.menu(bar)  # Försäljning: the means of payment, park, void, copy, training … with keys
 
         settings = bar.addMenu(self.tr("&Inställningar"))
+        self._action(settings, self.tr("Kassa"), self.day.open_settings, "tillSettingsAction")
         self._action(settings, self.tr("Företag"), lambda: self.open_wizard("company"), "companyAction")
         self._action(settings, self.tr("Bokföring"), lambda: self.open_window(BOOKKEEPING_SETTINGS),
                      "bookkeepingSettingsAction")
@@ -380,6 +384,8 @@ class MainWindow(QMainWindow):
             self.code_field.setText(code)
             self.code_field.selectAll()
         self.show_message(str(exc), error=True)
+        if isinstance(exc, DayNotOpen):
+            self.day.open_day()  # the float first; the code waits in the field for Enter again
 
     def _enter_name(self, text: str) -> bool:
         """Enter on a typed name: the one matching article is added; none or several are said."""

@@ -112,7 +112,7 @@ def settings_wizard(qtbot, shots, sandbox):
     fill_in(qtbot, (page.name_edit, "Hörnbutiken & Söner AB"), (page.org_edit, "556677-8899"),
             (page.street_edit, "Storgatan 1"), (page.postal_edit, "411 01"), (page.city_edit, "Göteborg"),
             (page.office_edit, "Göteborg"), (page.email_edit, "info@hornbutiken.se"),
-            (page.phone_edit, "031-123456"), (page.bankgiro_edit, "5050-1055"))
+            (page.phone_edit, "031-123456"), (page.bankgiro_edit, "5050-1055"), (page.till_edit, "Kassa 1"))
     page.f_skatt_check.setFocus()
     qtbot.keyClick(page.f_skatt_check, Qt.Key.Key_Space)
     assert page.f_skatt_check.isChecked()

@@ -70,7 +70,7 @@ def test_schema_5_is_migrated_to_reminder_rows(url, monkeypatch):
     monkeypatch.setattr(schema, "backup_before_migration", lambda: None)
     schema.ensure_schema()
     try:
-        assert schema.current_version() == 6
+        assert schema.current_version() == schema.SCHEMA_VERSION
         assert "WHERE" in index_sql().upper() and "reminder_id" in index_sql()
         [kept] = Transmission.select()
         assert (kept.invoice_id, kept.reminder_id, kept.state) == (invoice.id, None, "delivered")

@@ -219,3 +219,46 @@ def test_an_upload_answered_429_waits_as_asked_within_bounds_and_goes_once(db, c
     Transmission.update(next_attempt_at=utcnow()).where(Transmission.id == row.id).execute()
     run_until(sender, all_in((State.DELIVERED,)), timeout=30)
     assert uploads_per_number(outbox_control) == {str(row.invoice.number): 1}
+
+
+def test_a_found_document_without_its_file_id_is_not_adopted_until_pagero_states_it(
+        db, connected, outbox_control, outbox_sandbox, proxy):
+    """An upload stored but answered 500 is looked up by its reference; an answer whose document lacks the
+    file it was made from is incomplete: the row stays where it was, says so, and takes the document (and
+    its file) from the next complete answer. (Seen in the chaos test: a delivered row without its file.)"""
+    import requests
+
+    from kassa.pagero.credentials import CredentialStore
+    from tests.factories import wait_until
+
+    (row,) = queue(1)
+    proxy.plan.next("stored_500")
+    sender = sender_through(proxy, connected)
+    sender.run_once()
+    assert (Transmission.get_by_id(row.id).state, Transmission.get_by_id(row.id).file_id) == (State.UPLOADING, "")
+
+    token = CredentialStore(connected).load_tokens().access_token
+
+    def documents() -> list[dict]:
+        return requests.get(f"{outbox_sandbox.url}/document/v1/documents",
+                            params={"senderReference": row.sender_reference, "direction": "Sent"},
+                            headers={"Authorization": f"Bearer {token}"}, timeout=30).json()["items"]
+
+    wait_until(lambda: bool(documents()), 10, message=lambda: "the stand-in made no document of the upload")
+    [stored] = documents()
+    incomplete = {key: value for key, value in stored.items() if key != "fileId"}
+    proxy.plan.paths = ("/document/",)
+    proxy.plan.replace_next({"items": [incomplete], "meta": {"total": 1}})
+    Transmission.update(next_attempt_at=utcnow()).where(Transmission.id == row.id).execute()
+
+    sender.run_once()
+
+    waiting = Transmission.get_by_id(row.id)
+    assert proxy.counts["replace"] == 1, "the incomplete answer was read"
+    assert (waiting.state, waiting.document_id, waiting.file_id) == (State.UPLOADING, "", "")
+    assert "Okänt svar från Pagero" in waiting.last_error and "utan fil-id" in waiting.last_error
+    Transmission.update(next_attempt_at=utcnow()).where(Transmission.id == row.id).execute()
+    run_until(sender, all_in((State.DELIVERED,)), timeout=30)
+    done = Transmission.get_by_id(row.id)
+    assert (done.document_id, done.file_id) == (stored["id"], stored["fileId"])
+    assert uploads_per_number(outbox_control) == {str(row.invoice.number): 1}

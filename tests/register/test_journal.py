@@ -2,6 +2,7 @@
 removed row is found and named."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -16,6 +17,7 @@ from kassa.register import journal
 from kassa.register.payments import PaymentPart
 from kassa.register.prices import journal_setting, save_article
 from tests.factories import REPO
+from tests.register.printed import text
 
 
 def a_little_day(register):
@@ -100,6 +102,51 @@ def test_a_removed_row_is_found_and_named(register):
     assert report.bad_seq == 4 and report.bad_id is None and "Journalrad 4–5 saknas" in report.problem
 
 
+def test_reordered_rows_are_found_and_named(register):
+    a_little_day(register)
+    db.execute_sql("DROP TRIGGER journal_entry_no_update")
+    third, fourth = (JournalEntry.get(JournalEntry.seq == n) for n in (3, 4))
+    db.execute_sql("UPDATE journal_entry SET seq = -1 WHERE id = ?", (third.id,))
+    db.execute_sql("UPDATE journal_entry SET seq = 3 WHERE id = ?", (fourth.id,))
+    db.execute_sql("UPDATE journal_entry SET seq = 4 WHERE id = ?", (third.id,))
+    [report] = journal.verify()
+    assert report.bad_seq == 3 and report.bad_id == fourth.id
+    assert "Journalrad 3 pekar inte på raden före" in report.problem
+
+
+def test_rows_moved_in_time_are_found_and_named(register):
+    a_little_day(register)
+    db.execute_sql("DROP TRIGGER journal_entry_no_update")
+    third = JournalEntry.get(JournalEntry.seq == 3)
+    later = JournalEntry.get(JournalEntry.seq == 5).at + dt.timedelta(seconds=1)  # after rows 4 and 5
+    db.execute_sql("UPDATE journal_entry SET at = ? WHERE id = ?", (later, third.id))
+    [report] = journal.verify()
+    assert report.bad_seq == 3 and "Journalrad 3 är ändrad" in report.problem
+
+
+def test_a_journal_rewritten_with_its_chain_recomputed_disagrees_with_the_z_report(register):
+    a_little_day(register)
+    figures = register.z_report("0")
+    printed = text(register.report_printout(figures))
+    head = JournalEntry.select().order_by(JournalEntry.seq.desc()).get()  # the Z report's own row
+    assert figures.journal_seq == head.seq - 1 and f"Journal t.o.m. rad {head.seq - 1}" in " ".join(printed.split())
+    assert JournalEntry.get(JournalEntry.seq == head.seq - 1).hash[:16] in printed
+    # Someone with the database: row 6 (the receipt) altered, and every hash from there recomputed.
+    db.execute_sql("DROP TRIGGER journal_entry_no_update")
+    receipt_row = JournalEntry.get(JournalEntry.seq == 6)
+    db.execute_sql("UPDATE journal_entry SET data = ? WHERE id = ?",
+                   (json.dumps(dict(receipt_row.data, payable="100.00")), receipt_row.id))
+    prev = JournalEntry.get(JournalEntry.seq == 5).hash
+    for row in JournalEntry.select().where(JournalEntry.seq >= 6).order_by(JournalEntry.seq):
+        digest = journal.chain_hash(prev, journal.canonical(row.till, row.seq, row.at, row.event, row.day_id,
+                                                            row.receipt_id, row.amount, row.data))
+        db.execute_sql("UPDATE journal_entry SET prev_hash = ?, hash = ? WHERE id = ?", (prev, digest, row.id))
+        prev = digest
+    [report] = journal.verify()
+    assert not report.ok and report.bad_seq == head.seq - 1
+    assert "stämmer inte med Z-dagrapport 1" in report.problem and "skrivits om" in report.problem
+
+
 def test_rows_cut_off_at_the_end_are_found(register):
     a_little_day(register)
     db.execute_sql("DROP TRIGGER journal_entry_no_delete")
@@ -119,6 +166,9 @@ def test_kassa_journal_verify_exits_non_zero_naming_the_first_bad_row(register, 
     bad = cli("journal", "verify", env={"KASSA_DATABASE_URL": url})
     assert bad.returncode == 1
     assert f"FEL vid journalrad 3 (databasens rad-id {row.id}): Journalrad 3 är ändrad" in bad.stderr
+    unknown = cli("journal", "verify", "--till", "kassa-9", env={"KASSA_DATABASE_URL": url})
+    assert unknown.returncode == 2 and "Kassa kassa-9 har ingen journal i databasen. Kassor med journal: kassa-1." \
+        in unknown.stderr
 
 
 def test_price_and_setting_changes_are_journalled(shop, monkeypatch):

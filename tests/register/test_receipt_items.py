@@ -155,3 +155,70 @@ def test_return_receipt_says_what_came_back(sale, register):
     assert value(printout, "ATT ÅTERBETALA") == "55,00"
     assert value(printout, "Återbetalt kontant") == "55,00"
     assert values(printout, "12")[:3] == ["-49,02", "-5,88", "-54,90"]
+
+
+def every_kind(register) -> dict[str, object]:
+    """One receipt of every kind, each with goods (two coffees) and a service (gift wrapping)."""
+    def scan() -> None:
+        register.add_code("2*7310865004703")
+        register.add_code("401")
+
+    made = {}
+    scan()
+    made["sale"] = register.pay_cash("200").printout  # receipt 1
+    made["copy"] = register.copy("1").printout  # 2
+    register.begin_return("1")
+    made["return"] = register.refund_to("card").printout  # 3
+    made["copy of a return"] = register.copy("3").printout  # 4
+    register.begin_return()
+    scan()
+    made["return without a receipt"] = register.refund_to("cash").printout  # 5
+    scan()
+    made["pro forma"] = register.proforma().printout  # 6
+    register.void()
+    scan()
+    made["electronic"] = register.pay_card(electronic=True).printout  # 7
+    register.set_training(True)
+    scan()
+    made["training"] = register.pay_swish().printout  # 8
+    return made
+
+
+@pytest.mark.parametrize("kind", ["sale", "copy", "return", "copy of a return", "return without a receipt",
+                                  "pro forma", "electronic", "training"])
+def test_every_item_on_every_kind_of_receipt(register, unit, kind):
+    printout = every_kind(register)[kind]
+    shown = text(printout)
+    back = kind in ("return", "copy of a return", "return without a receipt")
+    assert "Hörnbutiken & Söner AB" in shown and "Org.nr 556677-8899" in shown  # 1
+    assert "Storgatan 1, 411 01 Göteborg" in shown  # 2
+    assert len(value(printout, "Datum")) == len("2026-05-04 14:03")  # 3
+    number = {"sale": "1", "copy": "1", "return": "3", "copy of a return": "3", "return without a receipt": "5",
+              "pro forma": "6", "electronic": "7", "training": "8"}[kind]
+    assert value(printout, "Kvittonummer") == number  # 4 (a copy: the receipt copied, and its own number)
+    if kind.startswith("copy"):
+        assert value(printout, "Kopians löpnummer") == {"copy": "2", "copy of a return": "4"}[kind]
+    assert value(printout, "Kassa") == "kassa-1"  # 5
+    goods = section(printout, "Returnerade varor" if back else "Varor",
+                    "Returnerade tjänster" if back else "Tjänster")
+    assert goods[0] == "Kaffe Mellanrost 450 g" and goods[1].split()[0] == ("-2" if back else "2")  # 6
+    services = section(printout, "Returnerade tjänster" if back else "Tjänster", "---")
+    assert services[0] == "Presentinslagning" and services[1].split()[0] == ("-1" if back else "1")  # 7
+    assert goods[1].split()[-1] == ("-109,80" if back else "109,80")  # 8: per item, incl. VAT
+    assert value(printout, "ATT ÅTERBETALA" if back else "ATT BETALA") in ("129,80", "130,00")  # 8: the total
+    assert value(printout, "Varav moms") == ("-15,76" if back else "15,76")  # 9: 11,76 + 4,00
+    rates = section(printout, "Moms %      Netto        Moms      Brutto", "---")[:2]
+    assert [row.split()[0] for row in rates] == ["25", "12"]  # 10
+    if kind != "pro forma":  # 11 (a pro forma is not paid)
+        assert any(line.startswith(("Betalt ", "Återbetalt ")) for line in shown.splitlines())
+    assert value(printout, "Kontrollenhet") == unit.unit_id  # 12
+    assert ("Elektroniskt kassakvitto" in shown) == (kind == "electronic")  # 13
+    marks = {"copy": ["KOPIA"] * 2, "copy of a return": ["KOPIA"] * 2, "pro forma": ["EJ KVITTO"] * 2,
+             "training": ["ÖVNINGSKVITTO"] * 2}.get(kind, [])
+    assert doubled(printout) == marks
+    if back and kind != "return without a receipt":
+        assert value(printout, "Retur av kvitto nr") == "1"
+    if kind == "return without a receipt":
+        assert "Retur utan kvitto" in shown
+    if kind == "training":
+        assert "KASSAKVITTO" not in shown and "ÖVNING, INGET KÖP" in shown

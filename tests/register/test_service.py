@@ -92,6 +92,17 @@ def test_one_copy_only_and_a_closed_days_receipts_are_locked(register):
     assert register.refund_to("cash").document.original_serial == 1
 
 
+def test_a_copy_is_made_at_the_till_of_the_receipt(register, unit):
+    register.add_code("100")
+    register.pay_card()
+    other = Register("kassa-2", unit)
+    other.open_day("0")
+    with pytest.raises(TillError, match="Kvitto 1 är från kassa kassa-1. Kopian tas fram i den kassan."):
+        other.copy("kassa-1-000001")  # scanned from the receipt
+    assert Receipt.select().where(Receipt.kind == "copy").count() == 0
+    assert register.copy("kassa-1-000001").receipt.till == "kassa-1"
+
+
 def test_training_receipts_count_only_as_training(register):
     register.add_code("101")
     register.pay_card()

@@ -94,3 +94,4 @@ def open_dialog(qtbot):
         return dialog
 
     return opener
+

@@ -136,3 +136,37 @@ def test_a_price_change_in_the_dialog_goes_to_the_registers_journal(qtbot, db, m
     row = JournalEntry.get(JournalEntry.event == "price_changed")
     assert (row.till, row.data["number"], row.data["old_price"], row.data["price"]) == ("kassa-1", "100", "49.90",
                                                                                          "52.90")
+
+
+def test_a_service_is_marked_on_the_form_and_counted_apart_on_the_day_report(qtbot, register, monkeypatch):
+    from kassa.models import JournalEntry
+    from kassa.register.control_unit.exempt import NoControlUnit
+    from kassa.register.service import Register
+    from tests.factories import make_company
+
+    monkeypatch.setenv("KASSA_TILL", "kassa-1")
+    make_company()
+    Article.create(number="300", name="Montering", price=Decimal("400.00"), vat_group=vat_group(25))
+    register.refresh()
+    qtbot.waitUntil(lambda: register.model.rowCount() == 1)
+    assert column(register, 7) == ["Vara"]
+    register.table.setFocus()
+    register.table.selectRow(0)
+    qtbot.keyClick(register.table, Qt.Key.Key_Return)  # Ändra
+    editor = register.editor
+    assert not editor.service_check.isChecked()
+    editor.service_check.setFocus()
+    qtbot.keyClick(editor.service_check, Qt.Key.Key_Space)
+    qtbot.keyClick(editor.save_button, Qt.Key.Key_Space)
+    assert Article.get(Article.number == "300").is_service
+    qtbot.waitUntil(lambda: column(register, 7) == ["Tjänst"])
+    change = JournalEntry.get(JournalEntry.event == "price_changed")
+    assert change.data["changed"] == ["is_service"]
+
+    till = Register("kassa-1", NoControlUnit())
+    till.open_day("0")
+    till.add_code("2*300")
+    till.pay_card()
+    figures = till.x_report()
+    assert (figures.services_sold, figures.goods_sold) == (Decimal("2"), Decimal("0"))
+    assert (figures.services_amount, figures.goods_amount) == (Decimal("800.00"), Decimal("0.00"))

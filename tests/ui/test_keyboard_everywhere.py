@@ -36,7 +36,7 @@ from tests.factories import scan as scan_at_till
 
 # Bases that are never opened on their own.
 ABSTRACT = {"kassa.ui.payment_dialogs._FormDialog", "kassa.ui.register_dialog.RecordDialog",
-            "kassa.ui.register_dialog.RegisterDialog"}
+            "kassa.ui.register_dialog.RegisterDialog", "kassa.ui.day_dialogs._DayForm"}
 
 
 @functools.cache
@@ -182,6 +182,24 @@ def hardware(ctx: Ctx) -> QDialog:
     return shown(ctx, "kassa.ui.hardware_dialog.HardwareDialog")
 
 
+def open_day_dialog(ctx: Ctx) -> QDialog:
+    """Öppna dag, after yesterday's Z report closed the day the window started with."""
+    from kassa.register.service import Register
+
+    Register("Kassa 1").z_report("500")
+    return from_menu("openDayAction", "kassa.ui.day_dialogs.OpenDayDialog")(ctx)
+
+
+def z_report_list(ctx: Ctx) -> QDialog:
+    """Tidigare Z-dagrapporter, with the report that closed the window's day in it."""
+    from kassa.register.service import Register
+
+    Register("Kassa 1").z_report("500")
+    dialog = from_menu("zListAction", "kassa.ui.z_reports.ZReportListDialog")(ctx)
+    ctx.qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
+    return dialog
+
+
 # The way a cashier gets to each dialog. A new dialog class needs one entry here.
 OPENERS: dict[str, Callable[[Ctx], QDialog | None]] = {
     "kassa.ui.payment_dialogs.CashDialog": at_till(Qt.Key.Key_F5, "kassa.ui.payment_dialogs.CashDialog"),
@@ -220,6 +238,16 @@ OPENERS: dict[str, Callable[[Ctx], QDialog | None]] = {
     "kassa.ui.till.payment_dialogs.SplitDialog": at_till(Qt.Key.Key_F11, "kassa.ui.till.payment_dialogs.SplitDialog"),
     "kassa.ui.till.receipt_dialog.ReceiptDialog": receipt,
     "kassa.ui.till.parked_dialog.ParkedSalesDialog": parked,
+    "kassa.ui.day_dialogs.OpenDayDialog": open_day_dialog,
+    "kassa.ui.day_dialogs.CashMoveDialog": from_menu("cashInAction", "kassa.ui.day_dialogs.CashMoveDialog"),
+    "kassa.ui.day_dialogs.CloseDayDialog": from_menu("zReportAction", "kassa.ui.day_dialogs.CloseDayDialog"),
+    "kassa.ui.printout_view.PrintoutDialog": from_menu("xReportAction", "kassa.ui.printout_view.PrintoutDialog"),
+    "kassa.ui.z_reports.ZReportListDialog": z_report_list,
+    "kassa.ui.returns.ReturnDialog": from_menu("returnAction", "kassa.ui.returns.ReturnDialog"),
+    "kassa.ui.till_settings.TillSettingsDialog": from_menu("tillSettingsAction",
+                                                         "kassa.ui.till_settings.TillSettingsDialog"),
+    "kassa.ui.journal_export.JournalExportDialog": from_menu("journalExportAction",
+                                                           "kassa.ui.journal_export.JournalExportDialog"),
 }
 
 

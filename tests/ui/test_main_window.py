@@ -307,7 +307,7 @@ def test_menus_open_the_registers_and_lists(qtbot, window, shop):
             "companyAction", "databaseAction", "interestAction", "connectAction", "disconnectAction",
             "showLogAction", "aboutAction"} <= names
     assert [a.text() for a in window.menuBar().actions()] == [
-        "&Register", "&Fakturor", "F&örsäljning", "&Inställningar", "&Hjälp"]
+        "&Kassa", "&Register", "&Fakturor", "F&örsäljning", "&Inställningar", "&Hjälp"]
     window.findChild(type(window.menuBar().actions()[0]), "customersAction").trigger()
     qtbot.waitUntil(lambda: top_level(cls=_class("kassa.ui.customers", "CustomerRegisterDialog")) is not None)
 

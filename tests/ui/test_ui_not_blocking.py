@@ -21,7 +21,14 @@ from kassa.ui.einvoices import EInvoiceStatusDialog, QueueIndicator
 from kassa.ui.invoices import E_INVOICE_QUEUED, InvoiceDialog
 from kassa.ui.main_window import MainWindow
 from kassa.ui.workers import wait_for_background
-from tests.factories import NO_PACK_REASON, QT_NOISE, close_all_dialogs, rule_pack_dir, transmission_state_shown
+from tests.factories import (
+    NO_PACK_REASON,
+    QT_NOISE,
+    close_all_dialogs,
+    open_day,
+    rule_pack_dir,
+    transmission_state_shown,
+)
 from tests.outbox.fixtures import client_factory, fast_policy, issue_e_invoices, seller
 
 pytestmark = QT_NOISE
@@ -83,6 +90,7 @@ def test_event_loop_turns_while_the_stand_in_answers_slowly(qtbot, db, outbox_co
     sender = BackgroundSender(till="Kassa 1", client_factory=client_factory(connected, read_timeout=5.0),
                               policy=fast_policy())
 
+    open_day("Kassa 1")  # the float is in: the till does not ask for it first
     window = MainWindow(till_name="Kassa 1")  # with its status-bar queue indicator
     qtbot.addWidget(window)
     window.show()

@@ -5,8 +5,10 @@ Not certified, and it says so: its manufacturing number begins with EMULATOR, it
 
 - Codes are deterministic: an HMAC of the receipt data, base-32, 32 + ";" + 26 characters like a
   CleanCash code. The same receipt data always get the same code.
-- A receipt is registered once per (PosId, OrgNo, ReceiptId, ReceiptType). A resent receipt (a retry
-  with a new SerialNo) gets the code it already has; the same ReceiptId with other data is fault 3.
+- A receipt number is registered once per (PosId, OrgNo, ReceiptId), whatever its type: registers
+  number every receipt, copies and training receipts included, from one series (as NaviPartner's
+  CleanCash client does). A resent receipt (a retry with a new SerialNo) gets the code it already
+  has; the same ReceiptId with other data, its type included, is fault 3.
 - Every request is logged (`requests`), every registration kept (`registrations`), so a test can
   check that each receipt has exactly one code here.
 
@@ -123,7 +125,7 @@ class EmulatorState:
         self.unit_id = f"EMULATOR{unit_number:08d}"
         self._lock = threading.Lock()
         self._random = random.Random(self.behaviour.seed)
-        self.registrations: dict[tuple[str, str, str, str], Registration] = {}
+        self.registrations: dict[tuple[str, str, str], Registration] = {}
         self.requests: list[dict[str, Any]] = []
         self.sessions = 0
         self.serial_nos_seen: dict[str, set[int]] = {}  # per PosId, since its last new session
@@ -233,8 +235,8 @@ class EmulatorState:
         if serial_no in seen:
             self.repeated_serial_nos += 1
         seen.add(serial_no)
-        key = (f["PosId"], f["OrgNo"], f["ReceiptId"], f["ReceiptType"])
-        fingerprint = "|".join([*key, f["Date"], f["ReceiptTotal"], f["NegativeTotal"],
+        key = (f["PosId"], f["OrgNo"], f["ReceiptId"])
+        fingerprint = "|".join([*key, f["ReceiptType"], f["Date"], f["ReceiptTotal"], f["NegativeTotal"],
                                 *(f"{v.get('Class')}:{v.get('Percentage')}:{v.get('Amount')}" for v in request.vat)])
         known = self.registrations.get(key)
         if known is not None:

@@ -19,9 +19,9 @@ import keyring.backend
 
 from kassa import config
 from kassa.register.control_unit import credentials
+from kassa.register.control_unit.address import check_url
 from kassa.register.control_unit.base import ControlUnit, ControlUnitUnavailable, UnitStatus
 from kassa.register.control_unit.exempt import NoControlUnit
-from kassa.register.control_unit.xccsp import XccspControlUnit, check_url
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,8 @@ def build_control_unit(settings: ControlUnitSettings | None = None, *, org_numbe
         raise ControlUnitUnavailable(NOT_CHOSEN)
     if settings.kind == "none":
         return NoControlUnit()
+    from kassa.register.control_unit.xccsp import XccspControlUnit  # lxml: only once a unit is used
+
     return XccspControlUnit(settings.url, settings.username, org_number=org_number,
                             till=till if till is not None else config.till_designation(),
                             read_timeout=settings.read_timeout, keyring_backend=keyring_backend)
@@ -118,6 +120,8 @@ def check_control_unit(settings: ControlUnitSettings, *, org_number: str, till: 
     try:
         if settings.kind == "none":
             return NoControlUnit().status()
+        from kassa.register.control_unit.xccsp import XccspControlUnit
+
         unit = XccspControlUnit(settings.url, settings.username, org_number=org_number,
                                 till=till if till is not None else config.till_designation(),
                                 read_timeout=settings.read_timeout, keyring_backend=keyring_backend,

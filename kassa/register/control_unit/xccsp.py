@@ -19,7 +19,6 @@ allowed only to this computer (the emulator); anything else must be ``https://``
 """
 from __future__ import annotations
 
-import ipaddress
 import itertools
 import logging
 import threading
@@ -33,6 +32,7 @@ import requests.auth
 import urllib3
 
 from kassa.register.control_unit import credentials
+from kassa.register.control_unit.address import check_url
 from kassa.register.control_unit.base import ControlCode, ControlUnitUnavailable, ReceiptData, UnitStatus
 from kassa.register.control_unit.receipt_format import check_org_number, check_till, receipt_fields
 from kassa.register.control_unit.xccsp_messages import (
@@ -66,6 +66,7 @@ FAULT_TEXTS = {
     10: "kontrollenhetens minne är fullt",
     97: "kontrollenhetens server är upptagen",
     98: "kontrollenhetens server har ett internt fel",
+    99: "kontrollenhetens server har ingen kontakt med själva kontrollenheten",
 }
 FAULT_ADVICE = {
     3: "Kontrollera företagets organisationsnummer och kassans beteckning under Inställningar.",
@@ -81,32 +82,6 @@ MAIN_STATUS_TEXTS = {
 STORAGE_STATUS_TEXTS = {0: "minnet räcker", 1: "minnet är nästan fullt", 2: "minnet är fullt"}
 _AGAIN = ("Försök igen om en stund. Fungerar det inte, kontrollera internetanslutningen och kontrollenhetens "
           "inställningar under Inställningar → Kontrollenhet.")
-
-
-def check_url(url: str) -> str:
-    """The service's address: https://…, or http:// to this computer only (the emulator)."""
-    parts = urllib.parse.urlsplit(url.strip() if isinstance(url, str) else "")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ControlUnitUnavailable(
-            f"Adressen till kontrollenheten ({url!r}) ska vara en webbadress som börjar med https://. "
-            "Ange den under Inställningar → Kontrollenhet.")
-    if parts.username or parts.password:
-        raise ControlUnitUnavailable(
-            "Skriv inte användarnamn eller lösenord i kontrollenhetens adress; ange dem i fälten för inloggning.")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise ControlUnitUnavailable(
-            f"Kontrollenheten på {parts.hostname} måste nås med https:// (krypterat). Okrypterat http:// går "
-            "bara till den här datorn (emulatorn).")
-    return url.strip()
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class _Retry(Exception):

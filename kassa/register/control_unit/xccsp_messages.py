@@ -18,6 +18,15 @@ StorageStatus) or Fault (``FaultInfo``: Code, ShortMessage, Message). Everything
 
 Answers come from outside: `parse_response` accepts only these shapes and raises
 `UnreadableAnswer` (English, for the log) for anything else.
+
+Source of the names: ../shared/docs/kassaregister.md (from Retail Innovation's protocol), checked
+against a CleanCash client in production use, NaviPartner's NP Retail (github.com/navipartner/
+npcore-partners, "[SE] CleanCash": CleanCashReceiptMsg, CleanCashStatusMsg, CleanCashXCCSPProtocol),
+which sends ``RequestStatus`` with ``StatusRequest`` {PosId, OrgNo}, reads ``StatusResponse`` as
+Status/{Id, Firmware, InstalledLicenses, MainStatus, StorageStatus, Type}, reads
+RegisterResult/{Code, UnitId, UnitMainStatus, UnitStorageStatus} and FaultInfo/{Code, ShortMessage,
+Message}. Its fault codes: 2, 3, 6, 7, 8, 9, 10, 98 and 99 (no contact with the unit); 5 and 97
+(busy) are from the protocol description only.
 """
 from __future__ import annotations
 

@@ -160,6 +160,14 @@ class ReceiptPrinting(QObject):
     def open_drawer(self, on_result: Callable[[PrintOutcome], None]) -> None:
         self._run(self._open_drawer, on_result)  # type: ignore[arg-type]
 
+    def set_till(self, till: str) -> None:
+        """The till's new designation (Inställningar → Kassa): its receipts queue under the new name from the
+        next job on (the queue is made again in the pool's thread, after what is on its way)."""
+        def change() -> None:
+            self.till, self._queue, self._settings = till, None, None
+
+        self._run(change, None)
+
     def resolve(self, job_id: int, printed: bool) -> None:
         """The cashier's answer about a print the till stopped in the middle of: it came out, or print it again."""
         self._run(lambda: self._resolve(job_id, printed), None)

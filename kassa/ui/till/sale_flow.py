@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from kassa.devices.base import PrinterUnavailable
 from kassa.devices.printer_settings import saved as saved_printer
+from kassa.devices.printout import Printout
 from kassa.models import Sale
 from kassa.money import format_sek
 from kassa.register.control_unit.base import ControlUnitUnavailable
@@ -234,15 +235,21 @@ class SaleFlow(QObject):
     def hand_out(self, result: ReceiptResult, title: str, headline: str = "", *, kind: str = "original",
                  reference: str = "") -> ReceiptDialog:
         """Print (or offer) the receipt and show it; a copy is printed under its original's name."""
-        printout = result.printout
         reference = reference or receipt_reference(result.receipt.till, result.receipt.serial)
-        if result.document.electronic:
+        file_name = f"Kvitto-{result.receipt.till}-{result.receipt.serial}.pdf"
+        return self.hand_out_printout(result.printout, title, file_name, reference, headline, kind=kind,
+                                      electronic=result.document.electronic)
+
+    def hand_out_printout(self, printout: Printout, title: str, file_name: str, reference: str, headline: str = "",
+                          *, kind: str = "original", electronic: bool = False) -> ReceiptDialog:
+        """Print (or offer) a printout as a receipt is (a return receipt, a cash slip: the drawer opens with
+        it) and show it; `reference` is its name in the print queue, printed once."""
+        if electronic:
             mode = ELECTRONIC
         elif printer_chosen():
             mode = PRINTER
         else:
             mode = PAPER
-        file_name = f"Kvitto-{result.receipt.till}-{result.receipt.serial}.pdf"
         dialog = ReceiptDialog(printout, title, file_name, mode, self.widget, headline=headline,
                                forward=self.window.type_into_code)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

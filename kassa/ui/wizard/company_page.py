@@ -1,10 +1,22 @@
-"""The wizard's first page: the seller as every invoice names it, and how customers pay."""
+"""The wizard's first page: the seller as every invoice names it, how customers pay, and the till's
+designation (kassabeteckning) on this computer."""
 from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QGridLayout, QGroupBox, QLineEdit, QSpinBox, QWidget, QWizardPage
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+    QWizardPage,
+)
 
+from kassa import config
 from kassa.identifiers import (
     check_bankgiro,
     check_bic,
@@ -21,6 +33,9 @@ from kassa.identifiers import (
 )
 from kassa.models import Company
 from kassa.money import format_sek
+from kassa.register.setting_changes import check_till_change
+from kassa.till import TillError
+from kassa.ui.till_settings import designation_checker
 from kassa.ui.validated_fields import ValidatedLineEdit, amount_checker, focus_first_error
 from kassa.ui.wizard.form import check_orgnr_or_sole_trader, form_row
 
@@ -54,6 +69,13 @@ class CompanyPage(QWizardPage):
         self.terms_spin.setSuffix(self.tr(" dagar"))
         self.fee_edit = ValidatedLineEdit(amount_checker("Fakturaavgift"), placeholder="0,00")
         self.rounding_check = QCheckBox(self.tr("Öres&avrundning på fakturor (till hela kronor)"), self)
+        # The till on this computer: its designation on receipts and reports (Inställningar → Kassa too).
+        self.till_edit = ValidatedLineEdit(designation_checker, required=True,
+                                           required_message=self.tr("Skriv en kassabeteckning, t.ex. Kassa 1."),
+                                           placeholder=self.tr("t.ex. Kassa 1"))
+        self.till_edit.edit.setObjectName("wizardTill")
+        self.till_note = QLabel(self)
+        self.till_note.setWordWrap(True)
         self.org_edit.edit.textChanged.connect(self._vat_hint)
 
         who = QFormLayout()
@@ -75,16 +97,23 @@ class CompanyPage(QWizardPage):
         form_row(pay, self.tr("Betalnings&villkor:"), self.terms_spin)
         form_row(pay, self.tr("Fakturaavgi&ft (kr exkl. moms):"), self.fee_edit)
         pay.addRow("", self.rounding_check)
+        till = QFormLayout()
+        form_row(till, self.tr("&Kassabeteckning:"), self.till_edit)
+        till.addRow(self.till_note)
         left, right = QGroupBox(self.tr("Företag"), self), QGroupBox(self.tr("Betalning"), self)
+        till_box = QGroupBox(self.tr("Kassan på den här datorn"), self)
         left.setLayout(who)
         right.setLayout(pay)
+        till_box.setLayout(till)
         grid = QGridLayout(self)
-        grid.addWidget(left, 0, 0)
+        grid.addWidget(left, 0, 0, 2, 1)
         grid.addWidget(right, 0, 1)
+        grid.addWidget(till_box, 1, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
-        grid.setRowStretch(1, 1)
+        grid.setRowStretch(2, 1)
         self.load(Company.get_solo())
+        self._load_till()
 
     def fields(self) -> list[ValidatedLineEdit]:
         return [self.name_edit, self.org_edit, self.vat_edit, self.street_edit, self.postal_edit, self.city_edit,
@@ -109,6 +138,20 @@ class CompanyPage(QWizardPage):
         self.fee_edit.setText(format_sek(c.invoice_fee).replace("\u00a0", " "))
         self.rounding_check.setChecked(c.round_invoices)
 
+    def _load_till(self) -> None:
+        self.till_edit.setText(config.till_designation())
+        if config.till_source() == "env":
+            self.till_edit.edit.setReadOnly(True)
+            self.till_note.setText(self.tr("Bestäms av miljövariabeln KASSA_TILL."))
+        else:
+            self.till_note.setText(self.tr("Står på varje kvitto och dagrapport, högst 16 tecken. Kassor som delar "
+                                           "databas har olika beteckningar."))
+
+    def till_changed(self) -> bool:
+        """Whether Slutför saves a designation (a new one, or the computer's name made to stay)."""
+        return config.till_source() != "env" and (self.till_edit.text() != config.till_designation()
+                                                 or config.till_source() == "computer")
+
     def _vat_hint(self) -> None:
         hint = self.tr("SE…01 (av org.numret)")
         if self.org_edit.text() and self.org_edit.is_valid():
@@ -122,7 +165,12 @@ class CompanyPage(QWizardPage):
         if not (self.bankgiro_edit.text() or self.plusgiro_edit.text() or self.iban_edit.text()):
             self.bankgiro_edit.show_error(
                 self.tr("Fyll i bankgiro, plusgiro eller IBAN, så att kunderna vet vart de ska betala."))
-        return focus_first_error(self.fields()) is None
+        if self.till_changed() and self.till_edit.show_problem():
+            try:
+                check_till_change(self.till_edit.value())
+            except TillError as exc:  # the day is open, or another till uses the name
+                self.till_edit.show_error(str(exc))
+        return focus_first_error(self.fields() + [self.till_edit]) is None
 
     def apply(self, c: Company) -> None:
         c.name = self.name_edit.text()

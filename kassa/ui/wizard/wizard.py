@@ -1,4 +1,5 @@
-"""The settings wizard: its pages in order, a start page for each menu entry, and what Slutför saves."""
+"""The settings wizard: its pages in order, a start page for each menu entry, and what Slutför saves
+(the till's designation first, then the company; each changed value journalled as a setting change)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -6,6 +7,8 @@ from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from kassa.models import Company, utcnow
 from kassa.pagero.connector import PageroConnector
+from kassa.register.setting_changes import COMPANY_PREFIX, change_till, company_values, journal_changes
+from kassa.till import TillError
 from kassa.ui.focus import first_input, order_tabs
 from kassa.ui.wizard.company_page import CompanyPage
 from kassa.ui.wizard.connect_page import ConnectPage
@@ -64,16 +67,31 @@ class SettingsWizard(QWizard):
             self.connect_page.validatePage()  # says why Finish waits
             return
         company = Company.get_solo()
+        if self.hasVisitedPage(PAGE_IDS["company"]) and self.company_page.till_changed():
+            # First: a designation refused now (the day was opened meanwhile) keeps the wizard open at its field.
+            try:
+                change_till(self.company_page.till_edit.value())
+            except TillError as exc:
+                self._back_to_company(str(exc))
+                return
+        before = company_values(company)
         if self.hasVisitedPage(PAGE_IDS["company"]):
             self.company_page.apply(company)
         self.connect_page.apply(company)
         company.updated_at = utcnow()
         company.save()
+        journal_changes(COMPANY_PREFIX, before, company_values(company))  # the settings' history
         if self.hasVisitedPage(PAGE_IDS["database"]):
             self.database_page.apply()
         if self.hasVisitedPage(PAGE_IDS["connect"]):
             self.connect_page.create_category()
         super().accept()
+
+    def _back_to_company(self, problem: str) -> None:
+        while self.currentId() != PAGE_IDS["company"] and self.visitedIds() and self.currentId() != self.startId():
+            self.back()
+        self.company_page.till_edit.show_error(problem)
+        self.company_page.till_edit.edit.setFocus()
 
     def done(self, result: int) -> None:
         self.connect_page.cancel_login()  # closing the wizard ends a pending login and its listener

@@ -122,3 +122,21 @@ def test_testing_settings_before_they_are_saved(emulator):
     assert check_control_unit(ControlUnitSettings(kind="none"), org_number="").ok
     assert emulator.state.snapshot()["registrations"] == []  # a test registers nothing
     assert not config.settings_path().exists()  # and saves nothing
+
+
+def test_the_settings_view_asks_the_unit_for_its_manufacturing_number(emulator, company, secret_service,
+                                                                      monkeypatch):
+    from kassa.register.identity import identity_with_unit
+
+    monkeypatch.setenv("KASSA_TILL", "KASSA-1")
+    assert dict(identity_with_unit().rows())["Kontrollenhetens tillverkningsnummer"] == "ej vald"
+    save(ControlUnitSettings(kind="xccsp", url=emulator.url, username=USER, read_timeout=5), PASSWORD,
+         keyring_backend=secret_service)
+    try:
+        rows = dict(identity_with_unit().rows())
+        assert rows["Kontrollenhetens tillverkningsnummer"] == emulator.state.snapshot()["unit_id"]
+        assert rows["Kassabeteckning"] == "KASSA-1" and rows["Modellbeteckning"] == "Kassa SE"
+        emulator.state.set_behaviour(mode="down")
+        assert dict(identity_with_unit().rows())["Kontrollenhetens tillverkningsnummer"] == "ej ansluten"
+    finally:
+        delete_password(emulator.url, USER, secret_service)

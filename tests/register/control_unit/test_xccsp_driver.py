@@ -46,8 +46,15 @@ def test_a_resent_receipt_gets_the_same_code_and_is_registered_once(emulator, ma
 def test_a_copy_gets_its_own_code(emulator, make_unit):
     unit = make_unit()
     original = unit.register(receipt(8))
-    copy = unit.register(receipt(8, kind="kopia"))
+    copy = unit.register(receipt(9, kind="kopia"))  # a copy has its own number of the till's series
     assert copy.code and copy.code != original.code
+
+
+def test_a_number_held_as_another_type_is_refused(emulator, make_unit):
+    unit = make_unit()
+    unit.register(receipt(8))
+    with pytest.raises(ControlUnitUnavailable, match="ogiltiga uppgifter"):
+        unit.register(receipt(8, kind="kopia"))
 
 
 @pytest.mark.parametrize("kind", ["ovning", "profo"])

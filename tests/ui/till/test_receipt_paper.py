@@ -2,9 +2,14 @@
 receipt (a PDF through the real file dialog), read back with pdftotext."""
 from __future__ import annotations
 
+import re
+import subprocess
+
 from PySide6.QtCore import Qt
 
+from kassa.devices.printout import PrintLine, Printout
 from kassa.models import Receipt
+from kassa.ui.till.receipt_paper import save_pdf
 from tests.factories import COFFEE, MUG, pdf_text, scan, wait_for_window
 from tests.ui.real_dialogs import print_to_file, save_in_file_dialog
 from tests.ui.till.keys import CTRL, jobs, key, pay_card, receipt_shown
@@ -44,3 +49,18 @@ def test_an_electronic_receipt_is_saved_as_pdf_and_says_so(qtbot, till, printer_
     assert Receipt.get().electronic
     assert not till.sale_actions.state_label.isVisible()  # the next receipt is printed again
 
+
+
+def test_kopia_is_twice_the_height_of_the_amounts_in_the_pdf(qtbot, tmp_path):
+    """SKVFS 2014:9: the marking at least twice the height of the amounts, measured in the PDF (poppler's boxes)."""
+    printout = Printout((PrintLine("KOPIA", "double", "center"), PrintLine("Summa".ljust(34) + "609,80"),
+                         PrintLine("ATT BETALA".ljust(34) + "610,00", "bold"), PrintLine("KOPIA", "double", "center")))
+    path = save_pdf(printout, str(tmp_path / "kopia.pdf"), "Kopia")
+    boxes = subprocess.run(["pdftotext", "-bbox", path, "-"], check=True, capture_output=True, text=True).stdout
+    heights: dict[str, list[float]] = {}
+    for y_min, y_max, word in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">'
+                                         r"([^<]+)</word>", boxes):
+        heights.setdefault(word, []).append(float(y_max) - float(y_min))
+    assert len(heights["KOPIA"]) == 2
+    amount = max(heights["609,80"] + heights["610,00"])
+    assert min(heights["KOPIA"]) >= 2 * amount * 0.98

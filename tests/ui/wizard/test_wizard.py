@@ -43,6 +43,7 @@ def fill_company(qtbot, page) -> None:
     type_into(qtbot, page.bankgiro_edit, "5050-1055")
     qtbot.keyClick(page.f_skatt_check, Qt.Key.Key_Space)
     type_into(qtbot, page.fee_edit, "29")
+    type_into(qtbot, page.till_edit, "Kassa 1")
 
 
 def test_company_page_refuses_what_is_wrong(qtbot, wizard_at):
@@ -264,3 +265,67 @@ def test_cancel_ends_the_wait(qtbot, wizard_at, sandbox, secret_service, monkeyp
     qtbot.mouseClick(connect.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: connect.connect_button.isEnabled(), timeout=5000)
     assert connect.status_label.text() == "Anslutningen avbröts. Kassa är inte ansluten till Pagero."
+
+
+# --- the till's designation, and the history of the settings -------------------------------------
+
+def journal_settings(till: str) -> list[tuple[str, str | None, str]]:
+    from kassa.models import JournalEntry
+
+    rows = JournalEntry.select().where((JournalEntry.till == till) & (JournalEntry.event == "setting_changed"))
+    return [(row.data["setting"], row.data["old"], row.data["new"]) for row in rows.order_by(JournalEntry.seq)]
+
+
+def test_the_wizard_asks_the_till_designation_and_journals_the_settings(qtbot, wizard_at):
+    import socket
+
+    wizard = wizard_at()
+    page = wizard.company_page
+    assert page.till_edit.text() == socket.gethostname()  # the computer's name until one is saved
+    fill_company(qtbot, page)
+    type_into(qtbot, page.till_edit, "Kassa nummer sjutton")  # 20 characters
+    click(qtbot, wizard, QWizard.WizardButton.NextButton)
+    assert wizard.currentId() == PAGE_IDS["company"]
+    assert page.till_edit.error_text() == ("Kassabeteckningen 'Kassa nummer sjutton' är längre än 16 tecken. Ange en "
+                                           "kortare under Inställningar → Kassa (eller KASSA_TILL).")
+    assert wizard.focusWidget() is page.till_edit.edit
+    type_into(qtbot, page.till_edit, "Kassa 2")
+    click(qtbot, wizard, QWizard.WizardButton.FinishButton)
+    assert not wizard.isVisible()
+    assert config.saved_settings()["till"] == "Kassa 2" and config.till_designation() == "Kassa 2"
+    changes = journal_settings("Kassa 2")
+    assert changes[0] == ("kassabeteckning", socket.gethostname(), "Kassa 2")
+    assert journal_settings(socket.gethostname()) == []  # the computer's name never registered anything
+    assert ("företag.name", "", "Hörnbutiken & Söner AB") in changes
+    assert ("företag.invoice_fee", "0.00", "29.00") in changes
+    assert ("företag.f_skatt", "False", "True") in changes
+    assert not any(setting == "företag.city" and new != "Göteborg" for setting, _old, new in changes)
+
+
+def test_a_company_change_is_journalled_once_and_an_unchanged_value_not_at_all(qtbot, wizard_at, company,
+                                                                              monkeypatch):
+    monkeypatch.setenv("KASSA_TILL", "Kassa 1")
+    wizard = wizard_at()
+    page = wizard.company_page
+    assert page.till_edit.edit.isReadOnly() and page.till_edit.text() == "Kassa 1"
+    assert "KASSA_TILL" in page.till_note.text()
+    type_into(qtbot, page.phone_edit, "031-654321")
+    click(qtbot, wizard, QWizard.WizardButton.FinishButton)
+    assert journal_settings("Kassa 1") == [("företag.phone", "031-123456", "031-654321")]
+    assert "till" not in config.saved_settings()  # KASSA_TILL decides; nothing saved beside it
+
+
+def test_the_designation_is_not_changed_while_the_day_is_open(qtbot, wizard_at, company):
+    from tests.factories import open_day
+
+    config.save_settings(till="Kassa 1")
+    open_day("Kassa 1")
+    wizard = wizard_at()
+    page = wizard.company_page
+    type_into(qtbot, page.till_edit, "Kassa 9")
+    click(qtbot, wizard, QWizard.WizardButton.FinishButton)
+    assert wizard.isVisible() and wizard.currentId() == PAGE_IDS["company"]
+    assert page.till_edit.error_text() == ("Dag 1 är öppen i kassa Kassa 1. Stäng dagen med en Z-dagrapport innan "
+                                           "du byter kassabeteckning.")
+    assert config.till_designation() == "Kassa 1"
+    assert journal_settings("Kassa 9") == []
