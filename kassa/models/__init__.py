@@ -6,7 +6,7 @@ from kassa.models.pg_driver import import_peewee_without_driver
 import_peewee_without_driver()
 
 from kassa.models.articles import VAT_RATES, Article
-from kassa.models.base import BaseModel, utcnow
+from kassa.models.base import BaseModel, db_now, utcnow
 from kassa.models.bookkeeping import (
     AccountSetting,
     BookkeepingSettings,
@@ -29,7 +29,7 @@ from kassa.models.transmissions import InterestRequest, Transmission, Transmissi
 from kassa.models.vat import GROUP_CATEGORIES, VatGroup, VatRatePeriod
 
 __all__ = [
-    "VAT_RATES", "Article", "BaseModel", "utcnow", "SEND_MODES", "Company", "Customer", "CustomerCategory",
+    "VAT_RATES", "Article", "BaseModel", "db_now", "utcnow", "SEND_MODES", "Company", "Customer", "CustomerCategory",
     "note_means_pagero", "db", "AuditEvent", "ImmutableInvoiceError", "Invoice", "InvoiceLine", "NumberSeries",
     "PAYMENT_METHODS", "Payment", "Sale", "SaleLine", "MODELS", "SCHEMA_VERSION", "SchemaVersion",
     "ensure_schema", "InterestRequest", "Transmission", "TransmissionState", "PRINT_JOB_STATES", "PrintJob",

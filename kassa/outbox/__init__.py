@@ -18,6 +18,10 @@ Exactly once rests on three things:
    come back after the lease. State changes are conditional on the state read
    (``states.transition``), so a late writer cannot overwrite a newer state.
 
+Every time those decisions compare (the lease, the grace, when a row is due) comes from one clock,
+the database's (``kassa.models.db_now``: the server's on PostgreSQL), never a till's own: a time one
+till writes is read by another, and tills' clocks may be minutes apart.
+
 Follow-up is polling at growing intervals; every state change goes to the invoice's audit log
 (AuditEvent) and to ``Transmission.messages``.
 

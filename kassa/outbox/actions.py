@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kassa.models import Transmission, utcnow
+from kassa.models import Transmission
 from kassa.models.transmissions import PROBLEM_STATES
 from kassa.models.transmissions import TransmissionState as State
 from kassa.outbox.sender import default_client_factory
-from kassa.outbox.states import seconds, state_text, transition
+from kassa.outbox.states import state_text, transition
 from kassa.pagero.errors import NotConnectedError, OutcomeUnknownError, PageroError
 
 
@@ -46,8 +46,6 @@ def retry(transmission_id: int, client_factory: Callable[[], Any] = default_clie
     if row.state not in PROBLEM_STATES:
         raise OutboxError(f"E-fakturan är {state_text(row.state).lower()}; "
                           "bara en e-faktura med fel eller som behöver åtgärd kan skickas om.")
-    now = utcnow()
-    soon = now + seconds(0)
     if row.state in (State.ERROR, State.AWAITING_INTERACTION) and row.filepart_id:
         client = client_factory()
         try:
@@ -74,7 +72,7 @@ def retry(transmission_id: int, client_factory: Callable[[], Any] = default_clie
         target, text = State.UPLOADED, "Följs upp hos Pagero igen."
     else:
         target, text = State.UPLOADING, "Nytt försök: kontrolleras först mot Pagero."
-    if not transition(row, target, text, actor=actor, next_at=soon, last_error="", claimed_by=""):
+    if not transition(row, target, text, actor=actor, next_in=0, last_error="", claimed_by=""):
         raise OutboxError("E-fakturan ändrades samtidigt av någon annan. Försök igen.")
     return row
 

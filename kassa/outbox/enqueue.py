@@ -9,7 +9,7 @@ from typing import Any
 
 import peewee
 
-from kassa.models import AuditEvent, Company, Invoice, Reminder, Transmission, TransmissionState, utcnow
+from kassa.models import AuditEvent, Company, Invoice, Reminder, Transmission, TransmissionState, db_now
 from kassa.models.database import write_transaction
 from kassa.models.transmissions import invoice_row
 from kassa.outbox.states import timestamp
@@ -102,10 +102,10 @@ def store_row(invoice: Invoice, xml: bytes, reference: str, text: str, till: str
     The unique indexes keep it to one row per invoice and one per reminder: when another till or click
     won the race, its row (``existing()``) is returned."""
     company = Company.get_solo()
-    now = utcnow()
     queued = TransmissionState.QUEUED
     try:
         with write_transaction():
+            now = db_now()  # due now for every sender, whatever this till's clock says
             transmission = Transmission.create(
                 invoice=invoice, reminder=reminder, state=queued, sender_reference=reference,
                 send_mode=company.pagero_send_mode or "Test", company_id=company.pagero_company_id or "",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kassa.models import Transmission, utcnow
+from kassa.models import Transmission, db_now
 from kassa.models.transmissions import TransmissionState as State
 from kassa.outbox.documents import document_number
 from kassa.outbox.pagero_states import UNKNOWN_TEXT, answer_reading, document_reading, part_reading
@@ -48,7 +48,7 @@ class FollowUp:
             self._adopt_document(row, self._to_follow(found),
                                  f"Hittad hos Pagero efter avbrott eller ett osäkert svar{note}.")
             return
-        waited = (utcnow() - row.updated_at).total_seconds()
+        waited = (db_now() - row.updated_at).total_seconds()  # both on the database's clock
         grace = self.policy.reconcile_grace
         if waited < grace:
             # The file may still be on its way through Pagero's processing: look again, at growing
@@ -58,8 +58,7 @@ class FollowUp:
             return
         company_id = self._company_id(row)
         if not transition(row, State.UPLOADING, "Pagero har ingen fil med fakturans referens; den laddas upp igen.",
-                          actor=self.worker_id, next_at=utcnow() + seconds(self.policy.lease),
-                          only_if_claimed_by=self.worker_id):
+                          actor=self.worker_id, next_in=self.policy.lease, only_if_claimed_by=self.worker_id):
             return
         self._post(row, client, company_id)
 
@@ -67,7 +66,7 @@ class FollowUp:
         """A row in `uploading` that knows its file id: follow that file (True) instead of reconciling."""
         if client.fileparts(row.file_id) or self._ours(row, client.find_documents(fileId=row.file_id)):
             transition(row, State.UPLOADED, f"Pagero har filen (fil-id {row.file_id}); den följs upp.",
-                       actor=self.worker_id, next_at=utcnow(), last_error="")
+                       actor=self.worker_id, next_in=0, last_error="")
             return True
         return False
 
@@ -140,7 +139,7 @@ class FollowUp:
     def _still_processing(self, row: Transmission, **fields: Any) -> None:
         if row.state != State.PROCESSING:
             transition(row, State.PROCESSING, "Pagero behandlar filen.", actor=self.worker_id,
-                       next_at=utcnow() + seconds(self.policy.pick(self.policy.poll_intervals, 0)), **fields)
+                       next_in=self.policy.pick(self.policy.poll_intervals, 0), **fields)
         else:
             reschedule(row, self.policy.pick(self.policy.poll_intervals, row.attempts))
 
@@ -169,7 +168,7 @@ class FollowUp:
         intervals = self.policy.answer_intervals if reading.state is State.DELIVERED else self.policy.poll_intervals
         message = " ".join(t for t in (prefix, reading.text or STATE_TEXTS[reading.state]) if t)
         transition(row, reading.state, message, actor=self.worker_id,
-                   next_at=utcnow() + seconds(self.policy.pick(intervals, 0)), **fields)
+                   next_in=self.policy.pick(intervals, 0), **fields)
 
     def _poll_answer(self, row: Transmission, client: Any) -> None:
         answer = client.buyer_answer(document_number(row), self._company_id(row))
@@ -181,7 +180,7 @@ class FollowUp:
             self._note_unknown(row, reading.unknown)
             return
         transition(row, reading.state, reading.text, actor=self.worker_id, buyer_response=answer.sub_type,
-                   buyer_response_at=utcnow())
+                   buyer_response_at=db_now())
 
     # -- what Kassa does not know --------------------------------------------------------------------
 
@@ -193,11 +192,12 @@ class FollowUp:
         nothing else, and look again later (at growing intervals)."""
         waiting_for_answer = row.state == State.DELIVERED
         intervals = self.policy.answer_intervals if waiting_for_answer else self.policy.poll_intervals
-        values: dict[str, Any] = dict(next_attempt_at=utcnow() + seconds(self.policy.pick(intervals, row.attempts + 1)),
+        now = db_now()
+        values: dict[str, Any] = dict(next_attempt_at=now + seconds(self.policy.pick(intervals, row.attempts + 1)),
                                       attempts=Transmission.attempts + 1, last_error=text)
         if not any(message.get("unknown") == text for message in row.messages or []):
             log.warning("transmission %s: %s%s; its state stays %s", row.id, text, f" ({detail})" if detail else "",
                         row.state)
-            entry = {"at": timestamp(utcnow()), "state": str(row.state), "text": text, "unknown": text}
+            entry = {"at": timestamp(now), "state": str(row.state), "text": text, "unknown": text}
             values["messages"] = (list(row.messages or []) + [entry])[-MAX_MESSAGES:]
         Transmission.update(**values).where((Transmission.id == row.id) & (Transmission.state == row.state)).execute()

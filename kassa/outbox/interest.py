@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kassa.models import InterestRequest, utcnow
+from kassa.models import InterestRequest, db_now
 from kassa.models.database import is_postgres, write_transaction
 from kassa.outbox.states import seconds
 from kassa.pagero.errors import NeedsAttentionError, PageroError, TransientError
@@ -24,7 +24,8 @@ PENDING = ("queued", "sending")
 def queue_interest(form: dict[str, Any]) -> InterestRequest:
     """Store an "Anmäl intresse" form; the sender posts it when Pagero can be reached."""
     with write_transaction():
-        return InterestRequest.create(form=dict(form), state="queued", next_attempt_at=utcnow())
+        now = db_now()  # the queue's clock (kassa.outbox.states): due now for every sender
+        return InterestRequest.create(form=dict(form), state="queued", created_at=now, next_attempt_at=now)
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,8 @@ class InterestJob:
 
     def run_once(self) -> int:
         """Claim the due forms and post each one; returns how many were due."""
-        now = utcnow()
         with write_transaction():
+            now = db_now()  # due and the lease on the database's clock, as the sender's rows
             query = (InterestRequest.select(InterestRequest.id)
                      .where(InterestRequest.state.in_(PENDING) & (InterestRequest.next_attempt_at <= now))
                      .order_by(InterestRequest.id).limit(self.batch))
@@ -96,10 +97,10 @@ class InterestJob:
             # A form that may have arrived is sent again: a duplicate interest is harmless.
             delay = self.retry_delay(request.attempts)
             InterestRequest.update(state="queued", attempts=request.attempts + 1, last_error=str(exc),
-                                   next_attempt_at=utcnow() + seconds(delay)).where(
+                                   next_attempt_at=db_now() + seconds(delay)).where(
                 InterestRequest.id == request_id).execute()
         else:
-            InterestRequest.update(state="sent", sent_at=utcnow(), last_error="").where(
+            InterestRequest.update(state="sent", sent_at=db_now(), last_error="").where(
                 InterestRequest.id == request_id).execute()
             log.info("interest request %s sent to Pagero", request_id)
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import peewee
 
-from kassa.models import Company, Transmission, utcnow
+from kassa.models import Company, Transmission, db_now, utcnow
 from kassa.models.database import is_postgres, write_transaction
 from kassa.models.transmissions import ACTIVE_STATES
 from kassa.models.transmissions import TransmissionState as State
@@ -138,7 +138,7 @@ class Sender(FollowUp):
                 log.exception("send queue: transmission %s failed unexpectedly", transmission_id)
                 # Said where a person looks (E-fakturor, kassa outbox list), not only in the log.
                 Transmission.update(
-                    next_attempt_at=utcnow() + seconds(self.policy.pick(self.policy.retry_intervals, 2)),
+                    next_attempt_at=db_now() + seconds(self.policy.pick(self.policy.retry_intervals, 2)),
                     last_error=_unexpected_error_text(),
                 ).where(Transmission.id == transmission_id).execute()
         return worked + len(ids)
@@ -173,8 +173,8 @@ class Sender(FollowUp):
         return self.status.connected
 
     def seconds_until_due(self) -> float:
-        """Until the next row or form is due, between 0.05 s and ``policy.idle``."""
-        now = utcnow()
+        """Until the next row or form is due (on the database's clock), between 0.05 s and ``policy.idle``."""
+        now = db_now()
         candidates = []
         row = (Transmission.select(Transmission.next_attempt_at).where(self._due_filter(now, ignore_time=True))
                .order_by(Transmission.next_attempt_at).first())
@@ -204,8 +204,10 @@ class Sender(FollowUp):
         return due if ignore_time else due & (Transmission.next_attempt_at <= now)
 
     def _claim(self) -> list[int]:
-        now = utcnow()
+        """Take a batch of due rows for one lease. Due, the lease and the claim are all on the database's
+        clock (kassa.models.db_now), which every sender shares whatever its own clock says."""
         with write_transaction():
+            now = db_now()
             query = (Transmission.select(Transmission.id).where(self._due_filter(now))
                      .order_by(Transmission.next_attempt_at, Transmission.id).limit(self.policy.batch))
             if is_postgres():
@@ -228,7 +230,7 @@ class Sender(FollowUp):
     def _park_not_connected(self, ids: list[int], text: str) -> None:
         """Leave the rows where they are and come back later; say why once."""
         self._client = None
-        when = utcnow() + seconds(self.policy.not_connected_delay)
+        when = db_now() + seconds(self.policy.not_connected_delay)
         Transmission.update(next_attempt_at=when, last_error=text).where(Transmission.id.in_(ids)).execute()
         if self.status.connected:
             log.warning("send queue: %s", text)
@@ -283,16 +285,17 @@ class Sender(FollowUp):
         if from_upload and not isinstance(exc, OutcomeUnknownError) and (exc.status or 0) < 500:
             # The upload provably did not arrive (connection refused, 429): back to the queue.
             transition(row, State.QUEUED, f"Uppladdningen misslyckades, nytt försök senare: {text}",
-                       actor=self.worker_id, next_at=utcnow() + seconds(delay), last_error=text, attempts=attempt + 1)
+                       actor=self.worker_id, next_in=delay, last_error=text, attempts=attempt + 1)
             return
         if from_upload:
             # Any 5xx, a timeout, a dropped connection, an unreadable answer: Pagero may have the file.
             # The row stays in `uploading`, and the next rounds reconcile it (kassa.outbox.follow_up).
             text = f"{text} Kassa kontrollerar hos Pagero om fakturan kom fram innan den skickas igen."
-            entry = {"at": timestamp(utcnow()), "state": str(row.state), "text": text}
+            now = db_now()
+            entry = {"at": timestamp(now), "state": str(row.state), "text": text}
             Transmission.update(
                 messages=(list(row.messages or []) + [entry])[-MAX_MESSAGES:], last_error=text,
-                next_attempt_at=utcnow() + seconds(self.policy.pick(self.policy.poll_intervals, 0)),
+                next_attempt_at=now + seconds(self.policy.pick(self.policy.poll_intervals, 0)),
             ).where((Transmission.id == row.id) & (Transmission.state == row.state)).execute()
             return
         reschedule(row, delay, text)
@@ -313,7 +316,7 @@ class Sender(FollowUp):
         tokens.access_token()
         # Marked and committed before the network call: a crash from here on is reconciled.
         if not transition(row, State.UPLOADING, "Laddas upp till Pagero.", actor=self.worker_id,
-                           next_at=utcnow() + seconds(self.policy.lease), only_if_claimed_by=self.worker_id,
+                           next_in=self.policy.lease, only_if_claimed_by=self.worker_id,
                            company_id=company_id, attempts=row.attempts):
             return
         self._post(row, client, company_id)
@@ -336,5 +339,5 @@ class Sender(FollowUp):
                         attempts=row.attempts)
             raise
         transition(row, State.UPLOADED, f"Uppladdad till Pagero (fil-id {file_id}).", actor=self.worker_id,
-                    next_at=utcnow() + seconds(self.policy.pick(self.policy.poll_intervals, 0)), file_id=file_id,
+                    next_in=self.policy.pick(self.policy.poll_intervals, 0), file_id=file_id,
                     last_error="")

@@ -3,6 +3,10 @@
 The states themselves are ``kassa.models.TransmissionState``; here are their Swedish texts and
 ``transition``: a state change that happens only if nobody changed the row's state meanwhile,
 written to the invoice's audit log and the row's messages in the same transaction.
+
+Every time the queue stores on a row (when it changed, when it is next due, the times of its
+messages) is the database's (``kassa.models.db_now``), never a till's own clock: one till's times
+are compared by another (a lease, the grace before posting again), and tills' clocks differ.
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from kassa.models import AuditEvent, Transmission, TransmissionState, utcnow
+from kassa.models import AuditEvent, Transmission, TransmissionState, db_now
 from kassa.models.database import write_transaction
 
 log = logging.getLogger(__name__)
@@ -59,23 +63,27 @@ def audit_entry(row: Transmission, state: TransmissionState, text: str) -> tuple
 
 
 def transition(row: Transmission, state: TransmissionState, text: str = "", *, actor: str = "",
-               next_at: dt.datetime | None = None, only_if_claimed_by: str | None = None,
+               next_in: float | None = None, only_if_claimed_by: str | None = None,
                extra_message: dict | None = None, **fields: Any) -> bool:
-    """Move ``row`` to ``state`` if nobody changed its state meanwhile; audit log and messages too."""
-    now = utcnow()
-    entry = {"at": timestamp(now), "state": str(state), "text": text}
-    if extra_message:
-        entry.update(extra_message)
-    messages = (list(row.messages or []) + [entry])[-MAX_MESSAGES:]
-    values: dict[str, Any] = dict(state=state, updated_at=now, attempts=0, messages=messages)
-    values.update(fields)
-    if next_at is not None:
-        values["next_attempt_at"] = next_at
+    """Move ``row`` to ``state`` if nobody changed its state meanwhile; audit log and messages too.
+
+    ``next_in``: seconds from now (the database's now) until the row is next due."""
     where = (Transmission.id == row.id) & (Transmission.state == row.state)
     if only_if_claimed_by is not None:
         where &= Transmission.claimed_by == only_if_claimed_by
     event, message = audit_entry(row, state, text)
     with write_transaction():
+        # Asked inside the transaction: on SQLite after the write lock was taken, so that the time
+        # written is not older than the moment the change could be made.
+        now = db_now()
+        entry = {"at": timestamp(now), "state": str(state), "text": text}
+        if extra_message:
+            entry.update(extra_message)
+        messages = (list(row.messages or []) + [entry])[-MAX_MESSAGES:]
+        values: dict[str, Any] = dict(state=state, updated_at=now, attempts=0, messages=messages)
+        values.update(fields)
+        if next_in is not None:
+            values["next_attempt_at"] = now + seconds(next_in)
         changed = Transmission.update(**values).where(where).execute()
         if changed:
             AuditEvent.create(invoice=row.invoice_id, event=event, message=message, actor=actor)
@@ -88,7 +96,8 @@ def transition(row: Transmission, state: TransmissionState, text: str = "", *, a
 
 
 def reschedule(row: Transmission, delay: float, last_error: str = "") -> None:
-    """Come back later, same state; ``attempts`` counts the tries in this state."""
+    """Come back ``delay`` seconds from the database's now, same state; ``attempts`` counts the tries
+    in this state."""
     Transmission.update(
-        next_attempt_at=utcnow() + seconds(delay), attempts=Transmission.attempts + 1, last_error=last_error,
+        next_attempt_at=db_now() + seconds(delay), attempts=Transmission.attempts + 1, last_error=last_error,
     ).where((Transmission.id == row.id) & (Transmission.state == row.state)).execute()

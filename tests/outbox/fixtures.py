@@ -166,7 +166,8 @@ def _state_counts() -> dict[str, int]:
 
 
 def run_in_threads(senders: list[Sender], done, timeout: float = 120.0) -> None:
-    """Several senders at once, each on its own thread (and database connection), until ``done()``."""
+    """Several senders at once, each on its own thread (and database connection), until ``done()``.
+    Each thread is named after its sender's ``worker_id``."""
     from kassa.models.database import db
 
     stop = threading.Event()
@@ -183,7 +184,7 @@ def run_in_threads(senders: list[Sender], done, timeout: float = 120.0) -> None:
             sender.close()
             db.close()
 
-    threads = [threading.Thread(target=work, args=(s,), daemon=True) for s in senders]
+    threads = [threading.Thread(target=work, args=(s,), name=s.worker_id, daemon=True) for s in senders]
     for thread in threads:
         thread.start()
     try:
