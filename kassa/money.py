@@ -270,8 +270,10 @@ def split_fee(fee: Decimal, lines: list[ComputedLine]) -> list[ComputedLine]:
     return fees
 
 
-def vat_subtotals(lines: list[ComputedLine]) -> list[VatSubtotal]:
-    """The VAT breakdown of `lines` (items and fees): per category and rate, VAT on the sum (BR-CO-17)."""
+def vat_subtotals(lines: list[ComputedLine],
+                  corrections: dict[tuple[str, int], Decimal] | None = None) -> list[VatSubtotal]:
+    """The VAT breakdown of `lines` (items and fees): per category and rate, VAT on the sum (BR-CO-17),
+    plus the öre of `corrections` (see `gross_corrections`)."""
     by_key: dict[tuple[str, int], list[ComputedLine]] = defaultdict(list)
     for line in lines:
         by_key[line.vat_key].append(line)
@@ -280,8 +282,36 @@ def vat_subtotals(lines: list[ComputedLine]) -> list[VatSubtotal]:
         category, rate = key
         taxable = sum((line.line_amount for line in by_key[key]), ZERO)
         code, text = merge_reasons(by_key[key])
-        subtotals.append(VatSubtotal(rate, taxable, round_ore(taxable * rate / 100), category, code, text))
+        tax = round_ore(taxable * rate / 100) + (corrections or {}).get(key, ZERO)
+        subtotals.append(VatSubtotal(rate, taxable, tax, category, code, text))
     return subtotals
+
+
+def gross_corrections(inputs: list[LineInput], items: list[ComputedLine]) -> dict[tuple[str, int], Decimal]:
+    """Per category and rate whose lines were all entered with VAT: the öre by which VAT on the net sum,
+    rounded, misses the sum of the prices the customer was shown.
+
+    Some sums with VAT have no net amount whose rounded VAT gives them back (25,00 kr at 6 %: 23,58 + 1,41
+    = 24,99, 23,59 + 1,42 = 25,01). The customer pays the prices on the shelf, so the VAT of such a rate is
+    the sum with VAT minus its net sum (1,42: 25,00 × 6/106 rounded, as a receipt states it). That is an öre
+    from taxable × rate, well within BR-CO-17's tolerance (less than one unit of the currency)."""
+    gross: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
+    entered_without_vat = set()
+    for line in inputs:
+        if line.price_includes_vat:
+            gross[line.vat_key] += round_ore(line.quantity * line.unit_price * (100 - line.discount_percent) / 100)
+        else:
+            entered_without_vat.add(line.vat_key)
+    net: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
+    for item in items:
+        net[item.vat_key] += item.line_amount
+    corrections = {}
+    for key, total in gross.items():
+        if key not in entered_without_vat:
+            missed = total - net[key] - round_ore(net[key] * key[1] / 100)
+            if missed:
+                corrections[key] = missed
+    return corrections
 
 
 def compute_totals(
@@ -295,7 +325,8 @@ def compute_totals(
     """Totals of an invoice or a receipt. Pass `inputs` (entered lines) or already computed `lines`."""
     items = lines if lines is not None else compute_lines(inputs or [])
     fees = fee_lines if fee_lines is not None else split_fee(fee, items)
-    vat = vat_subtotals(items + fees)
+    corrections = gross_corrections(inputs, items) if inputs and lines is None else None
+    vat = vat_subtotals(items + fees, corrections)
     line_extension = sum((line.line_amount for line in items), ZERO)
     charge_total = sum((line.line_amount for line in fees), ZERO)
     tax_exclusive = line_extension + charge_total

@@ -40,6 +40,28 @@ def test_prices_with_vat_give_back_the_total_the_cashier_typed():
         assert v.tax == round_ore(v.taxable * v.rate / 100)
 
 
+@pytest.mark.parametrize(("price", "rate", "quantity"), [("25.00", 6, "1"), ("25.00", 6, "-1"), ("19.90", 25, "3"),
+                                                         ("9.95", 12, "7"), ("0.05", 6, "1")])
+def test_a_sum_with_vat_that_no_rounded_net_gives_back_is_still_what_the_customer_pays(price, rate, quantity):
+    """25,00 kr at 6 %: 23,58 + 1,41 = 24,99 and 23,59 + 1,42 = 25,01 (found by a new user: one bun
+    charged 24,99). The customer pays the shelf price; the VAT is the sum with VAT minus its net, an
+    öre from taxable x rate (BR-CO-17 allows less than one krona)."""
+    t = compute_totals([LineInput("Kanelbulle", D(quantity), D(price), rate, price_includes_vat=True)])
+    gross = round_ore(D(quantity) * D(price))
+    assert t.tax_inclusive == gross
+    [v] = t.vat
+    assert v.taxable + v.tax == gross
+    assert abs(v.tax - round_ore(v.taxable * rate / 100)) <= D("0.01")
+    assert abs(v.tax - round_ore(gross * rate / (100 + rate))) <= D("0.01")
+
+
+def test_the_one_bun_a_new_user_bought_costs_25_kronor_with_1_42_vat():
+    t = compute_totals([LineInput("Kanelbulle", D("1"), D("25.00"), 6, price_includes_vat=True),
+                        LineInput("Presentinslagning", D("1"), D("20.00"), 25, price_includes_vat=True)])
+    assert t.tax_inclusive == D("45.00")
+    assert {v.rate: (v.taxable, v.tax) for v in t.vat} == {6: (D("23.58"), D("1.42")), 25: (D("16.00"), D("4.00"))}
+
+
 def test_totals_identities_hold():
     t = compute_totals(
         [LineInput("a", D("1.5"), D("850.00"), 25), LineInput("b", D("7"), D("12.34"), 6),
