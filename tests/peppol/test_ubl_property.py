@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from kassa.money import LineInput
+from kassa.money import LineInput, round_ore
 from tests.factories import make_company
-from tests.peppol.ubl_documents import built, credit, issue, make_customer, total_identities
+from tests.peppol.ubl_documents import INCL_VAT_TOLERANCE, built, credit, issue, make_customer, total_identities
 
 UNITS = ["EA", "C62", "HUR", "KGM", "MTR", "LTR"]
 
@@ -69,9 +69,15 @@ def test_every_accepted_invoice_builds_without_fatal_findings(db, pack_or_none, 
     customer = make_customer()
     invoice = issue(data["lines"], customer)
     documents = [invoice] + ([credit(invoice)] if data["credit"] else [])
+    incl = any(line.price_includes_vat for line in data["lines"])
+    if all(line.price_includes_vat for line in data["lines"]) and not data["fee"] and not data["round"]:
+        # What the customer was shown is what the invoice asks for: the sum of the prices with VAT.
+        shown = sum((round_ore(line.quantity * line.unit_price * (100 - line.discount_percent) / 100)
+                     for line in data["lines"]), Decimal("0"))
+        assert invoice.payable == shown
     for document in documents:
         xml, root = built(document)
-        assert total_identities(root) == [], etree.tostring(root)
+        assert total_identities(root, INCL_VAT_TOLERANCE if incl else Decimal("0")) == [], etree.tostring(root)
         if pack_or_none is not None:
             fatal = [f.line() for f in pack_or_none.validate(xml) if f.is_fatal]
             assert fatal == [], xml.decode()

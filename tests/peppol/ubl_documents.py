@@ -58,6 +58,11 @@ def d(root: etree._Element, path: str) -> Decimal:
     return Decimal(found[0].text) if found else Decimal("0")
 
 
+# A rate whose lines carry VAT in their prices has the shelf sum minus its net as VAT (kassa.money.
+# gross_corrections): an öre from taxable × rate at most, where no net amount gives the sum back.
+INCL_VAT_TOLERANCE = Decimal("0.01")
+
+
 def total_identities(root: etree._Element, vat_tolerance: Decimal = Decimal("0")) -> list[str]:
     """Which of the EN 16931 totals rules the document breaks (BR-CO-10..17, BR-S-08, BR-E-08); [] if none.
 
