@@ -100,10 +100,11 @@ def _list(args: argparse.Namespace) -> int:
     if not rows:
         print("Sändkön är tom." if not args.state else "Inga e-fakturor med den statusen.")
         return 0
-    header = ("Id", "Faktura", "Kund", "Status", "Ändrad (UTC)", "Senaste meddelande")
+    # Times in the computer's time zone, as E-fakturor shows them; the heading names the zone.
+    header = ("Id", "Faktura", "Kund", "Status", f"Ändrad ({summary.local_zone()})", "Senaste meddelande")
     table = [header] + [
         (str(row.id), summary.label_of(row), _cell(row.invoice.customer.name, 28),
-         state_text(row.state), row.updated_at.strftime("%Y-%m-%d %H:%M:%S"),
+         state_text(row.state), summary.local_time(row.updated_at),
          _cell(summary.last_message(row), 70))
         for row in rows
     ]
