@@ -57,7 +57,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     run = sub.add_parser(
         "run", help="skicka och följ upp e-fakturor tills processen stoppas (SIGTERM/Ctrl+C)",
         description="Skickar och följer upp e-fakturor. Loggar i samma roterande kassa.log som programfönstret "
-                    "(och på standard error).",
+                    "(och på standard error); kassa --help visar var den ligger.",
         epilog="Avslutskoder: 0 klart (med --once: inget väntar på en människa); 3 inte ansluten till Pagero, "
                "inget kunde skickas; 4 klart, men e-fakturor behöver åtgärd (kassa outbox list); "
                "2 databasen kunde inte användas.")
