@@ -19,6 +19,7 @@ import sys
 import i18nparse  # type: ignore[import-untyped]  # no type information shipped
 
 from kassa import __version__
+from kassa.logging_setup import log_location
 
 # (command, module, one-line help).
 COMMANDS: list[tuple[str, str, str]] = [
@@ -44,8 +45,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     """The parser, and each command's own subparser (its arguments are added when it runs)."""
     parser = argparse.ArgumentParser(
         prog="kassa",
-        description="Kassa – kassasystem med fakturering och e-faktura via Pagero. "
+        description="Kassa – kassasystem med fakturering och e-faktura via Pagero.\n"
         "Utan kommando startar programfönstret.",
+        epilog=log_location(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # a path cut at its hyphens cannot be copied
     )
     parser.add_argument("--version", action="version", version=f"kassa {__version__}",
                         help="visa Kassas versionsnummer och avsluta")

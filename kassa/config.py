@@ -34,12 +34,14 @@ def data_dir() -> Path:
     return path
 
 
-def log_dir() -> Path:
-    if os.environ.get("KASSA_DATA_DIR"):
-        path = data_dir() / "logs"
-    else:
-        path = Path(_dirs.user_log_dir)
-    path.mkdir(parents=True, exist_ok=True)
+def log_dir(create: bool = True) -> Path:
+    """Where kassa.log is written: the platform's log directory (~/.local/state/kassa/log on Linux),
+    or `logs/` in KASSA_DATA_DIR when that is set. Created unless `create` is false (for texts that
+    name the place)."""
+    data = os.environ.get("KASSA_DATA_DIR")
+    path = Path(data) / "logs" if data else Path(_dirs.user_log_dir)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 

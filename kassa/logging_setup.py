@@ -81,8 +81,14 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def log_file_path() -> Path:
-    return config.log_dir() / LOG_FILE_NAME
+def log_file_path(create: bool = True) -> Path:
+    """The log file; its folder is created unless `create` is false."""
+    return config.log_dir(create) / LOG_FILE_NAME
+
+
+def log_location() -> str:
+    """Swedish words for where the log is, for help texts and messages (creates nothing)."""
+    return f"Loggen finns i {log_file_path(create=False)} (i programfönstret: Hjälp → Visa logg)."
 
 
 class _KassaFileHandler(logging.handlers.RotatingFileHandler):

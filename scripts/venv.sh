@@ -18,7 +18,10 @@ if [ ! -f "$stamp" ] || [ setup.cfg -nt "$stamp" ] || [ "$lock" -nt "$stamp" ]; 
   pip() { .venv/bin/python -m pip "$@" 2> >(grep -v "^WARNING: Location" >&2); }  # keeps pip's exit status
   pip install -q --upgrade pip
   pip install -q --require-hashes -r "$lock"
-  pip install -q --no-deps -e .
+  # setuptools tells every editable install of a package beside its tests ("flat layout") to "be careful
+  # with folders … with the same name as your package"; here that folder is the package itself. Only that
+  # notice is silenced (PYTHONWARNINGS reaches the build backend); what is installed is unchanged.
+  PYTHONWARNINGS="ignore:Editable installation:UserWarning" pip install -q --no-deps -e .
   .venv/bin/python -m pip check >/dev/null || { .venv/bin/python -m pip check >&2; exit 1; }
   .venv/bin/python -c "import kassa" || { echo "Kassa kunde inte installeras i .venv." >&2; exit 1; }
   touch "$stamp"

@@ -50,6 +50,16 @@ def isolated_data_dir(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def india_time(monkeypatch):
+    """The computer's clock in India (UTC+5:30, no summer time): a local time no UTC time can pass for."""
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
 def db(isolated_data_dir):
     """A fresh SQLite database file with the whole schema, bound to the models."""
     from kassa.models import connection, database

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from kassa import logging_setup
+
+REPO = Path(__file__).resolve().parents[1]
 
 SECRETS = ["eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJrYXNzYSJ9.c2lnbmF0dXJl", "rt-5f3a9c0e1b", "cs-TOPSECRET-77",
            "hunter2-pw", "AUTHCODE-991", "verifier-abcdef", "dXNlcjpwYXNz"]
@@ -31,6 +34,35 @@ def test_log_file_lives_in_the_data_dirs_logs_folder(logfile, isolated_data_dir)
     logging.getLogger("kassa.test").info("kassan startad")
     flush()
     assert "INFO" in logfile.read_text() and "kassa.test: kassan startad" in logfile.read_text()
+
+
+def without_data_dir(home: Path) -> dict[str, str]:
+    """The environment of a till set up the README's way: no KASSA_DATA_DIR, the platform's folders."""
+    env = {k: v for k, v in os.environ.items() if k not in ("KASSA_DATA_DIR", "XDG_STATE_HOME")}
+    env["HOME"] = str(home)
+    return env
+
+
+def test_kassa_help_names_the_log_file_the_logging_writes(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = without_data_dir(home)
+    written = subprocess.run([sys.executable, "-c", "from kassa import logging_setup; "
+                              "print(logging_setup.setup_logging())"], cwd=REPO, env=env, capture_output=True,
+                             text=True, timeout=60, check=True).stdout.strip()
+    assert written == str(home / ".local" / "state" / "kassa" / "log" / "kassa.log")
+    shown = subprocess.run([sys.executable, "-m", "kassa", "--help"], cwd=REPO, env=env, capture_output=True,
+                           text=True, timeout=60, check=True).stdout
+    assert f"Loggen finns i {written} (i programfönstret: Hjälp → Visa logg)." in shown.splitlines()
+
+
+def test_the_readme_names_the_log_file_where_it_is(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("KASSA_DATA_DIR")
+    monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+    where = logging_setup.log_file_path(create=False).relative_to(tmp_path)
+    assert f"`~/{where}`" in (REPO / "README.md").read_text()
+    assert not (tmp_path / ".local").exists()  # naming the place creates nothing
 
 
 def test_calling_setup_twice_does_not_double_lines(logfile):

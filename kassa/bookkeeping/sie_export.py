@@ -66,6 +66,15 @@ def fiscal_year(day: dt.date, start_month: int) -> tuple[dt.date, dt.date]:
     return start, next_start - dt.timedelta(days=1)
 
 
+def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The period the export window suggests: the financial year so far, today included.
+
+    What an accountant imports into the year's books and what a shop owner expects ("everything up
+    to now"): today's sales are in it once the day is closed, and it never spans two financial years.
+    """
+    return fiscal_year(today, BookkeepingSettings.get_solo().fiscal_year_start_month)[0], today
+
+
 def _check_period(date_from: dt.date, date_to: dt.date, start_month: int) -> tuple[dt.date, dt.date]:
     if date_from > date_to:
         raise SieExportError(f"Perioden börjar {date_from} men slutar {date_to}: från-datumet ska vara först.")

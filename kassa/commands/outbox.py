@@ -57,7 +57,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     run = sub.add_parser(
         "run", help="skicka och följ upp e-fakturor tills processen stoppas (SIGTERM/Ctrl+C)",
         description="Skickar och följer upp e-fakturor. Loggar i samma roterande kassa.log som programfönstret "
-                    "(och på standard error).",
+                    "(och på standard error); kassa --help visar var den ligger.",
         epilog="Avslutskoder: 0 klart (med --once: inget väntar på en människa); 3 inte ansluten till Pagero, "
                "inget kunde skickas; 4 klart, men e-fakturor behöver åtgärd (kassa outbox list); "
                "2 databasen kunde inte användas.")
@@ -100,10 +100,11 @@ def _list(args: argparse.Namespace) -> int:
     if not rows:
         print("Sändkön är tom." if not args.state else "Inga e-fakturor med den statusen.")
         return 0
-    header = ("Id", "Faktura", "Kund", "Status", "Ändrad (UTC)", "Senaste meddelande")
+    # Times in the computer's time zone, as E-fakturor shows them; the heading names the zone.
+    header = ("Id", "Faktura", "Kund", "Status", f"Ändrad ({summary.local_zone()})", "Senaste meddelande")
     table = [header] + [
         (str(row.id), summary.label_of(row), _cell(row.invoice.customer.name, 28),
-         state_text(row.state), row.updated_at.strftime("%Y-%m-%d %H:%M:%S"),
+         state_text(row.state), summary.local_time(row.updated_at),
          _cell(summary.last_message(row), 70))
         for row in rows
     ]

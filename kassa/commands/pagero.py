@@ -37,7 +37,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     connect = sub.add_parser("connect", help="anslut Kassa till ditt Pagero-konto (inloggning i webbläsaren)",
                              description="Skriver ut inloggningsadressen, öppnar webbläsaren och väntar på svaret "
                                          f"på http://127.0.0.1:{config.pagero_redirect_port()}/callback. Loggar i "
-                                         "samma roterande kassa.log som programfönstret.",
+                                         "samma roterande kassa.log som programfönstret; kassa --help visar "
+                                         "var den ligger.",
                              epilog="Avslutskoder: 0 ansluten; 1 inloggningen gick inte (avbruten, för sen, "
                                     "nekad); 2 kunde inte köras (klienthemlighet eller företags-id saknas).")
     connect.add_argument("--company-id", metavar="UUID",

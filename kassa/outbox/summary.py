@@ -130,6 +130,11 @@ def local_time(value: dt.datetime | None) -> str:
     return value.replace(tzinfo=dt.timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def local_zone() -> str:
+    """The computer's time zone as its clock names it now ("CET", "CEST"), for a heading over local times."""
+    return dt.datetime.now().astimezone().tzname() or "lokal tid"
+
+
 def message_text(message: Any) -> str:
     if isinstance(message, dict):
         return str(message.get("text") or message.get("message") or message.get("description") or "")

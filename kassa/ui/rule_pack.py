@@ -36,6 +36,9 @@ def _pack_status() -> PackStatus:
     return rule_pack_status()
 
 OK_STYLE = "color: #1a7f37;"
+HINT_STYLE = "color: #555555;"
+COMMAND_HINT = ("För den som sköter datorn: detsamma görs med kommandot kassa rules install KÄLLA "
+                "(KÄLLA är mappen eller zip-filen), eller med miljövariabeln KASSA_RULES_DIR.")
 WARN_STYLE = "color: #8a5a00;"
 ERROR_STYLE = "color: #a40e26;"
 
@@ -59,6 +62,11 @@ class RulePackDialog(QDialog):
         self.status_label.setObjectName("rulePackStatus")
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hint_label = QLabel(self)  # the command line, for whoever looks after the computer
+        self.hint_label.setObjectName("rulePackHint")
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setStyleSheet(HINT_STYLE)
+        self.hint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.result_label = QLabel(self)
         self.result_label.setObjectName("rulePackResult")
         self.result_label.setWordWrap(True)
@@ -77,6 +85,7 @@ class RulePackDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.hint_label)
         layout.addWidget(self.result_label)
         layout.addStretch(1)
         layout.addLayout(buttons)
@@ -98,10 +107,25 @@ class RulePackDialog(QDialog):
         if not shiboken6.isValid(self):
             return
         self.status = status
-        hint = "" if status.validated else "\n" + self.tr(
-            "Välj Installera från mapp eller Installera från zip-fil nedan.")
-        self.status_label.setText(status.text + hint)
+        if status.validated:
+            text, hint = status.text, ""
+        elif status.missing:  # said for someone who never opens a terminal: what the buttons below do
+            text = self.tr(
+                "Regelpaketet är inte installerat. Tills det är det kontrolleras e-fakturor bara med Kassas egna "
+                "kontroller innan de skickas.\n"
+                "Installera det så här: välj Installera från mapp … eller Installera från zip-fil … här nedan "
+                "och peka ut regelpaketet (en mapp eller zip-fil med UBL 2.1-schemana, CEN EN 16931-reglerna och "
+                "Peppol BIS Billing 3.0-reglerna). Kassa kontrollerar filerna och installerar dem.")
+            hint = COMMAND_HINT
+        else:
+            text = status.text + "\n" + self.tr(
+                "Installera ett fungerande regelpaket med Installera från mapp … eller Installera från zip-fil … "
+                "här nedan.")
+            hint = COMMAND_HINT
+        self.status_label.setText(text)
         self.status_label.setStyleSheet(OK_STYLE if status.validated else WARN_STYLE)
+        self.hint_label.setText(hint)
+        self.hint_label.setVisible(bool(hint))
 
     def _status_failed(self, exc: BaseException) -> None:
         if shiboken6.isValid(self):

@@ -1,6 +1,7 @@
 """`kassa outbox list | run | retry | cancel`, and the application's background sender thread."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -42,6 +43,19 @@ def test_list_shows_the_queue(db, capsys):
     assert str(first.invoice.number) in line and "I kö" in line and "Kunden 1 AB" in line
     assert "Avbruten innan den skickades till Pagero." in next(r for r in rows if r.startswith(f"{second.id} "))
     assert out.rstrip().endswith("1 e-faktura på väg.")  # the number and the word agree
+
+
+def test_list_shows_local_time_and_says_so(db, capsys, india_time):
+    (row,) = queued(1)
+    Transmission.update(updated_at=dt.datetime(2026, 11, 29, 6, 35), state=TransmissionState.DELIVERED,
+                        messages=[{"at": "2026-11-29T06:35:00Z", "text": "Delivered to the receiver over PEPPOL."}]
+                        ).where(Transmission.id == row.id).execute()
+    assert main(["outbox", "list"]) == 0
+    header, line = capsys.readouterr().out.splitlines()[:2]
+    assert "Ändrad (IST)" in header  # the computer's zone, not UTC
+    assert "2026-11-29 12:05" in line and "06:35" not in line  # stored 06:35 UTC
+    # The Swedish state first; Pagero's own words after it, as a quote.
+    assert line.index("Levererad till köparen") < line.index("Delivered to the receiver over PEPPOL.")
 
 
 def test_list_of_an_empty_queue(db, capsys):

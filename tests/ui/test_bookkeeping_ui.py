@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
@@ -16,7 +16,7 @@ from kassa.models import AccountSetting, BookkeepingSettings, ReferenceRate, Rem
 from kassa.money import LineInput, format_sek
 from tests.bookkeeping import bgmax_writer as w
 from tests.bookkeeping.sie_reader import read_sie
-from tests.factories import pdf_text, type_and_enter, wait_for_window
+from tests.factories import pdf_text, type_and_enter, type_into, wait_for_window
 
 TODAY = dt.date.today()
 
@@ -241,8 +241,9 @@ def export_from_window(qtbot, today: dt.date, first: dt.date, last: dt.date, tar
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
-    dialog.from_edit.setDate(QDate.fromString(f"{first}", "yyyy-MM-dd"))
-    dialog.to_edit.setDate(QDate.fromString(f"{last}", "yyyy-MM-dd"))
+    type_into(qtbot, dialog.from_edit, f"{first:%Y%m%d}")  # typed without dashes, as people do
+    type_into(qtbot, dialog.to_edit, f"{last:%y%m%d}")
+    assert (dialog.from_edit.text(), dialog.to_edit.text()) == (f"{first}", f"{last}")  # shown normalized
     dialog.path_edit.setFocus()
     dialog.path_edit.selectAll()
     type_and_enter(qtbot, dialog.path_edit, str(target))

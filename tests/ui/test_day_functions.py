@@ -289,7 +289,7 @@ def test_the_journal_is_exported_from_the_window(qtbot, window, tmp_path):
     window.session.register.cash_in("200", "Växel från banken")
     action(window, "journalExportAction").trigger()
     dialog = wait_for_window(qtbot, "journalExportDialog")
-    qtbot.waitUntil(dialog.from_edit.hasFocus)
+    qtbot.waitUntil(dialog.from_edit.edit.hasFocus)
     type_into(qtbot, dialog.path_edit, str(tmp_path / "saknas" / "journal.xml"))
     qtbot.keyClick(dialog.path_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Ingen fil skrevs" in dialog.message.text(), timeout=10_000)

@@ -2,6 +2,7 @@
 answer; Försök igen / Avbryt through the send queue; the status-bar indicator."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -78,6 +79,29 @@ def test_status_view_shows_swedish_states_and_answers(qtbot, transmissions, back
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: cell(dialog, dialog.model.row_of(queued_id), 2) == "Avbruten")
     assert Transmission.get_by_id(queued_id).state == "cancelled"
+
+
+def test_times_are_the_computers_and_the_swedish_state_comes_before_pageros_words(
+        qtbot, transmissions, background_done, india_time):
+    delivered = transmissions["delivered"]
+    Transmission.update(updated_at=dt.datetime(2026, 11, 29, 6, 35),
+                        messages=[{"at": "2026-11-29T06:35:00Z", "state": "delivered",
+                                   "text": "Delivered to the receiver over PEPPOL."}]
+                        ).where(Transmission.id == delivered.id).execute()
+    dialog = EInvoiceStatusDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 3)
+    row = row_of_state(dialog, "Levererad till köparen")
+    assert cell(dialog, row, 3) == "2026-11-29 12:05"  # 06:35 UTC in India
+    headings = [dialog.model.headerData(c, Qt.Orientation.Horizontal) for c in range(dialog.model.columnCount())]
+    assert headings.index("Status") < headings.index("Pageros meddelande")
+    assert cell(dialog, row, 5) == "Delivered to the receiver over PEPPOL."  # Pagero's words, quoted as they came
+    dialog.table.selectRow(row)
+    details = dialog.details.toPlainText().splitlines()
+    assert details[1] == "Status: Levererad till köparen"
+    assert "senast ändrad: 2026-11-29 12:05" in details[2]
+    assert details[-1] == "  • 2026-11-29 12:05 Delivered to the receiver over PEPPOL."
 
 
 def test_view_refreshes_on_its_timer(qtbot, transmissions, background_done):

@@ -1,7 +1,7 @@
 """Every dialog of the application, opened the way a cashier opens it, and driven by the Tab key:
 the focus starts in an input (never on a button, where a typed space would press it), and Tab
 visits every input once, in the order the eye reads them (down a column, left to right along a row,
-on to the next column), never jumping back up.
+on to the next column), never jumping back up. No label shows a literal "&" meant as a shortcut.
 
 The dialogs are found, not listed: every QDialog subclass in kassa.ui must have an opener in OPENERS
 below, or this test fails and says which one is missing. A window added later is covered by adding
@@ -12,16 +12,19 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QDialog,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QStyle,
     QTableView,
@@ -36,7 +39,8 @@ from tests.factories import scan as scan_at_till
 
 # Bases that are never opened on their own.
 ABSTRACT = {"kassa.ui.payment_dialogs._FormDialog", "kassa.ui.register_dialog.RecordDialog",
-            "kassa.ui.register_dialog.RegisterDialog", "kassa.ui.day_dialogs._DayForm"}
+            "kassa.ui.register_dialog.RegisterDialog", "kassa.ui.day_dialogs._DayForm",
+            "kassa.ui.period_export.PeriodExportDialog"}
 
 
 @functools.cache
@@ -338,9 +342,32 @@ def truncated(table: QTableView) -> list[str]:
     return cut
 
 
+# "&" before a letter: a shortcut mark. In rich text "&amp;" and the like are entities, not marks.
+_MARK = re.compile(r"&(?!&)(?=\w)")
+_ENTITY = re.compile(r"&(?:[a-z]+|#\d+);")
+
+
+def literal_ampersands(root: QWidget) -> list[str]:
+    """Visible labels that show a shortcut's "&" as text: only a label with a buddy turns it into an
+    underlined letter (a form row whose field is a layout gets a label without one)."""
+    found = []
+    for label in root.findChildren(QLabel):
+        if not label.isVisible() or label.buddy() is not None:
+            continue
+        text = label.text()
+        if label.textFormat() == Qt.TextFormat.RichText or (
+                label.textFormat() == Qt.TextFormat.AutoText and GuiQt.mightBeRichText(text)):
+            text = _ENTITY.sub("", text)
+        if _MARK.search(text.replace("&&", "")):
+            found.append(f"{label.objectName() or 'QLabel'}: {label.text()!r}")
+    return found
+
+
 def check_keyboard(qtbot, dialog: QDialog, root: QWidget, label: str) -> None:
     qtbot.waitUntil(dialog.isVisible)
     QApplication.processEvents()
+    shown_marks = literal_ampersands(root)
+    assert not shown_marks, f"{label}: a label shows a literal '&' (give it a buddy or drop the '&'): {shown_marks}"
     cut = [f"{table.objectName() or type(table).__name__}: {c}" for table in root.findChildren(QTableView)
            if table.isVisible() for c in truncated(table)]
     assert not cut, f"{label}: cut short: {cut}"

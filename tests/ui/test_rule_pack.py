@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 
 from kassa.peppol.rules.pack import installed_rules_dir, rule_pack_location
 from kassa.ui.einvoices import EInvoiceStatusDialog
@@ -38,7 +39,7 @@ def test_install_the_pack_from_a_folder_and_e_fakturor_says_invoices_are_validat
     qtbot.waitUntil(lambda: view.validation.label.text().startswith("Officiell validering: nej"))
     qtbot.mouseClick(view.validation.button, Qt.MouseButton.LeftButton)
     dialog = wait_for_window(qtbot, "rulePackDialog")
-    qtbot.waitUntil(lambda: "inte installerad" in dialog.status_label.text())
+    qtbot.waitUntil(lambda: "inte installerat" in dialog.status_label.text())
     qtbot.mouseClick(dialog.folder_button, Qt.MouseButton.LeftButton)
     save_in_file_dialog(qtbot, "rulePackFolderDialog", rule_pack_path)
     qtbot.waitUntil(lambda: dialog.result_label.text().startswith("Regelpaketet är installerat"), timeout=60_000)
@@ -48,6 +49,22 @@ def test_install_the_pack_from_a_folder_and_e_fakturor_says_invoices_are_validat
     assert rule_pack_location() == (installed_rules_dir(), "installed")
     qtbot.waitUntil(lambda: view.validation.label.text().startswith("Officiell validering: ja"))
     assert "Peppol BIS Billing 3.0-regler 3.0.21" in view.validation.label.text()
+
+
+def test_without_a_pack_the_window_says_what_its_buttons_do_and_the_command_comes_last(
+        qtbot, window, no_pack, background_done):
+    window.findChild(QAction, "rulePackAction").trigger()  # Inställningar → Valideringsregler
+    dialog = wait_for_window(qtbot, "rulePackDialog")
+    qtbot.waitUntil(lambda: "inte installerat" in dialog.status_label.text())
+    status = dialog.status_label.text()
+    assert status.startswith("Regelpaketet är inte installerat.")
+    assert "välj Installera från mapp … eller Installera från zip-fil … här nedan" in status
+    assert "Inställningar" not in status and "kassa rules" not in status  # not the menu it came from, no command
+    assert dialog.hint_label.isVisible() and dialog.hint_label.text().startswith("För den som sköter datorn:")
+    assert "kassa rules install KÄLLA" in dialog.hint_label.text()
+    assert [b.text() for b in (dialog.folder_button, dialog.zip_button)] == [
+        "Installera från &mapp …", "Installera från &zip-fil …"]  # the buttons the text names
+    assert dialog.folder_button.isDefault()
 
 
 def test_a_zip_with_a_changed_file_is_refused_and_nothing_is_installed(

@@ -28,6 +28,7 @@ class PackStatus:
     versions: dict[str, str] = field(default_factory=dict)
     pin_problems: tuple[str, ...] = ()
     problem: str = ""  # why there is no usable pack
+    missing: bool = False  # nothing installed or pointed at (rather than a pack that does not work)
 
     @property
     def where(self) -> str:
@@ -63,7 +64,8 @@ def rule_pack_status() -> PackStatus:
     try:
         pack = load_rule_pack()
     except RulePackError as exc:
-        problem = NOT_INSTALLED_MESSAGE if origin != "env" and not location.exists() else (
+        missing = origin != "env" and not location.exists()
+        problem = NOT_INSTALLED_MESSAGE if missing else (
             f"Inget fungerande regelpaket i {location} ({ORIGIN_TEXTS.get(origin, origin)}). {exc}")
-        return PackStatus(False, location, origin, problem=problem)
+        return PackStatus(False, location, origin, problem=problem, missing=missing)
     return PackStatus(True, location, origin, dict(pack.versions), tuple(pack.check_pins()))
