@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from decimal import Decimal
 
 import pytest
 
-from kassa.models import Receipt
+from kassa.models import Article, Receipt
 from kassa.register.control_unit.exempt import NoControlUnit
 from kassa.register.payments import PaymentPart
 from kassa.register.service import Register
+from tests.factories import vat_group
 from tests.register.printed import doubled, section, text, value, values
 
 NOON_UTC = dt.datetime(2026, 5, 4, 12, 3, 27)
@@ -222,3 +224,18 @@ def test_every_item_on_every_kind_of_receipt(register, unit, kind):
         assert "Retur utan kvitto" in shown
     if kind == "training":
         assert "KASSAKVITTO" not in shown and "ÖVNING, INGET KÖP" in shown
+
+
+def test_one_bun_at_6_percent_costs_its_shelf_price_by_card(register):
+    """Found by a new user: one Kanelbulle (25,00 kr with 6 % VAT) was charged 24,99, because no net
+    amount gives 25,00 back with its VAT rounded. The receipt asks the shelf price; its VAT is 25,00 ×
+    6/106 rounded."""
+    Article.create(number="102", name="Kanelbulle (fika)", price=Decimal("25.00"), vat_group=vat_group(6))
+    register.add_code("102")
+    register.add_code("401")
+    result = register.pay_card()
+    assert value(result.printout, "ATT BETALA") == "45,00"
+    rates = section(result.printout, "Moms %      Netto        Moms      Brutto", "Betalt")
+    rows = [row.split() for row in rates if row.strip()]
+    assert rows == [["25", "16,00", "4,00", "20,00"], ["6", "23,58", "1,42", "25,00"]]
+    assert value(result.printout, "Varav moms") == "5,42"
