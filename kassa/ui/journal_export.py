@@ -93,7 +93,7 @@ class JournalExportDialog(QDialog):
         path_row.addWidget(choose)
         form = QFormLayout()
         form.addRow(self.tr("&Från:"), self.from_edit)
-        form.addRow(self.tr("&Till:"), self.to_edit)
+        form.addRow(self.tr("T&ill:"), self.to_edit)
         form.addRow(self.tr("&Fil:"), path_row)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
