@@ -45,7 +45,7 @@ from kassa.identifiers import (
 from kassa.models import Customer, CustomerCategory
 from kassa.models.database import write_transaction
 from kassa.money import format_sek
-from kassa.peppol.checks import check_customer
+from kassa.peppol.checks import CUSTOMER_PLACE, check_customer
 from kassa.ui.register_dialog import SEARCH_LIMIT, RecordDialog, RegisterDialog
 from kassa.ui.register_model import Column
 from kassa.ui.validated_fields import ValidatedLineEdit, first_problem
@@ -76,9 +76,24 @@ def next_customer_number() -> int:
     return (highest or 0) + 1
 
 
+# Where in this form each problem of kassa.peppol.checks is put right (its texts name the register's
+# menu path, which is where a cashier at the till goes; here the form is already open).
+FIELDS_HERE = {
+    "buyer.is_private": "det här fönstret",
+    "buyer.endpoint": "fälten Org.nummer, GLN eller Peppol-adress här",
+    "buyer.org_number": "fältet Org.nummer här",
+    "buyer.gln": "fältet GLN här",
+    "buyer.vat_number": "fältet Momsreg.nr här",
+    "buyer.address": "fälten under Adress och kontakt här",
+    "buyer_reference": "fältet Er referens här",
+}
+
+
 def pre_send_problems(customer: Customer) -> list[str]:
-    """What kassa.peppol.checks would refuse before sending to this customer (Swedish texts)."""
-    return [p.message_sv for p in check_customer(customer)]
+    """What kassa.peppol.checks would refuse before sending to this customer (Swedish texts), each
+    pointing at the field of the customer form that puts it right."""
+    return [p.message_sv.replace(CUSTOMER_PLACE, FIELDS_HERE.get(p.field, "det här fönstret"))
+            for p in check_customer(customer)]
 
 
 class CustomerDialog(RecordDialog):
@@ -90,7 +105,7 @@ class CustomerDialog(RecordDialog):
 
         self.number_label = QLabel(self)
         self.name_edit = ValidatedLineEdit(required=True, required_message=self.tr("Skriv kundens namn."))
-        self.private_check = QCheckBox(self.tr("&Privatperson"), self)
+        self.private_check = QCheckBox(self.tr("Pri&vatperson"), self)
         self.org_label = QLabel(self)
         self.org_edit = ValidatedLineEdit(check_orgnr)
         self.vat_edit = ValidatedLineEdit(check_vat)
@@ -142,9 +157,14 @@ class CustomerDialog(RecordDialog):
         self.scheme_combo.currentIndexChanged.connect(self._scheme_changed)
         self.country_edit.edit.textChanged.connect(self._country_changed)
         self.legal_combo.currentIndexChanged.connect(lambda _i: self._private_toggled(self.private_check.isChecked()))
+        # What would stop an e-invoice follows every change, so it never lists what was just filled in.
         self.category_combo.currentIndexChanged.connect(self._update_einvoice)
-        for field in self._validated_fields():
-            field.edit.editingFinished.connect(self._update_einvoice)
+        self.legal_combo.currentIndexChanged.connect(self._update_einvoice)
+        self.scheme_combo.currentIndexChanged.connect(self._update_einvoice)
+        self.private_check.toggled.connect(self._update_einvoice)
+        for edit in [field.edit for field in self._validated_fields()] + [self.street_edit, self.city_edit,
+                                                                           self.reference_edit]:
+            edit.textChanged.connect(self._update_einvoice)
         self._private_toggled(self.private_check.isChecked())
         self._scheme_changed()
         self._update_einvoice()
@@ -161,7 +181,7 @@ class CustomerDialog(RecordDialog):
         ident.addRow(self.org_label, self.org_edit)
         ident.addRow(self.buddy_label(self.tr("Registreringss&chema:"), self.legal_combo), self.legal_combo)
         ident.addRow(self.buddy_label(self.tr("&Momsreg.nr:"), self.vat_edit), self.vat_edit)
-        ident.addRow(self.buddy_label(self.tr("&GLN:"), self.gln_edit), self.gln_edit)
+        ident.addRow(self.buddy_label(self.tr("G&LN:"), self.gln_edit), self.gln_edit)
         endpoint = QHBoxLayout()
         endpoint.addWidget(self.scheme_combo)
         endpoint.addWidget(self.endpoint_edit, 1)
@@ -172,18 +192,22 @@ class CustomerDialog(RecordDialog):
         contact = QFormLayout()
         contact.addRow(self.buddy_label(self.tr("&Gatuadress:"), self.street_edit), self.street_edit)
         postal = QHBoxLayout()
-        self.postal_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("000 000") * 2)
+        metrics = self.fontMetrics()
+        self.postal_edit.setMaximumWidth(metrics.horizontalAdvance("000 000") * 2)
+        # Readable at the dialog's size: a whole postal code and a town's name, not "382" and "tille".
+        self.postal_edit.setMinimumWidth(metrics.horizontalAdvance("000 00") + 24)
+        self.city_edit.setMinimumWidth(metrics.horizontalAdvance("Kungsbacka") + 24)
         city_label = self.buddy_label(self.tr("O&rt:"), self.city_edit)
         # As tall as the fields, so its text sits on their line also when a message opens under Postnummer.
         city_label.setMinimumHeight(self.city_edit.sizeHint().height())
         postal.addWidget(self.postal_edit, 0, Qt.AlignmentFlag.AlignTop)
         postal.addWidget(city_label, 0, Qt.AlignmentFlag.AlignTop)
         postal.addWidget(self.city_edit, 2, Qt.AlignmentFlag.AlignTop)
-        contact.addRow(self.buddy_label(self.tr("P&ostnummer:"), self.postal_edit), postal)
-        contact.addRow(self.buddy_label(self.tr("&Land:"), self.country_edit), self.country_edit)
+        contact.addRow(self.buddy_label(self.tr("Postn&ummer:"), self.postal_edit), postal)
+        contact.addRow(self.buddy_label(self.tr("Lan&d:"), self.country_edit), self.country_edit)
         contact.addRow(self.buddy_label(self.tr("&E-post:"), self.email_edit), self.email_edit)
         contact.addRow(self.buddy_label(self.tr("&Telefon:"), self.phone_edit), self.phone_edit)
-        contact.addRow(self.buddy_label(self.tr("Er &referens:"), self.reference_edit), self.reference_edit)
+        contact.addRow(self.buddy_label(self.tr("Er re&ferens:"), self.reference_edit), self.reference_edit)
         contact.addRow(self.tr("Bonussaldo:"), self.bonus_label)
         contact.addRow(self.buddy_label(self.tr("Anteckn&ingar:"), self.notes_edit), self.notes_edit)
         contact.addRow("", self.active_check)
@@ -197,6 +221,12 @@ class CustomerDialog(RecordDialog):
             outer.addStretch(1)
         columns.addWidget(left, 0, 0)
         columns.addWidget(right, 0, 1)
+        columns.setColumnStretch(0, 1)
+        columns.setColumnStretch(1, 1)
+        # The long scheme names must not claim the width the address column needs.
+        for combo in (self.legal_combo, self.scheme_combo, self.category_combo, self.treatment_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(16)
         einvoice = QGroupBox(self.tr("Fakturering"), self)
         billing = QVBoxLayout(einvoice)
         billing.addWidget(self.einvoice_label)

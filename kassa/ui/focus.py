@@ -125,8 +125,11 @@ def order_tabs(root: QWidget) -> list[QWidget]:
     targets = [_focus_target(widget) for widget in order]
     for first, second in zip(targets, targets[1:], strict=False):
         QWidget.setTabOrder(first, second)
-    if len(targets) > 1:
-        QWidget.setTabOrder(targets[-1], targets[0])  # a closed ring: after the last comes the first
+    if len(targets) > 1 and root.isWindow():
+        # A closed ring: after the last comes the first. Only for a whole window: inside a part of one
+        # (a wizard page) the ring would put the window's other widgets (the wizard's buttons) right
+        # after the first field, since setTabOrder moves the first behind the last.
+        QWidget.setTabOrder(targets[-1], targets[0])
     return order
 
 

@@ -233,47 +233,47 @@ class MainWindow(QMainWindow):
         # The day: float, cash in and out, returns, X and Z reports, the journal (kassa.ui.day_functions).
         self.day = DayFunctions(self, bar.addMenu(self.tr("&Kassa")))
         register = bar.addMenu(self.tr("&Register"))
-        self._action(register, self.tr("Kundregister"), lambda: self.open_window(CUSTOMERS), "customersAction")
-        self._action(register, self.tr("Kundkategori"), lambda: self.open_window(CATEGORIES), "categoriesAction")
-        self._action(register, self.tr("Artiklar"), lambda: self.open_window(ARTICLES), "articlesAction")
+        self._action(register, self.tr("&Kundregister"), lambda: self.open_window(CUSTOMERS), "customersAction")
+        self._action(register, self.tr("Kundka&tegori"), lambda: self.open_window(CATEGORIES), "categoriesAction")
+        self._action(register, self.tr("&Artiklar"), lambda: self.open_window(ARTICLES), "articlesAction")
 
         invoices = bar.addMenu(self.tr("&Fakturor"))
-        self._action(invoices, self.tr("Fakturor"), self.open_invoice_list, "invoiceListAction",
+        self._action(invoices, self.tr("&Fakturor"), self.open_invoice_list, "invoiceListAction",
                      QKeySequence("Ctrl+F"))
-        self._action(invoices, self.tr("Manuell faktura"), self.open_manual_invoice, "manualInvoiceAction",
+        self._action(invoices, self.tr("&Manuell faktura"), self.open_manual_invoice, "manualInvoiceAction",
                      QKeySequence("Ctrl+M"))
-        self._action(invoices, self.tr("E-fakturor"), lambda: self.open_window(E_INVOICES), "eInvoicesAction")
+        self._action(invoices, self.tr("&E-fakturor"), lambda: self.open_window(E_INVOICES), "eInvoicesAction")
 
         invoices.addSeparator()
-        self._action(invoices, self.tr("Inbetalningar från Bankgirot"), lambda: self.open_window(PAYMENTS),
+        self._action(invoices, self.tr("&Inbetalningar från Bankgirot"), lambda: self.open_window(PAYMENTS),
                      "paymentsAction")
-        self._action(invoices, self.tr("Påminnelser"), lambda: self.open_window(REMINDERS), "remindersAction")
-        self._action(invoices, self.tr("Exportera SIE-fil till bokföringen"), lambda: self.open_window(SIE_EXPORT),
+        self._action(invoices, self.tr("&Påminnelser"), lambda: self.open_window(REMINDERS), "remindersAction")
+        self._action(invoices, self.tr("E&xportera SIE-fil till bokföringen"), lambda: self.open_window(SIE_EXPORT),
                      "sieExportAction")
 
         self.sale_actions.menu(bar)  # Försäljning: the means of payment, park, void, copy, training … with keys
 
         settings = bar.addMenu(self.tr("&Inställningar"))
-        self._action(settings, self.tr("Kassa"), self.day.open_settings, "tillSettingsAction")
-        self._action(settings, self.tr("Företag"), lambda: self.open_wizard("company"), "companyAction")
-        self._action(settings, self.tr("Bokföring"), lambda: self.open_window(BOOKKEEPING_SETTINGS),
+        self._action(settings, self.tr("&Kassa"), self.day.open_settings, "tillSettingsAction")
+        self._action(settings, self.tr("&Företag"), lambda: self.open_wizard("company"), "companyAction")
+        self._action(settings, self.tr("&Bokföring"), lambda: self.open_window(BOOKKEEPING_SETTINGS),
                      "bookkeepingSettingsAction")
-        self._action(settings, self.tr("Databas"), lambda: self.open_wizard("database"), "databaseAction")
-        self._action(settings, self.tr("Momsgrupper"), lambda: self.open_window(VAT_GROUPS), "vatGroupsAction")
+        self._action(settings, self.tr("&Databas"), lambda: self.open_wizard("database"), "databaseAction")
+        self._action(settings, self.tr("&Momsgrupper"), lambda: self.open_window(VAT_GROUPS), "vatGroupsAction")
         # The hardware dialog holds both; the messages of each part name their own entry.
-        self._action(settings, self.tr("Kontrollenhet"), self.open_hardware, "controlUnitAction")
-        self._action(settings, self.tr("Kvittoskrivare"), self.open_hardware, "receiptPrinterAction")
-        integrations = settings.addMenu(self.tr("Integrationer"))
-        pagero = integrations.addMenu(self.tr("Pagero"))
-        self._action(pagero, self.tr("Anmäl intresse"), lambda: self.open_wizard("interest"), "interestAction")
-        self._action(pagero, self.tr("Anslut"), lambda: self.open_wizard("connect"), "connectAction")
-        self._action(pagero, self.tr("Koppla från"), self.disconnect_pagero, "disconnectAction")
-        self._action(settings, self.tr("Valideringsregler (e-faktura)"), lambda: self.open_window(RULE_PACK),
+        self._action(settings, self.tr("K&ontrollenhet"), self.open_hardware, "controlUnitAction")
+        self._action(settings, self.tr("Kv&ittoskrivare"), self.open_hardware, "receiptPrinterAction")
+        integrations = settings.addMenu(self.tr("I&ntegrationer"))
+        pagero = integrations.addMenu(self.tr("&Pagero"))
+        self._action(pagero, self.tr("Anmäl &intresse"), lambda: self.open_wizard("interest"), "interestAction")
+        self._action(pagero, self.tr("&Anslut"), lambda: self.open_wizard("connect"), "connectAction")
+        self._action(pagero, self.tr("&Koppla från"), self.disconnect_pagero, "disconnectAction")
+        self._action(settings, self.tr("&Valideringsregler (e-faktura)"), lambda: self.open_window(RULE_PACK),
                      "rulePackAction")
 
         help_menu = bar.addMenu(self.tr("&Hjälp"))
-        self._action(help_menu, self.tr("Visa logg"), self.show_log, "showLogAction")
-        self._action(help_menu, self.tr("Om Kassa"), self.show_about, "aboutAction")
+        self._action(help_menu, self.tr("Visa &logg"), self.show_log, "showLogAction")
+        self._action(help_menu, self.tr("&Om Kassa"), self.show_about, "aboutAction")
 
     def _action(self, menu, text: str, slot, name: str, shortcut: QKeySequence | None = None) -> QAction:
         action = menu.addAction(text)

@@ -45,7 +45,7 @@ class PaymentsDialog(QDialog):
         self.setObjectName("paymentsDialog")
         self.setWindowTitle(self.tr("Inbetalningar"))
         self.rows: list[UnplacedPayment] = []
-        self.import_button = QPushButton(self.tr("Läs in &BgMax-fil …"), self)
+        self.import_button = QPushButton(self.tr("Läs in B&gMax-fil …"), self)
         self.import_button.setObjectName("importButton")
         self.import_button.setAutoDefault(False)
         self.import_button.clicked.connect(self.choose_file)

@@ -70,7 +70,7 @@ class PeriodExportDialog(QDialog):
         path_label.setBuddy(self.path_edit)  # the field is a row of two: the label needs its buddy named
         form = QFormLayout()
         form.addRow(self.tr("&Från:"), self.from_edit)
-        form.addRow(self.tr("&Till:"), self.to_edit)
+        form.addRow(self.tr("T&ill:"), self.to_edit)
         form.addRow(path_label, path_row)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

@@ -105,7 +105,7 @@ class RegisterDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.status_label = QLabel(self)
         self.new_button = QPushButton(self.tr("&Ny"), self)
-        self.edit_button = QPushButton(self.tr("Ä&ndra"), self)
+        self.edit_button = QPushButton(self.tr("&Ändra"), self)
         self.deactivate_button = QPushButton(self.tr("&Inaktivera"), self)
         self.close_button = QPushButton(self.tr("Stäng"), self)
         for button in (self.new_button, self.edit_button, self.deactivate_button, self.close_button):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
@@ -23,26 +23,33 @@ from kassa.identifiers import InvalidIdentifier
 Checker = Callable[[str], Any]  # the value as typed, cleaned (a str, or a Decimal for amounts)
 
 ERROR_STYLE = "color: #a40e26;"
-INVALID_EDIT_STYLE = "QLineEdit { border: 1px solid #a40e26; }"
+# The red frame of a wrong field, and a visibly different one while it has the keyboard focus: a
+# style-sheet border replaces the style's own focus frame, so without the second rule the focus is lost
+# from sight on a wrong field.
+INVALID_EDIT_STYLE = "QLineEdit { border: 1px solid #a40e26; } QLineEdit:focus { border: 2px solid #1f4fa8; }"
 
 
 class MessageLine(QLabel):
-    """One line of message text whose space is kept whether or not it says anything.
+    """Message text under a field whose space is kept whether or not it says anything.
 
-    It never asks for more width or height than one line: a message wider than the line ends in
-    "…" and stands whole in the tooltip (and `text()` is always the whole message).
+    It keeps room for `lines` lines (one by default) and never asks for more width; a message
+    longer than the width wraps onto further lines, and grows the line only when the reserved
+    room is not enough: a message is never cut off.
     """
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, lines: int = 1):
         super().__init__(parent)
         self._full = ""
+        self._lines = lines
+        self.setWordWrap(True)
         policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         policy.setRetainSizeWhenHidden(True)
         self.setSizePolicy(policy)
-        self.setFixedHeight(self.fontMetrics().height() + 2)
+        self._fit()
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt naming
         self._full = text or ""
+        super().setText(self._full)
         self._fit()
 
     def text(self) -> str:
@@ -53,9 +60,15 @@ class MessageLine(QLabel):
         self._fit()
 
     def _fit(self) -> None:
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(self.width(), 1))
-        super().setText(shown)
-        self.setToolTip(self._full if shown != self._full else "")
+        height = self._text_height("\n".join("X" * self._lines), 100_000)  # the room kept, measured alike
+        if self._full and self.width() > 1:
+            height = max(height, self._text_height(self._full, self.width()))
+        if self.height() != height or self.minimumHeight() != height:
+            self.setFixedHeight(height)
+
+    def _text_height(self, text: str, width: int) -> int:
+        flags = int(Qt.TextFlag.TextWordWrap)
+        return self.fontMetrics().boundingRect(QRect(0, 0, width, 100_000), flags, text).height() + 2
 
 
 class ValidatedLineEdit(QWidget):
@@ -68,14 +81,16 @@ class ValidatedLineEdit(QWidget):
     validity_changed = Signal(bool)
 
     def __init__(self, checker: Checker | None = None, *, required: bool = False, required_message: str = "",
-                 placeholder: str = "", parent: QWidget | None = None):
+                 placeholder: str = "", message_lines: int = 1, parent: QWidget | None = None):
         super().__init__(parent)
         self._checker = checker
         self.required = required
         self.required_message = required_message
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText(placeholder)
-        self.error_label = MessageLine(self)
+        # As tall as the style draws it: the red frame's style sheet must not make a wrong field smaller.
+        self.edit.setMinimumHeight(self.edit.sizeHint().height())
+        self.error_label = MessageLine(self, message_lines)
         self.error_label.setStyleSheet(ERROR_STYLE)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

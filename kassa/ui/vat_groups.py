@@ -54,7 +54,7 @@ class VatGroupsDialog(QDialog):
         self.list = QListWidget(self)
         self.list.setObjectName("vatGroupList")
         self.list.currentItemChanged.connect(lambda item, _old: self._show(item))
-        self.new_button = QPushButton(self.tr("&Ny grupp"), self)
+        self.new_button = QPushButton(self.tr("N&y grupp"), self)
         self.new_button.clicked.connect(self.new_group)
 
         self.name_edit = QLineEdit(self)
@@ -76,7 +76,7 @@ class VatGroupsDialog(QDialog):
         self.rates.setHorizontalHeaderLabels([self.tr("Gäller från (ÅÅÅÅ-MM-DD eller ”alltid”)"), self.tr("Sats %")])
         self.rates.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.rates.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.add_rate_button = QPushButton(self.tr("Lägg till &sats"), self)
+        self.add_rate_button = QPushButton(self.tr("&Lägg till sats"), self)
         self.add_rate_button.clicked.connect(self.add_rate)
         self.remove_rate_button = QPushButton(self.tr("Ta &bort sats"), self)
         self.remove_rate_button.clicked.connect(self.remove_rate)
@@ -91,7 +91,7 @@ class VatGroupsDialog(QDialog):
 
         form = QFormLayout()
         for text, widget in ((self.tr("&Namn:"), self.name_edit), (self.tr("&Kategori:"), self.category_combo),
-                             (self.tr("VATEX-&kod:"), self.code_combo),
+                             (self.tr("&VATEX-kod:"), self.code_combo),
                              (self.tr("Skäl på &fakturan:"), self.reason_edit)):
             buddy = QLabel(text, self)
             buddy.setBuddy(widget)

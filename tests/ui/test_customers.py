@@ -194,3 +194,49 @@ def test_foreign_buyer_with_its_country_scheme_and_export(qtbot, register, pager
     assert (customer.country, customer.org_number, customer.vat_number, customer.vat_treatment) == (
         "NO", "974760673", "NO974760673MVA", "G")
     assert customer.peppol_endpoint == ("0192", "974760673")
+
+
+def test_the_form_by_keyboard_a_readable_address_and_live_e_invoice_problems(qtbot, register, pagero_category,
+                                                                            company):
+    """Ny kund as a new user fills it (Alt letters, typing, no Tab out of the last field): Alt+G is
+    Gatuadress, the address fields show what is typed, and the e-invoice box forgets what was filled."""
+    from PySide6.QtWidgets import QLineEdit
+
+    from tests.factories import type_text
+
+    register.activateWindow()
+    qtbot.waitUntil(register.isActiveWindow)
+    qtbot.keyClick(register.focusWidget(), Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # &Ny
+    qtbot.waitUntil(lambda: register.editor is not None and register.editor.isVisible())
+    editor = register.editor
+    qtbot.waitUntil(editor.isActiveWindow)
+    type_text(qtbot, editor.focusWidget(), "Partille Kommun")
+    editor.category_combo.setFocus()
+    qtbot.keyClicks(editor.category_combo, "e-faktura")
+    type_into(qtbot, editor.org_edit, "212000-1504")
+    problems = editor.problems_label
+    assert "saknar adress (gatuadress, postnummer, ort)" in problems.text()
+    assert "fälten under Adress och kontakt här" in problems.text() and "Kundregister" not in problems.text()
+
+    def alt(letter: Qt.Key, text: str) -> QLineEdit:
+        qtbot.keyClick(editor.focusWidget(), letter, Qt.KeyboardModifier.AltModifier)
+        field = editor.focusWidget()
+        assert isinstance(field, QLineEdit)
+        type_text(qtbot, field, text)
+        return field
+
+    street = alt(Qt.Key.Key_G, "Kronvägen 40")
+    assert street is editor.street_edit
+    postal = alt(Qt.Key.Key_U, "382 37")
+    assert postal is editor.postal_edit.edit
+    city = alt(Qt.Key.Key_R, "Partille")
+    assert city is editor.city_edit
+    reference = alt(Qt.Key.Key_F, "Ref 4711")
+    assert reference is editor.reference_edit
+    # Still in Er referens: the box already knows the address and the reference are there.
+    assert not problems.isVisible(), problems.text()
+    # At the dialog's own size each field shows its whole text.
+    for field in (street, postal, city, reference):
+        room = field.width() - 2 * field.style().pixelMetric(field.style().PixelMetric.PM_DefaultFrameWidth) - 6
+        assert field.fontMetrics().horizontalAdvance(field.text()) <= room, (
+            f"{field.text()!r} cut in a field {field.width()}px wide")

@@ -1,7 +1,8 @@
 """Every dialog of the application, opened the way a cashier opens it, and driven by the Tab key:
 the focus starts in an input (never on a button, where a typed space would press it), and Tab
 visits every input once, in the order the eye reads them (down a column, left to right along a row,
-on to the next column), never jumping back up. No label shows a literal "&" meant as a shortcut.
+on to the next column), never jumping back up; no two visible widgets share an Alt letter, and no label
+shows a literal "&" meant as a shortcut.
 
 The dialogs are found, not listed: every QDialog subclass in kassa.ui must have an opener in OPENERS
 below, or this test fails and says which one is missing. A window added later is covered by adding
@@ -36,6 +37,7 @@ import kassa.ui
 from kassa.ui.focus import is_input
 from tests.factories import COFFEE, MUG, close_all_dialogs, wait_for_window
 from tests.factories import scan as scan_at_till
+from tests.ui.mnemonics import shared_mnemonics
 
 # Bases that are never opened on their own.
 ABSTRACT = {"kassa.ui.payment_dialogs._FormDialog", "kassa.ui.register_dialog.RecordDialog",
@@ -371,6 +373,8 @@ def check_keyboard(qtbot, dialog: QDialog, root: QWidget, label: str) -> None:
     cut = [f"{table.objectName() or type(table).__name__}: {c}" for table in root.findChildren(QTableView)
            if table.isVisible() for c in truncated(table)]
     assert not cut, f"{label}: cut short: {cut}"
+    shared = shared_mnemonics(dialog)
+    assert not shared, f"{label}: Alt+letter shared by several widgets, so it presses none of them: {shared}"
     inputs = visible_inputs(root)
     start = dialog.focusWidget()
     if not inputs:

@@ -178,3 +178,54 @@ def test_the_lines_show_the_vat_the_invoice_will_have(qtbot, shop):
     assert dialog.table.item(0, 4).text() == "0"
     assert "Moms 25" not in dialog.totals_label.text() and "Unionsintern leverans" in dialog.totals_label.text()
     assert "Summa: 200,00 EUR" in dialog.totals_label.text()
+
+
+def test_by_keyboard_a_readable_description_and_alt_letters_to_create_and_credit(qtbot, shop):
+    """The trial user's way: the description field shows what is typed at the dialog's size, Alt+F
+    creates the invoice, and in the invoice window Alt+R credits it (Alt+S, Alt+P print and save)."""
+    from PySide6.QtWidgets import QApplication
+
+    from kassa.ui.invoices import CreditDialog
+    from tests.ui.mnemonics import mnemonic, shared_mnemonics
+
+    dialog = open_manual(qtbot)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert not shared_mnemonics(dialog), shared_mnemonics(dialog)
+    field = dialog.description
+    placeholder = field.placeholderText()
+    assert field.fontMetrics().horizontalAdvance(placeholder + " till kunden") < field.width() - 12, (
+        f"the description field is {field.width()}px wide")
+    choose(qtbot, dialog, "Karin")
+    add_line(qtbot, dialog, "Konsulttimme", "2", "1250", unit="tim")
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)  # Skapa &faktura
+    view = wait_for_window(qtbot, "invoiceDialog")
+    assert Invoice.select().count() == 1
+    assert not shared_mnemonics(view), shared_mnemonics(view)
+    assert [mnemonic(b.text()) for b in (view.print_button, view.pdf_button, view.credit_button)] == ["s", "p", "r"]
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    qtbot.keyClick(view.focusWidget() or view, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)  # K&reditera
+    credit = wait_for_window(qtbot, cls=CreditDialog)
+    credit.reject()
+    view.close()
+    QApplication.processEvents()
+
+
+def test_the_settings_menu_and_its_neighbours_have_one_alt_letter_per_item(window):
+    from PySide6.QtWidgets import QMenu
+
+    from tests.ui.mnemonics import mnemonic
+
+    def check(menu: QMenu, path: str) -> None:
+        items = [a for a in menu.actions() if a.text() and not a.isSeparator()]
+        letters = [mnemonic(a.text()) for a in items]
+        assert None not in letters, f"{path}: no Alt letter on {[a.text() for a in items if not mnemonic(a.text())]}"
+        assert len(set(letters)) == len(letters), f"{path}: shared Alt letters {[a.text() for a in items]}"
+        for action in items:
+            if action.menu() is not None:
+                check(action.menu(), f"{path} → {action.text()}")
+
+    menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
+    for name in ("Register", "Fakturor", "Inställningar", "Hjälp"):
+        check(menus[name], name)

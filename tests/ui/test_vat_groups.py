@@ -63,7 +63,7 @@ def test_reachable_from_the_settings_menu(qtbot, db):
     window = MainWindow(till_name="Kassa 1", with_indicator=False)
     qtbot.addWidget(window)
     action = window.findChild(type(window.menuBar().actions()[0]), "vatGroupsAction")
-    assert action is not None and action.text() == "Momsgrupper"
+    assert action is not None and action.text().replace("&", "") == "Momsgrupper"
     action.trigger()
     qtbot.waitUntil(lambda: any(isinstance(w, VatGroupsDialog) and w.isVisible() for w in window.findChildren(
         VatGroupsDialog)))

@@ -6,7 +6,7 @@ import threading
 import uuid
 
 import shiboken6
-from PySide6.QtCore import QThreadPool, QUrl
+from PySide6.QtCore import Qt, QThreadPool, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QVBoxLayout,
     QWidget,
+    QWizard,
     QWizardPage,
 )
 
@@ -48,9 +49,11 @@ class ConnectPage(QWizardPage):
         self.setTitle(self.tr("E-faktura via Pagero: Anslut"))
         self.setSubTitle(self.tr("Anslut öppnar Pagero-inloggningen i webbläsaren. Logga in med företagets "
                                  "Pagero-konto; Kassa får då behörighet att skicka e-fakturor."))
-        self.connect_button = QPushButton(self.tr("A&nslut"), self)
-        self.cancel_button = QPushButton(self.tr("A&vbryt"), self)
+        self.connect_button = QPushButton(self.tr("&Anslut"), self)
+        # Shown only while Kassa waits for the login, and named apart from the wizard's own Avbryt.
+        self.cancel_button = QPushButton(self.tr("Avbryt &inloggningen"), self)
         self.cancel_button.setEnabled(False)
+        self.cancel_button.hide()
         self.url_edit = QLineEdit(self)
         self.url_edit.setReadOnly(True)
         self.url_edit.setPlaceholderText(self.tr("Länken till inloggningen visas här"))
@@ -73,11 +76,11 @@ class ConnectPage(QWizardPage):
         link.addWidget(self.url_edit, 1)
         link.addWidget(self.copy_button)
         form = QFormLayout()
-        link_label = QLabel(self.tr("Inloggningsl&änk:"), self)
+        link_label = QLabel(self.tr("Inloggnings&länk:"), self)
         link_label.setBuddy(self.url_edit)
         form.addRow(link_label, link)
-        form_row(form, self.tr("Företags-&id hos Pagero:"), self.company_id_edit)
-        form_row(form, self.tr("&Sändläge:"), self.mode_combo)
+        form_row(form, self.tr("Företags-i&d hos Pagero:"), self.company_id_edit)
+        form_row(form, self.tr("S&ändläge:"), self.mode_combo)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.status_label)
@@ -121,9 +124,13 @@ class ConnectPage(QWizardPage):
         if self.waiting:
             return
         self._cancel = threading.Event()
-        self.connect_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.url_edit.clear()
+        self.cancel_button.show()
+        if self.connect_button.hasFocus():
+            # Else disabling it hands the focus on to the wizard's "< Tillbaka", and Enter goes back.
+            self.cancel_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.connect_button.setEnabled(False)
+        self._clear_link()
         self._say(self.tr("Förbereder inloggningen …"))
         run_in_background(self.connector.begin_login, on_result=self._login_started, on_error=self._login_failed,
                           pool=self._login_pool)
@@ -157,9 +164,18 @@ class ConnectPage(QWizardPage):
         if not shiboken6.isValid(self):
             return False
         self._cancel = None
+        had_focus = self.cancel_button.hasFocus() or self.connect_button.hasFocus()
         self.connect_button.setEnabled(True)
+        if had_focus:
+            self.connect_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self.cancel_button.setEnabled(False)
+        self.cancel_button.hide()
+        self._clear_link()  # the link was for this login only: it leads nowhere now
         return True
+
+    def _clear_link(self) -> None:
+        self.url_edit.clear()
+        self.copy_button.setEnabled(False)
 
     def _connected(self, company_id: str | None) -> None:
         if not self._login_done():
@@ -167,7 +183,11 @@ class ConnectPage(QWizardPage):
         if company_id:
             self.company_id_edit.setText(company_id)
         self._say(self.tr("Ansluten till Pagero."), OK_STYLE)
-        self.connect_button.setText(self.tr("A&nslut igen"))
+        self.connect_button.setText(self.tr("&Anslut igen"))
+        wizard = self.wizard()
+        if wizard is not None and self.connect_button.hasFocus():
+            # Done here: Enter goes on to the next page (the default button), never back.
+            wizard.button(QWizard.WizardButton.NextButton).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _login_failed(self, exc: BaseException | None) -> None:
         if not self._login_done():
@@ -187,7 +207,8 @@ class ConnectPage(QWizardPage):
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt naming
         if self.waiting:
-            self._say(self.tr("Kassa väntar på inloggningen hos Pagero. Logga in, eller välj Avbryt."), ERROR_STYLE)
+            self._say(self.tr("Kassa väntar på inloggningen hos Pagero. Logga in, eller välj Avbryt inloggningen."),
+                      ERROR_STYLE)
             return False
         return first_problem([self.company_id_edit]) is None
 

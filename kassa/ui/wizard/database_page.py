@@ -47,7 +47,7 @@ class DatabasePage(QWizardPage):
         self.user_edit = QLineEdit("kassa", self)
         self.password_edit = QLineEdit(self)
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.test_button = QPushButton(self.tr("&Testa anslutning"), self)
+        self.test_button = QPushButton(self.tr("T&esta anslutning"), self)
         self.test_result = QLabel(self)
         self.test_result.setWordWrap(True)
         self.env_note = QLabel(self)
@@ -60,7 +60,7 @@ class DatabasePage(QWizardPage):
 
         self.server_box = QGroupBox(self.tr("PostgreSQL-servern"), self)
         form = QFormLayout(self.server_box)
-        form_row(form, self.tr("&Server:"), self.host_edit)
+        form_row(form, self.tr("Se&rver:"), self.host_edit)
         form_row(form, self.tr("P&ort:"), self.port_spin)
         form_row(form, self.tr("Data&bas:"), self.name_edit)
         form_row(form, self.tr("&Användare:"), self.user_edit)

@@ -7,7 +7,8 @@ from typing import Any
 
 import peewee
 import shiboken6
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget, QWizardPage
 
 from kassa.identifiers import check_email, check_postal_code
@@ -40,6 +41,9 @@ class InterestPage(QWizardPage):
         self.invoices_spin.setSingleStep(100)
         self.invoices_spin.setGroupSeparatorShown(True)
         self.invoices_spin.setSpecialValueText(self.tr("ange antal"))  # 0 is no answer
+        # Typing replaces what the box shows (the "ange antal" of no answer, or an earlier count): a digit
+        # typed after the placeholder would make no number, and nothing would happen.
+        self.invoices_spin.installEventFilter(self)
         self.invoices_error = MessageLine(self)
         self.invoices_error.setStyleSheet(ERROR_STYLE)
         self.invoices_spin.valueChanged.connect(self._count_changed)
@@ -58,9 +62,9 @@ class InterestPage(QWizardPage):
         form_row(form, self.tr("O&rt:"), self.city_edit)
         form_row(form, self.tr("&Ungefär hur många fakturor skickar ni per år?"), self.invoices_spin)
         form.addRow("", self.invoices_error)
-        form_row(form, self.tr("&Namn:"), self.contact_edit)
+        form_row(form, self.tr("Na&mn:"), self.contact_edit)
         form_row(form, self.tr("&E-post:"), self.email_edit)
-        form_row(form, self.tr("&Telefonnummer:"), self.phone_edit)
+        form_row(form, self.tr("Te&lefonnummer:"), self.phone_edit)
         row = QHBoxLayout()
         row.addWidget(self.send_button)
         row.addWidget(self.result_label, 1)
@@ -70,6 +74,18 @@ class InterestPage(QWizardPage):
         self._follow_timer = QTimer(self)
         self._follow_timer.setInterval(FOLLOW_MS)
         self._follow_timer.timeout.connect(self._look)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        if watched is self.invoices_spin and event.type() == QEvent.Type.FocusIn:
+            QTimer.singleShot(0, self._select_count)  # after the spin box has placed its cursor
+        elif (watched is self.invoices_spin and event.type() == QEvent.Type.KeyPress
+              and self.invoices_spin.value() == 0 and isinstance(event, QKeyEvent) and event.text().isdigit()):
+            self.invoices_spin.lineEdit().selectAll()  # the placeholder goes, the digit stays
+        return super().eventFilter(watched, event)
+
+    def _select_count(self) -> None:
+        if shiboken6.isValid(self) and self.invoices_spin.hasFocus():
+            self.invoices_spin.selectAll()
 
     def _count_changed(self, value: int) -> None:
         if value:
@@ -133,8 +149,8 @@ class InterestPage(QWizardPage):
             self.result_label.setStyleSheet(ERROR_STYLE)
             return
         self.send_button.setEnabled(False)
-        self._say(self.tr("Intresseanmälan är sparad och skickas till Pagero så snart Kassa når nätet. Pagero hör "
-                          "sedan av sig till %1.").replace("%1", self.email_edit.text()), OK_STYLE)
+        # Whether it reaches Pagero now or later, the follow-up below says once the send queue has tried.
+        self._say(self.tr("Intresseanmälan är sparad och skickas till Pagero …"), OK_STYLE)
         self._request_id = request.id
         self._follow_timer.start()
 
@@ -152,6 +168,10 @@ class InterestPage(QWizardPage):
             self._follow_timer.stop()
             self._say(self.tr("Intresseanmälan är skickad till Pagero (%1). Pagero hör av sig till %2.")
                       .replace("%1", state.sent_at_text).replace("%2", self.email_edit.text()), OK_STYLE)
+        elif state.state == "queued" and state.last_error:  # tried, and Pagero could not be reached
+            self._say(self.tr("Pagero kunde inte nås just nu. Intresseanmälan är sparad och skickas så snart Kassa "
+                              "når Pagero; Pagero hör sedan av sig till %1.").replace("%1", self.email_edit.text()),
+                      OK_STYLE)
         elif state.state == "needs_attention":
             self._follow_timer.stop()
             self.send_button.setEnabled(True)
