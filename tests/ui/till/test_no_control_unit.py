@@ -34,6 +34,7 @@ def test_no_control_unit_is_said_at_day_opening_and_paying_offers_the_settings(q
         key(qtbot, window, Qt.Key.Key_F5)
         cash = wait_for_window(qtbot, "cashDialog")
         qtbot.waitUntil(cash.tendered.hasFocus)
+        assert cash.windowTitle() == "Kontantbetalning"
         type_and_enter(qtbot, cash.tendered, "100")
 
         box = wait_for_window(qtbot, "noControlUnitBox", QMessageBox, timeout=10_000)
