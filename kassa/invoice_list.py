@@ -29,6 +29,11 @@ class InvoiceRow:
     delivery: str  # '' | 'paper' | 'e_invoice'
     transmission_state: TransmissionState | None  # None: not an e-invoice
     payment: str = ""  # paid / partly paid / unpaid / overdue, as the list shows it
+    e_invoice: bool = False  # the buyer takes e-invoices: with no transmission it is not sent yet
+
+    @property
+    def unsent_e_invoice(self) -> bool:
+        return self.e_invoice and self.transmission_state is None and self.delivery != "e_invoice"
 
     @property
     def is_credit_note(self) -> bool:
@@ -62,7 +67,7 @@ def load_invoices(text: str = "", limit: int = 500, payment: str = "") -> list[I
         receivable = owed.get(id_)
         paid = state_text(receivable.state(), receivable.open, receivable.paid) if receivable else ""
         rows.append(InvoiceRow(id_, number, kind, issue_date, (buyer or {}).get("name", ""), payable, status,
-                               delivery, _state(state), paid))
+                               delivery, _state(state), paid, (buyer or {}).get("e_invoice") is True))
     return rows
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from kassa.models import Company, JournalEntry, RegisterDay, ZReport
 from kassa.register import clock, reports
+from kassa.register.control_unit import settings as control_unit_settings
 from kassa.register.figures import DayFigures
 from kassa.till import TillError
 
@@ -26,6 +27,7 @@ class DayState:
     float_amount: Decimal | None
     company_configured: bool
     last_float: Decimal | None = None  # the float the till's newest day opened with (a proposal for the next)
+    control_unit_chosen: bool = True  # False: no sale can be registered until one (or the exemption) is chosen
 
     @property
     def is_open(self) -> bool:
@@ -36,10 +38,11 @@ def day_state(till: str) -> DayState:
     configured = bool(Company.get_solo().is_configured)
     newest = RegisterDay.select().where(RegisterDay.till == till).order_by(RegisterDay.number.desc()).first()
     last_float = newest.float_amount if newest is not None else None
+    chosen = control_unit_settings.is_chosen()
     day = reports.current_day(till)
     if day is None:
-        return DayState(till, None, None, None, configured, last_float)
-    return DayState(till, day.number, day.opened_at, day.float_amount, configured, last_float)
+        return DayState(till, None, None, None, configured, last_float, chosen)
+    return DayState(till, day.number, day.opened_at, day.float_amount, configured, last_float, chosen)
 
 
 def preview(till: str, at: dt.datetime | None = None) -> DayFigures:

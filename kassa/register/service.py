@@ -38,10 +38,10 @@ from kassa import config
 from kassa.devices.printout import PrintLine, Printout
 from kassa.models import Article, Company, Customer, ParkedSale, Receipt, RegisterDay
 from kassa.models.database import write_transaction
-from kassa.money import ZERO
+from kassa.money import ZERO, format_sek
 from kassa.register import clock, events, journal, lines, receipts, reports, returns
 from kassa.register.control_unit.base import ControlUnit
-from kassa.register.document import ReceiptDocument
+from kassa.register.document import ReceiptDocument, Seller
 from kassa.register.figures import DayFigures
 from kassa.register.payments import CARD, CASH, SWISH, PaymentPart, PaymentPlan, plan
 from kassa.register.receipt_printout import receipt_printout
@@ -443,8 +443,15 @@ class Register:
         reason = (reason or "").strip()
         if not reason:
             raise TillError("Ange en orsak, t.ex. 'Växel från banken'.")
+        if event == events.CASH_OUT:
+            # One till's calls run one at a time (the window's session), so the drawer cannot change meanwhile.
+            in_drawer = reports.compute(day, "X", self.now()).expected_cash
+            if value > in_drawer:
+                raise TillError(f"Det finns bara {format_sek(max(in_drawer, ZERO))} kr i kassalådan enligt kassan. "
+                                f"Ta ut högst så mycket, eller räkna kassan (X-rapport) om det inte stämmer.")
         self._journal(event, {"amount": str(value), "reason": reason}, amount=value, day=day)
-        return _slip(title, value, reason, self.till, clock.format_local(self.now()))
+        return _slip(title, value, reason, self.till, clock.format_local(self.now()),
+                     receipts.seller_of(Company.get_solo()))
 
     def cash_in(self, amount: Decimal | str, reason: str) -> Printout:
         """Money into the drawer (the float grows); a slip to print, which opens the drawer."""
@@ -486,11 +493,13 @@ def _parked_snapshots(parked: ParkedSale) -> list[dict[str, Any]]:
     return [lines.snapshot(lines.from_data(data), i + 1) for i, data in enumerate(parked.lines)]
 
 
-def _slip(title: str, amount: Decimal, reason: str, till: str, when: str) -> Printout:
+def _slip(title: str, amount: Decimal, reason: str, till: str, when: str, seller: Seller) -> Printout:
     from kassa.register.layout import Lines, kr
 
     out = Lines()
     out.add(title, "double", "center")
+    out.add(seller.name, "bold", "center")  # whose drawer, as on the receipts
+    out.add(f"Org.nr {seller.org_number}", align="center")
     out.pair("Kassa", till)
     out.pair("Tid", when)
     out.pair("Belopp", kr(amount), "bold")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QFont, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -39,6 +39,17 @@ def positive_amount(field: str) -> Checker:
         return amount
 
     return check
+
+
+TITLE_BAR_EXTRA = 160  # the window icon and the minimise, maximise and close buttons, with room to spare
+
+
+def title_width(title: str) -> int:
+    """Wide enough for the window manager to show the whole title (in bold, as most title bars are),
+    besides its icon and buttons: a small form would otherwise cut it ("Öppna da… kassa 1")."""
+    font = QFont()
+    font.setBold(True)
+    return QFontMetrics(font).horizontalAdvance(title) + TITLE_BAR_EXTRA
 
 
 def _kr(amount: Decimal) -> str:
@@ -81,6 +92,9 @@ class _DayForm(QDialog):
         self.layout_.addLayout(self.form)
         self.layout_.addWidget(self.message)
         self.layout_.addWidget(self.buttons)
+        self.setMinimumWidth(max(self.minimumWidth(), title_width(self.windowTitle())))
+
+
 
     def amount_field(self, label: str, checker: Checker, name: str, text: str = "") -> ValidatedLineEdit:
         field = ValidatedLineEdit(checker, required=True, required_message=self.tr("Skriv ett belopp, t.ex. 500."))

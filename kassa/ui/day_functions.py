@@ -70,6 +70,7 @@ class DayFunctions(QObject):
         self.window: Any = cast(Any, window)
         self._open: dict[str, QWidget] = {}
         self.actions: dict[str, QAction] = {}
+        self._unit_chosen = True  # as the last day state read said
         self._build(menu)
         self.window.first_painted.connect(self.check_day)
 
@@ -156,8 +157,17 @@ class DayFunctions(QObject):
                           on_error=lambda exc: log.error("reading the day failed: %s", exc))
 
     def _checked(self, state: DayState) -> None:
-        if shiboken6.isValid(self.window) and state.company_configured and not state.is_open:
+        if not (shiboken6.isValid(self.window) and state.company_configured):
+            return
+        self._unit_chosen = state.control_unit_chosen
+        if not state.control_unit_chosen:
+            self.say(self.no_unit_warning(), error=True)
+        if not state.is_open:
             self._ask_float(state)
+
+    def no_unit_warning(self) -> str:
+        return self.tr("Ingen kontrollenhet är vald: ingen försäljning kan registreras förrän du väljer en under "
+                       "Inställningar → Kontrollenhet (för att prova: emulatorn, `kassa control-unit emulator`).")
 
     def open_day(self) -> None:
         """Kassa → Öppna dag (and a scan before the day is open): the float, unless the day is open already."""
@@ -179,6 +189,7 @@ class DayFunctions(QObject):
     def _ask_float(self, state: DayState) -> None:
         from kassa.ui.day_dialogs import OpenDayDialog
 
+        self._unit_chosen = state.control_unit_chosen
         self._single("openDay", lambda: OpenDayDialog(self.till, state.last_float, self.window),
                      lambda dialog: dialog.submitted.connect(lambda: self._open_with(dialog)))
 
@@ -188,8 +199,12 @@ class DayFunctions(QObject):
 
     def _day_opened(self, dialog: OpenDayDialog, day: Any) -> None:
         dialog.finish()
-        self.say(self.tr("Dag %1 är öppnad med växelkassa %2. Försäljningen kan börja.")
-                 .replace("%1", str(day.number)).replace("%2", _kr(day.float_amount)))
+        text = self.tr("Dag %1 är öppnad med växelkassa %2.").replace("%1", str(day.number)).replace(
+            "%2", _kr(day.float_amount))
+        if self._unit_chosen:
+            self.say(text + " " + self.tr("Försäljningen kan börja."))
+        else:
+            self.say(text + " " + self.no_unit_warning(), error=True)
         self.window.focus_code()
 
     # --- cash in and out -----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTableWidget,
@@ -52,6 +53,7 @@ from kassa.ui.workers import LatestOnly, run_in_background
 STATUS_TEXTS = {"issued": "Utfärdad", "credited": "Krediterad", "partly_credited": "Delvis krediterad"}
 DELIVERY_TEXTS = {"": "Ej utskriven", "paper": "Papper/PDF", "e_invoice": "E-faktura"}
 E_INVOICE_QUEUED = "Fakturan skickas som e-faktura via Pagero."
+E_INVOICE_UNSENT = "E-faktura, ej skickad"
 
 
 DELIVERY_REFRESH_MS = 3000
@@ -79,6 +81,8 @@ class InvoiceDialog(QDialog):
         self.invoice_id = invoice_id
         self.till = till
         self._sending = False
+        self._asked_unsent = False  # the cashier chose to close an unsent e-invoice
+        self._close_when_queued = False  # Esc while it was being queued
         self._preview: QPrintPreviewDialog | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         # While an e-invoice is on its way the delivery line follows it (read in a worker).
@@ -210,15 +214,61 @@ class InvoiceDialog(QDialog):
         run_in_background(queue_e_invoice, self.invoice_id, self.till,
                           on_result=self._queued, on_error=self._not_queued, on_done=self._send_done)
 
+    def send_if_e_invoice(self) -> bool:
+        """At the till the issue is the print action for an e-invoice buyer (as a cash sale prints its
+        receipt): it goes to the send queue at once; what blocks it is said here and the invoice stays unsent."""
+        if not self.is_e_invoice or self.is_queued():
+            return False
+        self.send_e_invoice()
+        return True
+
+    def is_queued(self) -> bool:
+        return Transmission.get_or_none(invoice_row(self.invoice_id)) is not None
+
+    def reject(self) -> None:
+        """Esc, Stäng, the window's cross: an e-invoice not handed to the queue is not closed without asking."""
+        if self._sending:  # closed once it is queued; if it is blocked, the reasons stay in view
+            self._close_when_queued = True
+            self._say(escape(self.tr("Fönstret stängs när fakturan ligger i sändkön …")))
+            return
+        if self._asked_unsent or not self.is_e_invoice or self.is_queued():
+            super().reject()
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Fakturan är inte skickad"),
+                          self.tr("Fakturan är inte skickad – skicka nu?"), QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("notSentBox")
+        box.setInformativeText(self.tr("Kunden tar emot e-faktura. Stänger du utan att skicka står fakturan kvar som "
+                                       "”%1” under Fakturor och E-fakturor; skicka den senare med Skriv ut.")
+                               .replace("%1", self.tr(E_INVOICE_UNSENT)))
+        send = box.addButton(self.tr("&Skicka nu"), QMessageBox.ButtonRole.AcceptRole)
+        leave = box.addButton(self.tr("S&täng utan att skicka"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(send)
+        box.setEscapeButton(leave)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: object) -> None:
+            if button is send:
+                self.send_e_invoice()
+            else:
+                self._asked_unsent = True
+                self.reject()
+
+        box.buttonClicked.connect(answered)
+        box.open()
+
     def _queued(self, state: TransmissionState) -> None:
+        self._sending = False  # the answer is in, even before the job's "done" arrives
         self._say("<b>" + escape(self.tr("Fakturan skickas som e-faktura via Pagero.")) + "</b> " + escape(
             self.tr("Vill du ha ett papper också, välj Skriv ut en kopia.")))
         self.copy_button.setVisible(True)
         self.invoice = Invoice.get_by_id(self.invoice_id)
         self._show_delivery()
         self.e_invoice_queued.emit(self.invoice_id)
+        if self._close_when_queued:
+            QDialog.reject(self)
 
     def _not_queued(self, exc: BaseException) -> None:
+        self._sending = self._close_when_queued = False
         problems = problems_of(exc)
         items = "".join(f"<li>{escape(p)}</li>" for p in problems)
         self._say("<b>" + escape(self.tr("E-fakturan kan inte skickas än. Rätta detta och välj Skriv ut igen:"))
@@ -489,6 +539,8 @@ class InvoiceListModel(QAbstractTableModel):
             if column == 5:
                 if row.transmission_state:
                     return f"{self.tr('E-faktura')}: {state_text(row.transmission_state)}"
+                if row.unsent_e_invoice:
+                    return self.tr(E_INVOICE_UNSENT)
                 return self.tr(DELIVERY_TEXTS.get(row.delivery, row.delivery))
             if column == 6:
                 return row.payment

@@ -136,7 +136,9 @@ class MainWindow(QMainWindow):
         big.setPointSize(big.pointSize() + 4)
         self.code_field.setFont(big)
         self.code_field.returnPressed.connect(self.enter_code)
-        self.code_field.textEdited.connect(lambda text: self.article_completer.follow(text))
+        self._searching = False  # a name is being typed: the index was read again when it started
+        self.code_field.textEdited.connect(self._search_started)
+        self.code_field.textChanged.connect(self._code_changed)
 
         self.article_completer: ArticleCompleter = ArticleCompleter(self.code_field, self)
         self.article_completer.activated[str].connect(self._article_picked)  # type: ignore[index]  # overloaded
@@ -231,7 +233,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         # The day: float, cash in and out, returns, X and Z reports, the journal (kassa.ui.day_functions).
-        self.day = DayFunctions(self, bar.addMenu(self.tr("&Kassa")))
+        till_menu = bar.addMenu(self.tr("&Kassa"))
+        self.day = DayFunctions(self, till_menu)
+        till_menu.addSeparator()
+        self._action(till_menu, self.tr("&Avsluta"), self.close, "quitAction", QKeySequence("Ctrl+Q"))
         register = bar.addMenu(self.tr("&Register"))
         self._action(register, self.tr("&Kundregister"), lambda: self.open_window(CUSTOMERS), "customersAction")
         self._action(register, self.tr("Kundka&tegori"), lambda: self.open_window(CATEGORIES), "categoriesAction")
@@ -387,9 +392,16 @@ class MainWindow(QMainWindow):
         if isinstance(exc, DayNotOpen):
             self.day.open_day()  # the float first; the code waits in the field for Enter again
 
-    def _enter_name(self, text: str) -> bool:
-        """Enter on a typed name: the one matching article is added; none or several are said."""
+    def _enter_name(self, text: str, refreshed: bool = False) -> bool:
+        """Enter on a typed name: the one matching article is added; none or several are said.
+
+        The index was read at start; an article added since (another till on the database, `kassa demo`)
+        is missing from it, so a name that finds nothing reads the index again before saying so."""
         hits = self.article_completer.matches(text)
+        if not hits and not refreshed:
+            run_in_background(load_article_index, on_result=lambda rows: self._enter_name_again(rows, text),
+                              on_error=lambda exc: self.show_message(str(exc), error=True))
+            return True
         self.article_completer.close_list()
         if len(hits) == 1:
             self._article_picked(hits[0])
@@ -406,6 +418,32 @@ class MainWindow(QMainWindow):
             # Reopened once the list's own handling of this Enter (which closes it) is over.
             QTimer.singleShot(0, lambda: self.article_completer.follow(text))
         return True
+
+    def _enter_name_again(self, rows: list[tuple[str, int]], text: str) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._articles_loaded(rows)
+        self._enter_name(text, refreshed=True)
+
+    def _search_started(self, text: str) -> None:
+        """The first letters of a new search: the list follows them, and the index is read again meanwhile, so
+        articles added elsewhere since are in the list (it follows the text again once they are)."""
+        if looks_like_a_name(text) and not self._searching:
+            self._searching = True
+            run_in_background(load_article_index, on_result=self._articles_reloaded)
+        self.article_completer.follow(text)
+
+    def _code_changed(self, text: str) -> None:
+        if not text.strip():
+            self._searching = False  # emptied, also by the till itself after a scan: the next search is new
+
+    def _articles_reloaded(self, rows: list[tuple[str, int]]) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._articles_loaded(rows)
+        text = self.code_field.text()
+        if self._searching and looks_like_a_name(text):
+            self.article_completer.follow(text)  # still typing that name: the list as it is now
 
     def _added(self, line: CartLine) -> None:
         if self.model.rowCount() == 1 and line.quantity == 1:

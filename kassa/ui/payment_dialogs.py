@@ -189,7 +189,7 @@ class CashDialog(_FormDialog):
     """Kontant: the rounded amount to pay, what the customer hands over, the change."""
 
     def __init__(self, totals: Totals, parent: QWidget | None = None):
-        super().__init__(self.tr("Kontant betalning"), "", parent)
+        super().__init__(self.tr("Kontantbetalning"), "", parent)
         self.totals = totals
         payable = self.big_label(f"{format_sek(totals.payable)} kr", "cashPayable")
         self.form.addRow(self.tr("Summa:"), QLabel(f"{format_sek(totals.tax_inclusive)} kr", self))

@@ -325,3 +325,47 @@ def test_a_scan_before_the_day_is_open_asks_for_the_float_and_keeps_the_code(qtb
     qtbot.waitUntil(lambda: window.model.rowCount() == 1)
     assert window.total_label.text() == f"{kr('54.90')} kr"
     window.close()
+
+
+def test_cash_out_beyond_the_drawer_is_refused_in_place_and_slips_carry_the_company(qtbot, window):
+    at_till(qtbot, window, "Ctrl+Shift+O")
+    out = wait_for_window(qtbot, "cashOutDialog", CashMoveDialog)
+    qtbot.waitUntil(out.amount_edit.edit.hasFocus)
+    type_into(qtbot, out.amount_edit, "2000")  # the drawer holds the float, 500 kr
+    type_into(qtbot, out.reason_edit, "Till banken")
+    qtbot.keyClick(out.reason_edit.edit, Qt.Key.Key_Return)
+    message = out.findChild(type(out.message), "dayFormMessage")
+    qtbot.waitUntil(lambda: message.isVisible())
+    assert f"Det finns bara {kr('500')} kr i kassalådan" in message.text()
+    assert out.isVisible() and out.amount_edit.text() == "2000" and out.reason_edit.text() == "Till banken"
+    assert not JournalEntry.select().where(JournalEntry.event == events.CASH_OUT).exists()
+
+    type_into(qtbot, out.amount_edit, "500")  # all of it may go
+    qtbot.keyClick(out.amount_edit.edit, Qt.Key.Key_Return)
+    slip = wait_for_window(qtbot, "receiptDialog", ReceiptDialog)
+    lines = text_of(slip.printout.lines).splitlines()
+    assert lines[0] == "UTTAG" and "Hörnbutiken & Söner AB" in lines and "Org.nr 556677-8899" in lines
+    assert JournalEntry.get(JournalEntry.event == events.CASH_OUT).amount == Decimal("500.00")
+    escape(qtbot, slip)
+
+
+def test_the_open_day_title_is_not_cut(qtbot, shop):
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    dialog = OpenDayDialog("Kassa vid entrén norr", None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    bold = QFont()
+    bold.setBold(True)
+    # The title, plus the window manager's icon and three buttons (about 30 px each).
+    assert dialog.width() >= QFontMetrics(bold).horizontalAdvance(dialog.windowTitle()) + 120
+    assert "Kassa vid entrén norr" in dialog.windowTitle()
+
+
+def test_avsluta_in_the_kassa_menu_quits_with_ctrl_q(qtbot, window):
+    quit_action = action(window, "quitAction")
+    assert quit_action.text().replace("&", "") == "Avsluta" and quit_action.shortcut().toString() == "Ctrl+Q"
+    assert quit_action in window.menuBar().actions()[0].menu().actions()  # Kassa, the first menu
+    at_till(qtbot, window, "Ctrl+Q")
+    qtbot.waitUntil(lambda: not window.isVisible())

@@ -166,7 +166,7 @@ def test_a_typed_name_with_no_or_several_matches_says_so(qtbot, window, shop):
     qtbot.waitUntil(lambda: len(window._article_ids) == 4)
     window.code_field.setFocus()
     scan(qtbot, window, "tekanna")
-    assert "Ingen artikel passar ”tekanna”" in window.message.text()
+    qtbot.waitUntil(lambda: "Ingen artikel passar ”tekanna”" in window.message.text())  # after reading again
     assert window.model.rowCount() == 0 and window.code_field.selectedText() == "tekanna"  # nothing lost
 
     window.code_field.clear()
@@ -179,6 +179,32 @@ def test_a_typed_name_with_no_or_several_matches_says_so(qtbot, window, shop):
     qtbot.keyClick(popup, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.model.rowCount() == 1)
     assert window.model.index(0, 0).data() == "Mugg svart"  # the lists are by name
+
+
+def test_a_name_finds_an_article_added_behind_the_windows_back(qtbot, window, shop):
+    from kassa.models import Article
+
+    # Another till on the same database (or `kassa demo`) adds an article while this window runs.
+    Article.create(number="700", name="Kanelbulle", price=Decimal("25.00"), vat_group=vat_group(12))
+    assert "Kanelbulle" not in " ".join(window._article_ids)  # the index read at start does not have it
+    window.code_field.setFocus()
+    type_and_enter(qtbot, window.code_field, "kanel")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.model.index(0, 0).data() == "Kanelbulle"
+    assert "Ingen artikel passar" not in window.message.text()
+
+    # A new search lists it as the cashier types, too.
+    Article.create(number="701", name="Kardemummabulle", price=Decimal("25.00"), vat_group=vat_group(12))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.code_field.setFocus()
+    qtbot.keyClicks(window.code_field, "kardemumma")
+    popup = window.article_completer.popup()
+    qtbot.waitUntil(lambda: popup.isVisible() and window.article_completer.completionCount() == 1)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+    assert window.model.index(1, 0).data() == "Kardemummabulle"
 
 
 def edit_cell(qtbot, window, row: int, column: int, text: str) -> None:

@@ -47,6 +47,10 @@ class ControlUnitUnavailable(Exception):
     """The unit did not give a code. `str(error)` is Swedish: what is wrong and what to do."""
 
 
+class ControlUnitNotChosen(ControlUnitUnavailable):
+    """No control unit (nor the exemption) is chosen in the settings: trying again cannot help, choosing one can."""
+
+
 class ControlUnit(Protocol):
     def register(self, data: ReceiptData) -> ControlCode:
         """Register one receipt; raises ControlUnitUnavailable when no code could be had."""

@@ -20,7 +20,7 @@ import keyring.backend
 from kassa import config
 from kassa.register.control_unit import credentials
 from kassa.register.control_unit.address import check_url
-from kassa.register.control_unit.base import ControlUnit, ControlUnitUnavailable, UnitStatus
+from kassa.register.control_unit.base import ControlUnit, ControlUnitNotChosen, ControlUnitUnavailable, UnitStatus
 from kassa.register.control_unit.exempt import NoControlUnit
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,15 @@ def saved() -> ControlUnitSettings | None:
     return None if data is None else ControlUnitSettings.from_dict(data)
 
 
+def is_chosen() -> bool:
+    """Whether a unit (or the exemption) is chosen; an unreadable choice counts as chosen (using it says
+    what is wrong with it)."""
+    try:
+        return saved() is not None
+    except ControlUnitUnavailable:
+        return True
+
+
 def save(settings: ControlUnitSettings, password: str | None = None,
          keyring_backend: keyring.backend.KeyringBackend | None = None) -> None:
     """Save the choice; a password goes to the keyring first (nothing is saved if that fails)."""
@@ -100,7 +109,7 @@ def build_control_unit(settings: ControlUnitSettings | None = None, *, org_numbe
     """
     settings = settings if settings is not None else saved()
     if settings is None:
-        raise ControlUnitUnavailable(NOT_CHOSEN)
+        raise ControlUnitNotChosen(NOT_CHOSEN)
     if settings.kind == "none":
         return NoControlUnit()
     from kassa.register.control_unit.xccsp import XccspControlUnit  # lxml: only once a unit is used

@@ -3,7 +3,9 @@
 Invoiced sales are outside the register: no receipt and no control code; the invoice has its own
 number series and audit log. The category's questions are asked first (kassa.ui.invoice_questions),
 then, in the session's thread, the e-invoice checks (kassa.peppol.checks), the invoice from a copy
-of the cart, and the register's cart emptied (`Register.invoiced`, not a void). The invoice opens.
+of the cart, and the register's cart emptied (`Register.invoiced`, not a void). The invoice opens; for
+an e-invoice buyer its print action runs at once (the send queue, kassa.outbox.enqueue), as a cash sale
+prints its receipt without being asked.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from kassa.peppol.checks import InvoiceBlocked
 from kassa.register.service import Register
 from kassa.till import Cart, SaleResult
 from kassa.ui.invoice_questions import InvoiceQuestions
+from kassa.ui.invoices import InvoiceDialog
 from kassa.ui.till.till_window import TillWindow, widget_of
 
 log = logging.getLogger(__name__)
@@ -90,9 +93,16 @@ class InvoiceSale(QObject):
                 "%2", result.invoice.buyer.get("name", "")).replace("%3", format_sek(result.payable))
         if result.bonus:
             text += " " + self.tr("Bonus %1 kr.").replace("%1", format_sek(result.bonus))
+        e_invoice = result.invoice is not None and bool(result.invoice.buyer.get("e_invoice"))
+        if e_invoice:
+            text += " " + self.tr("E-fakturan läggs i sändkön för Pagero.")
         window.sale_completed("", text)
         if result.invoice is not None:
-            window.open_invoice(result.invoice.id)
+            dialog = window.open_invoice(result.invoice.id)
+            if e_invoice and isinstance(dialog, InvoiceDialog):
+                # Issuing is the print action for an e-invoice buyer: handed to the send queue now, so it
+                # cannot be left issued but unsent by closing the window (kassa.ui.invoices.InvoiceDialog).
+                dialog.send_if_e_invoice()
 
     def _failed(self, exc: BaseException) -> None:
         self.window.set_paying(False)

@@ -30,7 +30,7 @@ from kassa.devices.printer_settings import saved as saved_printer
 from kassa.devices.printout import Printout
 from kassa.models import Sale
 from kassa.money import format_sek
-from kassa.register.control_unit.base import ControlUnitUnavailable
+from kassa.register.control_unit.base import ControlUnitNotChosen, ControlUnitUnavailable
 from kassa.register.payments import CARD, CASH, SWISH, PaymentPart
 from kassa.register.service import ReceiptResult
 from kassa.ui.payment_dialogs import CardDialog, CashDialog
@@ -193,13 +193,31 @@ class SaleFlow(QObject):
 
     def _refused(self, exc: BaseException, parts: list[PaymentPart]) -> None:
         self.window.set_paying(False)
-        if isinstance(exc, ControlUnitUnavailable):
+        if isinstance(exc, ControlUnitNotChosen):
+            self.unit_not_chosen(str(exc))
+        elif isinstance(exc, ControlUnitUnavailable):
             self.unit_down(str(exc), lambda: self.pay(parts), paid_already=any(p.method != CASH for p in parts))
         elif isinstance(exc, ValueError):  # TillError: Swedish, for the cashier
             self.window.show_message(str(exc), error=True)
         else:
             log.error("payment failed", exc_info=(type(exc), exc, exc.__traceback__))
             self.window.show_message(self.tr("Köpet kunde inte registreras: %1").replace("%1", str(exc)), error=True)
+
+    def unit_not_chosen(self, text: str) -> None:
+        """No control unit is chosen: trying again cannot help, so the way offered is choosing one."""
+        what = self.tr("Köpet är inte registrerat. Varukorgen finns kvar: betala igen när kontrollenheten är vald.")
+        self.window.show_message(f"{text}\n{what}", error=True)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Ingen kontrollenhet vald"), text,
+                          QMessageBox.StandardButton.NoButton, self.widget)
+        box.setObjectName("noControlUnitBox")
+        box.setInformativeText(what)
+        choose = box.addButton(self.tr("&Välj kontrollenhet …"), QMessageBox.ButtonRole.AcceptRole)
+        later = box.addButton(self.tr("Avbryt"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(choose)
+        box.setEscapeButton(later)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self.window.open_hardware() if button is choose else None)
+        box.open()
 
     def unit_down(self, text: str, retry: Callable[[], None], paid_already: bool = False) -> None:
         """The control unit gave no code: say what and what to do; "Försök igen" does the same again."""
