@@ -66,7 +66,7 @@ class PeriodExportDialog(QDialog):
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(self.choose_button)
-        path_label = QLabel(self.tr("&Fil:"), self)
+        path_label = QLabel(self.tr("Fi&l:"), self)
         path_label.setBuddy(self.path_edit)  # the field is a row of two: the label needs its buddy named
         form = QFormLayout()
         form.addRow(self.tr("&Från:"), self.from_edit)
