@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QTableWidget,
@@ -48,6 +47,7 @@ from kassa.plural import count_of
 from kassa.till import TillError, format_quantity, parse_decimal
 from kassa.ui import printing
 from kassa.ui.focus import prepare_keyboard
+from kassa.ui.question_box import ask_question
 from kassa.ui.workers import LatestOnly, run_in_background
 
 STATUS_TEXTS = {"issued": "Utfärdad", "credited": "Krediterad", "partly_credited": "Delvis krediterad"}
@@ -234,27 +234,19 @@ class InvoiceDialog(QDialog):
         if self._asked_unsent or not self.is_e_invoice or self.is_queued():
             super().reject()
             return
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Fakturan är inte skickad"),
-                          self.tr("Fakturan är inte skickad – skicka nu?"), QMessageBox.StandardButton.NoButton, self)
-        box.setObjectName("notSentBox")
-        box.setInformativeText(self.tr("Kunden tar emot e-faktura. Stänger du utan att skicka står fakturan kvar som "
-                                       "”%1” under Fakturor och E-fakturor; skicka den senare med Skriv ut.")
-                               .replace("%1", self.tr(E_INVOICE_UNSENT)))
-        send = box.addButton(self.tr("&Skicka nu"), QMessageBox.ButtonRole.AcceptRole)
-        leave = box.addButton(self.tr("S&täng utan att skicka"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(send)
-        box.setEscapeButton(leave)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def answered(button: object) -> None:
-            if button is send:
+        def answered(send: bool) -> None:
+            if send:
                 self.send_e_invoice()
             else:
                 self._asked_unsent = True
                 self.reject()
 
-        box.buttonClicked.connect(answered)
-        box.open()
+        ask_question(self, "notSentBox", self.tr("Fakturan är inte skickad"),
+                     self.tr("Fakturan är inte skickad – skicka nu?"),
+                     self.tr("&Skicka nu"), self.tr("S&täng utan att skicka"), answered,
+                     informative=self.tr("Kunden tar emot e-faktura. Stänger du utan att skicka står fakturan kvar "
+                                         "som ”%1” under Fakturor; skicka den senare med Skriv ut.")
+                     .replace("%1", self.tr(E_INVOICE_UNSENT)))
 
     def _queued(self, state: TransmissionState) -> None:
         self._sending = False  # the answer is in, even before the job's "done" arrives

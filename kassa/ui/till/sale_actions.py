@@ -12,13 +12,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QGridLayout, QLabel, QMenuBar, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QMenuBar, QPushButton, QWidget
 
 from kassa.devices.print_queue import copy_refusal
 from kassa.money import format_sek
 from kassa.register.service import ReceiptResult, Register
 from kassa.till import TillError
 from kassa.ui.payment_dialogs import TextDialog
+from kassa.ui.question_box import ask_question
 from kassa.ui.till.parked_dialog import ParkedRow, ParkedSalesDialog, parked_rows
 from kassa.ui.till.sale_flow import SaleFlow, printer_chosen, receipt_reference
 from kassa.ui.till.session import CartView
@@ -153,18 +154,11 @@ class SaleActions(QObject):
                 self.session.call(lambda register: register.void(), on_error=self._say_error)
                 self.window.sale_reset(self.tr("Ny försäljning."))
                 return
-            box = QMessageBox(QMessageBox.Icon.Question, self.tr("Avbryt köpet"),
-                              self.tr("Avbryta köpet på %1 kr? Raderna tas bort och köpet räknas som avbrutet på "
-                                      "dagrapporten.").replace("%1", format_sek(view.totals.tax_inclusive)),
-                              QMessageBox.StandardButton.NoButton, self.widget)
-            box.setObjectName("voidBox")
-            yes = box.addButton(self.tr("&Avbryt köpet"), QMessageBox.ButtonRole.AcceptRole)
-            no = box.addButton(self.tr("&Fortsätt köpet"), QMessageBox.ButtonRole.RejectRole)
-            box.setDefaultButton(yes)
-            box.setEscapeButton(no)
-            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            box.buttonClicked.connect(lambda button: self._void() if button is yes else self.window.focus_code())
-            box.open()
+            ask_question(self.widget, "voidBox", self.tr("Avbryt köpet"),
+                         self.tr("Avbryta köpet på %1 kr? Raderna tas bort och köpet räknas som avbrutet på "
+                                 "dagrapporten.").replace("%1", format_sek(view.totals.tax_inclusive)),
+                         self.tr("&Avbryt köpet"), self.tr("&Fortsätt köpet"),
+                         lambda yes: self._void() if yes else self.window.focus_code())
 
         self._when_free(ask)()
 
@@ -200,20 +194,15 @@ class SaleActions(QObject):
                               self.tr("Det parkerade köpet är tillbaka (%1 rader).").replace("%1", str(len(lines)))))
 
     def _delete_parked(self, parked_id: int) -> None:
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Radera parkerat köp"),
-                          self.tr("Radera det parkerade köpet? Det räknas som avbrutet på dagrapporten."),
-                          QMessageBox.StandardButton.NoButton, self.widget)
-        box.setObjectName("deleteParkedBox")
-        yes = box.addButton(self.tr("&Radera"), QMessageBox.ButtonRole.AcceptRole)
-        no = box.addButton(self.tr("Behåll"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(yes)
-        box.setEscapeButton(no)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda button: self.session.call(
-            lambda register: register.delete_parked(parked_id), on_error=self._say_error,
-            on_result=lambda _: self.window.show_message(self.tr("Det parkerade köpet är raderat.")))
-            if button is yes else None)
-        box.open()
+        def answered(delete: bool) -> None:
+            if delete:
+                done = self.tr("Det parkerade köpet är raderat.")
+                self.session.call(lambda register: register.delete_parked(parked_id), on_error=self._say_error,
+                                  on_result=lambda _: self.window.show_message(done))
+
+        ask_question(self.widget, "deleteParkedBox", self.tr("Radera parkerat köp"),
+                     self.tr("Radera det parkerade köpet? Det räknas som avbrutet på dagrapporten."),
+                     self.tr("&Radera"), self.tr("Behåll"), answered)
 
     def proforma(self) -> None:
         def print_it() -> None:

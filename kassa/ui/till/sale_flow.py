@@ -34,6 +34,7 @@ from kassa.register.control_unit.base import ControlUnitNotChosen, ControlUnitUn
 from kassa.register.payments import CARD, CASH, SWISH, PaymentPart
 from kassa.register.service import ReceiptResult
 from kassa.ui.payment_dialogs import CardDialog, CashDialog
+from kassa.ui.question_box import ask_question
 from kassa.ui.till.payment_dialogs import SplitDialog, SwishDialog
 from kassa.ui.till.receipt_dialog import ELECTRONIC, PAPER, PRINTER, ReceiptDialog
 from kassa.ui.till.receipt_output import Drained, PrintOutcome
@@ -207,17 +208,10 @@ class SaleFlow(QObject):
         """No control unit is chosen: trying again cannot help, so the way offered is choosing one."""
         what = self.tr("Köpet är inte registrerat. Varukorgen finns kvar: betala igen när kontrollenheten är vald.")
         self.window.show_message(f"{text}\n{what}", error=True)
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Ingen kontrollenhet vald"), text,
-                          QMessageBox.StandardButton.NoButton, self.widget)
-        box.setObjectName("noControlUnitBox")
-        box.setInformativeText(what)
-        choose = box.addButton(self.tr("&Välj kontrollenhet …"), QMessageBox.ButtonRole.AcceptRole)
-        later = box.addButton(self.tr("Avbryt"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(choose)
-        box.setEscapeButton(later)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda button: self.window.open_hardware() if button is choose else None)
-        box.open()
+        ask_question(self.widget, "noControlUnitBox", self.tr("Ingen kontrollenhet vald"), text,
+                     self.tr("&Välj kontrollenhet …"), self.tr("Avbryt"),
+                     lambda chose: self.window.open_hardware() if chose else None,
+                     informative=what, icon=QMessageBox.Icon.Warning)
 
     def unit_down(self, text: str, retry: Callable[[], None], paid_already: bool = False) -> None:
         """The control unit gave no code: say what and what to do; "Försök igen" does the same again."""
@@ -228,25 +222,16 @@ class SaleFlow(QObject):
         else:
             what += " " + self.tr("Tryck Försök igen när kontrollenheten svarar.")
         self.window.show_message(f"{text}\n{what}", error=True)
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Kontrollenheten svarar inte"), text,
-                          QMessageBox.StandardButton.NoButton, self.widget)
-        box.setObjectName("controlUnitBox")
-        box.setInformativeText(what)
-        again = box.addButton(self.tr("&Försök igen"), QMessageBox.ButtonRole.AcceptRole)
-        later = box.addButton(self.tr("Avbryt"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(again)
-        box.setEscapeButton(later)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def answered(button: object) -> None:
-            if button is again:
+        def answered(again: bool) -> None:
+            if again:
                 retry()
             else:
                 self.window.show_message(self.tr("Köpet är inte registrerat. Varukorgen finns kvar: betala igen när "
                                                  "kontrollenheten svarar."), error=True)
 
-        box.buttonClicked.connect(answered)
-        box.open()
+        ask_question(self.widget, "controlUnitBox", self.tr("Kontrollenheten svarar inte"), text,
+                     self.tr("&Försök igen"), self.tr("Avbryt"), answered, informative=what,
+                     icon=QMessageBox.Icon.Warning)
 
     # --- the receipt --------------------------------------------------------------------------------
 
