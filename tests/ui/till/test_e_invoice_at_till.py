@@ -13,17 +13,22 @@ from tests.factories import COFFEE, issue, scan, type_and_enter, wait_for_window
 from tests.ui.till.keys import key
 
 
-def closed(dialog: InvoiceDialog) -> bool:
-    return not shiboken6.isValid(dialog) or not dialog.isVisible()  # it deletes itself on close
-
-
-def test_f7_to_an_e_invoice_customer_queues_it_even_if_the_window_is_closed_with_esc(qtbot, window, shop):
+def invoice_at_till(qtbot, window) -> InvoiceDialog:
+    """A coffee sold on invoice (F7) to the e-invoice customer picked with F3: the invoice window."""
     scan(qtbot, window, COFFEE)
     key(qtbot, window, Qt.Key.Key_F3)
     type_and_enter(qtbot, window.customer_picker.field, "Elektronik")
     qtbot.waitUntil(lambda: window.cart.customer is not None)
     key(qtbot, window, Qt.Key.Key_F7)
-    dialog = wait_for_window(qtbot, "invoiceDialog", InvoiceDialog, timeout=10_000)
+    return wait_for_window(qtbot, "invoiceDialog", InvoiceDialog, timeout=10_000)
+
+
+def closed(dialog: InvoiceDialog) -> bool:
+    return not shiboken6.isValid(dialog) or not dialog.isVisible()  # it deletes itself on close
+
+
+def test_f7_to_an_e_invoice_customer_queues_it_even_if_the_window_is_closed_with_esc(qtbot, window, shop):
+    dialog = invoice_at_till(qtbot, window)
     key(qtbot, dialog, Qt.Key.Key_Escape)  # no "Skriv ut"
 
     qtbot.waitUntil(lambda: closed(dialog), timeout=60_000)  # closes once it is in the queue
@@ -36,12 +41,7 @@ def test_f7_to_an_e_invoice_customer_queues_it_even_if_the_window_is_closed_with
 
 
 def test_the_invoice_shows_it_is_queued_and_closing_asks_nothing(qtbot, window, shop):
-    scan(qtbot, window, COFFEE)
-    key(qtbot, window, Qt.Key.Key_F3)
-    type_and_enter(qtbot, window.customer_picker.field, "Elektronik")
-    qtbot.waitUntil(lambda: window.cart.customer is not None)
-    key(qtbot, window, Qt.Key.Key_F7)
-    dialog = wait_for_window(qtbot, "invoiceDialog", InvoiceDialog, timeout=10_000)
+    dialog = invoice_at_till(qtbot, window)
     qtbot.waitUntil(lambda: E_INVOICE_QUEUED in dialog.message.text(), timeout=60_000)
     assert "E-faktura via Pagero" in dialog.delivery_label.text()
     key(qtbot, dialog, Qt.Key.Key_Escape)
