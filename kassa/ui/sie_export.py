@@ -7,20 +7,14 @@ nothing was written.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QWidget
 
 from kassa.bookkeeping.sie_export import SieExportResult, default_period, export_sie
 from kassa.ui.file_dialogs import choose_file
 from kassa.ui.period_export import PeriodExportDialog
+from kassa.ui.printing import documents_folder
 from kassa.ui.workers import run_in_background
-
-
-def _documents() -> Path:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(folder or Path.home())
 
 
 def default_name(first: dt.date, last: dt.date) -> str:
@@ -29,7 +23,7 @@ def default_name(first: dt.date, last: dt.date) -> str:
 
 class SieExportDialog(PeriodExportDialog):
     def __init__(self, parent: QWidget | None = None, today: dt.date | None = None):
-        folder = _documents()
+        folder = documents_folder()  # one that exists: ~/Documents is not there on every machine
         super().__init__("sieExport", default_period(today or dt.date.today()),
                          lambda first, last: folder / default_name(first, last), parent)
         self.intro.setText(self.tr(

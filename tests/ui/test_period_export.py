@@ -57,6 +57,22 @@ def test_todays_closed_day_is_exported_without_touching_the_dates(qtbot, shop, t
     assert voucher.date == dt.date.today()
 
 
+def test_the_suggested_file_can_be_written_on_a_machine_without_a_documents_folder(qtbot, company, tmp_path,
+                                                                                  monkeypatch):
+    """Found by a new user: Exportera with the suggestion said "Mappen …/Documents finns inte"."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    dialog = opened(qtbot, SieExportDialog())
+    qtbot.keyClick(dialog.path_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "är skriven" in dialog.message.text() or "Ingen fil" in dialog.message.text(),
+                    timeout=10_000)
+    assert "är skriven" in dialog.message.text(), dialog.message.text()
+    assert list(home.rglob("KASSA-*.SI")), "the file is where the window said"
+
+
 def test_the_journal_export_suggests_this_month_with_today(qtbot, db):
     dialog = opened(qtbot, JournalExportDialog("Kassa 1", today=NOV_29))
     assert period_shown(dialog) == ("2026-11-01", "2026-11-29")
