@@ -160,14 +160,31 @@ def test_enter_on_a_row_opens_it_for_editing(qtbot, register):
     register.refresh()
     register.search_edit.setFocus()
     qtbot.keyClicks(register.search_edit, "gam")
-    qtbot.waitUntil(lambda: table_texts(register, 1) == ["Gamma AB"])
-    qtbot.keyClick(register.search_edit, Qt.Key.Key_Return)
-    qtbot.keyClick(register.table, Qt.Key.Key_Return)
+    qtbot.keyClick(register.search_edit, Qt.Key.Key_Return)  # the only match opens, once it is found
+    qtbot.waitUntil(lambda: register.editor is not None)
+    assert table_texts(register, 1) == ["Gamma AB"] and register.status_label.text() == "1 träff"
     editor = register.editor
     assert editor.number_label.text() == "7" and editor.org_edit.text() == "556677-8899"
     type_into(qtbot, editor.phone_edit, "031-22 33 44")
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert Customer.get(Customer.number == 7).phone == "031-22 33 44"
+
+
+def test_down_from_the_search_field_walks_the_list_and_enter_opens(qtbot, register):
+    Customer.create(number=7, name="Gamma AB")
+    Customer.create(number=8, name="Gammal Handel AB")
+    register.refresh()
+    register.search_edit.setFocus()
+    qtbot.keyClicks(register.search_edit, "gam")
+    qtbot.waitUntil(lambda: register.status_label.text() == "2 träffar")
+    assert table_texts(register, 1) == ["Gamma AB", "Gammal Handel AB"]
+    qtbot.keyClick(register.search_edit, Qt.Key.Key_Down)
+    assert register.table.currentIndex().row() == 1 and register.search_edit.hasFocus()
+    qtbot.keyClick(register.search_edit, Qt.Key.Key_Up)
+    assert register.table.currentIndex().row() == 0
+    qtbot.keyClick(register.search_edit, Qt.Key.Key_Down)
+    qtbot.keyClick(register.search_edit, Qt.Key.Key_Return)
+    assert register.editor is not None and register.editor.number_label.text() == "8"
 
 
 def test_foreign_buyer_with_its_country_scheme_and_export(qtbot, register, pagero_category):
