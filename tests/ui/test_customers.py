@@ -257,3 +257,47 @@ def test_the_form_by_keyboard_a_readable_address_and_live_e_invoice_problems(qtb
         room = field.width() - 2 * field.style().pixelMetric(field.style().PixelMetric.PM_DefaultFrameWidth) - 6
         assert field.fontMetrics().horizontalAdvance(field.text()) <= room, (
             f"{field.text()!r} cut in a field {field.width()}px wide")
+
+
+def test_ny_kund_choices_read_whole_the_address_has_a_label_and_the_form_holds_still(qtbot, pagero_category):
+    """The combo boxes show their whole choice (the explanation is the tooltip), the Peppol address is a
+    named field as wide as the others, and the form's rows stay put as the e-invoice checklist changes."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QLabel, QStyle, QStyleOptionComboBox
+
+    editor = CustomerDialog()
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    for combo in (editor.legal_combo, editor.scheme_combo, editor.treatment_combo, editor.category_combo):
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        room = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                            QStyle.SubControl.SC_ComboBoxEditField, combo).width()
+        assert combo.fontMetrics().horizontalAdvance(combo.currentText()) <= room, (
+            f"{combo.currentText()!r} cut in a box {room}px wide")
+    assert editor.legal_combo.currentText() == "Härleds av landet" and "NO 0192" in editor.legal_combo.toolTip()
+    assert editor.treatment_combo.currentText() == "Normal"
+    assert "artikelns momsgrupp" in editor.treatment_combo.toolTip()
+
+    labels = [label.text() for label in editor.findChildren(QLabel) if label.buddy() is editor.endpoint_edit]
+    assert labels == ["Peppol-&adress:"]
+    assert editor.endpoint_edit.width() == editor.gln_edit.width()
+
+    watched = (editor.name_edit, editor.org_edit, editor.gln_edit, editor.endpoint_edit, editor.treatment_combo,
+               editor.street_edit, editor.notes_edit)
+
+    def places() -> list[tuple[int, int]]:
+        return [(point.x(), point.y()) for point in (w.mapTo(editor, QPoint(0, 0)) for w in watched)]
+
+    before = places()
+    editor.category_combo.setFocus()
+    qtbot.keyClicks(editor.category_combo, "e-faktura")  # the checklist opens with several problems
+    qtbot.waitUntil(editor.problems_label.isVisible)
+    assert places() == before
+    type_into(qtbot, editor.org_edit, "212000-1504")  # fewer problems
+    assert places() == before
+    editor.category_combo.setFocus()
+    qtbot.keyClick(editor.category_combo, Qt.Key.Key_Home)  # (ingen kategori): the checklist closes
+    qtbot.waitUntil(lambda: not editor.problems_label.isVisible())
+    assert places() == before
