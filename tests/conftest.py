@@ -46,6 +46,8 @@ def isolated_data_dir(tmp_path, monkeypatch):
     data.mkdir()
     monkeypatch.setenv("KASSA_DATA_DIR", str(data))
     monkeypatch.delenv("KASSA_DATABASE_URL", raising=False)
+    # Nothing reaches Pagero's own host: a form sent without the stand-in goes to a closed local port.
+    monkeypatch.setenv("KASSA_INTEREST_URL", "http://127.0.0.1:9/partner/v1/interest")
     return data
 
 

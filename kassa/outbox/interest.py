@@ -13,6 +13,7 @@ from typing import Any
 
 from kassa.models import InterestRequest, db_now
 from kassa.models.database import is_postgres, write_transaction
+from kassa.outbox.policy import SendPolicy
 from kassa.outbox.states import seconds
 from kassa.pagero.errors import NeedsAttentionError, PageroError, TransientError
 
@@ -53,6 +54,13 @@ def default_interest_client_factory() -> Any:
     return PageroClient(None)
 
 
+def one_try_interest_client_factory() -> Any:
+    """For the window that sends a form at once: one try, the send queue does the retrying."""
+    from kassa.pagero.client import PageroClient, RetryPolicy
+
+    return PageroClient(None, retry=RetryPolicy(attempts=1))
+
+
 class InterestJob:
     """Posts the due interest forms; ``client_factory()`` returns a PageroClient (no login needed).
 
@@ -69,20 +77,32 @@ class InterestJob:
 
     def run_once(self) -> int:
         """Claim the due forms and post each one; returns how many were due."""
+        ids = self._claim(None)
+        for request_id in ids:
+            self._post(request_id)
+        return len(ids)
+
+    def run_one(self, request_id: int) -> bool:
+        """Post this form now if it is due and no sender has claimed it; whether it was posted (tried)."""
+        if not self._claim(request_id):
+            return False
+        self._post(request_id)
+        return True
+
+    def _claim(self, request_id: int | None) -> list[int]:
         with write_transaction():
             now = db_now()  # due and the lease on the database's clock, as the sender's rows
-            query = (InterestRequest.select(InterestRequest.id)
-                     .where(InterestRequest.state.in_(PENDING) & (InterestRequest.next_attempt_at <= now))
-                     .order_by(InterestRequest.id).limit(self.batch))
+            due = InterestRequest.state.in_(PENDING) & (InterestRequest.next_attempt_at <= now)
+            if request_id is not None:
+                due &= InterestRequest.id == request_id
+            query = InterestRequest.select(InterestRequest.id).where(due).order_by(InterestRequest.id).limit(self.batch)
             if is_postgres():
                 query = query.for_update(skip_locked=True)
             ids = [r.id for r in query]
             if ids:
                 InterestRequest.update(state="sending", next_attempt_at=now + seconds(self.lease)).where(
                     InterestRequest.id.in_(ids)).execute()
-        for request_id in ids:
-            self._post(request_id)
-        return len(ids)
+        return ids
 
     def _post(self, request_id: int) -> None:
         request = InterestRequest.get_by_id(request_id)
@@ -116,3 +136,17 @@ class InterestJob:
         if self._client is not None and hasattr(self._client, "close"):
             self._client.close()
         self._client = None
+
+
+def send_interest_now(request_id: int, client_factory: Callable[[], Any] = one_try_interest_client_factory,
+                      policy: SendPolicy | None = None) -> InterestState:
+    """Post a just stored form at once (a worker job for the page that stored it) and say where it stands.
+    What cannot go now stays queued with the queue's retry delay: the send queue is the fallback."""
+    policy = policy or SendPolicy()
+    job = InterestJob(client_factory, batch=1, lease=policy.lease,
+                      retry_delay=lambda attempt: policy.pick(policy.retry_intervals, attempt))
+    try:
+        job.run_one(request_id)
+    finally:
+        job.close()
+    return interest_state(request_id)

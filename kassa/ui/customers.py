@@ -58,7 +58,7 @@ log = logging.getLogger(__name__)
 # PEPPOL endpoint schemes ("" = derived from GLN, the org. no. or, in Germany, the VAT number);
 # foreign buyers' schemes from the EAS list (kassa.eas_schemes).
 ENDPOINT_SCHEMES = (
-    ("", "Härleds (GLN, annars organisationsnummer)"),
+    ("", "Härleds (av GLN, annars organisationsnumret)"),
     ("0007", "0007 – organisationsnummer"),
     ("0088", "0088 – GLN"),
 ) + tuple((s.code, f"{s.code} – {s.label}") for s in SCHEMES.values() if s.endpoint and s.code not in ("0007", "0088"))
@@ -68,6 +68,19 @@ _ENDPOINT_CHECKS = {"0007": check_orgnr, "0088": check_gln}
 
 E_INVOICE_TEXT = "Fakturor till kunden skickas som e-faktura via Pagero"
 PAPER_TEXT = "Fakturor till kunden skrivs ut (kategorin har inte ”pagero” i noteringen)"
+
+
+def add_item(combo: QComboBox, label: str, data: object) -> None:
+    """A choice whose explanation in brackets goes to its tooltip: the combo box shows the short name
+    whole ("Normal", "Härleds av landet") instead of a long text cut in the middle of a word."""
+    short = label.split(" (", 1)[0]
+    combo.addItem(short, data)
+    if short != label:
+        combo.setItemData(combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+
+
+def explain_current(combo: QComboBox) -> None:
+    combo.setToolTip(combo.currentData(Qt.ItemDataRole.ToolTipRole) or "")
 
 
 def next_customer_number() -> int:
@@ -112,8 +125,9 @@ class CustomerDialog(RecordDialog):
         self.gln_edit = ValidatedLineEdit(check_gln, placeholder=self.tr("13 siffror"))
         self.scheme_combo = QComboBox(self)
         for code, label in ENDPOINT_SCHEMES:
-            self.scheme_combo.addItem(self.tr(label), code)
-        self.endpoint_edit = ValidatedLineEdit(None)
+            add_item(self.scheme_combo, self.tr(label), code)
+        self.endpoint_edit = ValidatedLineEdit(None, placeholder=self.tr("adressen hos schemat"))
+        self.endpoint_edit.edit.setAccessibleName(self.tr("Peppol-adress"))
         self.street_edit = QLineEdit(self)
         self.postal_edit = ValidatedLineEdit(self._check_postal, placeholder=self.tr("123 45"))
         self.city_edit = QLineEdit(self)
@@ -133,11 +147,11 @@ class CustomerDialog(RecordDialog):
         self.legal_combo = QComboBox(self)
         self.legal_combo.setObjectName("customerLegalScheme")
         for code, label in LEGAL_SCHEMES:
-            self.legal_combo.addItem(self.tr(label), code)
+            add_item(self.legal_combo, self.tr(label), code)
         self.treatment_combo = QComboBox(self)
         self.treatment_combo.setObjectName("customerVatTreatment")
         for code, label in TREATMENTS.items():
-            self.treatment_combo.addItem(self.tr(label), code)
+            add_item(self.treatment_combo, self.tr(label), code)
         self.bonus_label = QLabel(self)
         self.notes_edit = QPlainTextEdit(self)
         self.notes_edit.setTabChangesFocus(True)
@@ -165,6 +179,9 @@ class CustomerDialog(RecordDialog):
         for edit in [field.edit for field in self._validated_fields()] + [self.street_edit, self.city_edit,
                                                                            self.reference_edit]:
             edit.textChanged.connect(self._update_einvoice)
+        for combo in (self.scheme_combo, self.legal_combo, self.treatment_combo):  # the chosen one's explanation
+            combo.currentIndexChanged.connect(lambda _i, c=combo: explain_current(c))
+            explain_current(combo)
         self._private_toggled(self.private_check.isChecked())
         self._scheme_changed()
         self._update_einvoice()
@@ -182,10 +199,10 @@ class CustomerDialog(RecordDialog):
         ident.addRow(self.buddy_label(self.tr("Registreringss&chema:"), self.legal_combo), self.legal_combo)
         ident.addRow(self.buddy_label(self.tr("&Momsreg.nr:"), self.vat_edit), self.vat_edit)
         ident.addRow(self.buddy_label(self.tr("G&LN:"), self.gln_edit), self.gln_edit)
-        endpoint = QHBoxLayout()
-        endpoint.addWidget(self.scheme_combo)
-        endpoint.addWidget(self.endpoint_edit, 1)
-        ident.addRow(self.buddy_label(self.tr("Peppol-&adress:"), self.scheme_combo), endpoint)
+        # The scheme and the address each on a row of their own, each named: side by side the address
+        # field was a small box without a label.
+        ident.addRow(self.buddy_label(self.tr("Peppol-sc&hema:"), self.scheme_combo), self.scheme_combo)
+        ident.addRow(self.buddy_label(self.tr("Peppol-&adress:"), self.endpoint_edit), self.endpoint_edit)
         ident.addRow(self.buddy_label(self.tr("&Kategori:"), self.category_combo), self.category_combo)
         ident.addRow(self.buddy_label(self.tr("Moms&behandling:"), self.treatment_combo), self.treatment_combo)
 
@@ -219,6 +236,9 @@ class CustomerDialog(RecordDialog):
             outer = QVBoxLayout(box)
             outer.addLayout(form)
             outer.addStretch(1)
+            # Never squeezed below the height the rows ask for (each field keeps its message line): a
+            # squeezed form moved its rows whenever the Fakturering box below grew or shrank.
+            box.setMinimumHeight(box.sizeHint().height())
         columns.addWidget(left, 0, 0)
         columns.addWidget(right, 0, 1)
         columns.setColumnStretch(0, 1)
@@ -234,6 +254,9 @@ class CustomerDialog(RecordDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(columns)
         layout.addWidget(einvoice)
+        # Spare height goes below the Fakturering box: as its list of problems grows and shrinks, the
+        # form above it keeps its place instead of its rows being spread and squeezed.
+        layout.addStretch(1)
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
         self.resize(920, 520)

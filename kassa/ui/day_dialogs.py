@@ -94,8 +94,6 @@ class _DayForm(QDialog):
         self.layout_.addWidget(self.buttons)
         self.setMinimumWidth(max(self.minimumWidth(), title_width(self.windowTitle())))
 
-
-
     def amount_field(self, label: str, checker: Checker, name: str, text: str = "") -> ValidatedLineEdit:
         field = ValidatedLineEdit(checker, required=True, required_message=self.tr("Skriv ett belopp, t.ex. 500."))
         field.edit.setObjectName(name)
@@ -138,8 +136,17 @@ class _DayForm(QDialog):
         self._set_busy(False)
         self.message.setText(text)
         self.message.show()
+        self._fit_height()
         if self.fields():
             self.fields()[0].edit.setFocus()
+
+    def _fit_height(self) -> None:
+        """Grow the window to the whole of a wrapped text: a window's minimum size ignores that a wrapping
+        label needs more lines at its width, so a long refusal would be cut at top and bottom."""
+        self.layout_.activate()
+        needed = max(self.layout_.totalHeightForWidth(self.width()), self.layout_.totalSizeHint().height())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy

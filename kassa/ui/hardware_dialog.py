@@ -28,6 +28,7 @@ from kassa.devices.printer_settings import save as save_printer
 from kassa.devices.printer_settings import saved as saved_printer
 from kassa.devices.printer_setup import print_test_page, try_drawer
 from kassa.register.control_unit.base import ControlUnitUnavailable, UnitStatus
+from kassa.register.control_unit.credentials import has_password
 from kassa.register.control_unit.settings import ControlUnitSettings, check_control_unit
 from kassa.register.control_unit.settings import save as save_unit
 from kassa.register.control_unit.settings import saved as saved_unit
@@ -110,7 +111,6 @@ class HardwareDialog(QDialog):
         self.url, self.username, self.password = QLineEdit(), QLineEdit(), QLineEdit()
         self.url.setPlaceholderText("https://…/xccsp")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("oförändrat")
         for label, field in [("&Kontrollenhet:", self.unit_kind), ("&Webbadress:", self.url),
                              ("Användar&namn:", self.username), ("Lösen&ord:", self.password)]:
             form.addRow(label, field)
@@ -141,6 +141,10 @@ class HardwareDialog(QDialog):
             self.unit_kind.setCurrentIndex(self.unit_kind.findData(unit.kind))
             self.url.setText(unit.url)
             self.username.setText(unit.username)
+            if unit.kind == "xccsp":  # "oförändrat" only when there is a password to keep (a keyring call)
+                run_in_background(has_password, unit.url, unit.username,
+                                  on_result=lambda stored: self.password.setPlaceholderText(
+                                      "oförändrat" if stored else ""))
 
     def _kind_changed(self) -> None:
         kind = self.printer_kind.currentData()

@@ -48,6 +48,7 @@ from kassa.till import TillError, format_quantity, parse_decimal
 from kassa.ui import printing
 from kassa.ui.focus import prepare_keyboard
 from kassa.ui.question_box import ask_question
+from kassa.ui.search_keys import SearchKeys
 from kassa.ui.workers import LatestOnly, run_in_background
 
 STATUS_TEXTS = {"issued": "Utfärdad", "credited": "Krediterad", "partly_credited": "Delvis krediterad"}
@@ -573,15 +574,17 @@ class InvoiceListDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.activated.connect(self.open_row)
         self.info = QLabel(self)
-        open_button = QPushButton(self.tr("Öppna"), self)
-        open_button.clicked.connect(lambda: self.open_row(self.table.currentIndex()))
+        self.open_button = QPushButton(self.tr("&Öppna"), self)
+        self.open_button.setObjectName("openInvoice")
+        self.open_button.clicked.connect(self.open_current)
         close_button = QPushButton(self.tr("Stäng"), self)
         close_button.clicked.connect(self.close)
-        for button in (open_button, close_button):
-            button.setAutoDefault(False)  # Enter in the search field searches; it must not open a row
+        for button in (self.open_button, close_button):
+            button.setAutoDefault(False)
+        self.open_button.setDefault(True)  # what Enter does: open the highlighted invoice
         buttons = QHBoxLayout()
         buttons.addWidget(self.info, 1)
-        buttons.addWidget(open_button)
+        buttons.addWidget(self.open_button)
         buttons.addWidget(close_button)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -597,7 +600,8 @@ class InvoiceListDialog(QDialog):
         self._loader.result.connect(self._loaded)
         self._loader.error.connect(lambda exc: self.info.setText(str(exc)))
         self.search.textEdited.connect(lambda text: self._loader.request(text, 500, self.payment_state()))
-        self.search.returnPressed.connect(self.refresh)
+        # Down/Up in the search field walk the list, Enter opens the highlighted (or only) match.
+        self._search_keys = SearchKeys(self.search, self.table, self.open_current, lambda: self._loader.is_busy)
         self.payment_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh)
         self.refresh()
@@ -614,6 +618,10 @@ class InvoiceListDialog(QDialog):
         self.info.setText(count_of(len(rows), self.tr("faktura"), self.tr("fakturor")))
         if rows:
             self.table.selectRow(0)
+        self._search_keys.results_shown()
+
+    def open_current(self) -> InvoiceDialog | None:
+        return self.open_row(self.table.currentIndex())
 
     def open_row(self, index: QModelIndex) -> InvoiceDialog | None:
         if not index.isValid():

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from kassa.plural import count_of
 from kassa.ui.focus import order_tabs, prepare_keyboard
 from kassa.ui.register_model import Column, LazyQueryModel
+from kassa.ui.search_keys import SearchKeys
 from kassa.ui.workers import LatestOnly
 
 SEARCH_LIMIT = 500
@@ -134,7 +135,9 @@ class RegisterDialog(QDialog):
         self._searcher.result.connect(self._show_result)
         self._searcher.error.connect(self._show_search_error)
         self.search_edit.textChanged.connect(self._search_changed)
-        self.search_edit.returnPressed.connect(self._focus_table)
+        # Down/Up in the search field walk the list, Enter opens the highlighted (or only) match.
+        self._search_keys = SearchKeys(self.search_edit, self.table, self.edit_selected,
+                                       lambda: self._searcher.is_busy)
         self.show_inactive.toggled.connect(self.refresh)
         self.table.doubleClicked.connect(self.edit_selected)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
@@ -226,6 +229,7 @@ class RegisterDialog(QDialog):
         if rows:
             self.table.selectRow(0)
         self._update_status()
+        self._search_keys.results_shown()
 
     def _show_search_error(self, exc: BaseException) -> None:
         self.status_label.setText(self.tr("Sökningen misslyckades: %1").replace("%1", str(exc)))
@@ -242,12 +246,6 @@ class RegisterDialog(QDialog):
         else:
             text = self.tr("%1 st").replace("%1", str(count))
         self.status_label.setText(text)
-
-    def _focus_table(self) -> None:
-        if self.model.rowCount():
-            if not self.table.currentIndex().isValid():
-                self.table.selectRow(0)
-            self.table.setFocus()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt naming
         # Enter on a row opens it; Delete deactivates: the table works without a mouse.

@@ -160,14 +160,31 @@ def test_enter_on_a_row_opens_it_for_editing(qtbot, register):
     register.refresh()
     register.search_edit.setFocus()
     qtbot.keyClicks(register.search_edit, "gam")
-    qtbot.waitUntil(lambda: table_texts(register, 1) == ["Gamma AB"])
-    qtbot.keyClick(register.search_edit, Qt.Key.Key_Return)
-    qtbot.keyClick(register.table, Qt.Key.Key_Return)
+    qtbot.keyClick(register.search_edit, Qt.Key.Key_Return)  # the only match opens, once it is found
+    qtbot.waitUntil(lambda: register.editor is not None)
+    assert table_texts(register, 1) == ["Gamma AB"] and register.status_label.text() == "1 träff"
     editor = register.editor
     assert editor.number_label.text() == "7" and editor.org_edit.text() == "556677-8899"
     type_into(qtbot, editor.phone_edit, "031-22 33 44")
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert Customer.get(Customer.number == 7).phone == "031-22 33 44"
+
+
+def test_down_from_the_search_field_walks_the_list_and_enter_opens(qtbot, register):
+    Customer.create(number=7, name="Gamma AB")
+    Customer.create(number=8, name="Gammal Handel AB")
+    register.refresh()
+    register.search_edit.setFocus()
+    qtbot.keyClicks(register.search_edit, "gam")
+    qtbot.waitUntil(lambda: register.status_label.text() == "2 träffar")
+    assert table_texts(register, 1) == ["Gamma AB", "Gammal Handel AB"]
+    qtbot.keyClick(register.search_edit, Qt.Key.Key_Down)
+    assert register.table.currentIndex().row() == 1 and register.search_edit.hasFocus()
+    qtbot.keyClick(register.search_edit, Qt.Key.Key_Up)
+    assert register.table.currentIndex().row() == 0
+    qtbot.keyClick(register.search_edit, Qt.Key.Key_Down)
+    qtbot.keyClick(register.search_edit, Qt.Key.Key_Return)
+    assert register.editor is not None and register.editor.number_label.text() == "8"
 
 
 def test_foreign_buyer_with_its_country_scheme_and_export(qtbot, register, pagero_category):
@@ -240,3 +257,47 @@ def test_the_form_by_keyboard_a_readable_address_and_live_e_invoice_problems(qtb
         room = field.width() - 2 * field.style().pixelMetric(field.style().PixelMetric.PM_DefaultFrameWidth) - 6
         assert field.fontMetrics().horizontalAdvance(field.text()) <= room, (
             f"{field.text()!r} cut in a field {field.width()}px wide")
+
+
+def test_ny_kund_choices_read_whole_the_address_has_a_label_and_the_form_holds_still(qtbot, pagero_category):
+    """The combo boxes show their whole choice (the explanation is the tooltip), the Peppol address is a
+    named field as wide as the others, and the form's rows stay put as the e-invoice checklist changes."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QLabel, QStyle, QStyleOptionComboBox
+
+    editor = CustomerDialog()
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    for combo in (editor.legal_combo, editor.scheme_combo, editor.treatment_combo, editor.category_combo):
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        room = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                            QStyle.SubControl.SC_ComboBoxEditField, combo).width()
+        assert combo.fontMetrics().horizontalAdvance(combo.currentText()) <= room, (
+            f"{combo.currentText()!r} cut in a box {room}px wide")
+    assert editor.legal_combo.currentText() == "Härleds av landet" and "NO 0192" in editor.legal_combo.toolTip()
+    assert editor.treatment_combo.currentText() == "Normal"
+    assert "artikelns momsgrupp" in editor.treatment_combo.toolTip()
+
+    labels = [label.text() for label in editor.findChildren(QLabel) if label.buddy() is editor.endpoint_edit]
+    assert labels == ["Peppol-&adress:"]
+    assert editor.endpoint_edit.width() == editor.gln_edit.width()
+
+    watched = (editor.name_edit, editor.org_edit, editor.gln_edit, editor.endpoint_edit, editor.treatment_combo,
+               editor.street_edit, editor.notes_edit)
+
+    def places() -> list[tuple[int, int]]:
+        return [(point.x(), point.y()) for point in (w.mapTo(editor, QPoint(0, 0)) for w in watched)]
+
+    before = places()
+    editor.category_combo.setFocus()
+    qtbot.keyClicks(editor.category_combo, "e-faktura")  # the checklist opens with several problems
+    qtbot.waitUntil(editor.problems_label.isVisible)
+    assert places() == before
+    type_into(qtbot, editor.org_edit, "212000-1504")  # fewer problems
+    assert places() == before
+    editor.category_combo.setFocus()
+    qtbot.keyClick(editor.category_combo, Qt.Key.Key_Home)  # (ingen kategori): the checklist closes
+    qtbot.waitUntil(lambda: not editor.problems_label.isVisible())
+    assert places() == before

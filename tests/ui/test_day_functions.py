@@ -337,6 +337,10 @@ def test_cash_out_beyond_the_drawer_is_refused_in_place_and_slips_carry_the_comp
     message = out.findChild(type(out.message), "dayFormMessage")
     qtbot.waitUntil(lambda: message.isVisible())
     assert f"Det finns bara {kr('500')} kr i kassalådan" in message.text()
+    # the whole refusal shows: the label got the lines its width needs, and it lies inside the window
+    qtbot.waitUntil(lambda: message.height() >= message.heightForWidth(message.width()))
+    assert message.geometry().bottom() < out.ok_button.parentWidget().geometry().top()
+    assert out.rect().contains(message.geometry())
     assert out.isVisible() and out.amount_edit.text() == "2000" and out.reason_edit.text() == "Till banken"
     assert not JournalEntry.select().where(JournalEntry.event == events.CASH_OUT).exists()
 

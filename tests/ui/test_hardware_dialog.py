@@ -74,6 +74,7 @@ def test_choose_and_test_a_network_printer_and_an_xccsp_unit_then_save(qtbot, di
 
     type_into(qtbot, dialog, Qt.Key.Key_W, emulator.url)
     type_into(qtbot, dialog, Qt.Key.Key_N, "kassa")
+    assert dialog.password.placeholderText() == ""  # no password saved yet: nothing to leave "oförändrat"
     type_into(qtbot, dialog, Qt.Key.Key_O, PASSWORD)
     assert dialog.password.echoMode() == dialog.password.EchoMode.Password
     alt(qtbot, dialog, Qt.Key.Key_H)  # Testa kontrollenheten
@@ -89,6 +90,10 @@ def test_choose_and_test_a_network_printer_and_an_xccsp_unit_then_save(qtbot, di
                                          "read_timeout": 10.0}
         assert PASSWORD not in config.settings_path().read_text(encoding="utf-8")
         assert secret_service.get_password(SERVICE, f"kassa@{emulator.url.split('/')[2]}") == PASSWORD
+        again = HardwareDialog(org_number="5566778899", till="KASSA-1")
+        qtbot.addWidget(again)
+        qtbot.waitUntil(lambda: again.password.placeholderText() == "oförändrat")  # now there is one to keep
+        assert again.password.text() == ""
     finally:
         delete_password(emulator.url, "kassa", secret_service)
 

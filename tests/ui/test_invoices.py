@@ -138,14 +138,42 @@ def test_invoice_list_finds_and_opens(qtbot, shop):
     qtbot.waitUntil(lambda: listing.model.rowCount() == 1)
     assert listing.model.index(0, 0).data() == str(first.number)
     listing.search.clear()
-    type_and_enter(qtbot, listing.search, str(second.number))
-    qtbot.waitUntil(lambda: listing.model.rowCount() == 1 and listing.model.index(0, 0).data() == str(second.number))
-    listing.table.setFocus()
-    qtbot.keyClick(listing.table, Qt.Key.Key_Return)
+    type_and_enter(qtbot, listing.search, str(second.number))  # Enter before the answer: opens the match
     dialog = wait_for_window(qtbot, "invoiceDialog")
     assert dialog.invoice_id == second.id
+    assert listing.model.rowCount() == 1 and listing.model.index(0, 0).data() == str(second.number)
     dialog.close()
     assert InvoiceLine.select().count() == 2
+
+
+def test_invoice_list_search_field_walks_the_list_and_enter_opens(qtbot, shop):
+    """Down/Up from the search field move the highlighted row; Enter opens it; Öppna is the default."""
+    first = issue(shop.customers.plain, COFFEE)
+    second = issue(shop.customers.insurance, MUG, claim_reference="SK-1")
+    listing = InvoiceListDialog(till="Kassa 1")
+    qtbot.addWidget(listing)
+    listing.show()
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 2)
+    assert listing.open_button.text() == "&Öppna" and listing.open_button.isDefault()
+    assert listing.search.hasFocus()
+    assert listing.table.currentIndex().row() == 0  # the newest, second
+    qtbot.keyClick(listing.search, Qt.Key.Key_Down)
+    assert listing.table.currentIndex().row() == 1 and listing.search.hasFocus()
+    qtbot.keyClick(listing.search, Qt.Key.Key_Down)  # already the last row: stays
+    assert listing.table.currentIndex().row() == 1
+    qtbot.keyClick(listing.search, Qt.Key.Key_Up)
+    qtbot.keyClick(listing.search, Qt.Key.Key_Down)
+    qtbot.keyClick(listing.search, Qt.Key.Key_Return)
+    dialog = wait_for_window(qtbot, "invoiceDialog")
+    assert dialog.invoice_id == first.id
+    dialog.close()
+    qtbot.waitUntil(lambda: not listing._loader.is_busy)  # the list refreshes after the dialog
+    listing.activateWindow()
+    qtbot.keyClicks(listing.search, "trygg")
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 1)
+    qtbot.keyClick(listing.search, Qt.Key.Key_Return)
+    dialog = wait_for_window(qtbot, "invoiceDialog")
+    assert dialog.invoice_id == second.id
 
 
 

@@ -64,6 +64,14 @@ def load_password(url: str, username: str, backend: keyring.backend.KeyringBacke
     return password
 
 
+def has_password(url: str, username: str, backend: keyring.backend.KeyringBackend | None = None) -> bool:
+    """Whether a password is saved for this unit and user (False, too, when there is no keyring)."""
+    try:
+        return bool(load_password(url, username, backend))
+    except ControlUnitUnavailable:
+        return False
+
+
 def delete_password(url: str, username: str, backend: keyring.backend.KeyringBackend | None = None) -> None:
     store = _backend(backend)
     try:

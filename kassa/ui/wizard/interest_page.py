@@ -1,8 +1,10 @@
-"""The wizard's "Anmäl intresse" page: the form is stored first and sent by the send queue; the page
-follows it (read in a worker) and says when it has reached Pagero, or why not."""
+"""The wizard's "Anmäl intresse" page: the form is stored first, then sent at once in a worker; when
+Pagero cannot be reached the send queue sends it later. The page follows it (read in a worker) and
+says when it has reached Pagero, or why not."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import peewee
@@ -12,7 +14,13 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget, QWizardPage
 
 from kassa.identifiers import check_email, check_postal_code
-from kassa.outbox.interest import InterestState, interest_state, queue_interest
+from kassa.outbox.interest import (
+    InterestState,
+    interest_state,
+    one_try_interest_client_factory,
+    queue_interest,
+    send_interest_now,
+)
 from kassa.ui.validated_fields import MessageLine, ValidatedLineEdit
 from kassa.ui.wizard.company_page import CompanyPage
 from kassa.ui.wizard.form import ERROR_STYLE, OK_STYLE, check_orgnr_or_sole_trader, form_row
@@ -71,6 +79,7 @@ class InterestPage(QWizardPage):
         form.addRow(row)
         self.send_button.clicked.connect(self.send)
         self._request_id: int | None = None
+        self.client_factory: Callable[[], Any] = one_try_interest_client_factory  # posts the form (no login)
         self._follow_timer = QTimer(self)
         self._follow_timer.setInterval(FOLLOW_MS)
         self._follow_timer.timeout.connect(self._look)
@@ -149,10 +158,25 @@ class InterestPage(QWizardPage):
             self.result_label.setStyleSheet(ERROR_STYLE)
             return
         self.send_button.setEnabled(False)
-        # Whether it reaches Pagero now or later, the follow-up below says once the send queue has tried.
         self._say(self.tr("Intresseanmälan är sparad och skickas till Pagero …"), OK_STYLE)
         self._request_id = request.id
-        self._follow_timer.start()
+        # Sent at once from here; what cannot go now stays queued and the send queue sends it later, which
+        # the follow-up below sees and says.
+        run_in_background(send_interest_now, request.id, self.client_factory, on_result=self._sent_now,
+                          on_error=self._not_sent_now)
+
+    def _sent_now(self, state: InterestState) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._show_state(state)
+        if state.state != "sent" and state.state != "needs_attention":
+            self._follow_timer.start()
+
+    def _not_sent_now(self, exc: BaseException) -> None:
+        log.warning("sending the interest form at once failed (%s); the send queue will send it",
+                    type(exc).__name__)
+        if shiboken6.isValid(self):
+            self._follow_timer.start()
 
     # -- following the queued form -------------------------------------------------------
 
