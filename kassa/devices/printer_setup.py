@@ -10,17 +10,29 @@ Each check answers a `PrinterStatus` with a Swedish text and never raises for a 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from kassa.devices.base import PrinterStatus, PrinterUnavailable
-from kassa.devices.escpos_printer import EscposPrinter
 from kassa.devices.printer_settings import PrinterSettings, saved
 from kassa.devices.printout import WIDTH, PrintLine, Printout
+
+if TYPE_CHECKING:
+    from kassa.devices.escpos_printer import EscposPrinter
+
+
+def open_printer(settings: PrinterSettings) -> EscposPrinter:
+    """The receipt printer of `settings` (python-escpos)."""
+    # python-escpos (with Pillow, qrcode, pyusb …: some 15 MB) loads with the first printer used, so a
+    # till without a receipt printer, or at rest before its first receipt, does not hold it.
+    from kassa.devices.escpos_printer import EscposPrinter
+
+    return EscposPrinter(settings)
 
 
 def build_printer(settings: PrinterSettings | None = None) -> EscposPrinter | None:
     """The printer to print receipts on: the saved one unless `settings` is given; None when none is chosen."""
     settings = settings if settings is not None else saved()
-    return EscposPrinter(settings) if settings is not None else None
+    return open_printer(settings) if settings is not None else None
 
 
 def testing_page(settings: PrinterSettings, now: dt.datetime | None = None) -> Printout:
@@ -45,7 +57,7 @@ def testing_page(settings: PrinterSettings, now: dt.datetime | None = None) -> P
 
 def print_test_page(settings: PrinterSettings) -> PrinterStatus:
     try:
-        EscposPrinter(settings).print(testing_page(settings))
+        open_printer(settings).print(testing_page(settings))
     except PrinterUnavailable as exc:
         return PrinterStatus(ok=False, text=str(exc))
     return PrinterStatus(ok=True, text=f"Testsidan skickades till kvittoskrivaren ({settings.where}). Kontrollera "
@@ -53,12 +65,12 @@ def print_test_page(settings: PrinterSettings) -> PrinterStatus:
 
 
 def check_printer(settings: PrinterSettings) -> PrinterStatus:
-    return EscposPrinter(settings).status()
+    return open_printer(settings).status()
 
 
 def try_drawer(settings: PrinterSettings) -> PrinterStatus:
     try:
-        EscposPrinter(settings).open_drawer()
+        open_printer(settings).open_drawer()
     except PrinterUnavailable as exc:
         return PrinterStatus(ok=False, text=str(exc))
     return PrinterStatus(ok=True, text="Kassalådan skulle nu ha öppnats. Öppnades den inte, prova det andra stiftet "

@@ -73,6 +73,8 @@ def test_the_tills_start_up_compiles_no_rules(db, isolated_data_dir, rule_pack_p
         assert "saxonc" not in maps.lower(), "SaxonC was loaded by the start-up"
         # Nor the rule pack's modules (lxml with them, some 5 MB): they load in the worker that first asks.
         assert "lxml/etree" not in maps, "the rule pack's modules were loaded by the start-up"
+        # Nor the receipt printer's library (python-escpos with Pillow: some 10 MB): with the first printer used.
+        assert "PIL/_imaging" not in maps, "python-escpos (Pillow) was loaded by the start-up"
     finally:
         proc.kill()
         proc.wait(30)

@@ -22,9 +22,9 @@ import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from kassa.devices.base import PrinterUnavailable
-from kassa.devices.escpos_printer import EscposPrinter
 from kassa.devices.print_queue import CopyRefused, PrintQueue
 from kassa.devices.printer_settings import PrinterSettings, saved
+from kassa.devices.printer_setup import open_printer
 from kassa.devices.printout import Printout
 from kassa.ui.workers import run_in_background, wait_for_background
 
@@ -85,7 +85,7 @@ class ReceiptPrinting(QObject):
         if settings is None:
             return None
         if settings != self._settings or self._queue is None:
-            printer = EscposPrinter(settings)
+            printer = open_printer(settings)
             if self._queue is None:
                 self._queue = PrintQueue(printer, till=self.till)
             else:
