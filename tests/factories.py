@@ -184,9 +184,23 @@ def show_till(qtbot: Any, window: Any) -> Any:
 
 
 def close_till(window: Any) -> None:
-    """Close the till's dialogs and the till; its register and printer threads finish first."""
+    """Close the till's dialogs and the till; its register and printer threads finish first. A sale left
+    open is given up as the cashier would: "Avbryt köpet och avsluta" in the till's question."""
+    import time
+
+    import shiboken6
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QMessageBox
+
     close_all_dialogs()
     window.close()
+    deadline = time.monotonic() + 10
+    while shiboken6.isValid(window) and window.isVisible() and time.monotonic() < deadline:
+        QTest.qWait(10)  # the register's calls on their way, then the question
+        box = top_level("quitBox", QMessageBox)
+        if box is not None:
+            quit_button = next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole)
+            quit_button.click()
 
 
 def scan(qtbot: Any, window: Any, code: str) -> None:

@@ -76,18 +76,18 @@ class DayFunctions(QObject):
 
     def _build(self, menu: QMenu) -> None:
         entries: list[tuple[str, Callable[[], object], str] | None] = [
-            (self.tr("Öppna dag"), self.open_day, "openDayAction"),
+            (self.tr("Ö&ppna dag"), self.open_day, "openDayAction"),
             None,
-            (self.tr("Kontant in"), lambda: self.cash_move("in"), "cashInAction"),
-            (self.tr("Kontant ut"), lambda: self.cash_move("out"), "cashOutAction"),
+            (self.tr("Kontant &in"), lambda: self.cash_move("in"), "cashInAction"),
+            (self.tr("Kontant &ut"), lambda: self.cash_move("out"), "cashOutAction"),
             None,
-            (self.tr("Retur"), self.start_return, "returnAction"),
+            (self.tr("&Retur"), self.start_return, "returnAction"),
             None,
-            (self.tr("X-dagrapport"), self.x_report, "xReportAction"),
-            (self.tr("Z-dagrapport (stäng dagen)"), self.close_day, "zReportAction"),
-            (self.tr("Tidigare Z-dagrapporter"), self.old_z_reports, "zListAction"),
+            (self.tr("&X-dagrapport"), self.x_report, "xReportAction"),
+            (self.tr("&Z-dagrapport (stäng dagen)"), self.close_day, "zReportAction"),
+            (self.tr("&Tidigare Z-dagrapporter"), self.old_z_reports, "zListAction"),
             None,
-            (self.tr("Exportera journal (SKVFS 2021:16)"), self.export_journal, "journalExportAction"),
+            (self.tr("Exportera &journal (SKVFS 2021:16)"), self.export_journal, "journalExportAction"),
         ]
         for entry in entries:
             if entry is None:
@@ -168,6 +168,27 @@ class DayFunctions(QObject):
     def no_unit_warning(self) -> str:
         return self.tr("Ingen kontrollenhet är vald: ingen försäljning kan registreras förrän du väljer en under "
                        "Inställningar → Kontrollenhet (för att prova: emulatorn, `kassa control-unit emulator`).")
+
+    def unit_saved(self) -> None:
+        """The hardware dialog saved: if the till was saying that no control unit is chosen, it says which
+        one is now (read off the UI thread: the settings file)."""
+        from kassa.register.control_unit import settings
+
+        run_in_background(settings.saved, on_result=self._unit_now,
+                          on_error=lambda exc: log.error("reading the control unit's settings failed: %s", exc))
+
+    def _unit_now(self, unit: Any) -> None:
+        if unit is None or not shiboken6.isValid(self.window):
+            return
+        was_warning = not self._unit_chosen or "Ingen kontrollenhet är vald" in self.window.message.text()
+        self._unit_chosen = True
+        if not was_warning:
+            return
+        if unit.kind == "none":
+            chosen = self.tr("ingen kontrollenhet (undantaget för högst fyra prisbasbelopp om året)")
+        else:
+            chosen = self.tr("XCCSP-tjänsten på %1").replace("%1", unit.url)
+        self.say(self.tr("Kontrollenheten är vald: %1. Försäljningen kan registreras.").replace("%1", chosen))
 
     def open_day(self) -> None:
         """Kassa → Öppna dag (and a scan before the day is open): the float, unless the day is open already."""

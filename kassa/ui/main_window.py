@@ -49,6 +49,7 @@ from kassa.ui.customer_picker import CustomerPicker, customer_summary_html
 from kassa.ui.day_functions import DayFunctions
 from kassa.ui.invoice_questions import InvoiceQuestions
 from kassa.ui.till.invoice_sale import InvoiceSale
+from kassa.ui.till.quitting import QuitGuard
 from kassa.ui.till.receipt_output import Drained, ReceiptPrinting
 from kassa.ui.till.sale_actions import SaleActions
 from kassa.ui.till.sale_flow import SaleFlow
@@ -106,10 +107,12 @@ class MainWindow(QMainWindow):
         self._article_ids: dict[str, int] = {}
         self._invoice_questions: InvoiceQuestions | None = None  # kept alive while F7's dialogs are open
         self.invoice_sale = InvoiceSale(self)  # F7: invoiced sales are outside the register
+        self.quitting = QuitGuard(self)  # an open sale is asked about and voided before the window closes
 
         self._build_till()
         self._build_menus()
         self._build_shortcuts()
+        self._update_totals()  # the sale's buttons and menu entries as the (empty) cart allows
         # The e-invoice indicator imports the Pagero client and asks the keyring: after the first paint.
         self._with_indicator = with_indicator
         self.statusBar().showMessage(self.tr("Skanna eller skriv en artikel och tryck Enter."))
@@ -317,6 +320,9 @@ class MainWindow(QMainWindow):
             self._add_queue_indicator()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
+        if not self.quitting.may_close():
+            event.ignore()  # an open sale: asked first, voided through the register if the cashier quits
+            return
         # The register's and the printer's threads finish what they do before the database goes.
         self.printing.stop()
         self.session.wait()
@@ -458,6 +464,7 @@ class MainWindow(QMainWindow):
         if not shiboken6.isValid(self):
             return
         self.model.show(view.lines)
+        self._update_totals()  # a return begun has no lines yet, and still something to void
         shown = self.customer_label.property("customerId")
         if (view.customer.id if view.customer is not None else None) != shown:
             self._show_customer(view.customer)
@@ -516,14 +523,13 @@ class MainWindow(QMainWindow):
                      f"<td align='right'>{format_sek(totals.tax_total)}</td></tr>")
         self.vat_label.setText(f"<table width='100%'>{rows}</table>")
         self.total_label.setText(f"{format_sek(totals.tax_inclusive)} kr")
-        can_pay = not view.is_empty and not self.paying
-        for button in self.sale_actions.payment_buttons():
-            button.setEnabled(can_pay)
+        self.sale_actions.follow_cart(view, self.paying)
 
     def show_message(self, text: str, error: bool = False) -> None:
         color = "#b71c1c" if error else "#1b5e20"
         self.message.setText(f"<span style='color:{color}'>{escape(text).replace(chr(10), '<br/>')}</span>")
-        self.statusBar().showMessage(text.splitlines()[0] if text else "", 15_000)
+        # The message line above says it in full; the status bar repeating it (cut off) only made noise.
+        self.statusBar().clearMessage()
 
     def _printer_drained(self, drained: Drained) -> None:
         if drained.printed:
@@ -609,6 +615,7 @@ class MainWindow(QMainWindow):
             window.setProperty("tellsTheRegister", True)
             window.finished.connect(lambda _result: self.session.call(
                 lambda register: register.forget_control_unit()))
+            window.accepted.connect(self.day.unit_saved)  # "Ingen kontrollenhet är vald" no longer stands
         return window
 
     def open_wizard(self, page: str) -> QWidget | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar, QWidget
+from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenu, QTabBar, QWidget
 
 
 def mnemonic(text: str) -> str | None:
@@ -47,3 +47,19 @@ def mnemonics(root: QWidget) -> dict[str, list[str]]:
 def shared_mnemonics(root: QWidget) -> dict[str, list[str]]:
     """The letters more than one visible widget uses, with their texts."""
     return {letter: texts for letter, texts in mnemonics(root).items() if len(texts) > 1}
+
+
+def menu_letters(menu: QMenu) -> tuple[list[str], dict[str, list[str]]]:
+    """A menu's entries without an Alt letter, and the letters more than one entry uses (in a menu, Alt is
+    not needed: the letter alone picks the entry, and a shared one only moves between them)."""
+    without: list[str] = []
+    found: dict[str, list[str]] = defaultdict(list)
+    for action in menu.actions():
+        if action.isSeparator() or not action.text():
+            continue
+        letter = mnemonic(action.text())
+        if letter is None:
+            without.append(action.text())
+        else:
+            found[letter].append(action.text())
+    return without, {letter: texts for letter, texts in found.items() if len(texts) > 1}

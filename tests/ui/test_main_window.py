@@ -5,10 +5,19 @@ import re
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialogButtonBox, QFileDialog
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDialogButtonBox,
+    QFileDialog,
+    QMessageBox,
+    QPushButton,
+)
 
 from kassa.models import Invoice, JournalEntry, Payment, Sale
 from tests.factories import COFFEE, MUG, pdf_text, scan, top_level, type_and_enter, vat_group, wait_for_window
+from tests.ui.mnemonics import menu_letters
 
 
 def choose_customer(qtbot, window, text: str) -> None:
@@ -134,7 +143,7 @@ def test_unknown_barcode_shows_a_message_and_keeps_the_code(qtbot, window, shop)
     scan(qtbot, window, "1234567890128")
     assert "1234567890128" in window.message.text()
     assert "Register → Artiklar" in window.message.text()
-    assert "1234567890128" in window.statusBar().currentMessage()
+    assert window.statusBar().currentMessage() == ""  # said once, in full, not again cut off below
     assert window.code_field.text() == "1234567890128"  # nothing typed is lost
     assert window.model.rowCount() == 1  # and the cart is as it was
 
@@ -354,3 +363,45 @@ def test_the_carts_amounts_are_never_cut(qtbot, window, shop):
     qtbot.waitUntil(lambda: window.model.rowCount() == 1)
     assert window.model.index(0, 5).data() == "16\u00a0248\u00a0750,00"
     qtbot.waitUntil(lambda: truncated(window.table) == [], timeout=3000)  # once the view has laid out
+
+
+def test_the_kassa_and_forsaljning_menus_give_every_entry_its_own_alt_letter(qtbot, window, shop):
+    menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
+    for name in ("Kassa", "Försäljning"):
+        without, shared = menu_letters(menus[name])
+        assert not without, f"{name}: entries without an Alt letter: {without}"
+        assert not shared, f"{name}: letters used twice: {shared}"
+
+
+def test_the_letter_opens_the_entry_from_the_open_menu(qtbot, window, shop):
+    """Alt+K opens Kassa, X then takes the X report (the letter of X-dagrapport)."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)
+    menu = window.menuBar().actions()[0].menu()
+    qtbot.waitUntil(menu.isVisible)
+    qtbot.keyClick(menu, Qt.Key.Key_X)
+    report = wait_for_window(qtbot, "printoutDialog", timeout=10_000)
+    assert report.windowTitle() == "X-dagrapport"
+
+
+def sale_controls(window) -> dict[str, bool]:
+    names = ("newSaleButton", "parkButton", "voidAction", "parkAction", "cashAction")
+    found = {name: window.findChild(QPushButton, name) or window.findChild(QAction, name) for name in names}
+    return {name: widget.isEnabled() for name, widget in found.items()}
+
+
+def test_avbryt_kop_and_parkera_need_a_sale(qtbot, window, shop):
+    assert not any(sale_controls(window).values())  # an empty cart: nothing to void, park or pay
+    qtbot.keyClick(window, Qt.Key.Key_F9)
+    qtbot.keyClick(window, Qt.Key.Key_F12)
+    assert top_level("voidBox", QMessageBox) is None
+    assert JournalEntry.select().where(JournalEntry.event.in_(["voided", "parked"])).count() == 0
+
+    scan(qtbot, window, COFFEE)
+    assert all(sale_controls(window).values())
+    window.table.setFocus()
+    window.table.selectRow(0)
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0)
+    assert not any(sale_controls(window).values())

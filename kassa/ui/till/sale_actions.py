@@ -27,6 +27,8 @@ from kassa.ui.till.till_window import TillWindow, widget_of
 
 TRAINING_STYLE = "background: #ffb300; color: black; font-weight: bold; padding: 6px;"
 ELECTRONIC_STYLE = "background: #bbdefb; color: black; padding: 4px;"
+NEEDS_LINES = ("cash", "card", "swish", "split", "invoice", "park")  # buttons and actions: <name>Button, <name>Action
+NEEDS_SALE = ("newSale", "void")  # Avbryt köp: the button is newSaleButton, the entry voidAction
 
 
 def copy_of(register: Register, reference: str, check_printer: bool) -> tuple[ReceiptResult, str]:
@@ -80,30 +82,36 @@ class SaleActions(QObject):
             self.button[name] = button
         return grid
 
-    def payment_buttons(self) -> list[QPushButton]:
-        """The buttons that need something in the cart."""
-        return [self.button[name] for name in ("cashButton", "cardButton", "swishButton", "splitButton",
-                                               "invoiceButton", "parkButton") if name in self.button]
+    def follow_cart(self, view: CartView, paying: bool) -> None:
+        """What makes sense now: paying and parking need lines in the cart, Avbryt köp lines or a return
+        begun; none of them while a payment is under way. Buttons and menu entries alike (their keys too)."""
+        can_pay = not view.is_empty and not paying
+        can_void = (not view.is_empty or view.returning) and not paying
+        for names, enabled in ((NEEDS_LINES, can_pay), (NEEDS_SALE, can_void)):
+            for name in names:
+                for widget in (self.button.get(f"{name}Button"), self.actions.get(f"{name}Action")):
+                    if widget is not None:
+                        widget.setEnabled(enabled)
 
     def menu(self, bar: QMenuBar) -> None:
         w = self.window
         menu = bar.addMenu(self.tr("F&örsäljning"))
         entries: list[tuple[str, str, Callable[[], None], str] | None] = [
-            ("cashAction", self.tr("Kontant"), w.pay_cash, "F5"),
-            ("cardAction", self.tr("Kort"), w.pay_card, "F6"),
-            ("swishAction", self.tr("Swish"), self.flow.pay_swish, "F8"),
-            ("splitAction", self.tr("Delad betalning"), self.flow.pay_split, "F11"),
-            ("invoiceAction", self.tr("Faktura"), w.pay_invoice, "F7"),
+            ("cashAction", self.tr("&Kontant"), w.pay_cash, "F5"),
+            ("cardAction", self.tr("K&ort"), w.pay_card, "F6"),
+            ("swishAction", self.tr("&Swish"), self.flow.pay_swish, "F8"),
+            ("splitAction", self.tr("&Delad betalning"), self.flow.pay_split, "F11"),
+            ("invoiceAction", self.tr("&Faktura"), w.pay_invoice, "F7"),
             None,
-            ("parkAction", self.tr("Parkera köpet"), self.park, "F12"),
-            ("parkedAction", self.tr("Parkerade köp"), self.show_parked, "Shift+F12"),
-            ("voidAction", self.tr("Avbryt köpet"), self.void, "F9"),
+            ("parkAction", self.tr("&Parkera köpet"), self.park, "F12"),
+            ("parkedAction", self.tr("Pa&rkerade köp"), self.show_parked, "Shift+F12"),
+            ("voidAction", self.tr("&Avbryt köpet"), self.void, "F9"),
             None,
-            ("proformaAction", self.tr("Pro forma-kvitto (EJ KVITTO)"), self.proforma, "Ctrl+Shift+P"),
-            ("copyAction", self.tr("Kvittokopia"), self.copy, "Ctrl+K"),
-            ("electronicAction", self.tr("Elektroniskt kvitto för nästa köp"), self.toggle_electronic, "Ctrl+E"),
-            ("trainingAction", self.tr("Övningsläge"), self.toggle_training, "Ctrl+T"),
-            ("drawerAction", self.tr("Öppna låda"), self.open_drawer, "Ctrl+L"),
+            ("proformaAction", self.tr("Pro for&ma-kvitto (EJ KVITTO)"), self.proforma, "Ctrl+Shift+P"),
+            ("copyAction", self.tr("Kv&ittokopia"), self.copy, "Ctrl+K"),
+            ("electronicAction", self.tr("&Elektroniskt kvitto för nästa köp"), self.toggle_electronic, "Ctrl+E"),
+            ("trainingAction", self.tr("Öv&ningsläge"), self.toggle_training, "Ctrl+T"),
+            ("drawerAction", self.tr("Öppna &låda"), self.open_drawer, "Ctrl+L"),
         ]
         for entry in entries:
             if entry is None:
