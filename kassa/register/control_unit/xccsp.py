@@ -138,7 +138,9 @@ class XccspControlUnit:
                 log.warning("control unit: %s answered a receipt with %s", self.host, type(answer).__name__)
                 raise ControlUnitUnavailable(self._garbage_text())
             code = answer.code
-            if not code and data.kind in KINDS_WITHOUT_CODE:
+            if not code and data.kind in KINDS_WITHOUT_CODE and not answer.main_status:
+                # Registered without a code, as such receipts are; an empty answer with an error status
+                # stored nothing, and is refused below like any answer without a code.
                 self._new_session = False
                 return ControlCode(code="", unit_id=answer.unit_id)
             try:

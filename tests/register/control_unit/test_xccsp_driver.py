@@ -64,6 +64,20 @@ def test_training_and_pro_forma_receipts_get_no_code_and_none_is_invented(emulat
     assert registrations(emulator)["9"][0]["receipt_type"] == kind
 
 
+@pytest.mark.parametrize("kind", ["ovning", "profo"])
+def test_a_training_receipt_answered_without_a_code_and_with_an_error_status_is_not_taken_as_registered(
+        emulator, make_unit, kind):
+    """Found by the crash test (seed 17): a training receipt answered with no code and main status 3, which
+    stored nothing, was taken as registered, and Kassa stored a receipt the unit never held."""
+    emulator.state.set_behaviour(next=["empty_code"])
+    unit = make_unit()
+    with pytest.raises(ControlUnitUnavailable, match="utan kontrollkod"):
+        unit.register(receipt(23, kind=kind))
+    assert registrations(emulator) == {}
+    assert unit.register(receipt(23, kind=kind)) == ControlCode(code="", unit_id="EMULATOR00000001")
+    assert registrations(emulator)["23"][0]["receipt_type"] == kind
+
+
 def test_busy_faults_are_retried_after_a_second_with_a_new_serial_no(emulator, make_unit):
     emulator.state.set_behaviour(next=["busy"])
     unit = make_unit(busy_wait=1.0)
