@@ -325,7 +325,7 @@ class MainWindow(QMainWindow):
             return
         # The register's and the printer's threads finish what they do before the database goes.
         self.printing.stop()
-        self.session.wait()
+        self.session.close()
         super().closeEvent(event)
 
     def reload_articles(self) -> None:

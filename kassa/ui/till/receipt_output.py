@@ -64,6 +64,7 @@ class ReceiptPrinting(QObject):
         self._queue: PrintQueue | None = None
         self._settings: PrinterSettings | None = None
         self._pending = 0
+        self._stopped = False
         self.timer = QTimer(self)
         self.timer.setInterval(drain_ms)
         self.timer.timeout.connect(self.drain)
@@ -74,7 +75,10 @@ class ReceiptPrinting(QObject):
         self.timer.start()
 
     def stop(self, msecs: int = 10_000) -> bool:
+        """Stop for good (the window closes): nothing more is started, what is on its way finishes."""
+        self._stopped = True
         self.timer.stop()
+        self.pool.clear()
         return wait_for_background(msecs, self.pool)
 
     # --- in the pool's thread ---------------------------------------------------------------
@@ -137,6 +141,8 @@ class ReceiptPrinting(QObject):
 
     def _run(self, job: Callable[[], object], on_result: Callable[[object], None] | None,
              on_error: Callable[[BaseException], None] | None = None) -> None:
+        if self._stopped:
+            return  # the window is closing: the receipt stays in the print queue for the next start
         self._pending += 1
 
         def done() -> None:

@@ -82,6 +82,7 @@ class TillSession(QObject):
         self.pool.setMaxThreadCount(1)  # one call at a time, in order
         self._pending = 0
         self._when_idle: list[Callable[[], None]] = []
+        self._closed = False
 
     @classmethod
     def for_till(cls, till: str, parent: QObject | None = None) -> TillSession:
@@ -100,6 +101,9 @@ class TillSession(QObject):
         """Run `fn(register)` after the calls before it; `on_result(value)` or `on_error(exc)` on the UI thread,
         after `cart_changed` has told what the cart holds now."""
         register = self.register
+        if self._closed:
+            log.warning("till session closed: a call after the window closed is not made")
+            return
         if register is None:
             error = TillError(self.refusal or "Kassan kan inte användas.")
             if on_error is not None:
@@ -134,6 +138,13 @@ class TillSession(QObject):
     def wait(self, msecs: int = 10_000) -> bool:
         """Wait for the calls on their way (at shutdown and in tests)."""
         return wait_for_background(msecs, self.pool)
+
+    def close(self, msecs: int = 10_000) -> bool:
+        """No more calls (the window closes); those on their way finish. The pool must be empty before it is
+        destroyed with its window: its destructor waits for its jobs while holding Python's lock, which a
+        job that has not started yet needs (a deadlock seen when a call came after the window closed)."""
+        self._closed = True
+        return self.wait(msecs)
 
     def _deliver(self, outcome: _Outcome, on_result: Callable[[Any], None] | None,
                  on_error: Callable[[BaseException], None] | None) -> None:
