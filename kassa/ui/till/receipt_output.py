@@ -142,7 +142,7 @@ class ReceiptPrinting(QObject):
     def _run(self, job: Callable[[], object], on_result: Callable[[object], None] | None,
              on_error: Callable[[BaseException], None] | None = None) -> None:
         if self._stopped:
-            return  # the window is closing: the receipt stays in the print queue for the next start
+            return  # the window has closed: no sale can come now; print jobs stored before it print at the next start
         self._pending += 1
 
         def done() -> None:
